@@ -1,0 +1,35 @@
+# `make run` starts the app, `make test` runs the tests. Both create .venv with the
+# machine's python3 and (re)install the project when pyproject.toml is newer than
+# the last install, so a fresh clone needs nothing beforehand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench screenshot clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/reviewer
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(BIN)/lint-imports
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
+
+screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/reviewer --review /tmp/reviewer-screenshot.review screenshot docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) build *.egg-info

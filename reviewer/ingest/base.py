@@ -1,0 +1,59 @@
+"""What every format module provides, and the one error type an import may raise.
+
+A format module exposes a ``FORMAT`` (a ``Format`` instance): a name, a ``sniff``
+that looks at the first characters of a decoded file, and a ``parse`` that reads a
+text stream and yields ``ParsedRecord`` objects, or ``RecordError`` objects for
+records it had to skip (the rest of the file still imports). Anything else going
+wrong is an ``ImportFailure`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from reviewer.domain import ParsedRecord
+
+
+class ImportFailure(Exception):
+    """A file (or a record in it) could not be imported; the message names where."""
+
+    def __init__(
+        self, path: str | Path, message: str, line: int | None = None, record: int | None = None
+    ):
+        self.path = str(path)
+        self.line = line
+        self.record = record
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = Path(self.path).name
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.record is not None:
+            where += f", record {self.record}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class RecordError:
+    """A record that was skipped, and why (yielded by parsers in place of the record)."""
+
+    message: str
+    line: int | None = None
+    record: int | None = None
+
+
+ParseResult = Iterator[ParsedRecord | RecordError]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[str, Path], float]  # 0..1: how sure the head of the file is this format
+    parse: Callable[[TextIO, Path], ParseResult]
+    binary: bool = False  # parse receives a binary stream (PDF)

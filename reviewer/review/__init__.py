@@ -1,0 +1,1 @@
+"""Review-level operations: creating reviews, the demo review, screening and counts."""

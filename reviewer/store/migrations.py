@@ -1,0 +1,207 @@
+"""Numbered schema migrations, each applied once and inside its own transaction.
+
+A review made by an older version of the app opens in a newer one: ``apply``
+runs whatever migrations the file has not seen yet, in order, and records each
+in ``_migrations``. A migration that fails rolls back whole, leaving the file as
+it was. (sqlite-utils' own migration plugin does not wrap each step in a
+transaction, which is the property we need, so this small runner does.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from reviewer.domain.models import now_iso
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+def applied(db: sqlite_utils.Database) -> list[str]:
+    if not db["_migrations"].exists():
+        return []
+    return [r["name"] for r in db.query("select name from _migrations order by rowid")]
+
+
+def apply(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
+    """Apply pending migrations (all, or up to and including ``upto``); return their names."""
+    db.execute(
+        "create table if not exists _migrations (name text primary key, applied_at text not null)"
+    )
+    done = set(applied(db))
+    ran = []
+    for name, fn in MIGRATIONS:
+        if name not in done:
+            with db.atomic():
+                fn(db)
+                db.execute(
+                    "insert into _migrations (name, applied_at) values (?, ?)", [name, now_iso()]
+                )
+            ran.append(name)
+        if name == upto:
+            break
+    return ran
+
+
+@migration
+def m001_initial(db: sqlite_utils.Database) -> None:
+    run_script(db, _M001)
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run a multi-statement script inside the current transaction.
+
+    ``executescript`` would commit first, so statements are split with
+    ``sqlite3.complete_statement`` (which understands trigger bodies) and run one by one.
+    """
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            db.execute(buf)
+            buf = ""
+    if buf.strip():
+        db.execute(buf)
+
+
+_M001 = """
+create table review_meta (
+    key text primary key,
+    value text not null
+);
+create table sources (
+    id integer primary key,
+    name text not null,
+    path text not null default '',
+    sha256 text not null,
+    size integer not null,
+    format text not null,
+    imported_at text not null,
+    status text not null default 'complete'
+);
+create index sources_sha256 on sources(sha256);
+create table records (
+    id integer primary key,
+    source_id integer references sources(id),
+    source_index integer not null default 0,
+    source_start integer,
+    source_end integer,
+    source_line integer,
+    title text not null default '',
+    authors text not null default '[]',
+    journal text not null default '',
+    year integer,
+    volume text not null default '',
+    issue text not null default '',
+    pages text not null default '',
+    doi text not null default '',
+    pmid text not null default '',
+    pmcid text not null default '',
+    trial_ids text not null default '[]',
+    abstract text not null default '',
+    keywords text not null default '[]',
+    type text not null default '',
+    url text not null default '',
+    text text not null default '',
+    page_offsets text not null default '[]',
+    extra text not null default '{}',
+    duplicate_of integer references records(id),
+    created_at text not null default ''
+);
+create index records_doi on records(doi) where doi != '';
+create index records_pmid on records(pmid) where pmid != '';
+create index records_source on records(source_id);
+create table templates (
+    id integer primary key,
+    name text not null,
+    json text not null,
+    created_at text not null
+);
+create table field_values (
+    record_id integer not null references records(id),
+    field text not null,
+    value text,
+    reviewer text not null,
+    time text not null,
+    provenance text not null default '[]',
+    primary key (record_id, field)
+);
+create table suggestions (
+    id integer primary key,
+    record_id integer not null references records(id),
+    field text not null,
+    value text,
+    start integer not null,
+    "end" integer not null,
+    quote text not null,
+    confidence real not null,
+    suggester text not null,
+    version text not null,
+    status text not null default 'pending'
+);
+create index suggestions_record on suggestions(record_id, field);
+create table decisions (
+    record_id integer not null references records(id),
+    stage text not null,
+    reviewer text not null,
+    decision text not null check (decision in ('include', 'exclude', 'maybe')),
+    reason text not null default '',
+    note text not null default '',
+    time text not null,
+    primary key (record_id, stage, reviewer)
+);
+create table highlights (
+    id integer primary key,
+    record_id integer not null references records(id),
+    field text,
+    start integer not null,
+    "end" integer not null,
+    quote text not null,
+    prefix text not null default '',
+    suffix text not null default '',
+    page integer,
+    note text not null default '',
+    reviewer text not null,
+    time text not null
+);
+create index highlights_record on highlights(record_id);
+create table events (
+    seq integer primary key,
+    id text not null unique,
+    time text not null,
+    reviewer text not null,
+    kind text not null,
+    record_id integer,
+    payload text not null default '{}'
+);
+create index events_record on events(record_id);
+create trigger events_no_update before update on events
+begin select raise(abort, 'the event log is append-only'); end;
+create trigger events_no_delete before delete on events
+begin select raise(abort, 'the event log is append-only'); end;
+create virtual table records_fts using fts5(
+    title, authors, text, content='records', content_rowid='id'
+);
+create trigger records_ai after insert on records begin
+  insert into records_fts(rowid, title, authors, text)
+  values (new.id, new.title, new.authors, new.text);
+end;
+create trigger records_ad after delete on records begin
+  insert into records_fts(records_fts, rowid, title, authors, text)
+  values ('delete', old.id, old.title, old.authors, old.text);
+end;
+create trigger records_au after update of title, authors, text on records begin
+  insert into records_fts(records_fts, rowid, title, authors, text)
+  values ('delete', old.id, old.title, old.authors, old.text);
+  insert into records_fts(rowid, title, authors, text)
+  values (new.id, new.title, new.authors, new.text);
+end;
+"""

@@ -1,0 +1,604 @@
+"""A review is one SQLite file; ``Store`` is the only code that reads or writes it.
+
+Everything a person changes goes through a method here that writes the
+current-state row and its event in one transaction, so the audit trail and the
+state can never disagree, and a crash leaves either both or neither.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reviewer.domain import (
+    Decision,
+    Event,
+    FieldValue,
+    Highlight,
+    ParsedRecord,
+    Record,
+    Source,
+    Span,
+    Suggestion,
+    Template,
+)
+from reviewer.domain.models import now_iso
+from reviewer.store import migrations
+
+_SOURCE_KEYS = ("id", "name", "path", "sha256", "size", "format", "imported_at", "status")
+_JSON_RECORD_COLUMNS = ("authors", "trial_ids", "keywords", "page_offsets", "extra")
+RECORD_COLUMNS = (
+    "source_id", "source_index", "source_start", "source_end", "source_line",
+    "title", "authors", "journal", "year", "volume", "issue", "pages", "doi", "pmid",
+    "pmcid", "trial_ids", "abstract", "keywords", "type", "url", "text", "page_offsets",
+    "extra", "duplicate_of", "created_at",
+)  # fmt: skip
+
+
+class StoreError(Exception):
+    """A review file cannot be opened or written; the message says which and why."""
+
+
+class Store:
+    """One open review file."""
+
+    def __init__(self, path: str | Path, *, create: bool = False):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such review")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=30)
+            self.db = sqlite_utils.Database(conn)
+            self._configure()
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a review file ({exc})") from exc
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | Path, name: str, template: Template) -> Store:
+        path = Path(path)
+        if path.exists():
+            raise StoreError(f"{path}: already exists")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(path, create=True)
+        with store.db.atomic():
+            store._set_meta("name", name)
+            store._set_meta("created_at", now_iso())
+            store._insert_template(template)
+        return store
+
+    def _configure(self) -> None:
+        with self.db.ensure_autocommit_on():
+            self.db.execute("pragma journal_mode=wal")
+        # FULL makes each committed edit durable on power loss, not only on a crash.
+        self.db.execute("pragma synchronous=full")
+        self.db.execute("pragma foreign_keys=on")
+        self.db.execute("pragma busy_timeout=30000")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Store]:
+        with self.db.atomic():
+            yield self
+
+    def integrity_check(self) -> str:
+        return self.db.execute("pragma integrity_check").fetchone()[0]
+
+    # -- review metadata and template ---------------------------------------
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "insert into review_meta (key, value) values (?, ?) "
+            "on conflict(key) do update set value = excluded.value",
+            [key, value],
+        )
+
+    def meta(self, key: str, default: str = "") -> str:
+        row = self.db.execute("select value from review_meta where key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    @property
+    def name(self) -> str:
+        return self.meta("name", self.path.stem)
+
+    def _insert_template(self, template: Template) -> None:
+        self.db.execute(
+            "insert into templates (name, json, created_at) values (?, ?, ?)",
+            [template.name, template.model_dump_json(), now_iso()],
+        )
+
+    def template(self) -> Template:
+        row = self.db.execute("select json from templates order by id desc limit 1").fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: the review has no extraction template")
+        return Template.model_validate_json(row[0])
+
+    def set_template(self, template: Template, reviewer: str) -> None:
+        with self.db.atomic():
+            self._insert_template(template)
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind="template.set",
+                    payload={"template": template.model_dump(mode="json")},
+                )
+            )
+
+    # -- events ----------------------------------------------------------------
+
+    def _log(self, event: Event) -> Event:
+        self.db.execute(
+            "insert into events (id, time, reviewer, kind, record_id, payload) "
+            "values (?, ?, ?, ?, ?, ?)",
+            [
+                event.id,
+                event.time,
+                event.reviewer,
+                event.kind,
+                event.record_id,
+                json.dumps(event.payload, ensure_ascii=False),
+            ],
+        )
+        return event
+
+    def events(self, record_id: int | None = None) -> list[Event]:
+        sql = "select id, time, reviewer, kind, record_id, payload from events"
+        params: list[Any] = []
+        if record_id is not None:
+            sql += " where record_id = ?"
+            params.append(record_id)
+        sql += " order by seq"
+        return [
+            Event(
+                id=r[0],
+                time=r[1],
+                reviewer=r[2],
+                kind=r[3],
+                record_id=r[4],
+                payload=json.loads(r[5]),
+            )
+            for r in self.db.execute(sql, params)
+        ]
+
+    # -- sources and records ---------------------------------------------------
+
+    def source_by_sha256(self, sha256: str) -> Source | None:
+        row = self.db.execute(
+            "select id, name, path, sha256, size, format, imported_at, status from sources "
+            "where sha256 = ? limit 1",
+            [sha256],
+        ).fetchone()
+        if row is None:
+            return None
+        return Source(**dict(zip(_SOURCE_KEYS, row, strict=True)))
+
+    def add_source(self, source: Source) -> int:
+        cur = self.db.execute(
+            "insert into sources (name, path, sha256, size, format, imported_at, status) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                source.name,
+                source.path,
+                source.sha256,
+                source.size,
+                source.format,
+                source.imported_at,
+                source.status,
+            ],
+        )
+        return int(cur.lastrowid)
+
+    def sources(self) -> list[Source]:
+        rows = self.db.execute(f"select {', '.join(_SOURCE_KEYS)} from sources order by id")
+        return [Source(**dict(zip(_SOURCE_KEYS, r, strict=True))) for r in rows]
+
+    def set_source_status(self, source_id: int, status: str) -> None:
+        self.db.execute("update sources set status = ? where id = ?", [status, source_id])
+
+    def source_indexes(self, source_id: int) -> set[int]:
+        """Which records of a source are stored already (to resume an interrupted import)."""
+        return {
+            r[0]
+            for r in self.db.execute(
+                "select source_index from records where source_id = ?", [source_id]
+            )
+        }
+
+    def add_records(
+        self,
+        source_id: int | None,
+        records: Iterable[ParsedRecord],
+        duplicate_of: Sequence[int | None] | None = None,
+    ) -> list[int]:
+        """Insert records (call inside ``atomic()`` to batch); return their ids in order."""
+        created = now_iso()
+        ids = []
+        sql = (
+            f"insert into records ({', '.join(RECORD_COLUMNS)}) "
+            f"values ({', '.join('?' for _ in RECORD_COLUMNS)})"
+        )
+        for i, rec in enumerate(records):
+            data = rec.model_dump()
+            data["source_id"] = source_id
+            data["duplicate_of"] = duplicate_of[i] if duplicate_of else None
+            data["created_at"] = created
+            for key in _JSON_RECORD_COLUMNS:
+                data[key] = json.dumps(data[key], ensure_ascii=False)
+            cur = self.db.execute(sql, [data[c] for c in RECORD_COLUMNS])
+            ids.append(int(cur.lastrowid))
+        return ids
+
+    def record(self, record_id: int) -> Record:
+        cur = self.db.execute(
+            f"select id, {', '.join(RECORD_COLUMNS)} from records where id = ?", [record_id]
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise KeyError(record_id)
+        return _record_from_row(("id", *RECORD_COLUMNS), row)
+
+    def records(self, ids: Iterable[int] | None = None) -> Iterator[Record]:
+        cols = ("id", *RECORD_COLUMNS)
+        if ids is None:
+            cur = self.db.execute(f"select {', '.join(cols)} from records order by id")
+            for row in cur:
+                yield _record_from_row(cols, row)
+        else:
+            for rid in ids:
+                yield self.record(rid)
+
+    def record_count(self) -> int:
+        return self.db.execute("select count(*) from records").fetchone()[0]
+
+    def record_ids(self, search: str = "") -> list[int]:
+        """All record ids in import order, or those matching a full-text search."""
+        if not search.strip():
+            return [r[0] for r in self.db.execute("select id from records order by id")]
+        query = fts_query(search)
+        if not query:
+            return []
+        return [
+            r[0]
+            for r in self.db.execute(
+                "select rowid from records_fts where records_fts match ? order by rowid", [query]
+            )
+        ]
+
+    def list_rows(self, ids: Sequence[int], stage: str, reviewer: str) -> dict[int, tuple]:
+        """Display rows (title, year, decision) for a page of ids: what a list view needs."""
+        if not ids:
+            return {}
+        marks = ",".join("?" for _ in ids)
+        rows = self.db.execute(
+            f"select r.id, r.title, r.year, d.decision from records r "
+            f"left join decisions d on d.record_id = r.id and d.stage = ? and d.reviewer = ? "
+            f"where r.id in ({marks})",
+            [stage, reviewer, *ids],
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    # -- field values ------------------------------------------------------------
+
+    def values(self, record_id: int) -> dict[str, FieldValue]:
+        rows = self.db.execute(
+            "select field, value, reviewer, time, provenance from field_values where record_id = ?",
+            [record_id],
+        )
+        return {
+            r[0]: FieldValue(
+                record_id=record_id,
+                field=r[0],
+                value=json.loads(r[1]),
+                reviewer=r[2],
+                time=r[3],
+                provenance=[Span(**s) for s in json.loads(r[4])],
+            )
+            for r in rows
+        }
+
+    def set_value(
+        self,
+        record_id: int,
+        field: str,
+        value: Any,
+        reviewer: str,
+        provenance: Sequence[Span] = (),
+        kind: str = "value.set",
+    ) -> FieldValue | None:
+        """Set (or with ``None`` clear) a field's value, validated by the review's template."""
+        value = self.template().validate_value(field, value)
+        with self.db.atomic():
+            before = self.values(record_id).get(field)
+            if value is None:
+                self.db.execute(
+                    "delete from field_values where record_id = ? and field = ?", [record_id, field]
+                )
+                fv = None
+            else:
+                fv = FieldValue(
+                    record_id=record_id,
+                    field=field,
+                    value=value,
+                    reviewer=reviewer,
+                    provenance=list(provenance),
+                )
+                self.db.execute(
+                    "insert into field_values (record_id, field, value, reviewer, time, "
+                    "provenance) values (?, ?, ?, ?, ?, ?) on conflict(record_id, field) do "
+                    "update set value = excluded.value, reviewer = excluded.reviewer, "
+                    "time = excluded.time, provenance = excluded.provenance",
+                    [
+                        record_id,
+                        field,
+                        json.dumps(value, ensure_ascii=False),
+                        reviewer,
+                        fv.time,
+                        json.dumps([s.model_dump() for s in fv.provenance], ensure_ascii=False),
+                    ],
+                )
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind=kind if value is not None else "value.clear",
+                    record_id=record_id,
+                    payload={
+                        "field": field,
+                        "before": before.value if before else None,
+                        "after": value,
+                        "provenance": [s.model_dump() for s in provenance],
+                    },
+                )
+            )
+        return fv
+
+    # -- decisions -----------------------------------------------------------------
+
+    def set_decision(self, decision: Decision) -> None:
+        with self.db.atomic():
+            before = self.decision(decision.record_id, decision.stage, decision.reviewer)
+            self.db.execute(
+                "insert into decisions (record_id, stage, reviewer, decision, reason, note, "
+                "time) values (?, ?, ?, ?, ?, ?, ?) on conflict(record_id, stage, reviewer) "
+                "do update set decision = excluded.decision, reason = excluded.reason, "
+                "note = excluded.note, time = excluded.time",
+                [
+                    decision.record_id,
+                    decision.stage,
+                    decision.reviewer,
+                    decision.decision,
+                    decision.reason,
+                    decision.note,
+                    decision.time,
+                ],
+            )
+            self._log(
+                Event(
+                    reviewer=decision.reviewer,
+                    kind="decision.set",
+                    record_id=decision.record_id,
+                    payload={
+                        "stage": decision.stage,
+                        "before": before.decision if before else None,
+                        "after": decision.decision,
+                        "reason": decision.reason,
+                        "note": decision.note,
+                    },
+                )
+            )
+
+    def clear_decision(self, record_id: int, stage: str, reviewer: str) -> None:
+        with self.db.atomic():
+            before = self.decision(record_id, stage, reviewer)
+            if before is None:
+                return
+            self.db.execute(
+                "delete from decisions where record_id = ? and stage = ? and reviewer = ?",
+                [record_id, stage, reviewer],
+            )
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind="decision.clear",
+                    record_id=record_id,
+                    payload={"stage": stage, "before": before.decision, "after": None},
+                )
+            )
+
+    def decision(self, record_id: int, stage: str, reviewer: str) -> Decision | None:
+        row = self.db.execute(
+            "select decision, reason, note, time from decisions "
+            "where record_id = ? and stage = ? and reviewer = ?",
+            [record_id, stage, reviewer],
+        ).fetchone()
+        if row is None:
+            return None
+        return Decision(
+            record_id=record_id,
+            stage=stage,
+            reviewer=reviewer,  # type: ignore[arg-type]
+            decision=row[0],
+            reason=row[1],
+            note=row[2],
+            time=row[3],
+        )
+
+    def decisions(self, record_id: int | None = None) -> list[Decision]:
+        sql = "select record_id, stage, reviewer, decision, reason, note, time from decisions"
+        params: list[Any] = []
+        if record_id is not None:
+            sql += " where record_id = ?"
+            params.append(record_id)
+        keys = ("record_id", "stage", "reviewer", "decision", "reason", "note", "time")
+        return [Decision(**dict(zip(keys, r, strict=True))) for r in self.db.execute(sql, params)]
+
+    # -- suggestions -----------------------------------------------------------------
+
+    def replace_suggestions(self, record_id: int, suggestions: Iterable[Suggestion]) -> None:
+        """Store a fresh set of suggestions for a record, keeping what was rejected."""
+        with self.db.atomic():
+            rejected = {
+                (s.field, json.dumps(s.value))
+                for s in self.suggestions(record_id)
+                if s.status == "rejected"
+            }
+            self.db.execute(
+                "delete from suggestions where record_id = ? and status = 'pending'", [record_id]
+            )
+            for s in suggestions:
+                if (s.field, json.dumps(s.value)) in rejected:
+                    continue
+                self.db.execute(
+                    'insert into suggestions (record_id, field, value, start, "end", quote, '
+                    "confidence, suggester, version, status) values (?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        record_id,
+                        s.field,
+                        json.dumps(s.value, ensure_ascii=False),
+                        s.start,
+                        s.end,
+                        s.quote,
+                        s.confidence,
+                        s.suggester,
+                        s.version,
+                        s.status,
+                    ],
+                )
+
+    def suggestions(self, record_id: int) -> list[Suggestion]:
+        rows = self.db.execute(
+            'select id, field, value, start, "end", quote, confidence, suggester, version, '
+            "status from suggestions where record_id = ? order by field, confidence desc",
+            [record_id],
+        )
+        return [
+            Suggestion(
+                id=r[0],
+                record_id=record_id,
+                field=r[1],
+                value=json.loads(r[2]),
+                start=r[3],
+                end=r[4],
+                quote=r[5],
+                confidence=r[6],
+                suggester=r[7],
+                version=r[8],
+                status=r[9],
+            )
+            for r in rows
+        ]
+
+    def set_suggestion_status(self, suggestion_id: int, status: str, reviewer: str) -> None:
+        with self.db.atomic():
+            row = self.db.execute(
+                "select record_id, field, value from suggestions where id = ?", [suggestion_id]
+            ).fetchone()
+            if row is None:
+                raise KeyError(suggestion_id)
+            self.db.execute(
+                "update suggestions set status = ? where id = ?", [status, suggestion_id]
+            )
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind=f"suggestion.{status}",
+                    record_id=row[0],
+                    payload={
+                        "field": row[1],
+                        "value": json.loads(row[2]),
+                        "suggestion_id": suggestion_id,
+                    },
+                )
+            )
+
+    # -- highlights and notes ------------------------------------------------------------
+
+    def add_highlight(self, highlight: Highlight) -> int:
+        s = highlight.span
+        with self.db.atomic():
+            cur = self.db.execute(
+                'insert into highlights (record_id, field, start, "end", quote, prefix, suffix, '
+                "page, note, reviewer, time) values (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    highlight.record_id,
+                    highlight.field,
+                    s.start,
+                    s.end,
+                    s.quote,
+                    s.prefix,
+                    s.suffix,
+                    s.page,
+                    highlight.note,
+                    highlight.reviewer,
+                    highlight.time,
+                ],
+            )
+            hid = int(cur.lastrowid)
+            self._log(
+                Event(
+                    reviewer=highlight.reviewer,
+                    kind="highlight.add",
+                    record_id=highlight.record_id,
+                    payload={
+                        "id": hid,
+                        "field": highlight.field,
+                        "span": s.model_dump(),
+                        "note": highlight.note,
+                    },
+                )
+            )
+        return hid
+
+    def highlights(self, record_id: int) -> list[Highlight]:
+        rows = self.db.execute(
+            'select id, field, start, "end", quote, prefix, suffix, page, note, reviewer, time '
+            "from highlights where record_id = ? order by start",
+            [record_id],
+        )
+        return [
+            Highlight(
+                id=r[0],
+                record_id=record_id,
+                field=r[1],
+                span=Span(start=r[2], end=r[3], quote=r[4], prefix=r[5], suffix=r[6], page=r[7]),
+                note=r[8],
+                reviewer=r[9],
+                time=r[10],
+            )
+            for r in rows
+        ]
+
+
+def _record_from_row(cols: Sequence[str], row: Sequence[Any]) -> Record:
+    data = dict(zip(cols, row, strict=True))
+    for key in _JSON_RECORD_COLUMNS:
+        data[key] = json.loads(data[key])
+    for key in ("source_start", "source_end", "source_line"):
+        if data[key] is None:
+            data.pop(key)
+    return Record(**data)
+
+
+def fts_query(text: str) -> str:
+    """Turn what a person types into a safe FTS5 query: every word must match, as a prefix.
+
+    Quotes and operators typed by the user are treated as literal words, so no input
+    can make the query fail to parse.
+    """
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    return " ".join(f'"{w}"*' for w in words)
