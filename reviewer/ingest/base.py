@@ -57,3 +57,35 @@ class Format:
     sniff: Callable[[str, Path], float]  # 0..1: how sure the head of the file is this format
     parse: Callable[[TextIO, Path], ParseResult]
     binary: bool = False  # parse receives a binary stream (PDF)
+
+
+def citation_line(rec: ParsedRecord) -> str:
+    """``Journal. Year; Volume(Issue):Pages`` from whatever parts a record has."""
+    line = rec.journal.strip().rstrip(".")
+    if rec.year:
+        line += f". {rec.year}" if line else str(rec.year)
+    if rec.volume:
+        line += f"; {rec.volume}"
+        if rec.issue:
+            line += f"({rec.issue})"
+    if rec.pages:
+        line += f":{rec.pages}"
+    return line
+
+
+def compose_text(rec: ParsedRecord) -> str:
+    """The readable text of a bibliographic record (RIS, MEDLINE, CSV ...): title, authors,
+    citation and abstract, each on its own line. It is what the document view shows and
+    what suggestion offsets point into, so every importer composes it the same way."""
+    parts = [rec.title.strip()]
+    if rec.authors:
+        parts.append(", ".join(rec.authors))
+    cite = citation_line(rec)
+    if cite:
+        parts.append(cite)
+    if rec.doi:
+        parts.append(f"DOI: {rec.doi}")
+    text = "\n".join(p for p in parts if p)
+    if rec.abstract.strip():
+        text += "\n\n" + rec.abstract.strip()
+    return text
