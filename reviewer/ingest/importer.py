@@ -75,8 +75,13 @@ def import_paths(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     format_name: str | None = None,
+    column_map: dict[str, str] | None = None,
 ) -> ImportReport:
-    """Import files and folders into ``store``; never raises for bad input, reports it."""
+    """Import files and folders into ``store``; never raises for bad input, reports it.
+
+    ``column_map`` maps our field names to the columns of a CSV whose header is not
+    recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
+    """
     files = expand_paths(paths)
     report = ImportReport()
     dedup = Deduplicator.from_store(store)
@@ -112,7 +117,7 @@ def import_paths(
                 )
 
         try:
-            _import_file(store, path, file_report, dedup, tick, cancel, format_name)
+            _import_file(store, path, file_report, dedup, tick, cancel, format_name, column_map)
         except ImportFailure as exc:
             file_report.errors.append(str(exc))
         except OSError as exc:
@@ -145,6 +150,8 @@ def _import_file(
         report.skipped = True
         report.notes.append(f"{path.name}: already imported (as {known.name}); nothing changed")
         return
+    if column_map:
+        format_name = "csv"
     fmt = formats.by_name(format_name) if format_name else _detect(path)
     report.format = fmt.name
     resume: set[int] = set()
@@ -164,7 +171,7 @@ def _import_file(
 
     def batches() -> Iterator[list[ParsedRecord]]:
         batch: list[ParsedRecord] = []
-        for number, item in enumerate(_parse(fmt, path), start=1):
+        for number, item in enumerate(_parse(fmt, path, column_map), start=1):
             if isinstance(item, RecordError):
                 report.errors.append(
                     str(ImportFailure(path, item.message, item.line, item.record or number))
@@ -222,7 +229,15 @@ def _detect(path: Path) -> Format:
     return fmt
 
 
-def _parse(fmt: Format, path: Path) -> Iterator[ParsedRecord | RecordError]:
+def _parse(fmt: Format, path: Path, column_map: dict[str, str] | None = None,
+           ) -> Iterator[ParsedRecord | RecordError]:
+    if column_map:
+        from reviewer.ingest.formats.csv_exports import parse_with_map
+
+        stream, _ = open_text(path)
+        with stream:
+            yield from parse_with_map(stream, path, column_map)
+        return
     if fmt.binary:
         with open(path, "rb") as fh:
             yield from fmt.parse(fh, path)  # type: ignore[arg-type]
