@@ -137,6 +137,7 @@ def _import_file(
     tick: Callable[..., None],
     cancel: CancelFn | None,
     format_name: str | None,
+    column_map: dict[str, str] | None = None,
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
