@@ -22,30 +22,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
     parser.add_argument(
-        "--review", type=Path, default=None,
+        "--review",
+        type=Path,
+        default=None,
         help=f"the review file (default: {default_review_path()}, the demo review, "
-             "created on first use)")
+        "created on first use)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("import", help="import files or folders into the review",
-                       description="Import files or folders (formats are recognised from "
-                                   "their content). Exits non-zero only when nothing could "
-                                   "be imported.")
+    p = sub.add_parser(
+        "import",
+        help="import files or folders into the review",
+        description="Import files or folders (formats are recognised from "
+        "their content). Exits non-zero only when nothing could "
+        "be imported.",
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--format", dest="format_name", default=None,
-                   help="force a format instead of recognising it")
-    p.add_argument("--map", dest="column_map", default=None,
-                   help="for a CSV whose columns are not recognised: "
-                        "title=Col,abstract=Col,authors=Col,year=Col,doi=Col,...")
+    p.add_argument(
+        "--format",
+        dest="format_name",
+        default=None,
+        help="force a format instead of recognising it",
+    )
+    p.add_argument(
+        "--map",
+        dest="column_map",
+        default=None,
+        help="for a CSV whose columns are not recognised: "
+        "title=Col,abstract=Col,authors=Col,year=Col,doi=Col,...",
+    )
 
-    p = sub.add_parser("list", help="list the review's records",
-                       description="List records in import order.")
+    p = sub.add_parser(
+        "list", help="list the review's records", description="List records in import order."
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
-    p = sub.add_parser("screenshot", help="save a picture of the main window",
-                       description="Render the main window offscreen at 1400x900 with the "
-                                   "first record selected and save it as PNG.")
+    p = sub.add_parser(
+        "screenshot",
+        help="save a picture of the main window",
+        description="Render the main window offscreen at 1400x900 with the "
+        "first record selected and save it as PNG.",
+    )
     p.add_argument("out", type=Path, metavar="OUT.png")
     p.add_argument("--size", default="1400x900", help="WIDTHxHEIGHT (default 1400x900)")
     return parser
@@ -72,22 +90,27 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     column_map = _parse_map(args.column_map) if args.column_map else None
     with _open(args) as store:
-        report = import_paths(store, args.files, format_name=args.format_name,
-                              column_map=column_map,
-                              progress=None if args.json else _stderr_progress())
+        report = import_paths(
+            store,
+            args.files,
+            format_name=args.format_name,
+            column_map=column_map,
+            progress=None if args.json else _stderr_progress(),
+        )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         for f in report.files:
-            status = "already imported" if f.skipped else f"{f.added} added, {f.duplicates} duplicates"
+            status = (
+                "already imported" if f.skipped else f"{f.added} added, {f.duplicates} duplicates"
+            )
             print(f"{f.path}: {f.format or '?'}: {status}")
             for err in f.errors:
                 print(f"  error: {err}")
             for note in f.notes:
                 print(f"  note: {note}")
         print(f"{report.added} records added, {report.duplicates} duplicates")
-    failed = report.added == 0 and report.duplicates == 0 and any(
-        f.errors for f in report.files)
+    failed = report.added == 0 and report.duplicates == 0 and any(f.errors for f in report.files)
     return 1 if failed else 0
 
 
@@ -110,8 +133,12 @@ def _stderr_progress():
         now = time.monotonic()
         if now - last[0] > 0.5:
             last[0] = now
-            print(f"\r{Path(p.path).name}: {p.records_done} records "
-                  f"({p.records_per_second:,.0f}/s)", end="", file=sys.stderr, flush=True)
+            print(
+                f"\r{Path(p.path).name}: {p.records_done} records ({p.records_per_second:,.0f}/s)",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
 
     return show
 
@@ -124,10 +151,16 @@ def cmd_list(args: argparse.Namespace) -> int:
             out.write("[")
             for i, rec in enumerate(store.records()):
                 row = {
-                    "id": rec.id, "title": rec.title, "authors": rec.authors,
-                    "journal": rec.journal, "year": rec.year, "doi": rec.doi or None,
-                    "pmid": rec.pmid or None, "source": sources.get(rec.source_id),
-                    "source_index": rec.source_index, "duplicate_of": rec.duplicate_of,
+                    "id": rec.id,
+                    "title": rec.title,
+                    "authors": rec.authors,
+                    "journal": rec.journal,
+                    "year": rec.year,
+                    "doi": rec.doi or None,
+                    "pmid": rec.pmid or None,
+                    "source": sources.get(rec.source_id),
+                    "source_index": rec.source_index,
+                    "duplicate_of": rec.duplicate_of,
                 }
                 out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
             out.write("\n]\n")

@@ -1,0 +1,1 @@
+"""Everything Qt: the main window, item models, widgets and background jobs."""

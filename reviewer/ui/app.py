@@ -1,0 +1,72 @@
+"""Starting the app: the QApplication, the review to open, and the screenshot command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reviewer.paths import APP_NAME, APP_ORG, default_review_path, resources_dir
+from reviewer.review.project import open_default_review
+from reviewer.store import StoreError
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName(APP_ORG)
+        QCoreApplication.setApplicationName(APP_NAME)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "reviewer.svg")))
+        app.setDesktopFileName("reviewer")
+    return app  # type: ignore[return-value]
+
+
+def review_to_open(review: Path | None) -> Path:
+    """The review named on the command line, else the last one opened, else the demo."""
+    if review is not None:
+        return review
+    last = QSettings().value("last_review", "")
+    if last and Path(str(last)).exists():
+        return Path(str(last))
+    return default_review_path()
+
+
+def main(review: Path | None = None) -> int:
+    app = application()
+    from reviewer.ui.main_window import MainWindow
+
+    path = review_to_open(review)
+    try:
+        store = open_default_review(path)
+    except StoreError as exc:
+        QMessageBox.critical(None, "Cannot open review", str(exc))
+        return 1
+    window = MainWindow(store)
+    window.show()
+    return app.exec()
+
+
+def screenshot(review: Path | None, out: Path, width: int = 1400, height: int = 900) -> Path:
+    """Render the main window offscreen with the first record selected, save a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    application()
+    from reviewer.ui.main_window import MainWindow
+
+    store = open_default_review(review)
+    window = MainWindow(store)
+    window.resize(width, height)
+    window.splitter.setSizes([int(width * 0.3), int(width * 0.4), int(width * 0.3)])
+    window.show()
+    window.select_row(0)
+    QApplication.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out)):
+        raise OSError(f"{out}: could not write the PNG")
+    window.close()
+    store.close()
+    return out

@@ -1,0 +1,140 @@
+"""Importing from the UI: a background job with a progress bar, cancel, and a report.
+
+The job opens its own connection to the review file (SQLite connections stay on
+the thread that made them) and calls the same ``import_paths`` as the command
+line; batches commit as they go, so the window stays responsive and edits made
+meanwhile simply wait their turn for the write lock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QPlainTextEdit,
+    QProgressDialog,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from reviewer.domain import ImportReport
+from reviewer.ingest import Progress, import_paths
+from reviewer.store import Store
+
+if TYPE_CHECKING:
+    from reviewer.ui.jobs import Job
+    from reviewer.ui.main_window import MainWindow
+
+
+class ImportController:
+    def __init__(self, window: MainWindow):
+        self.window = window
+        self.job: Job | None = None
+        self.dialog: QProgressDialog | None = None
+        self.last_report: ImportReport | None = None
+        self.report_dialog: ImportReportDialog | None = None
+
+    def start(self, paths: list[str]) -> None:
+        if self.job is not None and not self.job.done:
+            self.window.statusBar().showMessage("An import is already running", 4000)
+            return
+        review_path = self.window.store.path
+
+        def work(progress, cancelled) -> ImportReport:
+            with Store(review_path) as store:
+                return import_paths(store, paths, progress=progress, cancel=cancelled)
+
+        self.dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
+        self.dialog.setObjectName("import_progress")
+        self.dialog.setWindowTitle("Import")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setMinimumWidth(480)
+        self.job = self.window.jobs.start(
+            work, on_success=self._done, on_failure=self._failed, on_progress=self._progress
+        )
+        if self.dialog is not None:
+            self.dialog.canceled.connect(self.cancel)
+
+    def cancel(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+
+    def _progress(self, p: Progress) -> None:
+        if self.dialog is None:
+            return
+        self.dialog.setMaximum(p.file_count)
+        self.dialog.setValue(p.file_index)
+        self.dialog.setLabelText(
+            f"{Path(p.path).name}  (file {p.file_index + 1} of {p.file_count})\n"
+            f"{p.records_done:,} records · {p.records_per_second:,.0f} records/s"
+        )
+
+    def _close_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _done(self, report: ImportReport) -> None:
+        self._close_dialog()
+        self.last_report = report
+        self.window.reload_records()
+        msg = f"Imported {report.added:,} records, {report.duplicates:,} duplicates"
+        if report.cancelled:
+            msg += " (cancelled)"
+        self.window.statusBar().showMessage(msg, 8000)
+        self.report_dialog = ImportReportDialog(report, self.window)
+        self.report_dialog.show()
+
+    def _failed(self, message: str) -> None:
+        self._close_dialog()
+        self.window.statusBar().showMessage(f"Import failed: {message}", 10000)
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self.window, "Import failed", message)
+
+
+class ImportReportDialog(QDialog):
+    """Per file: the format, records added, duplicates and every error with its place."""
+
+    def __init__(self, report: ImportReport, parent: Any = None):
+        super().__init__(parent)
+        self.setObjectName("import_report")
+        self.setWindowTitle("Import report")
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(len(report.files), 4)
+        self.table.setHorizontalHeaderLabels(["File", "Format", "Added", "Duplicates"])
+        self.table.verticalHeader().hide()
+        for row, f in enumerate(report.files):
+            cells = [
+                Path(f.path).name,
+                f.format or "?",
+                "already imported" if f.skipped else str(f.added),
+                str(f.duplicates),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f.path)
+                self.table.setItem(row, col, item)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+        lines = [e for f in report.files for e in f.errors]
+        notes = [n for f in report.files for n in f.notes]
+        self.messages = QPlainTextEdit()
+        self.messages.setReadOnly(True)
+        self.messages.setPlainText(
+            "\n".join([*(f"Error: {e}" for e in lines), *notes])
+            or f"{report.added:,} records added, {report.duplicates:,} duplicates, no errors."
+        )
+        layout.addWidget(self.messages)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout.addWidget(buttons)

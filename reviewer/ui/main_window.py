@@ -1,0 +1,428 @@
+"""The main window: record list, document and extraction form side by side."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.domain import Decision
+from reviewer.review.project import create_review, open_review
+from reviewer.store import Store, StoreError
+from reviewer.ui.document_view import DocumentView
+from reviewer.ui.form import ExtractionForm
+from reviewer.ui.import_dialog import ImportController
+from reviewer.ui.jobs import JobRunner
+from reviewer.ui.record_model import RecordTableModel
+
+MAX_RECENT = 8
+REVIEW_FILTER = "Reviews (*.review);;All files (*)"
+DECISION_KEYS = {"include": ("I", "1"), "exclude": ("E", "2"), "maybe": ("M", "3")}
+
+
+def settings() -> QSettings:
+    return QSettings()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, jobs: JobRunner | None = None):
+        super().__init__()
+        self.store = store
+        self.jobs = jobs or JobRunner()
+        self.stage = "title_abstract"
+        self.reviewer = str(settings().value("reviewer/name", "") or getpass.getuser())
+        self.current_id: int | None = None
+        self._sources: dict[int, str] = {}
+        self.setAcceptDrops(True)
+        self._build_widgets()
+        self._build_menus()
+        self.importer = ImportController(self)
+        self._restore_geometry()
+        self._attach(store)
+
+    # -- construction -------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search titles, authors and text  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+        self.table = QTableView()
+        self.table.setObjectName("records")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #555; padding: 2px;")
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 4, 0, 4)
+        lv.addWidget(self.search)
+        lv.addWidget(self.table)
+        lv.addWidget(self.count_label)
+
+        self.document = DocumentView()
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 0, 4, 0)
+        self.decision_label = QLabel()
+        self.decision_label.setObjectName("decision_label")
+        bar.addWidget(self.decision_label)
+        bar.addStretch(1)
+        for kind, colour in (("include", "#2e7d32"), ("exclude", "#c62828"), ("maybe", "#ef6c00")):
+            b = QPushButton(f"{kind.capitalize()}  ({DECISION_KEYS[kind][0]})")
+            b.setObjectName(f"decide_{kind}")
+            b.setStyleSheet(f"QPushButton {{ color: {colour}; font-weight: 600; }}")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(lambda _c=False, k=kind: self.decide(k))
+            bar.addWidget(b)
+            self.buttons[kind] = b
+        middle = QWidget()
+        mv = QVBoxLayout(middle)
+        mv.setContentsMargins(0, 4, 0, 4)
+        mv.addWidget(self.document)
+        mv.addLayout(bar)
+
+        self.form = ExtractionForm()
+        self.form.save_fn = self._save_value
+        self.form.saved.connect(lambda _k: self._update_status())
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.form)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.setCentralWidget(self.splitter)
+        self.statusBar().showMessage("Ready")
+
+        # Single-key screening keys act on the list and the document only, so typing
+        # in the form (or a choice list's type-ahead) never records a decision.
+        for kind, keys in DECISION_KEYS.items():
+            self._pane_action(f"{kind}", keys, lambda _c=False, k=kind: self.decide(k))
+        self._pane_action("next", ("J",), lambda: self.move(1))
+        self._pane_action("previous", ("K",), lambda: self.move(-1))
+
+    def _pane_action(self, name: str, keys: tuple[str, ...], slot: Any) -> None:
+        for pane in (self.table, self.document):
+            act = QAction(name, pane)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            pane.addAction(act)
+
+    def _build_menus(self) -> None:
+        m = self.menuBar().addMenu("&File")
+        self._add(m, "&New review…", self.new_review, QKeySequence.StandardKey.New)
+        self._add(m, "&Open review…", self.choose_review, QKeySequence.StandardKey.Open)
+        self.recent_menu = m.addMenu("Recent reviews")
+        m.addSeparator()
+        self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
+        self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
+        m.addSeparator()
+        self._add(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        m = self.menuBar().addMenu("&Screening")
+        for kind, keys in DECISION_KEYS.items():
+            act = self._add(
+                m,
+                f"{kind.capitalize()}\t{keys[0]} / {keys[1]}",
+                lambda _c=False, k=kind: self.decide(k),
+            )
+            act.setObjectName(f"menu_{kind}")
+        m.addSeparator()
+        self._add(m, "Next record\tJ", lambda: self.move(1))
+        self._add(m, "Previous record\tK", lambda: self.move(-1))
+        m.addSeparator()
+        self._add(m, "Set reviewer name…", self.ask_reviewer_name)
+
+        m = self.menuBar().addMenu("&Edit")
+        self._add(
+            m,
+            "&Find",
+            lambda: (self.search.setFocus(), self.search.selectAll()),
+            QKeySequence.StandardKey.Find,
+        )
+
+        m = self.menuBar().addMenu("&Help")
+        self._add(m, "&About Reviewer", self.about)
+
+    def _add(self, menu, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    # -- the open review -------------------------------------------------------------
+
+    def _attach(self, store: Store) -> None:
+        self.store = store
+        self.template = store.template()
+        self._sources = {s.id: s.name for s in store.sources() if s.id is not None}
+        self.model = RecordTableModel(store, self.reviewer, self.stage, self)
+        self.model.reload(self.search.text())
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.show_record(
+                self.model.id_at(cur.row()) if cur.isValid() else None
+            )
+        )
+        self.form.set_template(self.template)
+        self.setWindowTitle(f"{store.name} — Reviewer")
+        self._remember_recent(store.path)
+        self.select_row(0)
+        self._update_status()
+
+    def reload_records(self) -> None:
+        """Records were added (an import finished): refresh the list, keep the selection."""
+        keep = self.current_id
+        self._sources = {s.id: s.name for s in self.store.sources() if s.id is not None}
+        self.model.reload()
+        row = self.model.row_of(keep) if keep is not None else 0
+        self.select_row(max(row, 0))
+        self._update_status()
+
+    def switch_review(self, path: str | Path) -> bool:
+        try:
+            new = open_review(path)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Cannot open review", str(exc))
+            return False
+        self.form.flush()
+        old = self.store
+        self._attach(new)
+        old.close()
+        return True
+
+    # -- records ---------------------------------------------------------------------
+
+    def select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            self.show_record(None)
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def show_record(self, record_id: int | None) -> None:
+        self.form.flush()
+        self.current_id = record_id
+        if record_id is None:
+            self.document.show_record(None)
+            self.form.load(None, {})
+        else:
+            record = self.store.record(record_id)
+            self.document.show_record(record, self._sources.get(record.source_id or -1, ""))
+            values = {k: v.value for k, v in self.store.values(record_id).items()}
+            self.form.load(record_id, values)
+        self._show_decision()
+
+    def move(self, step: int) -> None:
+        row = self.table.currentIndex().row()
+        self.select_row(min(max(row + step, 0), self.model.rowCount() - 1))
+
+    def _save_value(self, field: str, raw: Any) -> str | None:
+        if self.current_id is None:
+            return "no record is selected"
+        try:
+            self.store.set_value(self.current_id, field, raw, self.reviewer)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def decide(self, kind: str) -> None:
+        if self.current_id is None:
+            return
+        self.store.set_decision(
+            Decision(
+                record_id=self.current_id, stage=self.stage, reviewer=self.reviewer, decision=kind
+            )
+        )  # type: ignore[arg-type]
+        self.model.refresh_record(self.current_id)
+        self.statusBar().showMessage(f"Record {self.current_id}: {kind}", 3000)
+        self._update_status()
+        self.move(1)
+
+    def _show_decision(self) -> None:
+        d = (
+            self.store.decision(self.current_id, self.stage, self.reviewer)
+            if self.current_id is not None
+            else None
+        )
+        self.decision_label.setText(f"Your decision: {d.decision}" if d else "Not screened yet")
+        for b in self.buttons.values():
+            b.setEnabled(self.current_id is not None)
+
+    def _update_status(self) -> None:
+        total = self.store.record_count()
+        screened = self.store.db.execute(
+            "select count(*) from decisions where stage = ? and reviewer = ?",
+            [self.stage, self.reviewer],
+        ).fetchone()[0]
+        shown = self.model.rowCount()
+        filt = f"{shown:,} shown · " if shown != total else ""
+        self.count_label.setText(f"{filt}{total:,} records")
+        self.statusBar().showMessage(
+            f"{screened:,} of {total:,} screened · reviewer: {self.reviewer} · {self.store.path}"
+        )
+
+    def _apply_search(self) -> None:
+        self.form.flush()
+        self.model.reload(self.search.text())
+        self.select_row(0)
+        self._update_status()
+
+    # -- files ---------------------------------------------------------------------------
+
+    def new_review(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New review", str(Path.home() / "new.review"), REVIEW_FILTER
+        )
+        if not path:
+            return
+        if not path.endswith(".review"):
+            path += ".review"
+        try:
+            store = create_review(path)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Cannot create review", str(exc))
+            return
+        store.close()
+        self.switch_review(path)
+
+    def choose_review(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open review", str(self.store.path.parent), REVIEW_FILTER
+        )
+        if path:
+            self.switch_review(path)
+
+    def choose_import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import files", str(Path.home()))
+        if paths:
+            self.importer.start(paths)
+
+    def choose_import_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import folder", str(Path.home()))
+        if path:
+            self.importer.start([path])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.importer.start(paths)
+
+    def _remember_recent(self, path: Path) -> None:
+        s = settings()
+        recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
+        recent.insert(0, str(path))
+        s.setValue("recent", recent[:MAX_RECENT])
+        s.setValue("last_review", str(path))
+        self.recent_menu.clear()
+        for p in recent[:MAX_RECENT]:
+            act = self.recent_menu.addAction(p)
+            act.triggered.connect(lambda _c=False, p=p: self.switch_review(p))
+
+    # -- reviewer ---------------------------------------------------------------------------
+
+    def ask_reviewer_name(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            "Reviewer",
+            "Your name (recorded with every decision and value):",
+            text=self.reviewer,
+        )
+        if ok and name.strip():
+            self.reviewer = name.strip()
+            settings().setValue("reviewer/name", self.reviewer)
+            self.model.reviewer = self.reviewer
+            self.model.reload()
+            self._show_decision()
+            self._update_status()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Reviewer",
+            "Reviewer — offline systematic reviews.\n"
+            "Import, screen, extract with provenance, export.",
+        )
+
+    # -- window state ----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        s = settings()
+        geom = s.value("window/geometry")
+        if isinstance(geom, QByteArray) and not geom.isEmpty():
+            self.restoreGeometry(geom)
+        else:
+            self.resize(1400, 900)
+        split = s.value("window/splitter")
+        if isinstance(split, QByteArray) and not split.isEmpty():
+            self.splitter.restoreState(split)
+        else:
+            self.splitter.setSizes([420, 560, 420])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.form.flush()
+        self.importer.cancel()
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.sync()
+        self.jobs.wait(10000)
+        super().closeEvent(event)
+
+
+def focused_in(widget: QWidget) -> bool:
+    focus = QApplication.focusWidget()
+    return focus is not None and (focus is widget or widget.isAncestorOf(focus))

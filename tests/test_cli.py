@@ -1,0 +1,106 @@
+"""The command line through a real subprocess, on real review files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+
+def run(*args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer", *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_help_on_every_level():
+    top = run("--help").stdout
+    for cmd in ("import", "list", "screenshot"):
+        assert cmd in top
+        assert "usage: reviewer" in run(cmd, "--help").stdout
+
+
+def test_import_then_list_json(tmp_path):
+    review = tmp_path / "r.review"
+    # a review that does not exist yet is created (as the demo review, on first use)
+    out = run("--review", str(review), "list", "--json")
+    demo = json.loads(out.stdout)
+    assert demo and {
+        "id",
+        "title",
+        "authors",
+        "journal",
+        "year",
+        "doi",
+        "source",
+        "duplicate_of",
+    } <= set(demo[0])
+    assert {r["source"] for r in demo} == {p.name for p in SEEDS.iterdir()}
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text("A new article\n\nSome text about pomalidomide.\n", encoding="utf-8")
+    report = json.loads(run("--review", str(review), "import", str(extra), "--json").stdout)
+    assert report["added"] == 1
+    (f,) = report["files"]
+    assert (f["path"], f["format"], f["added"], f["duplicates"], f["errors"]) == (
+        str(extra),
+        "text",
+        1,
+        0,
+        [],
+    )
+    listed = json.loads(run("--review", str(review), "list", "--json").stdout)
+    assert listed[-1]["title"] == "A new article"
+    assert [r["id"] for r in listed] == sorted(r["id"] for r in listed)  # import order
+
+    again = json.loads(run("--review", str(review), "import", str(extra), "--json").stdout)
+    assert again["added"] == 0 and again["files"][0]["skipped"]
+    assert len(json.loads(run("--review", str(review), "list", "--json").stdout)) == len(listed)
+
+
+def test_import_exit_code_only_fails_when_nothing_imported(tmp_path):
+    review = tmp_path / "r.review"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    res = run("--review", str(review), "import", str(empty), "--json", check=False)
+    assert res.returncode == 1
+    assert "empty.txt: the file is empty" in json.loads(res.stdout)["files"][0]["errors"][0]
+    good = tmp_path / "good.txt"
+    good.write_text("Title line\nbody\n", encoding="utf-8")
+    res = run("--review", str(review), "import", str(empty), str(good), check=False)
+    assert res.returncode == 0
+    assert "1 records added" in res.stdout
+
+
+def test_default_review_lives_in_the_user_data_dir(tmp_path):
+    data = tmp_path / "data"
+    run("list", "--json", env={"REVIEWER_DATA_DIR": str(data)})
+    assert (data / "demo.review").exists()
+
+
+@pytest.mark.parametrize("size", ["1400x900"])
+def test_screenshot(tmp_path, size):
+    out = tmp_path / "shot.png"
+    run(
+        "--review",
+        str(tmp_path / "r.review"),
+        "screenshot",
+        str(out),
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == tuple(int(v) for v in size.split("x"))
+    assert Path(out).stat().st_size > 20_000  # a real window, not a blank image
