@@ -6,8 +6,8 @@ markup in a document is ever interpreted, and nothing it names is loaded.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QTextOption
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from reviewer.domain import Record
 
@@ -60,3 +60,32 @@ class DocumentView(QWidget):
             bits.append(f"duplicate of record {record.duplicate_of}")
         self.meta.setText(" · ".join(bits))
         self.text.setPlainText(record.text)
+
+    def highlight(self, spans: list[tuple[int, int, str]], scroll: bool = True) -> None:
+        """Mark ``(start, end, colour)`` spans of the text and scroll to the first."""
+        selections = []
+        length = len(self.record.text) if self.record else 0
+        for start, end, colour in spans:
+            if not 0 <= start < end <= length:
+                continue
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(colour))
+            sel.cursor = cursor  # type: ignore[misc]
+            sel.format = fmt  # type: ignore[misc]
+            selections.append(sel)
+        self.text.setExtraSelections(selections)
+        if scroll and selections:
+            cursor = QTextCursor(selections[0].cursor)
+            cursor.clearSelection()
+            self.text.setTextCursor(cursor)
+            self.text.centerCursor()
+
+    def highlighted(self) -> list[tuple[int, int]]:
+        return [
+            (s.cursor.selectionStart(), s.cursor.selectionEnd())
+            for s in self.text.extraSelections()
+        ]

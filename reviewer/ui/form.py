@@ -17,14 +17,16 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer.domain import FieldSpec, FieldType, Template
+from reviewer.domain import FieldSpec, FieldType, Suggestion, Template
 
 SaveFn = Callable[[str, Any], str | None]  # (field, raw value) -> error message or None
 _DEBOUNCE_MS = 600
@@ -78,6 +80,59 @@ class FieldEditor(QObject):
         self.widget.setObjectName(f"field_{spec.key}")
         self.widget.setToolTip(spec.help or spec.label)
         self.widget.installEventFilter(self)
+        self.suggestions: list[Suggestion] = []
+        self._build_suggestion_row()
+
+    def _build_suggestion_row(self) -> None:
+        """Greyed proposal under the editor: candidates, confidence, accept and reject."""
+        self.suggestion_row = QWidget()
+        self.suggestion_row.setObjectName(f"suggestion_{self.spec.key}")
+        row = QHBoxLayout(self.suggestion_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        self.candidates = QComboBox()
+        self.candidates.setObjectName(f"candidates_{self.spec.key}")
+        self.candidates.setStyleSheet("color: #666; font-style: italic;")
+        self.candidates.currentIndexChanged.connect(
+            lambda _i: self.form.field_focused.emit(self.spec.key)
+        )
+        self.accept_button = QToolButton()
+        self.accept_button.setText("✓")
+        self.accept_button.setToolTip("Accept this suggestion")
+        self.accept_button.setObjectName(f"accept_{self.spec.key}")
+        self.accept_button.clicked.connect(lambda: self._emit(self.form.accept_requested))
+        self.reject_button = QToolButton()
+        self.reject_button.setText("✗")
+        self.reject_button.setToolTip("Reject this suggestion (it is not offered again)")
+        self.reject_button.setObjectName(f"reject_{self.spec.key}")
+        self.reject_button.clicked.connect(lambda: self._emit(self.form.reject_requested))
+        row.addWidget(self.candidates, 1)
+        row.addWidget(self.accept_button)
+        row.addWidget(self.reject_button)
+        self.suggestion_row.hide()
+
+    def _emit(self, signal: Any) -> None:
+        s = self.current_suggestion()
+        if s is not None:
+            signal.emit(s.id)
+
+    def current_suggestion(self) -> Suggestion | None:
+        i = self.candidates.currentIndex()
+        return self.suggestions[i] if 0 <= i < len(self.suggestions) else None
+
+    def set_suggestions(self, suggestions: list[Suggestion]) -> None:
+        self.suggestions = suggestions
+        self.candidates.blockSignals(True)
+        self.candidates.clear()
+        for s in suggestions:
+            quote = " ".join(s.quote.split())
+            quote = quote if len(quote) <= 60 else quote[:57] + "…"
+            self.candidates.addItem(f"{display_text(s.value)}   ({s.confidence:.0%})  “{quote}”")
+            self.candidates.setItemData(
+                self.candidates.count() - 1, s.quote, Qt.ItemDataRole.ToolTipRole
+            )
+        self.candidates.blockSignals(False)
+        self.suggestion_row.setVisible(bool(suggestions))
 
     def text(self) -> str:
         if isinstance(self.widget, QComboBox):
@@ -142,6 +197,8 @@ class ExtractionForm(QWidget):
 
     saved = Signal(str)  # field key
     field_focused = Signal(str)
+    accept_requested = Signal(int)  # suggestion id
+    reject_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -177,6 +234,7 @@ class ExtractionForm(QWidget):
             col.setContentsMargins(0, 0, 0, 0)
             col.setSpacing(1)
             col.addWidget(editor.widget)
+            col.addWidget(editor.suggestion_row)
             col.addWidget(editor.error)
             layout.addRow(QLabel(label), cell)
         self.scroll.setWidget(body)
@@ -189,6 +247,10 @@ class ExtractionForm(QWidget):
         for key, editor in self.editors.items():
             editor.set_text(display_text(values.get(key)))
             editor.widget.setEnabled(record_id is not None)
+
+    def set_suggestions(self, by_field: dict[str, list[Suggestion]]) -> None:
+        for key, editor in self.editors.items():
+            editor.set_suggestions(by_field.get(key, []))
 
     def flush(self) -> None:
         for editor in self.editors.values():

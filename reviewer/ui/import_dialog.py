@@ -86,6 +86,8 @@ class ImportController:
         self._close_dialog()
         self.last_report = report
         self.window.reload_records()
+        if report.added:
+            self.window.compute_all_suggestions()
         msg = f"Imported {report.added:,} records, {report.duplicates:,} duplicates"
         if report.cancelled:
             msg += " (cancelled)"

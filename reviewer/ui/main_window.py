@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain import Decision
+from reviewer.review import extraction
 from reviewer.review.project import create_review, open_review
 from reviewer.store import Store, StoreError
 from reviewer.ui.document_view import DocumentView
@@ -37,6 +38,8 @@ from reviewer.ui.record_model import RecordTableModel
 
 MAX_RECENT = 8
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
+PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber
+SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
 DECISION_KEYS = {"include": ("I", "1"), "exclude": ("E", "2"), "maybe": ("M", "3")}
 
 
@@ -115,7 +118,10 @@ class MainWindow(QMainWindow):
 
         self.form = ExtractionForm()
         self.form.save_fn = self._save_value
-        self.form.saved.connect(lambda _k: self._update_status())
+        self.form.saved.connect(self._value_saved)
+        self.form.field_focused.connect(self.highlight_field)
+        self.form.accept_requested.connect(self.accept_suggestion)
+        self.form.reject_requested.connect(self.reject_suggestion)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
@@ -126,7 +132,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.setCentralWidget(self.splitter)
-        self.statusBar().showMessage("Ready")
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("screening_progress")
+        self.statusBar().addPermanentWidget(self.progress_label)
 
         # Single-key screening keys act on the list and the document only, so typing
         # in the form (or a choice list's type-ahead) never records a decision.
@@ -167,6 +175,11 @@ class MainWindow(QMainWindow):
         self._add(m, "Previous record\tK", lambda: self.move(-1))
         m.addSeparator()
         self._add(m, "Set reviewer name…", self.ask_reviewer_name)
+
+        m = self.menuBar().addMenu("E&xtraction")
+        act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
+        act.setObjectName("accept_all")
+        self._add(m, "Compute suggestions for all records", self.compute_all_suggestions)
 
         m = self.menuBar().addMenu("&Edit")
         self._add(
@@ -257,7 +270,89 @@ class MainWindow(QMainWindow):
             self.document.show_record(record, self._sources.get(record.source_id or -1, ""))
             values = {k: v.value for k, v in self.store.values(record_id).items()}
             self.form.load(record_id, values)
+            self._show_suggestions()
+            self._ensure_suggestions([record_id])
         self._show_decision()
+
+    # -- suggestions ---------------------------------------------------------------------
+
+    def _show_suggestions(self) -> None:
+        if self.current_id is None:
+            self.form.set_suggestions({})
+            return
+        pending = extraction.pending_by_field(self.store, self.current_id)
+        values = self.store.values(self.current_id)
+        # an accepted value hides suggestions that say the same thing
+        for key, fv in values.items():
+            if key in pending:
+                pending[key] = [s for s in pending[key] if s.value != fv.value]
+        self.form.set_suggestions(pending)
+
+    def _ensure_suggestions(self, record_ids: list[int] | None) -> None:
+        """Compute missing or outdated suggestions in the background; the UI never waits."""
+        review_path = self.store.path
+
+        def work(progress, cancelled) -> list[int] | None:
+            from reviewer.suggest.runner import compute_suggestions
+
+            with Store(review_path) as store:
+                compute_suggestions(store, record_ids, progress=progress, cancel=cancelled)
+            return record_ids
+
+        def done(ids: list[int] | None) -> None:
+            if self.store.path == review_path and (ids is None or self.current_id in ids):
+                self._show_suggestions()
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: self.statusBar().showMessage(f"Suggestions failed: {m}", 8000),
+        )
+
+    def compute_all_suggestions(self) -> None:
+        self._ensure_suggestions(None)
+
+    def accept_suggestion(self, suggestion_id: int) -> None:
+        self.form.flush()
+        extraction.accept(self.store, suggestion_id, self.reviewer)
+        self._reload_form()
+
+    def reject_suggestion(self, suggestion_id: int) -> None:
+        extraction.reject(self.store, suggestion_id, self.reviewer)
+        self._show_suggestions()
+
+    def accept_all(self) -> None:
+        if self.current_id is None:
+            return
+        self.form.flush()
+        n = extraction.accept_all(self.store, self.current_id, self.reviewer)
+        self._reload_form()
+        self.statusBar().showMessage(f"Accepted {n} suggestions", 4000)
+
+    def _reload_form(self) -> None:
+        if self.current_id is None:
+            return
+        values = {k: v.value for k, v in self.store.values(self.current_id).items()}
+        self.form.load(self.current_id, values)
+        self._show_suggestions()
+
+    def _value_saved(self, key: str) -> None:
+        self._show_suggestions()
+        self._update_status()
+
+    def highlight_field(self, key: str) -> None:
+        """Show where a field's value (or its proposed value) stands in the text."""
+        if self.current_id is None:
+            return
+        spans: list[tuple[int, int, str]] = []
+        fv = self.store.values(self.current_id).get(key)
+        if fv is not None:
+            spans += [(s.start, s.end, PROVENANCE_COLOUR) for s in fv.provenance]
+        editor = self.form.editors.get(key)
+        suggestion = editor.current_suggestion() if editor else None
+        if suggestion is not None:
+            spans.append((suggestion.start, suggestion.end, SUGGESTION_COLOUR))
+        self.document.highlight(spans)
 
     def move(self, step: int) -> None:
         row = self.table.currentIndex().row()
@@ -306,9 +401,10 @@ class MainWindow(QMainWindow):
         shown = self.model.rowCount()
         filt = f"{shown:,} shown · " if shown != total else ""
         self.count_label.setText(f"{filt}{total:,} records")
-        self.statusBar().showMessage(
-            f"{screened:,} of {total:,} screened · reviewer: {self.reviewer} · {self.store.path}"
+        self.progress_label.setText(
+            f"{screened:,} of {total:,} screened · reviewer: {self.reviewer}"
         )
+        self.progress_label.setToolTip(str(self.store.path))
 
     def _apply_search(self) -> None:
         self.form.flush()

@@ -1,0 +1,100 @@
+"""Turning suggestions into values: accept, reject, accept all.
+
+Accepting stores the value with the suggestion's span as its provenance and
+writes an event; rejecting marks the suggestion so it is not offered again for
+that record. The UI, the command line (``suggest --apply``) and tests share
+these functions.
+"""
+
+from __future__ import annotations
+
+from reviewer.domain import FieldType, Span, Suggestion
+from reviewer.store import Store
+
+
+def pending_by_field(store: Store, record_id: int) -> dict[str, list[Suggestion]]:
+    """Pending suggestions of a record, per field, best first."""
+    out: dict[str, list[Suggestion]] = {}
+    for s in store.suggestions(record_id):
+        if s.status == "pending":
+            out.setdefault(s.field, []).append(s)
+    for items in out.values():
+        items.sort(key=lambda s: -s.confidence)
+    return out
+
+
+def _find(store: Store, suggestion_id: int) -> Suggestion:
+    row = store.db.execute(
+        "select record_id from suggestions where id = ?", [suggestion_id]
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no suggestion {suggestion_id}")
+    for s in store.suggestions(row[0]):
+        if s.id == suggestion_id:
+            return s
+    raise KeyError(f"no suggestion {suggestion_id}")
+
+
+def accept(store: Store, suggestion_id: int, reviewer: str) -> None:
+    """Store the suggestion's value with its span as provenance.
+
+    For a list field the suggestion's items are added to what the field holds
+    (one suggestion per arm adds up); other fields take the suggested value.
+    """
+    s = _find(store, suggestion_id)
+    assert s.record_id is not None
+    spec = store.template().field(s.field)
+    text = store.record(s.record_id).text
+    span = Span.from_text(text, s.start, s.end, page=_page_of(store, s.record_id, s.start))
+    current = store.values(s.record_id).get(s.field)
+    with store.atomic():
+        if spec.type is FieldType.LIST and current is not None:
+            items = list(current.value)
+            for item in s.value if isinstance(s.value, list) else [s.value]:
+                if item not in items:
+                    items.append(item)
+            store.set_value(
+                s.record_id,
+                s.field,
+                items,
+                reviewer,
+                provenance=[*current.provenance, span],
+                kind="value.accept",
+            )
+        else:
+            store.set_value(
+                s.record_id, s.field, s.value, reviewer, provenance=[span], kind="value.accept"
+            )
+        store.set_suggestion_status(suggestion_id, "accepted", reviewer)
+
+
+def reject(store: Store, suggestion_id: int, reviewer: str) -> None:
+    store.set_suggestion_status(suggestion_id, "rejected", reviewer)
+
+
+def accept_all(store: Store, record_id: int, reviewer: str) -> int:
+    """Accept, for every field without a value, its best suggestion (all, for lists)."""
+    template = store.template()
+    values = store.values(record_id)
+    accepted = 0
+    with store.atomic():
+        for field, items in pending_by_field(store, record_id).items():
+            if field in values or field not in template.keys:
+                continue
+            chosen = items if template.field(field).type is FieldType.LIST else items[:1]
+            for s in chosen:
+                assert s.id is not None
+                accept(store, s.id, reviewer)
+                accepted += 1
+    return accepted
+
+
+def _page_of(store: Store, record_id: int, offset: int) -> int | None:
+    offsets = store.record(record_id).page_offsets
+    if not offsets:
+        return None
+    page = 0
+    for i, start in enumerate(offsets):
+        if start <= offset:
+            page = i
+    return page + 1
