@@ -1,0 +1,1 @@
+"""Exports: review tables (CSV, XLSX, JSON, RIS) and the PRISMA flow diagram."""
