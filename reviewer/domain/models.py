@@ -165,6 +165,8 @@ class FileReport(BaseModel):
     skipped: bool = False  # the same file was imported before
     errors: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # what the reviewer should know, not errors
+    # set when a CSV's columns were not recognised: the header, for a column-mapping step
+    unmapped_columns: list[str] = Field(default_factory=list)
 
 
 class ImportReport(BaseModel):

@@ -38,6 +38,20 @@ class ImportFailure(Exception):
         return f"{where}: {self.message}"
 
 
+class UnknownColumns(ImportFailure):
+    """A CSV/TSV whose header names no columns we recognise: the reviewer maps them."""
+
+    def __init__(self, path: str | Path, columns: list[str], line: int | None = None):
+        self.columns = columns
+        shown = ", ".join(columns[:12]) + (" …" if len(columns) > 12 else "")
+        super().__init__(
+            path,
+            f"the columns are not recognised ({shown}); map them to title, abstract, authors, "
+            "year, doi … (in the app, or with --map title=Column,abstract=Column)",
+            line,
+        )
+
+
 @dataclass
 class RecordError:
     """A record that was skipped, and why (yielded by parsers in place of the record)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
-from reviewer.ingest.base import Format, ImportFailure, RecordError
+from reviewer.ingest.base import Format, ImportFailure, RecordError, UnknownColumns
 from reviewer.ingest.dedup import Deduplicator
 from reviewer.ingest.encoding import open_text
 from reviewer.store import Store
@@ -118,6 +118,9 @@ def import_paths(
 
         try:
             _import_file(store, path, file_report, dedup, tick, cancel, format_name, column_map)
+        except UnknownColumns as exc:
+            file_report.errors.append(str(exc))
+            file_report.unmapped_columns = exc.columns
         except ImportFailure as exc:
             file_report.errors.append(str(exc))
         except OSError as exc:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QPlainTextEdit,
     QProgressDialog,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from reviewer.domain import ImportReport
 from reviewer.ingest import Progress, import_paths
 from reviewer.store import Store
+from reviewer.ui.column_map import ColumnMapDialog
 
 if TYPE_CHECKING:
     from reviewer.ui.jobs import Job
@@ -40,7 +42,7 @@ class ImportController:
         self.last_report: ImportReport | None = None
         self.report_dialog: ImportReportDialog | None = None
 
-    def start(self, paths: list[str]) -> None:
+    def start(self, paths: list[str], column_map: dict[str, str] | None = None) -> None:
         if self.job is not None and not self.job.done:
             self.window.statusBar().showMessage("An import is already running", 4000)
             return
@@ -48,7 +50,9 @@ class ImportController:
 
         def work(progress, cancelled) -> ImportReport:
             with Store(review_path) as store:
-                return import_paths(store, paths, progress=progress, cancel=cancelled)
+                return import_paths(
+                    store, paths, progress=progress, cancel=cancelled, column_map=column_map
+                )
 
         self.dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
         self.dialog.setObjectName("import_progress")
@@ -93,7 +97,15 @@ class ImportController:
             msg += " (cancelled)"
         self.window.statusBar().showMessage(msg, 8000)
         self.report_dialog = ImportReportDialog(report, self.window)
+        self.report_dialog.map_requested.connect(self.map_columns)
         self.report_dialog.show()
+
+    def map_columns(self, path: str, columns: list[str]) -> None:
+        """Ask which column holds which field, then import the file with that mapping."""
+        dialog = ColumnMapDialog(Path(path).name, columns, self.window)
+        self.map_dialog = dialog
+        dialog.accepted.connect(lambda: self.start([path], column_map=dialog.mapping()))
+        dialog.open()
 
     def _failed(self, message: str) -> None:
         self._close_dialog()
@@ -105,6 +117,8 @@ class ImportController:
 
 class ImportReportDialog(QDialog):
     """Per file: the format, records added, duplicates and every error with its place."""
+
+    map_requested = Signal(str, list)  # path, the CSV's columns
 
     def __init__(self, report: ImportReport, parent: Any = None):
         super().__init__(parent)
@@ -139,4 +153,17 @@ class ImportReportDialog(QDialog):
         layout.addWidget(self.messages)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        self.map_buttons: list[QPushButton] = []
+        for f in report.files:
+            if f.unmapped_columns:
+                b = buttons.addButton(
+                    f"Map columns of {Path(f.path).name}…", QDialogButtonBox.ButtonRole.ActionRole
+                )
+                b.clicked.connect(
+                    lambda _c=False, f=f: (
+                        self.map_requested.emit(f.path, f.unmapped_columns),
+                        self.close(),
+                    )
+                )
+                self.map_buttons.append(b)
         layout.addWidget(buttons)
