@@ -46,9 +46,29 @@ def main(review: Path | None = None) -> int:
     except StoreError as exc:
         QMessageBox.critical(None, "Cannot open review", str(exc))
         return 1
+    ask_reviewer_name_once()
     window = MainWindow(store)
     window.show()
     return app.exec()
+
+
+def ask_reviewer_name_once() -> None:
+    """On first start, ask who is reviewing: every decision, value and note carries it."""
+    import getpass
+
+    from PySide6.QtWidgets import QInputDialog
+
+    settings = QSettings()
+    if settings.value("reviewer/name"):
+        return
+    name, ok = QInputDialog.getText(
+        None,
+        "Welcome to Reviewer",
+        "Your name or initials (recorded with every decision, value and note;\n"
+        "change it later under Screening → Set reviewer name):",
+        text=getpass.getuser(),
+    )
+    settings.setValue("reviewer/name", (name.strip() if ok and name.strip() else getpass.getuser()))
 
 
 def screenshot(review: Path | None, out: Path, width: int = 1400, height: int = 900) -> Path:
