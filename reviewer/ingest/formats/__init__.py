@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewer.ingest.base import Format
-from reviewer.ingest.formats import plain
+from reviewer.ingest.formats import bibliography, html, jats, pdf, plain
 
 # Order matters only for ties: more specific formats first, plain text last.
-FORMATS: list[Format] = [plain.FORMAT]
+FORMATS: list[Format] = [
+    pdf.FORMAT,
+    jats.FORMAT,
+    html.FORMAT,
+    bibliography.FORMAT,
+    plain.FORMAT,
+]
 
 
 def by_name(name: str) -> Format:

@@ -1,4 +1,11 @@
-"""Plain-text and Markdown articles: one record per file, its text kept as it is."""
+"""Plain-text and Markdown articles: one record per file.
+
+This is the format of last resort, chosen when no more specific sniffer claims a
+text file, so it takes any mostly printable text. The article's metadata and its
+web furniture are read by ``article`` from what the text states; the record keeps
+the rest of the text exactly as it was, so a quote found in the file is found in
+the record too.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +13,35 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-from reviewer.domain import ParsedRecord
-from reviewer.ingest.base import Format, ParseResult
+from reviewer.ingest.base import Format, ImportFailure, ParseResult
+from reviewer.ingest.formats import article
+
+_TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+_MARKDOWN_SUFFIXES = {".md", ".markdown"}
+_PRINTABLE_SHARE = 0.95
 
 
 def sniff(head: str, path: Path) -> float:
     if not head.strip():
         return 0.0
-    printable = sum(c.isprintable() or c in "\n\r\t" for c in head[:4000])
-    if printable / max(1, len(head[:4000])) < 0.95:
+    sample = head[:4000]
+    printable = sum(c.isprintable() or c in "\n\r\t\f" for c in sample)
+    if printable / max(1, len(sample)) < _PRINTABLE_SHARE:
         return 0.0
-    return 0.3 if path.suffix.lower() in {".txt", ".md", ".markdown", ".text"} else 0.1
+    return 0.3 if path.suffix.lower() in _TEXT_SUFFIXES else 0.1
+
+
+def read_source(stream: TextIO) -> str:
+    """The decoded file in NFC, the form every offset into it refers to."""
+    return unicodedata.normalize("NFC", stream.read())
 
 
 def parse(stream: TextIO, path: Path) -> ParseResult:
-    text = unicodedata.normalize("NFC", stream.read())
-    title = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
-    yield ParsedRecord(
-        title=title[:500],
-        text=text,
-        source_index=0,
-        source_start=0,
-        source_end=len(text),
-        source_line=1,
-    )
+    source = read_source(stream)
+    if not source.strip():
+        raise ImportFailure(path, "the file holds no text")
+    markdown = path.suffix.lower() in _MARKDOWN_SUFFIXES
+    yield article.article_record(source, path, markdown=markdown)
 
 
 FORMAT = Format(
