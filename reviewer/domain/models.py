@@ -107,6 +107,8 @@ class Suggestion(BaseModel):
     suggester: str
     version: str
     status: Literal["pending", "accepted", "rejected"] = "pending"
+    # what the value cannot hold: a hazard ratio's confidence interval and p-value
+    detail: dict[str, Any] | None = None
 
 
 class FieldValue(BaseModel):
