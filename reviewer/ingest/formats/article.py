@@ -95,11 +95,12 @@ _MONTH_WORD = re.compile(rf"^(?:{_MONTHS})$", re.I)
 
 # Furniture: lines that belong to the web page, not to the article.
 _AD_LINE = re.compile(
-    r"^(?:advertisements?|ad|ads|sponsored(?: content)?|paid content|"
+    r"^(?:advertisements?|ad|ads|sponsored(?: content| links?)?|paid content|"
     r"story continues below(?: this)? advertisement|continue reading(?: below)?|"
     r"skip to (?:main )?content|scroll to continue(?: with content)?)$",
     re.I,
 )
+_MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
 _AD_NOTICE = re.compile(r"advertis", re.I)
 _AD_NOTICE_HINT = re.compile(r"endorse|support our mission|policy", re.I)
 _IMAGE_CREDIT = re.compile(
@@ -125,6 +126,7 @@ _BREADCRUMB = re.compile(r"\S\s+[>\u203a\u00bb/]\s+\S.*\s+[>\u203a\u00bb/]\s+\S"
 _TOP_LINES = 15  # headline, dateline and byline are looked for this near the top
 _HEADLINE_MIN_WORDS = 4
 _HEADLINE_MAX_CHARS = 250
+_SENTENCE_WORDS = 8  # a line ending in a full stop with this many words is body text
 _TITLE_MAX = 500
 _SPACE = "\n \t\u00a0"
 
@@ -315,21 +317,23 @@ def published_in(text: str) -> str:
 
 def headline(lines: list[Line]) -> int | None:
     """The index of the line that reads as the headline: the first line near the top with
-    a few words that is not a dateline, a label, a breadcrumb or a sentence of body text."""
+    a few words that is not a dateline, a label or its value, a breadcrumb or furniture,
+    and that comes before the first sentence of body text."""
     seen = 0
+    previous = ""
     for i, line in enumerate(lines):
         text = line.stripped.lstrip("#").strip()
         if not text:
             continue
         seen += 1
-        if seen > _TOP_LINES:
+        if seen > _TOP_LINES or _is_body(text):
             break
-        words = text.split()
-        if len(text) > _HEADLINE_MAX_CHARS or (text.endswith(".") and len(words) >= 15):
-            break  # the body has started
+        after_label = previous.endswith(":") and _is_known_label(previous)
+        previous = text
         if (
-            len(words) < _HEADLINE_MIN_WORDS
+            len(text.split()) < _HEADLINE_MIN_WORDS
             or text.endswith((".", ":", ","))
+            or after_label
             or is_dateline(text)
             or _BREADCRUMB.search(text)
             or _is_known_label(line.text)
@@ -338,6 +342,13 @@ def headline(lines: list[Line]) -> int | None:
             continue
         return i
     return None
+
+
+def _is_body(text: str) -> bool:
+    """A sentence of body text: long, or a full sentence of several words."""
+    return len(text) > _HEADLINE_MAX_CHARS or (
+        text.endswith(".") and len(text.split()) >= _SENTENCE_WORDS
+    )
 
 
 def _is_known_label(text: str) -> bool:
@@ -400,15 +411,17 @@ def parse_source(value: str, meta: Metadata) -> None:
 
 
 def _is_furniture_line(text: str) -> bool:
-    return bool(
-        _AD_LINE.match(text)
-        or _IMAGE_CREDIT.search(text)
-        or _FOOTER.match(text)
-        or _SHARE.match(text)
-    )
+    return _line_kind(text) is not None
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a line (stripped) is page furniture: an advert, a credit, a related list."""
+    return _line_kind(text) is not None or bool(_RELATED_HEADING.match(text))
 
 
 def _line_kind(text: str) -> str | None:
+    if _MARKDOWN_IMAGE.match(text):
+        return "image"
     if _AD_LINE.match(text):
         return "advertisement"
     if _AD_NOTICE.search(text) and _AD_NOTICE_HINT.search(text) and len(text) < 400:
@@ -428,7 +441,7 @@ def furniture(lines: list[Line], headline_line: int | None) -> list[Cut]:
     cuts: list[Cut] = []
     i = 0
     while i < len(lines):
-        text = lines[i].stripped
+        text = lines[i].stripped.lstrip("#").strip()  # a Markdown heading reads the same
         if text and _RELATED_HEADING.match(text):
             j = i + 1
             while j < len(lines) and len(lines[j].stripped) < _RELATED_END:
@@ -529,12 +542,13 @@ def _from_labels(meta: Metadata, fields: dict[str, tuple[str, int]], catalogue: 
 
 def _title_from_lines(meta: Metadata, lines: list[Line], markdown: bool) -> None:
     index = markdown_heading(lines) if markdown else None
+    meta.title_from = "heading"
     if index is None:
         index = headline(lines)
+        meta.title_from = "headline"
     if index is not None:
         meta.title = lines[index].stripped.lstrip("#").strip().rstrip("#").strip()
         meta.title_line = index
-        meta.title_from = "headline"
     else:
         meta.title = first_sentence(lines)
         meta.title_from = "first sentence" if meta.title else ""
@@ -571,6 +585,8 @@ def article_record(
     meta = read_metadata(lines, markdown)
     headline_line = meta.title_line if meta.title_from == "headline" else None
     text, removed = remove_cuts(source, furniture(lines, headline_line))
+    if not text.strip():  # all of it looked like furniture: keep it rather than nothing
+        text, removed = source, []
     if hints:
         _overlay(meta, hints)
     read_text_statements(meta, text)

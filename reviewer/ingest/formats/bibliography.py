@@ -117,7 +117,7 @@ def _abstract(lines: list[Line], start: int, stop: int) -> tuple[int, int] | Non
     """The abstract after a journal line: its first paragraph, and further paragraphs that
     open with a section label (``RESULTS:``), never past ``stop`` or into link labels."""
     j = start
-    while j < stop and lines[j].stripped and _LINK_LABELS.match(lines[j].stripped):
+    while j < stop and lines[j].stripped and _is_furniture(lines[j].stripped):
         j += 1
     if j >= stop or not lines[j].stripped:
         return None
@@ -130,15 +130,19 @@ def _abstract(lines: list[Line], start: int, stop: int) -> tuple[int, int] | Non
         if nxt >= stop or not _SECTION_LABEL.match(lines[nxt].stripped):
             break
         last = _paragraph_end(lines, nxt, stop)
-    while last > first and _LINK_LABELS.match(lines[last].stripped):
-        last -= 1
     return first, last
 
 
 def _paragraph_end(lines: list[Line], j: int, stop: int) -> int:
-    while j + 1 < stop and lines[j + 1].stripped:
+    """The paragraph's last line, stopping short of a furniture line (an advert that
+    follows the abstract with no blank line between)."""
+    while j + 1 < stop and lines[j + 1].stripped and not _is_furniture(lines[j + 1].stripped):
         j += 1
     return j
+
+
+def _is_furniture(text: str) -> bool:
+    return bool(_LINK_LABELS.match(text)) or article.is_furniture(text)
 
 
 def find_citations(lines: list[Line]) -> tuple[list[Citation], list[RecordError]]:

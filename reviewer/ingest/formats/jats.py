@@ -37,6 +37,7 @@ _BLOCKS = {
     "statement", "disp-formula", "preformat", "speech", "verse-group", "table-wrap-group",
     "fig-group",
 }
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # XML's whitespace; a no-break space is text
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 
 
@@ -50,7 +51,7 @@ def inline_text(el: Element, skip_blocks: bool = False) -> str:
     out, and (with ``skip_blocks``) nested tables, figures and lists too."""
     parts: list[str] = []
     _collect(el, parts, skip_blocks, top=True)
-    return " ".join("".join(parts).split())
+    return _XML_SPACE.sub(" ", "".join(parts)).strip(" ")
 
 
 def _collect(el: Element, parts: list[str], skip_blocks: bool, top: bool) -> None:

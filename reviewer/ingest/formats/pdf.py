@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -96,29 +97,45 @@ def _has_images(page: pdfium.PdfPage) -> bool:
     return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=3))
 
 
-def read_pages(doc: pdfium.PdfDocument) -> tuple[list[str], str, bool]:
-    """Every page's text, the first page's title by type size, and whether any page
-    without text is an image (a scan)."""
-    texts: list[str] = []
-    title = ""
-    scanned = False
+@dataclass
+class Pages:
+    """What the pages of a document hold."""
+
+    texts: list[str] = field(default_factory=list)
+    title: str = ""  # the first page's title by type size
+    scanned: bool = False  # some page without text is an image
+    unreadable: list[int] = field(default_factory=list)  # 1-based pages PDFium could not load
+
+
+def read_pages(doc: pdfium.PdfDocument) -> Pages:
+    """Every page's text; a page PDFium cannot load counts as empty and is noted."""
+    pages = Pages()
     for index in range(len(doc)):
-        page = doc[index]
         try:
-            textpage = page.get_textpage()
-            try:
-                raw = textpage.get_text_range()
-                if index == 0:
-                    title = title_by_size(textpage, raw)
-            finally:
-                textpage.close()
-            text = clean_page_text(raw)
-            if not text.strip():
-                scanned = scanned or _has_images(page)
+            text = _read_page(doc, index, pages)
+        except pdfium.PdfiumError:
+            text = ""
+            pages.unreadable.append(index + 1)
+        pages.texts.append(text)
+    return pages
+
+
+def _read_page(doc: pdfium.PdfDocument, index: int, pages: Pages) -> str:
+    page = doc[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            raw = textpage.get_text_range()
+            if index == 0:
+                pages.title = title_by_size(textpage, raw)
         finally:
-            page.close()
-        texts.append(text)
-    return texts, title, scanned
+            textpage.close()
+        text = clean_page_text(raw)
+        if not text.strip():
+            pages.scanned = pages.scanned or _has_images(page)
+        return text
+    finally:
+        page.close()
 
 
 def _char_height(textpage: pdfium.PdfTextPage, i: int) -> float:
@@ -203,13 +220,20 @@ def no_text_message(scanned: bool) -> str:
 def parse(stream: BinaryIO, path: Path) -> ParseResult:
     doc = open_document(stream.read(), path)
     try:
-        texts, size_title, scanned = read_pages(doc)
+        pages = read_pages(doc)
         meta = _metadata(doc)
     finally:
         doc.close()
-    if not any(t.strip() for t in texts):
-        raise ImportFailure(path, no_text_message(scanned))
-    yield build_record(texts, size_title, meta, path)
+    if not pages.texts:
+        raise ImportFailure(path, "the PDF has no pages")
+    if pages.unreadable and len(pages.unreadable) == len(pages.texts):
+        raise ImportFailure(path, "the PDF is damaged: none of its pages can be read")
+    if not any(t.strip() for t in pages.texts):
+        raise ImportFailure(path, no_text_message(pages.scanned))
+    rec = build_record(pages.texts, pages.title, meta, path)
+    if pages.unreadable:
+        rec.extra["unreadable_pages"] = pages.unreadable
+    yield rec
 
 
 def build_record(
