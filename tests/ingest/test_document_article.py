@@ -133,6 +133,13 @@ def test_plain_text_kept_as_it_is():
     assert "removed" not in rec.extra
 
 
+def test_short_first_line_set_apart_is_the_title():
+    assert _one("Azacitidine in RRMM\n\nWe enrolled 42 patients.\n").title == "Azacitidine in RRMM"
+    assert _one("Key points\nWe enrolled 42 patients in a trial.\n").title == (
+        "We enrolled 42 patients in a trial."
+    )
+
+
 def test_text_that_is_all_furniture_is_kept():
     rec = _one("Advertisement\n")
     assert rec.text == "Advertisement\n"

@@ -102,7 +102,9 @@ _AD_LINE = re.compile(
 )
 _MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
 _AD_NOTICE = re.compile(r"advertis", re.I)
-_AD_NOTICE_HINT = re.compile(r"endorse|support our mission|policy", re.I)
+_AD_NOTICE_HINT = re.compile(
+    r"endorse|supports? our mission|on (?:our|this) (?:site|website)", re.I
+)
 _IMAGE_CREDIT = re.compile(
     r"^(?:images?|photos?|photograph|picture|illustration|credit|image credit|photo credit)"
     r"\s*:|\|\s*(?:image|photo) credit\s*:|(?:getty images|shutterstock|stock\.adobe\.com)\s*$",
@@ -541,17 +543,35 @@ def _from_labels(meta: Metadata, fields: dict[str, tuple[str, int]], catalogue: 
 
 
 def _title_from_lines(meta: Metadata, lines: list[Line], markdown: bool) -> None:
-    index = markdown_heading(lines) if markdown else None
-    meta.title_from = "heading"
-    if index is None:
-        index = headline(lines)
-        meta.title_from = "headline"
+    """A Markdown heading, else the headline, else a first line set apart by a blank line,
+    else (a page that opens with a section heading) the first sentence."""
+    found = [
+        (markdown_heading(lines) if markdown else None, "heading"),
+        (headline(lines), "headline"),
+        (set_apart_first_line(lines), "first line"),
+    ]
+    index, meta.title_from = next(((i, how) for i, how in found if i is not None), (None, ""))
     if index is not None:
         meta.title = lines[index].stripped.lstrip("#").strip().rstrip("#").strip()
         meta.title_line = index
     else:
         meta.title = first_sentence(lines)
         meta.title_from = "first sentence" if meta.title else ""
+
+
+def set_apart_first_line(lines: list[Line]) -> int | None:
+    """The first line, when a blank line (or the end) follows it and it is not body text:
+    a title. A short first line that runs straight into its paragraph is a section
+    heading (``In a nutshell``), not a title."""
+    filled = [i for i, ln in enumerate(lines) if ln.stripped]
+    if not filled:
+        return None
+    first = filled[0]
+    text = lines[first].stripped
+    if _is_body(text) or _is_furniture_line(text) or _is_known_label(text) or is_dateline(text):
+        return None
+    followed_by_blank = first + 1 >= len(lines) or not lines[first + 1].stripped
+    return first if followed_by_blank else None
 
 
 def _labelled_identifiers(meta: Metadata, fields: dict[str, tuple[str, int]]) -> None:
