@@ -7,7 +7,8 @@ elements become line breaks, so the text reads as the page did. Title, authors,
 journal, date and DOI come from the ``citation_*`` (Google Scholar), Dublin Core
 and Open Graph meta tags when the page has them, and otherwise from the visible
 text by the same rules as a plain-text article, including setting web furniture
-aside.
+aside (the ranges in ``extra["removed"]`` are then offsets into the visible text,
+not into the markup).
 """
 
 from __future__ import annotations

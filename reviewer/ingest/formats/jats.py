@@ -311,11 +311,14 @@ def sniff(head: str, path: Path) -> float:
 
 
 def parse(stream: TextIO, path: Path) -> ParseResult:
-    root = _parse_xml(read_source(stream), path)
-    articles = _articles(root)
+    source = read_source(stream)
+    articles = _articles(_parse_xml(source, path))
     if not articles:
         raise ImportFailure(path, "no <article> element: this XML is not a JATS article")
-    yield from _records(articles)
+    for item in _records(articles):
+        if len(articles) == 1 and isinstance(item, ParsedRecord):
+            item.source_start, item.source_end = 0, len(source)  # the file is the article
+        yield item
 
 
 def _records(articles: list[Element]) -> Iterator[ParsedRecord | RecordError]:
