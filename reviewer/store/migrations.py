@@ -205,3 +205,36 @@ create trigger records_au after update of title, authors, text on records begin
   values (new.id, new.title, new.authors, new.text);
 end;
 """
+
+
+@migration
+def m005_annotation(db: sqlite_utils.Database) -> None:
+    """Spans that could not be found again when a record's text was replaced.
+
+    They leave the value's provenance or the highlights table (so nothing is drawn
+    at a wrong place) and wait here for the reviewer to re-attach or dismiss them.
+    """
+    run_script(db, _M005)
+
+
+_M005 = """
+create table anchor_orphans (
+    id integer primary key,
+    record_id integer not null references records(id),
+    kind text not null check (kind in ('provenance', 'highlight')),
+    field text,
+    highlight_id integer,
+    start integer not null,
+    "end" integer not null,
+    quote text not null,
+    prefix text not null default '',
+    suffix text not null default '',
+    page integer,
+    note text not null default '',
+    reviewer text not null,
+    time text not null,
+    orphaned_at text not null,
+    status text not null default 'open' check (status in ('open', 'reattached', 'dismissed'))
+);
+create index anchor_orphans_record on anchor_orphans(record_id, status);
+"""

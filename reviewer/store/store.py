@@ -583,6 +583,200 @@ class Store:
             for r in rows
         ]
 
+    # -- annotation: notes, re-anchoring, orphans, field keys (reviewer.annotate) ----
+    # Methods marked "no event" are steps of a larger change: the caller runs them
+    # inside ``atomic()`` and logs one event for the whole, with ``log_event``.
+
+    def log_event(
+        self,
+        reviewer: str,
+        kind: str,
+        record_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Event:
+        return self._log(
+            Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload or {})
+        )
+
+    def highlight(self, highlight_id: int) -> Highlight:
+        row = self.db.execute(
+            f"select {_HIGHLIGHT_COLUMNS} from highlights where id = ?", [highlight_id]
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no highlight {highlight_id}")
+        return _highlight_from_row(row)
+
+    def find_highlights(
+        self, record_id: int | None = None, *, notes_only: bool = False
+    ) -> Iterator[Highlight]:
+        """Highlights of one record or of all, in text order; ``notes_only``: those of no field."""
+        where, params = [], []
+        if record_id is not None:
+            where.append("record_id = ?")
+            params.append(record_id)
+        if notes_only:
+            where.append("field is null")
+        sql = f"select {_HIGHLIGHT_COLUMNS} from highlights"
+        if where:
+            sql += " where " + " and ".join(where)
+        for row in self.db.execute(sql + " order by record_id, start, id", params):
+            yield _highlight_from_row(row)
+
+    def set_highlight_note(self, highlight_id: int, note: str, reviewer: str) -> None:
+        with self.db.atomic():
+            before = self.highlight(highlight_id)
+            self.db.execute("update highlights set note = ? where id = ?", [note, highlight_id])
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind="highlight.note",
+                    record_id=before.record_id,
+                    payload={"id": highlight_id, "before": before.note, "after": note},
+                )
+            )
+
+    def delete_highlight(
+        self, highlight_id: int, reviewer: str, kind: str = "highlight.delete"
+    ) -> Highlight:
+        """Delete a highlight; the event keeps all of it, so it can be restored."""
+        with self.db.atomic():
+            before = self.highlight(highlight_id)
+            self.db.execute("delete from highlights where id = ?", [highlight_id])
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind=kind,
+                    record_id=before.record_id,
+                    payload={"highlight": before.model_dump(mode="json")},
+                )
+            )
+        return before
+
+    def restore_highlight(self, highlight: Highlight, reviewer: str) -> int:
+        """Put a deleted highlight back, under its old id when that is still free."""
+        taken = highlight.id is None or (
+            self.db.execute("select 1 from highlights where id = ?", [highlight.id]).fetchone()
+        )
+        s = highlight.span
+        with self.db.atomic():
+            cur = self.db.execute(
+                'insert into highlights (id, record_id, field, start, "end", quote, prefix, '
+                "suffix, page, note, reviewer, time) values (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    None if taken else highlight.id,
+                    highlight.record_id,
+                    highlight.field,
+                    s.start,
+                    s.end,
+                    s.quote,
+                    s.prefix,
+                    s.suffix,
+                    s.page,
+                    highlight.note,
+                    highlight.reviewer,
+                    highlight.time,
+                ],
+            )
+            hid = int(cur.lastrowid)
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind="highlight.restore",
+                    record_id=highlight.record_id,
+                    payload={"id": hid, "highlight": highlight.model_dump(mode="json")},
+                )
+            )
+        return hid
+
+    def move_highlight(self, highlight_id: int, span: Span) -> None:
+        """Re-anchor a highlight (no event)."""
+        self.db.execute(
+            'update highlights set start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?, '
+            "page = ? where id = ?",
+            [span.start, span.end, span.quote, span.prefix, span.suffix, span.page, highlight_id],
+        )
+
+    def set_provenance(self, record_id: int, field: str, spans: Sequence[Span]) -> None:
+        """Re-anchor a value's spans, leaving who set it and when as they were (no event)."""
+        self.db.execute(
+            "update field_values set provenance = ? where record_id = ? and field = ?",
+            [
+                json.dumps([s.model_dump() for s in spans], ensure_ascii=False),
+                record_id,
+                field,
+            ],
+        )
+
+    def set_record_text(self, record_id: int, text: str, page_offsets: Sequence[int]) -> None:
+        """Replace a record's text (no event; full-text search follows by trigger)."""
+        self.db.execute(
+            "update records set text = ?, page_offsets = ? where id = ?",
+            [text, json.dumps(list(page_offsets)), record_id],
+        )
+
+    def add_orphan(self, orphan: dict[str, Any]) -> int:
+        """Keep a span that could not be found in a record's new text (no event)."""
+        cols = [c for c in _ORPHAN_COLUMNS if c != "id" and c in orphan]
+        cur = self.db.execute(
+            f"insert into anchor_orphans ({', '.join(_quoted(c) for c in cols)}) "
+            f"values ({', '.join('?' for _ in cols)})",
+            [orphan[c] for c in cols],
+        )
+        return int(cur.lastrowid)
+
+    def orphan_rows(
+        self, record_id: int | None = None, status: str | None = "open"
+    ) -> list[dict[str, Any]]:
+        where, params = [], []
+        if record_id is not None:
+            where.append("record_id = ?")
+            params.append(record_id)
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        sql = f"select {', '.join(_quoted(c) for c in _ORPHAN_COLUMNS)} from anchor_orphans"
+        if where:
+            sql += " where " + " and ".join(where)
+        rows = self.db.execute(sql + " order by record_id, id", params)
+        return [dict(zip(_ORPHAN_COLUMNS, r, strict=True)) for r in rows]
+
+    def set_orphan_status(self, orphan_id: int, status: str) -> None:
+        """Mark an orphan 'reattached' or 'dismissed' (no event)."""
+        self.db.execute("update anchor_orphans set status = ? where id = ?", [status, orphan_id])
+
+    def value_field_counts(self) -> dict[str, int]:
+        """How many records hold a value, per field key (keys no longer in the template too)."""
+        rows = self.db.execute("select field, count(*) from field_values group by field")
+        return {r[0]: r[1] for r in rows}
+
+    def rename_field_values(self, old: str, new: str) -> int:
+        """Move every value of field ``old`` to key ``new`` (no event)."""
+        cur = self.db.execute("update field_values set field = ? where field = ?", [new, old])
+        return cur.rowcount
+
+    def delete_field_values(self, field: str, reviewer: str) -> int:
+        """Delete every value of a field, each logged with what it was."""
+        with self.db.atomic():
+            rows = self.db.execute(
+                "select record_id, value, provenance from field_values where field = ?", [field]
+            ).fetchall()
+            self.db.execute("delete from field_values where field = ?", [field])
+            for record_id, value, provenance in rows:
+                self._log(
+                    Event(
+                        reviewer=reviewer,
+                        kind="value.clear",
+                        record_id=record_id,
+                        payload={
+                            "field": field,
+                            "before": json.loads(value),
+                            "after": None,
+                            "provenance": json.loads(provenance),
+                        },
+                    )
+                )
+        return len(rows)
+
 
 def _record_from_row(cols: Sequence[str], row: Sequence[Any]) -> Record:
     data = dict(zip(cols, row, strict=True))
@@ -602,3 +796,28 @@ def fts_query(text: str) -> str:
     """
     words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
     return " ".join(f'"{w}"*' for w in words)
+
+
+_HIGHLIGHT_COLUMNS = (
+    'id, record_id, field, start, "end", quote, prefix, suffix, page, note, reviewer, time'
+)
+_ORPHAN_COLUMNS = (
+    "id", "record_id", "kind", "field", "highlight_id", "start", "end", "quote", "prefix",
+    "suffix", "page", "note", "reviewer", "time", "orphaned_at", "status",
+)  # fmt: skip
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"'
+
+
+def _highlight_from_row(r: Sequence[Any]) -> Highlight:
+    return Highlight(
+        id=r[0],
+        record_id=r[1],
+        field=r[2],
+        span=Span(start=r[3], end=r[4], quote=r[5], prefix=r[6], suffix=r[7], page=r[8]),
+        note=r[9],
+        reviewer=r[10],
+        time=r[11],
+    )
