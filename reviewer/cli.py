@@ -59,6 +59,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = sub.add_parser(
+        "suggest",
+        help="suggest field values from the text",
+        description="Suggest values for every template field, each with the quote that "
+        "supports it. With FILEs, they are imported into a temporary review "
+        "first; without, the open review is used.",
+    )
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON line per record (the Predictions shape of SCHEMA.md)",
+    )
+    p.add_argument(
+        "--apply",
+        action="store_true",
+        help="store every suggestion as an accepted value with its provenance "
+        "(fields that already hold a value are left alone)",
+    )
+    p.add_argument("--reviewer", default=None, help="who --apply records as the author")
+
+    p = sub.add_parser(
         "screenshot",
         help="save a picture of the main window",
         description="Render the main window offscreen at 1400x900 with the "
@@ -171,6 +192,45 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from reviewer.ingest import import_paths
+    from reviewer.review import extraction
+    from reviewer.review.project import create_review
+    from reviewer.suggest.runner import compute_suggestions, predictions
+
+    with tempfile.TemporaryDirectory(prefix="reviewer-suggest-") as tmp:
+        if args.files:
+            store = create_review(Path(tmp) / "suggest.review", "suggest")
+            report = import_paths(store, args.files)
+            for f in report.files:
+                for err in f.errors:
+                    print(f"error: {err}", file=sys.stderr)
+        else:
+            store = _open(args)
+        with store:
+            compute_suggestions(store)
+            if args.apply:
+                who = args.reviewer or _default_reviewer()
+                n = sum(extraction.accept_all(store, rid, who) for rid in store.record_ids())
+                print(f"{n} suggestions stored as values (reviewer {who})", file=sys.stderr)
+            for line in predictions(store):
+                if args.json:
+                    print(json.dumps(line, ensure_ascii=False))
+                else:
+                    fields = ", ".join(sorted({s["field"] for s in line["suggestions"]}))
+                    print(f"{line['record']}: {len(line['suggestions'])} suggestions ({fields})")
+    return 0
+
+
+def _default_reviewer() -> str:
+    import getpass
+    import os
+
+    return os.environ.get("REVIEWER_NAME") or getpass.getuser()
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from reviewer.ui.app import screenshot
 
@@ -180,7 +240,12 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"import": cmd_import, "list": cmd_list, "screenshot": cmd_screenshot}
+_COMMANDS = {
+    "import": cmd_import,
+    "list": cmd_list,
+    "suggest": cmd_suggest,
+    "screenshot": cmd_screenshot,
+}
 
 
 if __name__ == "__main__":

@@ -104,3 +104,32 @@ def test_screenshot(tmp_path, size):
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == tuple(int(v) for v in size.split("x"))
     assert Path(out).stat().st_size > 20_000  # a real window, not a blank image
+
+
+def test_suggest_files_prints_predictions_per_record(tmp_path):
+    seed = SEEDS / "003_417edc2a71e64898.txt"
+    out = run("--review", str(tmp_path / "unused.review"), "suggest", str(seed), "--json")
+    lines = [json.loads(x) for x in out.stdout.splitlines() if x.strip()]
+    assert [ln["record"] for ln in lines] == [seed.name]
+    text = seed.read_text(encoding="utf-8")
+    sugs = lines[0]["suggestions"]
+    assert sugs, "the seed states a sample size, drugs and a design"
+    for s in sugs:
+        assert {"field", "value", "quote", "start", "end", "confidence"} <= set(s)
+    assert not (tmp_path / "unused.review").exists()  # a temporary review was used
+
+
+def test_suggest_apply_stores_values_with_provenance(tmp_path):
+    review = tmp_path / "r.review"
+    run("--review", str(review), "list")  # creates the demo review
+    run("--review", str(review), "suggest", "--apply", "--reviewer", "bot")
+    from reviewer.store import Store
+
+    with Store(review) as store:
+        rows = store.db.execute("select count(*) from field_values where reviewer = 'bot'")
+        assert rows.fetchone()[0] > 0
+        for rid in store.record_ids():
+            text = store.record(rid).text
+            for fv in store.values(rid).values():
+                for span in fv.provenance:
+                    assert text[span.start:span.end] == span.quote

@@ -296,7 +296,12 @@ class MainWindow(QMainWindow):
             from reviewer.suggest.runner import compute_suggestions
 
             with Store(review_path) as store:
-                compute_suggestions(store, record_ids, progress=progress, cancel=cancelled)
+                compute_suggestions(
+                    store,
+                    record_ids,
+                    cancel=cancelled,
+                    progress=lambda done, total: progress((done, total)),
+                )
             return record_ids
 
         def done(ids: list[int] | None) -> None:
