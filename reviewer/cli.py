@@ -80,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reviewer", default=None, help="who --apply records as the author")
 
     p = sub.add_parser(
+        "export",
+        help="export the review",
+        description="Export the review. json: the whole review (records, values with "
+        "provenance, notes, decisions), importable back.",
+    )
+    p.add_argument("--format", dest="fmt", required=True, choices=["json"])
+    p.add_argument("--out", type=Path, required=True, metavar="PATH")
+
+    p = sub.add_parser(
         "screenshot",
         help="save a picture of the main window",
         description="Render the main window offscreen at 1400x900 with the "
@@ -231,6 +240,15 @@ def _default_reviewer() -> str:
     return os.environ.get("REVIEWER_NAME") or getpass.getuser()
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from reviewer.export.json_export import export_json
+
+    with _open(args) as store:
+        export_json(store, args.out)
+    print(args.out)
+    return 0
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from reviewer.ui.app import screenshot
 
@@ -244,6 +262,7 @@ _COMMANDS = {
     "import": cmd_import,
     "list": cmd_list,
     "suggest": cmd_suggest,
+    "export": cmd_export,
     "screenshot": cmd_screenshot,
 }
 
