@@ -355,7 +355,7 @@ class Store:
             self._log(
                 Event(
                     reviewer=reviewer,
-                    kind=kind if value is not None else "value.clear",
+                    kind="value.clear" if value is None and kind == "value.set" else kind,
                     record_id=record_id,
                     payload={
                         "field": field,
