@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 from reviewer.annotate.notes import add_note
 from reviewer.annotate.selection import remove_span, set_from_selection
-from reviewer.domain import FieldValue, Highlight, Span
+from reviewer.domain import Decision, FieldValue, Highlight, Span
+from reviewer.domain.models import now_iso
 from reviewer.store import Store
 
 Renumber = Callable[[int, int], None]  # (old id, new id) of a restored highlight
@@ -190,6 +191,30 @@ class DeleteHighlight:
     def undo(self, store: Store, renumber: Renumber) -> None:
         assert self._deleted is not None
         renumber(self.id, store.restore_highlight(self._deleted, self.reviewer))
+
+
+class DecisionChange:
+    """A screening decision; undone by putting back the reviewer's previous one (or none)."""
+
+    def __init__(self, decision: Decision):
+        self.decision = decision
+        self.label = f"{decision.decision} record {decision.record_id}"
+        self._before: Decision | None = None
+        self._done_once = False
+
+    def do(self, store: Store, renumber: Renumber) -> None:
+        d = self.decision
+        if not self._done_once:
+            self._before = store.decision(d.record_id, d.stage, d.reviewer)
+            self._done_once = True
+        store.set_decision(d.model_copy(update={"time": now_iso()}))
+
+    def undo(self, store: Store, renumber: Renumber) -> None:
+        d = self.decision
+        if self._before is None:
+            store.clear_decision(d.record_id, d.stage, d.reviewer)
+        else:
+            store.set_decision(self._before.model_copy(update={"time": now_iso()}))
 
 
 class Group:

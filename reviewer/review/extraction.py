@@ -72,21 +72,27 @@ def reject(store: Store, suggestion_id: int, reviewer: str) -> None:
     store.set_suggestion_status(suggestion_id, "rejected", reviewer)
 
 
-def accept_all(store: Store, record_id: int, reviewer: str) -> int:
-    """Accept, for every field without a value, its best suggestion (all, for lists)."""
+def accept_all_plan(store: Store, record_id: int) -> list[Suggestion]:
+    """What "accept all" takes: for every field without a value, its best suggestion
+    (every one, for a list field)."""
     template = store.template()
     values = store.values(record_id)
-    accepted = 0
+    chosen: list[Suggestion] = []
+    for field, items in pending_by_field(store, record_id).items():
+        if field in values or field not in template.keys:
+            continue
+        chosen += items if template.field(field).type is FieldType.LIST else items[:1]
+    return chosen
+
+
+def accept_all(store: Store, record_id: int, reviewer: str) -> int:
+    """Accept every suggestion of ``accept_all_plan`` in one transaction."""
+    plan = accept_all_plan(store, record_id)
     with store.atomic():
-        for field, items in pending_by_field(store, record_id).items():
-            if field in values or field not in template.keys:
-                continue
-            chosen = items if template.field(field).type is FieldType.LIST else items[:1]
-            for s in chosen:
-                assert s.id is not None
-                accept(store, s.id, reviewer)
-                accepted += 1
-    return accepted
+        for s in plan:
+            assert s.id is not None
+            accept(store, s.id, reviewer)
+    return len(plan)
 
 
 def _page_of(store: Store, record_id: int, offset: int) -> int | None:

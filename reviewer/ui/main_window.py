@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.annotate.undo import DecisionChange, Group, UndoStack, ValueChange
 from reviewer.domain import Decision
 from reviewer.review import extraction
 from reviewer.review.project import create_review, open_review
@@ -182,6 +183,9 @@ class MainWindow(QMainWindow):
         self._add(m, "Compute suggestions for all records", self.compute_all_suggestions)
 
         m = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._add(m, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._add(m, "&Redo", self.redo, "Ctrl+Shift+Z")
+        m.addSeparator()
         self._add(
             m,
             "&Find",
@@ -204,6 +208,8 @@ class MainWindow(QMainWindow):
 
     def _attach(self, store: Store) -> None:
         self.store = store
+        self.undo_stack = UndoStack(store)
+        self.undo_stack.changed = self._undo_changed
         self.template = store.template()
         self._sources = {s.id: s.name for s in store.sources() if s.id is not None}
         self.model = RecordTableModel(store, self.reviewer, self.stage, self)
@@ -319,7 +325,7 @@ class MainWindow(QMainWindow):
 
     def accept_suggestion(self, suggestion_id: int) -> None:
         self.form.flush()
-        extraction.accept(self.store, suggestion_id, self.reviewer)
+        self.undo_stack.push(self._accept_command(suggestion_id))
         self._reload_form()
 
     def reject_suggestion(self, suggestion_id: int) -> None:
@@ -330,9 +336,49 @@ class MainWindow(QMainWindow):
         if self.current_id is None:
             return
         self.form.flush()
-        n = extraction.accept_all(self.store, self.current_id, self.reviewer)
+        plan = extraction.accept_all_plan(self.store, self.current_id)
+        if plan:
+            self.undo_stack.push(
+                Group("accept all", [self._accept_command(s.id) for s in plan if s.id])
+            )
         self._reload_form()
-        self.statusBar().showMessage(f"Accepted {n} suggestions", 4000)
+        self.statusBar().showMessage(f"Accepted {len(plan)} suggestions", 4000)
+
+    def _accept_command(self, suggestion_id: int) -> ValueChange:
+        field = self.store.db.execute(
+            "select field from suggestions where id = ?", [suggestion_id]
+        ).fetchone()[0]
+        return ValueChange(
+            self.current_id,  # type: ignore[arg-type]
+            field,
+            self.reviewer,
+            lambda store: extraction.accept(store, suggestion_id, self.reviewer),
+            f"accept {field}",
+        )
+
+    # -- undo ------------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        self.form.flush()
+        label = self.undo_stack.undo()
+        self.statusBar().showMessage(f"Undid {label}" if label else "Nothing to undo", 3000)
+
+    def redo(self) -> None:
+        label = self.undo_stack.redo()
+        self.statusBar().showMessage(f"Redid {label}" if label else "Nothing to redo", 3000)
+
+    def _undo_changed(self) -> None:
+        """After any push, undo or redo: refresh what the change may have touched."""
+        self.undo_action.setEnabled(self.undo_stack.can_undo)
+        self.redo_action.setEnabled(self.undo_stack.can_redo)
+        self.undo_action.setText(f"&Undo {self.undo_stack.undo_label}".rstrip())
+        self.redo_action.setText(f"&Redo {self.undo_stack.redo_label}".rstrip())
+        if self.current_id is not None:
+            self.model.refresh_record(self.current_id)
+            if not any(e.dirty for e in self.form.editors.values()):
+                self._reload_form()
+            self._show_decision()
+        self._update_status()
 
     def _reload_form(self) -> None:
         if self.current_id is None:
@@ -367,7 +413,7 @@ class MainWindow(QMainWindow):
         if self.current_id is None:
             return "no record is selected"
         try:
-            self.store.set_value(self.current_id, field, raw, self.reviewer)
+            self.undo_stack.push(ValueChange.set(self.current_id, field, raw, self.reviewer))
         except ValueError as exc:
             return str(exc)
         return None
@@ -377,11 +423,10 @@ class MainWindow(QMainWindow):
     def decide(self, kind: str) -> None:
         if self.current_id is None:
             return
-        self.store.set_decision(
-            Decision(
-                record_id=self.current_id, stage=self.stage, reviewer=self.reviewer, decision=kind
-            )
+        decision = Decision(
+            record_id=self.current_id, stage=self.stage, reviewer=self.reviewer, decision=kind
         )  # type: ignore[arg-type]
+        self.undo_stack.push(DecisionChange(decision))
         self.model.refresh_record(self.current_id)
         self.statusBar().showMessage(f"Record {self.current_id}: {kind}", 3000)
         self._update_status()
