@@ -1,0 +1,481 @@
+"""Study design and trial phase, from the words authors use to describe their own study.
+
+Each design collects weighted cues ("randomly assigned", "we retrospectively
+evaluated", "In this review", "xenografts"); the design with the most weight wins
+when it wins clearly. Cues in background sentences or in sentences about other
+studies ("a previous randomized trial showed ...") do not count, because abstracts
+cite other designs all the time. An abstract with no cue of any primary study
+(no patients counted, nothing enrolled, analysed or reported) is an overview: a
+narrative review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reviewer.domain import Suggestion
+from reviewer.suggest.base import make
+from reviewer.suggest.document import Document
+from reviewer.suggest.textutil import Sentence, ci
+
+NAME = "rules.design"
+
+
+@dataclass(frozen=True)
+class Cue:
+    design: str
+    weight: float
+    pattern: re.Pattern[str]
+    where: str = "both"  # "title", "body" or "both"
+    cased: bool = False  # matched against the text as printed, not lower-cased
+    keys: tuple[str, ...] = ()  # words one of which the text must contain for the cue to fire
+
+
+def _cue(
+    design: str,
+    weight: float,
+    pattern: str,
+    where: str = "both",
+    cased: bool = False,
+    keys: tuple[str, ...] = (),
+) -> Cue:
+    compiled = re.compile(pattern) if cased else ci(pattern)
+    return Cue(design, weight, compiled, where, cased, keys)
+
+
+RCT, NRT, COHORT = "randomized_controlled_trial", "non_randomized_trial", "cohort"
+CASE, SERIES = "case_report", "case_series"
+SR, NR = "systematic_review", "narrative_review"
+ECON, PRE = "economic_evaluation", "preclinical"
+PRIMARY = {RCT, NRT, COHORT, CASE, SERIES, ECON, PRE}
+
+CUES: tuple[Cue, ...] = (
+    # randomised controlled trials
+    _cue(
+        RCT,
+        4,
+        r"\brandomly\s+(?:assigned|allocated)\b|\bwere\s+randomi[sz]ed\b|"
+        r"(?<![\w-])randomi[sz]ed\s+(?:\(?\d:\d|in a \d:\d|\d[\d,]*\s+patients)|"
+        r"(?<![\w-])randomi[sz]ation\b|"
+        r"(?<![\w-])randomi[sz]ed\s+(?:[\w()-]+\s+){0,2}?to\s+(?:receive|either)\b",
+        where="body",
+        keys=("random",),
+    ),
+    _cue(
+        RCT,
+        4,
+        r"(?<![\w-])(?<!not )randomi[sz]ed\b(?:[\s,]+[\w()/-]+){0,5}?\s+(?:trial|study)\b",
+        keys=("random",),
+    ),
+    _cue(RCT, 3, r"(?<![\w-])(?<!not )randomi[sz]ed\b", where="title", keys=("random",)),
+    _cue(
+        RCT,
+        2,
+        r"\bplacebo(?:-controlled)?\b|\bdouble-blind(?:ed)?\b",
+        keys=("placebo", "double-blind", "double blind"),
+    ),
+    _cue(RCT, 1, r"\bphase\s*(?:III|3)\b(?!\s*[/-])", keys=("phase",)),
+    # trials without randomisation
+    _cue(
+        NRT,
+        3,
+        r"\bphase\s*(?:I|II|1|2|Ib|1b|Ia|1a|IIa|IIb|2a|2b|I/II|1/2|Ib/II|1b/2)\b"
+        r"(?!\s*[/-]\s*(?:III|3))",
+        keys=("phase",),
+    ),
+    _cue(
+        NRT,
+        3,
+        r"\bsingle[- ]arm\b|\bnon-?randomi[sz]ed\b|\buncontrolled\b",
+        keys=("single-arm", "single arm", "randomi", "uncontrolled"),
+    ),
+    _cue(
+        NRT,
+        2,
+        r"\bdose[- ]escalation\b|\bescalated\b|\bmaximum tolerated dose\b|"
+        r"\bdose-limiting toxicit",
+        keys=("escalat", "tolerated", "dose-limiting"),
+    ),
+    _cue(NRT, 2, r"\bwe administered\b", where="body", keys=("we administered",)),
+    _cue(NRT, 2, r"\btrial\b", where="title", keys=("trial",)),
+    _cue(
+        NRT,
+        1.5,
+        r"\b(?:this|the|our|present)\s+(?:[\w-]+\s+){0,3}?trials?\b",
+        where="body",
+        keys=("trial",),
+    ),
+    _cue(
+        NRT,
+        1.5,
+        r"\b(?:open-label|prospective|pilot|investigator-initiated)\s+(?:[\w-]+\s+){0,3}?"
+        r"trial\b",
+        keys=("trial",),
+    ),
+    _cue(
+        NRT,
+        1.5,
+        r"\bprospectively\s+(?:investigated|treated|enrolled)\b|"
+        r"\bwere\s+(?:scheduled|planned)\s+(?:for|to receive)\b",
+        where="body",
+        keys=("prospectively", "scheduled", "planned"),
+    ),
+    _cue(
+        NRT,
+        1,
+        r"\bprimary\s+(?:end[\s-]?point|objective)\b|\btolerability\b|\bfeasibility\b|"
+        r"\benrol(?:l)?(?:ed|ment)\b",
+        where="body",
+        keys=("primary", "tolerab", "feasib", "enrol"),
+    ),
+    # cohorts and other observational studies
+    _cue(COHORT, 3, r"\bretrospective(?:ly)?\b", keys=("retrospective",)),
+    _cue(
+        COHORT,
+        2.5,
+        r"\bcohort stud(?:y|ies)\b|\bobservational\b|\bpopulation-based\b|"
+        r"\bregistry\b|\b(?:evaluated|followed|assessed|monitored|studied) prospectively\b|"
+        r"\bprospective(?:ly)? (?:collected|followed|observational|cohort)\b",
+        keys=("cohort", "observational", "population-based", "registry", "prospective"),
+    ),
+    _cue(
+        COHORT,
+        2,
+        r"\breal-?(?:life|world)\b|\bmedical records?\b|\bchart review\b|"
+        r"\b(?:routine )?clinical practice\b|\bcomparative effectiveness\b|"
+        r"\bdata (?:of|from|on)\s+\d[\d,]*\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b",
+        keys=(
+            "real",
+            "medical record",
+            "chart",
+            "clinical practice",
+            "comparative effectiveness",
+            "data",
+        ),
+    ),
+    _cue(
+        COHORT,
+        1.5,
+        r"\b(?:we|this study)\s+(?:[\w-]+\s+){0,2}?(?:studied|analy[sz]ed|analy[sz]e|"
+        r"reviewed|retrieved|identified|recorded|compared|collected|examined)\b"
+        r"(?:[\s,]+[\w()-]+){0,10}?\s+(?:patients|cases|participants|subjects|individuals)\b",
+        where="body",
+        keys=("we", "this study"),
+    ),
+    _cue(COHORT, 1, r"\bconsecutive\b", where="body", keys=("consecutive",)),
+    _cue(
+        COHORT,
+        0.5,
+        r"\bprognos(?:is|tic)\b|\brisk factors?\b|\bcorrelations?\b|"
+        r"\bassociat(?:ed|ion) (?:with|between)\b",
+        keys=("prognos", "risk factor", "correlat", "associat"),
+    ),
+    # case reports and series
+    _cue(CASE, 4, r"\bcase report\b|\ba case of\b|\bcase study\b", where="title", keys=("case",)),
+    _cue(
+        CASE,
+        4,
+        r"\bwe (?:report|describe|present)\b(?:\s+[\w-]+){0,2}?\s+(?:a|an|the|one)\s+"
+        r"(?:[\w-]+\s+){0,5}?(?:case|patient|man|woman|boy|girl)\b|"
+        r"\bwe (?:report|describe|present)\b(?:\s+[\w-]+){0,2}?\s+(?:a|an)\s+\d{1,3}-year-old\b",
+        where="body",
+        keys=("we report", "we describe", "we present"),
+    ),
+    _cue(CASE, 3, r"\bcase report\b|\bthis case\b", where="body", keys=("case",)),
+    _cue(
+        CASE,
+        3,
+        r"\b(?:PATIENT CONCERNS|DIAGNOS[IE]S|LESSONS|CASE PRESENTATION)\s*:",
+        where="body",
+        cased=True,
+    ),
+    _cue(
+        CASE,
+        2.5,
+        r"\b(?:a|an)\s+\d{1,3}-year-old\s+(?:[\w-]+\s+){0,2}?(?:man|woman|male|female|"
+        r"boy|girl|patient|gentleman|lady|child|infant)\b",
+        where="body",
+        keys=("year-old",),
+    ),
+    _cue(SERIES, 4, r"\bcase series\b", keys=("case series",)),
+    _cue(
+        SERIES,
+        3,
+        r"\bwe (?:report|describe|present)\s+(?:[\w-]+\s+){0,3}?(?:\d+|two|three|four|"
+        r"five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){0,2}?(?:cases|patients)\b",
+        where="body",
+        keys=("we report", "we describe", "we present"),
+    ),
+    _cue(
+        SERIES,
+        2,
+        r"\bseries of\s+\d+\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b",
+        where="body",
+        keys=("series of",),
+    ),
+    # reviews
+    _cue(
+        SR,
+        5,
+        r"\bsystematic (?:literature )?review\b|\bmeta-?analys[ie]s\b|\bpooled analysis\b",
+        where="title",
+        keys=("systematic", "meta", "pooled"),
+    ),
+    _cue(
+        SR,
+        4,
+        r"\b(?:we|this|our)\s+(?:[\w-]+\s+){0,3}?(?:systematic (?:literature )?review|"
+        r"systematic(?:ally)? search(?:ed)?|meta-?analys[ie]s)\b",
+        where="body",
+        keys=("systematic", "meta"),
+    ),
+    _cue(
+        SR,
+        4,
+        r"\b(?:PubMed|MEDLINE|Embase|EMBASE|Cochrane|Web of Science|Scopus)\b[^.]{0,80}"
+        r"\bsearched\b|\bsearched\b[^.]{0,80}\b(?:PubMed|MEDLINE|Embase|EMBASE|Cochrane|"
+        r"Web of Science|Scopus)\b",
+        where="body",
+        keys=("searched",),
+    ),
+    _cue(SR, 3, r"\bPRISMA\b", where="body", cased=True),
+    _cue(NR, 4, r"(?<!and )\breview\b", where="title", keys=("review",)),
+    _cue(
+        NR,
+        2,
+        r"\b(?:overview|update|perspectives?|landmark studies|advances in|"
+        r"new (?:agents|drugs|therapies)|novel (?:[\w-]+\s+)?(?:agents|approaches|therapies|"
+        r"strategies)|current (?:status|treatment|management|concepts|state)|the role of|"
+        r"emerging|state of the art|how I treat|recent developments)\b",
+        where="title",
+        keys=(
+            "overview",
+            "update",
+            "perspective",
+            "landmark",
+            "advances",
+            "new",
+            "novel",
+            "current",
+            "role of",
+            "emerging",
+            "state of the art",
+            "how i treat",
+            "recent",
+        ),
+    ),
+    _cue(
+        NR,
+        4,
+        r"\b(?:this|the present|in this|our)\s+(?:[\w-]+\s+){0,2}?(?:review|overview|chapter)\b",
+        where="body",
+        keys=("review", "overview", "chapter"),
+    ),
+    _cue(
+        NR,
+        3,
+        r"\bwe (?:review|summari[sz]e|discuss|highlight)\b|"
+        r"\b(?:is|are)(?: also)? (?:reviewed|discussed|summari[sz]ed)\b|"
+        r"\b(?:reviews|summari[sz]es)\s+(?:the|recent|current)\b",
+        where="body",
+        keys=("review", "summari", "discuss", "highlight"),
+    ),
+    _cue(
+        NR,
+        2.5,
+        r"\b(?:Areas covered|AREAS COVERED|Expert opinion|EXPERT OPINION)\s*:",
+        where="body",
+        cased=True,
+    ),
+    # economic evaluations and laboratory studies
+    _cue(
+        ECON,
+        4,
+        r"\bcosts?[- ](?:effectiveness|utility|minimi[sz]ation|benefit|consequence)\b|"
+        r"\bcost analys[ie]s\b|\bbudget impact\b|\beconomic (?:evaluation|model|analysis)\b|"
+        r"\bQALYs?\b|\bincremental cost\b|\bMarkov model\b",
+        keys=("cost", "budget", "economic", "qaly", "markov"),
+    ),
+    _cue(
+        PRE,
+        2,
+        r"\b(?:mice|murine|mouse|rats?|zebrafish|xenografts?|organoids?)\b|\bcell lines?\b|"
+        r"\bnano(?:particles?|conjugates?|carriers?|formulations?)\b|\bsynthesi[sz]ed\b",
+        keys=(
+            "mice",
+            "murine",
+            "mouse",
+            "rat",
+            "zebrafish",
+            "xenograft",
+            "organoid",
+            "cell line",
+            "nano",
+            "synthesi",
+        ),
+    ),
+    _cue(
+        PRE,
+        1.5,
+        r"\bin vivo\b|\b(?:knockdown|knockout|siRNA|CRISPR|transfect(?:ed|ion))\b",
+        keys=("in vivo", "knockdown", "knockout", "sirna", "crispr", "transfect"),
+    ),
+    _cue(PRE, 1, r"\bin vitro\b", keys=("in vitro",)),
+)
+_TITLE_FACTOR = 1.5
+_THRESHOLD = 2.0
+_PAST = ci(r"\b(?:was|were|we\s+(?:[a-z]+ly\s+)?[a-z]+ed)\b")
+_STATISTICS = re.compile(
+    r"\b[Pp]\s*[<=>≤]\s*0?[.·]\d|\b95\s*%\s*(?:CI|confidence)|\b(?:HR|OR|RR)\s*[=:,]?\s*\d"
+)
+_PATIENT_COUNT = ci(r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,2}?(?:patients|participants|cases)\b")
+
+
+@dataclass(frozen=True)
+class Design:
+    choice: str
+    confidence: float
+    start: int
+    end: int
+
+
+@dataclass
+class _Evidence:
+    score: float = 0.0
+    best: tuple[float, int, int, int] | None = None  # (weight, -start, start, end) in the body
+
+
+def classify(doc: Document) -> Design | None:
+    evidence = _collect(doc)
+    ranked = sorted(evidence.items(), key=lambda kv: kv[1].score, reverse=True)
+    if not ranked or ranked[0][1].score < _THRESHOLD:
+        return _overview(doc, evidence)
+    choice = _decide(evidence, ranked)
+    ev = evidence[choice]
+    runner_up = max((e.score for d, e in evidence.items() if d != choice), default=0.0)
+    margin = ev.score - runner_up
+    if margin < 0.5 and not _dominant(choice, ev):
+        return None
+    span = (ev.best[2], ev.best[3]) if ev.best else (doc.title_span or (0, 0))
+    confidence = min(0.9, max(0.5, 0.55 + 0.08 * margin))
+    return Design(choice, confidence, span[0], span[1])
+
+
+def _decide(evidence: dict[str, _Evidence], ranked: list[tuple[str, _Evidence]]) -> str:
+    """The top score, except where one kind of cue settles the question: a case report
+    with a literature review is a case report; randomisation makes a trial an RCT."""
+    score = {d: e.score for d, e in evidence.items()}
+    if score.get(SR, 0) >= 4:
+        return SR
+    if score.get(CASE, 0) >= 4 and ranked[0][0] in {NR, CASE, SERIES, NRT}:
+        return CASE
+    if score.get(RCT, 0) >= 4 and ranked[0][0] in {NRT, RCT, COHORT}:
+        return RCT
+    return ranked[0][0]
+
+
+def _dominant(choice: str, ev: _Evidence) -> bool:
+    return ev.score >= 4 and choice in {SR, CASE, RCT}
+
+
+def _collect(doc: Document) -> dict[str, _Evidence]:
+    evidence: dict[str, _Evidence] = {}
+    title = doc.title_span
+    for cue in CUES:
+        if cue.keys and not any(k in doc.lower for k in cue.keys):
+            continue  # a substring test is far cheaper than the cue's pattern
+        counted = False
+        text = doc.text if cue.cased else doc.lower
+        if title and cue.where != "body" and cue.pattern.search(text, title[0], title[1]):
+            evidence.setdefault(cue.design, _Evidence()).score += cue.weight * _TITLE_FACTOR
+            counted = True
+        if cue.where == "title":
+            continue
+        for m, _ in doc.own_matches(cue.pattern, cased=cue.cased):
+            ev = evidence.setdefault(cue.design, _Evidence())
+            if not counted:
+                ev.score += cue.weight
+                counted = True
+            key = (cue.weight, -m.start(), m.start(), m.end())
+            if ev.best is None or key > ev.best:
+                ev.best = key
+            break  # the first match is the one quoted among equals
+    return evidence
+
+
+def _body(doc: Document) -> list[Sentence]:
+    return list(doc.own_sentences())
+
+
+def _overview(doc: Document, evidence: dict[str, _Evidence]) -> Design | None:
+    """No design stands out: an abstract without any sign of a primary study (no cue, no
+    patients counted, no statistics) is an overview."""
+    if any(e.score >= 1 for d, e in evidence.items() if d in PRIMARY):
+        return None
+    body = [s for s in doc.sentences if s.start >= doc.abstract_start]
+    body = [s for s in body if len(doc.sentence_text(s).split()) >= 8]
+    if len(body) < 3:
+        return None
+    if _PATIENT_COUNT.search(doc.lower, doc.abstract_start, doc.body_end):
+        return None
+    if _STATISTICS.search(doc.text, doc.abstract_start, doc.body_end):
+        return None
+    # overviews speak in the present tense; a study reports what was done
+    past = sum(1 for s in body if _PAST.search(doc.lower, s.start, s.end))
+    if past > 1:
+        return None
+    return Design(NR, 0.5, body[0].start, body[0].end)
+
+
+# -- phase -----------------------------------------------------------------------------
+
+_PHASE = ci(
+    r"\bphase[\s-]*(?P<a>IV|III|II|I|[1-4])(?P<sa>[abAB])?\b"
+    r"(?:\s*(?:/|-|–|and|or)\s*(?P<b>III|II|[23])(?P<sb>[abAB])?\b)?"
+)
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def _phase_of(m: re.Match[str]) -> str | None:
+    a = _ROMAN.get(m.group("a"), m.group("a").upper())
+    b = m.group("b")
+    if b is None:
+        return a
+    b = _ROMAN.get(b, b.upper())
+    if (a, b) == ("I", "II"):
+        return "I/II"
+    return None  # "phase 2/3" is not one of the template's phases
+
+
+def suggest_phase(doc: Document) -> list[Suggestion]:
+    """The phase printed in the title or in a sentence about this study, when only one is."""
+    found: list[tuple[int, int, str, bool]] = []
+    spans: list[tuple[int, int, bool]] = []
+    if doc.title_span:
+        spans.append((*doc.title_span, True))
+    spans += [(s.start, s.end, False) for s in _body(doc)]
+    for start, end, in_title in spans:
+        for m in _PHASE.finditer(doc.lower, start, end):
+            phase = _phase_of(m)
+            if phase:
+                found.append((m.start(), m.end(), phase, in_title))
+    phases = {p for _, _, p, _ in found}
+    if len(phases) != 1:
+        return []
+    # quote the body sentence when there is one: it says which study the phase belongs to
+    start, end, phase, in_title = sorted(found, key=lambda f: (f[3], f[0]))[0]
+    return [make(doc, "phase", phase, start, end, 0.85 if not in_title else 0.8, NAME)]
+
+
+def suggest(doc: Document) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    design = doc.design
+    if design is not None and design.end > design.start:
+        out.append(
+            make(doc, "study_design", design.choice, design.start, design.end,
+                 design.confidence, NAME)
+        )  # fmt: skip
+    if design is None or design.choice in {RCT, NRT, None}:
+        out += suggest_phase(doc)
+    return out

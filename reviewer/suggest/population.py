@@ -1,0 +1,315 @@
+"""Sample size, age and condition: who was studied.
+
+Sample size comes from the sentence that enrols, randomises, includes or analyses
+the whole population ("A total of 1,024 patients were randomized", "We retrospectively
+evaluated 55 consecutive patients"), never from results about a subgroup ("240
+patients had progressed"). Age is a median, mean or average of the population, or
+the age of the one patient in a case report; eligibility limits ("aged 18 years or
+older") are not ages. The condition is the disease the title names (else the one
+the text names most), with the qualifiers printed before it ("relapsed or refractory").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from reviewer.domain import Suggestion
+from reviewer.suggest import lexicon
+from reviewer.suggest.base import make
+from reviewer.suggest.design import CASE, NR, SR
+from reviewer.suggest.document import Document
+from reviewer.suggest.lexicon import Mention
+from reviewer.suggest.textutil import COUNT, NUM, ci, clause_end, parse_count, parse_number
+
+NAME = "rules.population"
+
+PEOPLE = (
+    r"(?:patients|participants|subjects|individuals|adults|children|women|men|persons|people|"
+    r"cases|volunteers|infants|survivors|recipients|pts)"
+)
+# up to three words between the number and the people: "42 RRMM patients", "49 consecutive patients"
+_MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,3}?"
+_N = rf"(?P<n>{COUNT})(?![\d.,]*\s*%)"
+_ENROL = (
+    r"(?:enrolled|enrol(?:l)?ed|randomi[sz]ed|randomly assigned|included|recruited|treated|"
+    r"analy[sz]ed|studied|evaluated|assessed|registered|accrued|identified as eligible|recorded)"
+)
+# (pattern, confidence); the most confident match wins, the earliest among equals
+_SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (ci(rf"\b(?:a total of|overall,?|in total,?|altogether,?)\s+{_N}\s+{_MODS}{PEOPLE}\b"), 0.85),
+    (ci(rf"\b{_N}\s+{_MODS}{PEOPLE}\s+(?:in total|in all|overall)\b"), 0.85),
+    (
+        ci(
+            rf"\b{_N}\s+{_MODS}{PEOPLE}\s+(?:were|was|have been|had been)\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"{_ENROL}\b"
+        ),
+        0.85,
+    ),
+    (
+        ci(
+            rf"\b(?:study|trial|analysis|cohort|series|sample|population|review)\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:included|enrolled|comprised|involved|consisted of|recruited)\s+(?:a total of\s+)?"
+            rf"{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.85,
+    ),
+    (
+        ci(
+            rf"\bwe\s+(?:[\w-]+\s+){{0,2}}?(?:enrolled|randomly assigned|randomi[sz]ed|included|"
+            rf"recruited|studied|analy[sz]ed|analy[sz]e|evaluated|reviewed|identified|treated|"
+            rf"followed|examined)\s+(?:[\w()-]+\s+){{0,4}}?{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.8,
+    ),
+    (
+        ci(
+            rf"\bwe\s+(?:[\w-]+\s+){{0,2}}?(?:retrieved|collected|obtained|extracted)\s+data\s+"
+            rf"(?:from|of|on)\s+{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.8,
+    ),
+    (ci(rf"\bdata (?:of|from|on)\s+{_N}\s+{_MODS}{PEOPLE}\s+(?:were|was)\b"), 0.75),
+    (ci(rf"\b(?:series|cohort|population) of\s+{_N}\s+{_MODS}{PEOPLE}\b"), 0.75),
+    (ci(rf"\b{PEOPLE}\s*\(\s*[nN]\s*=\s*(?P<n>{NUM})\s*\)"), 0.7),
+    (ci(rf"\bin\s+{_N}\s+{_MODS}{PEOPLE}\s+(?:with|who)\b"), 0.6),
+)
+# "were enrolled into the run-in cohort": a part of the study, not the whole
+_SUBGROUP = ci(
+    r"\s*(?:[\w-]+\s+){0,3}?(?:in|into|to)\s+(?:the|each|both|a)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:cohort|arm|group|part|stage|subgroup|phase)\b"
+)
+_PEOPLE_WORD = ci(PEOPLE)
+# a sample size calculation, or people screened rather than studied
+_NOT_STUDIED = ci(r"\bpower\b|\bsample size\b|\b(?:would be|were|are) (?:needed|required)\b")
+_SCREENED = ci(r"\W*(?:[\w()=,]+\s+){0,3}?(?:were|was)\s+(?:screened|assessed for eligibility)\b")
+_EXCLUDED = ci(r"\bexcluded\b|\bineligible\b")
+_SPLIT = ci(r"random|assign|allocat")
+_LEADING_COUNT = ci(rf"{_N}\s+{_MODS}{PEOPLE}\b")
+_OUTCOME_VERB = ci(
+    r"\b(?:died|discontinued|developed|experienced|achieved|responded|relapsed|progressed|"
+    r"had|showed|required|withdrew|suffered)\b"
+)
+_WE = ci(r"\bwe\b")
+
+
+def suggest(doc: Document) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    design = doc.design.choice if doc.design else None
+    if design in {NR, SR}:
+        return _condition(doc)
+    for fn in (_sample_size, _age):
+        s = fn(doc, design)
+        if s is not None:
+            out.append(s)
+    return out + _condition(doc)
+
+
+# -- sample size -----------------------------------------------------------------------------------
+
+
+def _sample_size(doc: Document, design: str | None) -> Suggestion | None:
+    if design == CASE:
+        return _one_patient(doc, "sample_size")
+    if not doc.has(_PEOPLE_WORD):
+        return None
+    best: tuple[float, int, int, int, int] | None = None  # (confidence, -start, value, start, end)
+    for pattern, confidence in _SAMPLE_PATTERNS:
+        for m, s in doc.own_matches(pattern):
+            n = parse_count(m.group("n"))
+            if n is None or n < 3 or 1900 <= n <= 2100:
+                continue
+            if confidence == 0.6 and not _WE.search(doc.lower, s.start, s.end):
+                continue
+            end = clause_end(doc.text, m.end(), s.end)
+            if _SUBGROUP.match(doc.lower, m.end(), end) and not _SPLIT.search(m.group()):
+                continue  # "enrolled into the run-in cohort": a part of the study
+            penalty = 0.0
+            if _NOT_STUDIED.search(doc.lower, s.start, s.end) or _SCREENED.match(
+                doc.lower, m.end(), end
+            ):
+                continue
+            if _EXCLUDED.search(doc.lower, s.start, s.end):
+                penalty += 0.2
+            key = (confidence - penalty, -m.start(), n, m.start(), end)
+            if best is None or key > best:
+                best = key
+    if best is not None and best[0] >= 0.5:
+        return make(doc, "sample_size", best[2], best[3], best[4], best[0], NAME)
+    for s in doc.own_sentences():
+        leading = _leading_count(doc, s.start, s.end)
+        if leading is not None:
+            n, start, end = leading
+            return make(doc, "sample_size", n, start, end, 0.55, NAME)
+    return None
+
+
+def _leading_count(doc: Document, start: int, end: int) -> tuple[int, int, int] | None:
+    """ "Fifty patients with ... received": a sentence that opens with the population."""
+    m = _LEADING_COUNT.match(doc.lower, start, end)
+    if not m or _OUTCOME_VERB.search(doc.lower, m.end(), end):
+        return None
+    if _SUBGROUP.match(doc.lower, m.end(), clause_end(doc.text, m.end(), end)):
+        return None
+    n = parse_count(m.group("n"))
+    if n is None or n < 2:
+        return None
+    return n, m.start(), clause_end(doc.text, m.end(), end)
+
+
+_YEAR_OLD = ci(
+    r"\b(?:a|an)\s+(?P<age>\d{1,3})[- ]year[- ]old\s+(?:[\w-]+\s+){0,2}?(?:man|woman|male|female|"
+    r"boy|girl|patient|gentleman|lady|child|infant)\b"
+)
+_CASE_PHRASE = ci(
+    r"\bwe (?:report|describe|present)\b[^.]{0,60}?\b(?:a|one) (?:[\w-]+\s+){0,2}?case\b"
+)
+
+
+def _one_patient(doc: Document, field: str) -> Suggestion | None:
+    m = _YEAR_OLD.search(doc.lower, 0, doc.body_end)
+    if m:
+        return make(doc, field, 1, m.start(), m.end(), 0.8, NAME)
+    m = _CASE_PHRASE.search(doc.lower, 0, doc.body_end)
+    if m:
+        return make(doc, field, 1, m.start(), m.end(), 0.7, NAME)
+    return None
+
+
+# -- age ----------------------------------------------------------------------------------------------
+
+_AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (
+        ci(
+            rf"\b(?:median|mean|average)\s+(?:patient\s+)?age(?:\s+at\s+(?:diagnosis|"
+            rf"enrol(?:l)?ment|inclusion|baseline|transplant(?:ation)?|study entry))?"
+            rf"(?:\s*\((?:range|IQR|SD)[^)]*\))?\s*(?:was|of|,|:|=|is)?\s*(?:was\s+)?"
+            rf"(?P<age>{NUM})(?:\s*(?:±|\+/-)\s*{NUM})?\s*(?:years?|yrs?|y)?\b"
+            rf"(?!\s*(?:or older|or younger|and (?:older|younger|above|over|under)))"
+        ),
+        0.85,
+    ),
+    (
+        ci(rf"\baged?\s+(?:a\s+)?(?:median|mean)(?:\s+of)?\s+(?P<age>{NUM})\s*(?:years?|yrs?|y)\b"),
+        0.85,
+    ),
+    (ci(rf"\((?:median|mean)\s+age,?\s*(?P<age>{NUM})\s*(?:years?|yrs?|y)?\b"), 0.85),
+)
+
+
+def _age(doc: Document, design: str | None) -> Suggestion | None:
+    if design == CASE:
+        m = _YEAR_OLD.search(doc.lower, 0, doc.body_end)
+        if m:
+            return make(doc, "age", float(m.group("age")), m.start(), m.end(), 0.8, NAME)
+        return None
+    for s in doc.own_sentences():
+        for pattern, confidence in _AGE_PATTERNS:
+            m = pattern.search(doc.lower, s.start, s.end)
+            if m:
+                age = parse_number(m.group("age"))
+                if age is not None and 0 < age < 110:
+                    return make(doc, "age", age, m.start(), m.end(), confidence, NAME)
+    return None
+
+
+# -- condition ---------------------------------------------------------------------------------------
+
+_GENERIC = frozenset({"myeloma", "lymphoma", "leukemia", "amyloidosis", "sarcoma", "glioma"})
+_COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s+and/or\s+)")
+
+
+def _condition(doc: Document) -> list[Suggestion]:
+    mentions = doc.diseases
+    if not mentions:
+        return []
+    name = _main_disease(doc, mentions)
+    chosen = [m for m in mentions if m.names[0] == name]
+    title = doc.title_span
+    in_title = [m for m in chosen if title and title[0] <= m.start < title[1]]
+    mention, confidence = (in_title[0], 0.8) if in_title else (chosen[0], 0.65)
+    mention = _head_of_list(doc, mention)
+    start = _qualifiers_start(doc, mention)
+    end, extra = _coordinated(doc, mention)
+    value = _condition_value(doc, mention, start, extra)
+    return [make(doc, "condition", value, start, end, confidence, NAME)]
+
+
+def _main_disease(doc: Document, mentions: list[Mention]) -> str:
+    title = doc.title_span
+    score: Counter[str] = Counter()
+    for m in mentions:
+        weight = 5.0 if title and title[0] <= m.start < title[1] else 1.0
+        if m.names[0] in _GENERIC:
+            weight *= 0.4
+        score[m.names[0]] += weight
+    return max(score, key=lambda k: (score[k], -_first(mentions, k)))
+
+
+def _first(mentions: list[Mention], name: str) -> int:
+    return next(m.start for m in mentions if m.names[0] == name)
+
+
+def _qualifiers_start(doc: Document, mention: Mention) -> int:
+    window_start = max(0, mention.start - 80)
+    line_start = doc.text.rfind("\n", window_start, mention.start) + 1
+    m = lexicon.conditions().modifiers.search(
+        doc.lower, max(window_start, line_start), mention.start
+    )
+    return m.start() if m else mention.start
+
+
+def _head_of_list(doc: Document, mention: Mention) -> Mention:
+    """The first disease of a list the chosen one ends ("MDS, AML and CMML")."""
+    i = doc.diseases.index(mention)
+    while i > 0 and _COORDINATION.fullmatch(
+        doc.lower, doc.diseases[i - 1].end, doc.diseases[i].start
+    ):
+        i -= 1
+    return doc.diseases[i]
+
+
+def _coordinated(doc: Document, mention: Mention) -> tuple[int, list[Mention]]:
+    """Diseases listed with the chosen one ("MDS, AML and CMML") belong to the condition."""
+    end, extra = mention.end, []
+    following = [m for m in doc.diseases if m.start >= mention.end]
+    for m in following:
+        gap = _COORDINATION.fullmatch(doc.lower, end, m.start)
+        if gap is None:
+            break
+        end = m.end
+        extra.append(m)
+    return end, extra
+
+
+def _condition_value(doc: Document, mention: Mention, start: int, extra: list[Mention]) -> str:
+    qualifiers = doc.text[start : mention.start]
+    parts = [_disease_words(doc, mention)]
+    for prev, m in zip([mention, *extra], extra, strict=False):
+        parts.append(doc.text[prev.end : m.start])
+        parts.append(_disease_words(doc, m))
+    value = _lower_words(qualifiers) + "".join(parts)
+    return " ".join(value.split())
+
+
+def _disease_words(doc: Document, m: Mention) -> str:
+    """The disease as printed, in the lexicon's casing; an abbreviation spelled out."""
+    if m.term.kind == "abbreviation":
+        spelled = _spelled_out(doc, m.names[0])
+        return spelled or m.names[0]
+    printed = doc.text[m.start : m.end]
+    if printed.lower() == m.term.surface.lower():
+        return m.term.surface
+    return printed.lower() if printed.isupper() or printed.istitle() else printed
+
+
+def _spelled_out(doc: Document, name: str) -> str | None:
+    for m in doc.diseases:
+        if m.names[0] == name and m.term.kind != "abbreviation":
+            return _disease_words(doc, m)
+    return None
+
+
+def _lower_words(s: str) -> str:
+    """Qualifiers in lower case, except words that are not ordinary words (IgG, del(5q))."""
+    return re.sub(r"[A-Za-z][a-z]+", lambda m: m.group().lower(), s)
