@@ -218,7 +218,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         SR,
         5,
-        r"\bsystematic (?:literature )?review\b|\bmeta-?analys[ie]s\b|\bpooled analysis\b",
+        r"\bsystematic (?:literature )?reviews?\b|\bmeta-?analys[ie]s\b|\bpooled analysis\b",
         where="title",
         keys=("systematic", "meta", "pooled"),
     ),
@@ -321,8 +321,27 @@ CUES: tuple[Cue, ...] = (
         r"\bin vivo\b|\b(?:knockdown|knockout|siRNA|CRISPR|transfect(?:ed|ion))\b",
         keys=("in vivo", "knockdown", "knockout", "sirna", "crispr", "transfect"),
     ),
+    _cue(
+        PRE,
+        3,
+        r"\b(?:canine|rabbits?|sheep|ovine|porcine|pigs?|dogs?|non-human primates?|"
+        r"animal models?|rodents?)\b",
+        keys=(
+            "canine",
+            "rabbit",
+            "sheep",
+            "ovine",
+            "porcine",
+            "pig",
+            "dog",
+            "primate",
+            "animal",
+            "rodent",
+        ),
+    ),
     _cue(PRE, 1, r"\bin vitro\b", keys=("in vitro",)),
 )
+_PATIENTS = ci(r"\bpatients?\b|\bparticipants?\b|\bwomen\b|\bmen\b|\bchildren\b|\bvolunteers\b")
 _TITLE_FACTOR = 1.5
 _THRESHOLD = 2.0
 _PAST = ci(r"\b(?:was|were|we\s+(?:[a-z]+ly\s+)?[a-z]+ed)\b")
@@ -351,7 +370,7 @@ def classify(doc: Document) -> Design | None:
     ranked = sorted(evidence.items(), key=lambda kv: kv[1].score, reverse=True)
     if not ranked or ranked[0][1].score < _THRESHOLD:
         return _overview(doc, evidence)
-    choice = _decide(evidence, ranked)
+    choice = _decide(doc, evidence, ranked)
     ev = evidence[choice]
     runner_up = max((e.score for d, e in evidence.items() if d != choice), default=0.0)
     margin = ev.score - runner_up
@@ -362,7 +381,9 @@ def classify(doc: Document) -> Design | None:
     return Design(choice, confidence, span[0], span[1])
 
 
-def _decide(evidence: dict[str, _Evidence], ranked: list[tuple[str, _Evidence]]) -> str:
+def _decide(
+    doc: Document, evidence: dict[str, _Evidence], ranked: list[tuple[str, _Evidence]]
+) -> str:
     """The top score, except where one kind of cue settles the question: a case report
     with a literature review is a case report; randomisation makes a trial an RCT."""
     score = {d: e.score for d, e in evidence.items()}
@@ -370,6 +391,8 @@ def _decide(evidence: dict[str, _Evidence], ranked: list[tuple[str, _Evidence]])
         return SR
     if score.get(CASE, 0) >= 4 and ranked[0][0] in {NR, CASE, SERIES, NRT}:
         return CASE
+    if score.get(PRE, 0) >= 4 and not _PATIENTS.search(doc.lower):
+        return PRE  # animals randomised to arms are still a laboratory study
     if score.get(RCT, 0) >= 4 and ranked[0][0] in {NRT, RCT, COHORT}:
         return RCT
     return ranked[0][0]
@@ -476,6 +499,6 @@ def suggest(doc: Document) -> list[Suggestion]:
             make(doc, "study_design", design.choice, design.start, design.end,
                  design.confidence, NAME)
         )  # fmt: skip
-    if design is None or design.choice in {RCT, NRT, None}:
+    if design is not None and design.choice in {RCT, NRT}:
         out += suggest_phase(doc)
     return out

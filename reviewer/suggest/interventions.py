@@ -12,7 +12,6 @@ lexicon, so "Len", "Revlimid" and "DRd" all resolve to generic names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from reviewer.domain import Suggestion
 from reviewer.suggest.base import make
@@ -30,7 +29,7 @@ _GIVEN = ci(
     r"\binvestigat(?:ed|ing|es)\b|\bstarted on\b|\bswitched to\b|\binitiated\b|\bescalated\b|"
     r"\b(?:randomi[sz]ed|assigned|allocated) to\b|\badjusted to\b|\bprotocol with\b|"
     r"\b(?:efficacy|safety|activity) (?:and (?:safety|efficacy|tolerability) )?of\b|"
-    r"\bINTERVENTIONS?\s*:|\bwas given\b|\bon (?:maintenance|therapy)\b"
+    r"\bINTERVENTIONS?\s*:|\bwas given\b|\bon (?:maintenance|therapy)\b|\b(?:obtained|achieved) with\b"
 )
 _HISTORY = ci(
     r"\bprevious(?:ly)?\b|\bprior\b|\brefractory\b|\bresistan(?:t|ce)\b|\bexposure\b|\bexposed\b|"
@@ -55,12 +54,6 @@ _EARLIER = frozenset({"previously", "previous", "prior", "already"})
 _HISTORY_SUFFIX = ci(
     r"[-\s](?:refractory|resistant|exposed|naive|naïve|pretreated|intolerant|sensitive|failure)\b"
 )
-
-
-@dataclass(frozen=True)
-class _Given:
-    mention: Mention
-    sentence_start: int
 
 
 def suggest(doc: Document) -> list[Suggestion]:
@@ -207,5 +200,5 @@ def _arm(doc: Document, m: re.Match[str]) -> tuple[str, int, int] | None:
     value = " and ".join(names)
     alone = _ALONE.search(doc.lower, drugs[-1].end, end)
     if alone and alone.start() - drugs[-1].end <= 3:
-        return f"{value} alone", start, alone.end()
-    return value, start, drugs[-1].end
+        return f"{value} alone", drugs[0].start, alone.end()
+    return value, drugs[0].start, drugs[-1].end

@@ -23,7 +23,7 @@ from reviewer.paths import resources_dir
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # what may sit between the words of one name: a space, a hyphen, a slash, an apostrophe
-_JOINER = re.compile(r"[\s\-/–‑'’]{1,3}")
+_JOINER = re.compile(r"[\s\-/‐‑‒–—'’]{1,3}")
 
 
 @dataclass(frozen=True)

@@ -250,12 +250,28 @@ def _survival_in(
             if values:
                 yield m.start(), end, [v for v, _, _ in values], 0.85
     if outcome == _OS:
+        yield from _median_survival(doc, s)
         name = _OS_BEFORE_BRACKETS.search(doc.lower, s.start, s.end)
         if name and "median" not in doc.lower[s.start : s.end]:
             found = list(_IN_BRACKETS.finditer(doc.lower, name.end(), s.end))
             values = [to_months(float(m.group("v")), m.group("unit")) for m in found]
             if values and found[0].start() == name.end("lead"):
                 yield name.start(), found[-1].end(), values, 0.6
+
+
+# "Median survival was 25 months": overall survival, unless the figure is a subgroup's
+_MEDIAN_SURVIVAL = ci(
+    r"\bmedian\s+survival(?:\s+[\w-]+){0,3}?\s*(?:was|of|:|,|=)\s*(?:was\s+)?(?=\d|[.·]\d)"
+)
+_FOR_SUBGROUP = ci(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:for|in|among|with)\b")
+
+
+def _median_survival(doc: Document, s: Sentence) -> Iterator[tuple[int, int, list[float], float]]:
+    for m in _MEDIAN_SURVIVAL.finditer(doc.lower, s.start, s.end):
+        values, end = _figures(doc, m.end(), s.end, "time")
+        values = [v for v in values if 0 < v[0] < 400]
+        if values and not _FOR_SUBGROUP.match(doc.lower, end, s.end):
+            yield m.start(), end, [v for v, _, _ in values], 0.6
 
 
 # -- hazard ratios ----------------------------------------------------------------------------------

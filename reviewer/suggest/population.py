@@ -84,6 +84,7 @@ _PEOPLE_WORD = ci(PEOPLE)
 _NOT_STUDIED = ci(r"\bpower\b|\bsample size\b|\b(?:would be|were|are) (?:needed|required)\b")
 _SCREENED = ci(r"\W*(?:[\w()=,]+\s+){0,3}?(?:were|was)\s+(?:screened|assessed for eligibility)\b")
 _EXCLUDED = ci(r"\bexcluded\b|\bineligible\b")
+_SHARE_AFTER = ci(rf"\s*\(\s*(?:{NUM}\s*%|{NUM}\s+of\b)")
 _SPLIT = ci(r"random|assign|allocat")
 _LEADING_COUNT = ci(rf"{_N}\s+{_MODS}{PEOPLE}\b")
 _OUTCOME_VERB = ci(
@@ -129,6 +130,8 @@ def _sample_size(doc: Document, design: str | None) -> Suggestion | None:
                 doc.lower, m.end(), end
             ):
                 continue
+            if _SHARE_AFTER.match(doc.lower, m.end()):
+                continue  # "4 patients (13%) received ...": a share of the study, not its size
             if _EXCLUDED.search(doc.lower, s.start, s.end):
                 penalty += 0.2
             key = (confidence - penalty, -m.start(), n, m.start(), end)
@@ -148,6 +151,8 @@ def _leading_count(doc: Document, start: int, end: int) -> tuple[int, int, int] 
     """ "Fifty patients with ... received": a sentence that opens with the population."""
     m = _LEADING_COUNT.match(doc.lower, start, end)
     if not m or _OUTCOME_VERB.search(doc.lower, m.end(), end):
+        return None
+    if _SHARE_AFTER.match(doc.lower, m.end()):
         return None
     if _SUBGROUP.match(doc.lower, m.end(), clause_end(doc.text, m.end(), end)):
         return None

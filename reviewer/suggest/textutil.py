@@ -16,13 +16,17 @@ from dataclasses import dataclass
 # -- case-insensitive matching, fast --------------------------------------------------
 
 
+# typographic hyphens and dashes read as "-", so one pattern serves every typesetting
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
+
+
 def lower_text(text: str) -> str:
-    """``text`` in lower case, character for character, so offsets stay valid (the few
-    characters whose lower case is longer are left as they are)."""
+    """``text`` in lower case with plain hyphens, character for character, so offsets stay
+    valid (the few characters whose lower case is longer are left as they are)."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.translate(_DASHES)
 
 
 def ci(pattern: str) -> re.Pattern[str]:
