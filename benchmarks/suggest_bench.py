@@ -76,8 +76,9 @@ def per_record_ms(records: list) -> list[float]:
     return times
 
 
-def seed_review_seconds() -> tuple[int, float, float]:
-    """Records in the demo review; seconds to suggest for all; seconds to also store them."""
+def seed_review_seconds() -> dict[str, float]:
+    """Seconds to suggest for every record of the demo review (wall clock and CPU), and
+    to suggest and store them through the runner."""
     from reviewer.review.project import create_demo_review
     from reviewer.suggest.runner import compute_suggestions
 
@@ -85,15 +86,15 @@ def seed_review_seconds() -> tuple[int, float, float]:
         store = create_demo_review(Path(tmp) / "demo.review")
         records = list(store.records())
         suggest(records[0])
-        t = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for rec in records:
             suggest(rec)
-        suggest_s = time.perf_counter() - t
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         t = time.perf_counter()
         compute_suggestions(store)
-        stored_s = time.perf_counter() - t
+        stored = time.perf_counter() - t
         store.close()
-    return len(records), suggest_s, stored_s
+    return {"records": len(records), "wall": wall, "cpu": cpu, "stored": stored}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -111,10 +112,11 @@ def main(argv: list[str] | None = None) -> None:
         f"median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, max {max(times):.2f} ms "
         f"per record (target: median <= 5 ms)"
     )
-    n, suggest_s, stored_s = seed_review_seconds()
+    seeds = seed_review_seconds()
     print(
-        f"seed review: {n} records: suggest {suggest_s:.3f} s, suggest and store "
-        f"{stored_s:.3f} s (target: < 0.3 s)"
+        f"seed review: {seeds['records']:.0f} records: suggest {seeds['wall']:.3f} s "
+        f"({seeds['cpu']:.3f} s CPU), suggest and store {seeds['stored']:.3f} s "
+        f"(target: < 0.3 s)"
     )
 
 

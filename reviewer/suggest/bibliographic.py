@@ -95,13 +95,15 @@ def _authors(doc: Document) -> Suggestion | None:
 
 
 def _known_authors(doc: Document, authors: list[str]) -> Suggestion | None:
-    first = find_loose(doc.text, _surname(authors[0]), 0, min(len(doc.text), 6000))
+    first = find_loose(doc.text, _surname(authors[0]), 0, min(len(doc.text), 6000), lower=doc.lower)
     if first is None:
         return None
-    last = find_loose(doc.text, authors[-1], first[0], min(len(doc.text), first[0] + 4000))
+    last = find_loose(
+        doc.text, authors[-1], first[0], min(len(doc.text), first[0] + 4000), lower=doc.lower
+    )
     end = last[1] if last else first[1]
     if last is None:
-        whole = find_loose(doc.text, authors[0], first[0], first[0] + 200)
+        whole = find_loose(doc.text, authors[0], first[0], first[0] + 200, lower=doc.lower)
         end = whole[1] if whole else end
     return make(doc, "authors", list(authors), first[0], end, 0.95, NAME)
 
@@ -131,8 +133,9 @@ def _journal(doc: Document) -> Suggestion | None:
 def _journal_span(doc: Document) -> tuple[int, int] | None:
     """The journal as printed: under the title if it is there, else anywhere."""
     after_title = doc.title_span[1] if doc.title_span else 0
-    return find_loose(doc.text, doc.meta.journal, after_title) or find_loose(
-        doc.text, doc.meta.journal
+    journal = doc.meta.journal
+    return find_loose(doc.text, journal, after_title, lower=doc.lower) or find_loose(
+        doc.text, journal, lower=doc.lower
     )
 
 

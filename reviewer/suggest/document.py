@@ -208,7 +208,13 @@ class Document:
         """Where the title is printed: the importer's title found in the text, else a
         headline near the top of a web page."""
         if self.meta.title:
-            span = find_loose(self.text, self.meta.title.rstrip(". "), 0, min(len(self.text), 5000))
+            span = find_loose(
+                self.text,
+                self.meta.title.rstrip(". "),
+                0,
+                min(len(self.text), 5000),
+                lower=self.lower,
+            )
             if span:
                 return span
         return self._headline()

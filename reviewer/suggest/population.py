@@ -178,6 +178,10 @@ def _one_patient(doc: Document, field: str) -> Suggestion | None:
     m = _CASE_PHRASE.search(doc.lower, 0, doc.body_end)
     if m:
         return make(doc, field, 1, m.start(), m.end(), 0.7, NAME)
+    design = doc.design
+    if design is not None and design.end > design.start:
+        # the words that made it a case report ("We present ... a patient") describe the one patient
+        return make(doc, field, 1, design.start, design.end, 0.6, NAME)
     return None
 
 

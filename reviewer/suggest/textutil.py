@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 # -- case-insensitive matching, fast --------------------------------------------------
 
@@ -29,6 +30,7 @@ def lower_text(text: str) -> str:
     return low.translate(_DASHES)
 
 
+@lru_cache(maxsize=256)
 def ci(pattern: str) -> re.Pattern[str]:
     """A pattern for matching in ``lower_text``: the same as ``re.IGNORECASE`` on the
     original, but many times faster, because the regex engine can use its literal and
@@ -141,17 +143,18 @@ _GAP = re.compile(r"[\W_]{0,4}")
 
 
 def find_loose(
-    text: str, phrase: str, start: int = 0, end: int | None = None
+    text: str, phrase: str, start: int = 0, end: int | None = None, lower: str | None = None
 ) -> tuple[int, int] | None:
     """Where ``phrase`` is printed (its words in order, any case, with up to four spaces,
     hyphens or punctuation between them), with a closing bracket the phrase ends with.
     Word by word rather than by a compiled pattern: titles and names differ per record,
-    and compiling a pattern for each would cost more than the search."""
+    and compiling a pattern for each would cost more than the search. ``lower`` is
+    ``lower_text(text)`` when the caller has it already."""
     words = [w.lower() for w in _WORDS.findall(phrase)]
     if not words:
         return None
     end = len(text) if end is None else end
-    low = lower_text(text[:end])
+    low = lower if lower is not None else lower_text(text)
     pos = start
     while True:
         first = low.find(words[0], pos, end)
