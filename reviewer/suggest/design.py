@@ -341,7 +341,10 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(PRE, 1, r"\bin vitro\b", keys=("in vitro",)),
 )
-_PATIENTS = ci(r"\bpatients?\b|\bparticipants?\b|\bwomen\b|\bmen\b|\bchildren\b|\bvolunteers\b")
+_PATIENTS = ci(
+    r"\bpatients?\b|\bparticipants?\b|\bsubjects\b|\bwomen\b|\bmen\b|\badults\b|"
+    r"\bchildren\b|\binfants\b|\bvolunteers\b|\bindividuals\b"
+)
 _TITLE_FACTOR = 1.5
 _THRESHOLD = 2.0
 _PAST = ci(r"\b(?:was|were|we\s+(?:[a-z]+ly\s+)?[a-z]+ed)\b")
@@ -391,9 +394,10 @@ def _decide(
         return SR
     if score.get(CASE, 0) >= 4 and ranked[0][0] in {NR, CASE, SERIES, NRT}:
         return CASE
-    if score.get(PRE, 0) >= 4 and not _PATIENTS.search(doc.lower):
+    patients = _PATIENTS.search(doc.lower) is not None
+    if score.get(PRE, 0) >= 4 and not patients:
         return PRE  # animals randomised to arms are still a laboratory study
-    if score.get(RCT, 0) >= 4 and ranked[0][0] in {NRT, RCT, COHORT}:
+    if score.get(RCT, 0) >= 4 and ranked[0][0] in {NRT, RCT, COHORT, PRE} and patients:
         return RCT
     return ranked[0][0]
 
