@@ -237,6 +237,8 @@ def test_corpus_titles_and_dois(name, title, doi):
         (rec,) = list(pdf.parse(fh, path))
     assert rec.title == title
     assert rec.doi == doi
+    if name.startswith("Ussher"):
+        assert rec.trial_ids == ["ISRCTN48600346"]
 
 
 @needs_corpus

@@ -151,6 +151,7 @@ def test_bibliography_citation_fields(demo_records):
     )
     assert first.abstract.startswith("BACKGROUND: Selinexor")
     assert first.abstract.endswith("NCT02336815.).")
+    assert first.trial_ids == ["NCT02336815"]
     assert last.authors == ["Koo RM", "Crispin P", "Craft M", "Lalloo S"]
     assert (last.journal, last.year, last.volume, last.pages) == ("BMJ Case Rep", 2018, "2018", "")
 
@@ -163,6 +164,7 @@ def test_catalogue_record_metadata(demo_records):
         "Haematologica", 2023, "108", "11", "3001-3010",
     )
     assert rec.doi == "10.3324/haematol.2022.282570"
+    assert rec.trial_ids == ["NCT02472691"]
     assert rec.abstract.startswith("Azacitidine (Aza) combined with donor lymphocyte")
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.domain import ParsedRecord
+from reviewer.ingest.identifiers import canonical_ids, normalise_doi
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -38,7 +39,6 @@ _DATELINE = re.compile(
 _ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
 
 DOI_PATTERN = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+")
-_DOI_TRAIL = ".,;:)]}>"
 _PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 _HEADER_CHARS = 1500  # a DOI this close to the top identifies the article, not a reference
 
@@ -186,17 +186,10 @@ def split_lines(text: str) -> list[Line]:
 # --- identifiers -------------------------------------------------------------------------
 
 
-def clean_doi(raw: str) -> str:
-    """A DOI as found in text, without trailing punctuation, lower-cased."""
-    doi = raw.strip().rstrip(_DOI_TRAIL)
-    while doi.endswith(")") and doi.count("(") < doi.count(")"):
-        doi = doi[:-1]
-    return doi.lower()
-
-
 def find_dois(text: str) -> list[tuple[int, str]]:
-    """Every DOI in ``text`` with its offset, in order."""
-    return [(m.start(), clean_doi(m.group())) for m in DOI_PATTERN.finditer(text)]
+    """Every DOI in ``text`` with its offset, in order, in canonical form."""
+    found = ((m.start(), normalise_doi(m.group())) for m in DOI_PATTERN.finditer(text))
+    return [(pos, doi) for pos, doi in found if doi]
 
 
 # --- names -------------------------------------------------------------------------------
@@ -575,8 +568,8 @@ def set_apart_first_line(lines: list[Line]) -> int | None:
 
 
 def _labelled_identifiers(meta: Metadata, fields: dict[str, tuple[str, int]]) -> None:
-    if "doi" in fields and (m := DOI_PATTERN.search(fields["doi"][0])):
-        meta.doi = clean_doi(m.group())
+    if "doi" in fields:
+        meta.doi = normalise_doi(fields["doi"][0])
     if "pmid" in fields and (m := re.search(r"\d{1,9}", fields["pmid"][0])):
         meta.pmid = m.group()
 
@@ -617,7 +610,7 @@ def article_record(
         extra["cited_dois"] = meta.cited_dois
     if meta.title_from:
         extra["title_from"] = meta.title_from
-    return ParsedRecord(
+    rec = ParsedRecord(
         title=(meta.title or path.stem)[:_TITLE_MAX],
         authors=meta.authors,
         journal=meta.journal,
@@ -635,6 +628,11 @@ def article_record(
         source_line=1,
         extra=extra,
     )
+    # trial registrations named anywhere in the article are the article's own
+    rec.doi, rec.pmid, rec.pmcid, rec.trial_ids = canonical_ids(
+        rec.doi, rec.pmid, rec.pmcid, rec.trial_ids, rec.title, rec.abstract, rec.text
+    )
+    return rec
 
 
 def _overlay(meta: Metadata, hints: Metadata) -> None:

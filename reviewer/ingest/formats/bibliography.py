@@ -25,6 +25,7 @@ from reviewer.ingest.base import Format, ParseResult, RecordError
 from reviewer.ingest.formats import article
 from reviewer.ingest.formats.article import Line
 from reviewer.ingest.formats.plain import read_source
+from reviewer.ingest.identifiers import normalise_identifiers
 
 _CITATION = re.compile(
     r"^(?P<journal>[^\s\d;.\[(][^;\n]{0,150}?)\.\s+"
@@ -192,7 +193,7 @@ def _record(source: str, lines: list[Line], cite: Citation, index: int) -> Parse
         source_line=cite.header[0] + 1,
     )
     _identifiers(rec, journal_text, abstract)
-    return rec
+    return normalise_identifiers(rec)  # and trial registrations named in the abstract
 
 
 def _identifiers(rec: ParsedRecord, journal_text: str, abstract: str) -> None:

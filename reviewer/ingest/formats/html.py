@@ -22,6 +22,7 @@ from typing import TextIO
 from reviewer.ingest.base import Format, ImportFailure, ParseResult
 from reviewer.ingest.formats import article
 from reviewer.ingest.formats.article import Metadata
+from reviewer.ingest.identifiers import normalise_doi
 
 # Elements whose content is never visible text (or is navigation, not article).
 _DROPPED = {
@@ -174,8 +175,7 @@ def meta_hints(reader: _PageReader) -> Metadata:
     first, last = _first(meta, "citation_firstpage"), _first(meta, "citation_lastpage")
     hints.pages = f"{first}-{last}" if first and last else first
     doi = _first(meta, "citation_doi", "dc.identifier", "prism.doi")
-    if m := article.DOI_PATTERN.search(doi):
-        hints.doi = article.clean_doi(m.group())
+    hints.doi = normalise_doi(doi)
     hints.pmid = _first(meta, "citation_pmid")
     hints.abstract = _first(meta, "citation_abstract", "dc.description")
     return hints

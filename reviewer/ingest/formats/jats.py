@@ -29,6 +29,7 @@ from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError, compose_text
 from reviewer.ingest.formats import article as article_text
 from reviewer.ingest.formats.plain import read_source
+from reviewer.ingest.identifiers import canonical_ids
 
 _MARKERS = ("<front", "article-meta", "jats", "//nlm//dtd", "<pmc-articleset", "journal-meta")
 _SKIP_INLINE = {"math", "tex-math", "graphic", "inline-graphic", "media"}
@@ -224,9 +225,9 @@ def front_record(art: Element, index: int) -> ParsedRecord:
         volume=_text_of(_child(meta, "volume")),
         issue=_text_of(_child(meta, "issue")),
         pages=_pages(fpage, lpage) or _text_of(_child(meta, "elocation-id")),
-        doi=article_text.clean_doi(ids.get("doi", "")),
+        doi=ids.get("doi", ""),
         pmid=ids.get("pmid", ""),
-        pmcid=f"PMC{pmcid}" if pmcid and not pmcid.upper().startswith("PMC") else pmcid,
+        pmcid=pmcid,
         abstract=_abstract(meta),
         keywords=[_text_of(k) for k in _findall(meta, "kwd")],
         type=art.get("article-type", ""),
@@ -329,6 +330,9 @@ def _records(articles: list[Element]) -> Iterator[ParsedRecord | RecordError]:
             continue
         rec.text, sections = full_text(art, rec)
         rec.extra["sections"] = sections
+        rec.doi, rec.pmid, rec.pmcid, rec.trial_ids = canonical_ids(
+            rec.doi, rec.pmid, rec.pmcid, rec.trial_ids, rec.title, rec.text
+        )
         rec.title = rec.title or (rec.doi or f"article {index + 1}")
         yield rec
 

@@ -27,6 +27,7 @@ import pypdfium2.raw as pdfium_c
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult
 from reviewer.ingest.formats import article
+from reviewer.ingest.identifiers import canonical_ids
 
 PAGE_JOIN = "\n\n"
 _MAGIC = b"%PDF-"
@@ -47,6 +48,10 @@ _TYPE_LABEL = re.compile(
     re.I,
 )
 _BAD_META_TITLE = re.compile(r"^(?:untitled|microsoft word|title|\S+\.(?:docx?|pdf|tex|rtf))", re.I)
+_REFERENCES = re.compile(
+    r"^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited|works cited)\s*$",
+    re.I | re.M,
+)
 _CITE_AS = re.compile(r"cite this article(?: as)?:.{0,400}", re.I | re.S)
 _OCR_HINT = "it needs OCR (text recognition) before Reviewer can read it"
 
@@ -251,7 +256,7 @@ def build_record(
     blank = [i + 1 for i, t in enumerate(texts) if not t.strip()]
     if blank:
         extra["pages_without_text"] = blank
-    return ParsedRecord(
+    rec = ParsedRecord(
         title=(size_title or _meta_title(meta) or first_line or path.stem)[:500],
         authors=_meta_authors(meta),
         doi=own_doi(texts, meta),
@@ -261,6 +266,18 @@ def build_record(
         page_offsets=offsets,
         extra=extra,
     )
+    rec.doi, rec.pmid, rec.pmcid, rec.trial_ids = canonical_ids(
+        rec.doi, "", "", [], before_references(text)
+    )
+    return rec
+
+
+def before_references(text: str) -> str:
+    """The text up to its reference list: trial ids there belong to other studies."""
+    heads = list(_REFERENCES.finditer(text))
+    if heads and heads[-1].start() > len(text) // 3:
+        return text[: heads[-1].start()]
+    return text
 
 
 FORMAT = Format(name="pdf", extensions=(".pdf",), sniff=sniff, parse=parse, binary=True)
