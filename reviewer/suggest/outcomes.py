@@ -22,6 +22,13 @@ from reviewer.suggest.textutil import DURATION_UNIT, NUM, Sentence, ci, parse_nu
 
 NAME = "rules.outcomes"
 
+# sentences worth reading for each outcome
+_KEY_FOLLOW_UP = ci(r"follow")
+_KEY_RESPONSE = ci(r"respon|\bORR\b")
+_KEY_SURVIVAL = ci(r"survival|\bPFS\b|\bOS\b")
+_KEY_HR = ci(r"hazard|\bHRs?\b")
+_KEY_GRADE = ci(r"grade")
+
 
 def suggest(doc: Document) -> list[Suggestion]:
     design = doc.design.choice if doc.design else None
@@ -36,14 +43,6 @@ def suggest(doc: Document) -> list[Suggestion]:
     out += _hazard_ratios(doc, doc.own_with(_KEY_HR))
     out += _grade3(doc, doc.own_with(_KEY_GRADE))
     return out
-
-
-# sentences worth reading for each outcome
-_KEY_FOLLOW_UP = ci(r"follow")
-_KEY_RESPONSE = ci(r"respon|\bORR\b")
-_KEY_SURVIVAL = ci(r"survival|\bPFS\b|\bOS\b")
-_KEY_HR = ci(r"hazard|\bHRs?\b")
-_KEY_GRADE = ci(r"grade")
 
 
 # -- follow-up ------------------------------------------------------------------------------------
@@ -83,7 +82,6 @@ def _follow_up(doc: Document, sentences: list[Sentence]) -> list[Suggestion]:
 
 # -- lists of figures ---------------------------------------------------------------------------------
 
-_PCT = rf"(?P<v>{NUM})\s*(?P<pct>%|percent\b)?"
 _LINK = ci(
     r"\s*(?:\([^()]{0,60}\)\s*)?(?:,?\s*(?:in|for)\s+(?:the\s+)?[\w/+-]+(?:\s+[\w/+-]+){0,3}?"
     r"\s+(?:group|arm|cohort|patients)s?\s*)?"
@@ -157,6 +155,7 @@ _ORR_VERB = ci(
     r"\s*(?:\((?:ORR|OR|RR)\)\s*)?(?:\s*(?:rates?|rates? \(ORR\)))?\s*(?:was|were|of|:|=|,|reached|"
     r"is|amounted to)\s*(?:observed in\s+|achieved in\s+|seen in\s+)?"
 )
+_MORE_RATES = ci(r"(?:\s+and\s+[\w\s-]{1,40}?\s+rates?)?")
 _ORR_OWN = ci(r"\boverall\b|\bobjective\b|\bORR\b|h(?:a)?ematologic")
 _ORR_BEFORE = ci(
     rf"(?P<v>{NUM})\s*%\s+(?:of\s+(?:the\s+)?(?:patients|participants)\s+)?(?:achieved|had|attained|"
@@ -185,8 +184,8 @@ def _orr_in(doc: Document, s: Sentence) -> list[Suggestion]:
                 return [make(doc, "response_rate_pct", [v], m.start(), m.end(), 0.75, NAME)]
     for name in _ORR_NAME.finditer(doc.lower, s.start, s.end):
         subject_end = name.end()
-        more = ci(r"(?:\s+and\s+[\w\s-]{1,40}?\s+rates?)?").match(doc.lower, subject_end)
-        subject_end = more.end() if more else subject_end
+        # "overall response and clinical benefit rates were": the subject runs on to "rates"
+        subject_end = _MORE_RATES.match(doc.lower, subject_end).end()
         verb = _ORR_VERB.match(doc.lower, subject_end, s.end)
         if verb is None:
             continue
@@ -312,14 +311,14 @@ def _hr_detail(doc: Document, m: re.Match[str], limit: int) -> tuple[int, dict]:
     if m.group("endpoint"):
         detail["endpoint"] = " ".join(m.group("endpoint").split()[1:])
     end = m.end()
-    ci = _CI.match(doc.lower, end, limit)
-    if ci:
+    interval = _CI.match(doc.lower, end, limit)
+    if interval:
         detail.update(
-            ci_level=parse_number(ci.group("level")),
-            ci_low=parse_number(ci.group("lo")),
-            ci_high=parse_number(ci.group("hi")),
+            ci_level=parse_number(interval.group("level")),
+            ci_low=parse_number(interval.group("lo")),
+            ci_high=parse_number(interval.group("hi")),
         )
-        end = ci.end()
+        end = interval.end()
     p = _P.match(doc.lower, end, limit)
     if p:
         detail["p_value"] = re.sub(r"\s+", "", p.group("p")).replace("·", ".")
