@@ -39,7 +39,7 @@ def test_undo_and_redo_a_value_from_a_selection(store, stack):
     assert value(store, "sample_size") == (1234, ["1,234 patients"])
     assert stack.redo() is None
     kinds = [e.kind for e in store.events(store.rid)]
-    assert kinds == ["value.set", "value.set", "value.undo", "value.clear", "value.redo",
+    assert kinds == ["value.set", "value.set", "value.undo", "value.undo", "value.redo",
                      "value.redo"]  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from reviewer.domain import Suggestion
+from reviewer.suggest import SUGGESTER_VERSION
 
 
 def put_suggestions(window, *pairs):
@@ -24,7 +25,7 @@ def put_suggestions(window, *pairs):
                 quote=quote,
                 confidence=conf,
                 suggester="test",
-                version="t",
+                version=SUGGESTER_VERSION,
             )
         )
     window.store.replace_suggestions(rid, items)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from reviewer.domain import Suggestion
+from reviewer.suggest import SUGGESTER_VERSION
 
 
 def ctrl(qtbot, window, key, shift=False):
@@ -67,7 +68,7 @@ def test_accept_all_is_one_undo_step(qtbot, window):
                 quote=quote,
                 confidence=0.9,
                 suggester="t",
-                version="t",
+                version=SUGGESTER_VERSION,
             )
         )
     window.store.replace_suggestions(rid, sugs)
