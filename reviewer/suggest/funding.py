@@ -57,7 +57,13 @@ _ORGANISATION = re.compile(
     re.IGNORECASE,
 )
 _NOTHING = re.compile(
-    r"^(?:none|nil|not applicable|n/?a|no (?:specific )?funding)\b", re.IGNORECASE
+    r"^(?:none|nil|not applicable|n/?a)\b|\bno (?:specific |external )?funding\b|\breceived no\b|"
+    r"\bnot receive\b",
+    re.IGNORECASE,
+)
+# "Funding: This study was funded by X." is read by the sentence pattern, not as a funder
+_STATEMENT = re.compile(
+    r"^(?:This|The|Our)\s+(?:study|work|trial|research|project|analysis|authors?)\b"
 )
 
 
@@ -65,7 +71,7 @@ def suggest(doc: Document) -> list[Suggestion]:
     for pattern, confidence, needs_organisation in _PATTERNS:
         for m in pattern.finditer(doc.text, 0, doc.body_end):
             value = " ".join(m.group("v").split()).rstrip(" ,")
-            if _NOTHING.match(value) or len(value.split()) > 20:
+            if _NOTHING.search(value) or _STATEMENT.match(value) or len(value.split()) > 20:
                 continue
             if needs_organisation and not _ORGANISATION.search(value):
                 continue

@@ -24,8 +24,8 @@ NAME = "rules.outcomes"
 
 # sentences worth reading for each outcome
 _KEY_FOLLOW_UP = ci(r"follow")
-_KEY_RESPONSE = ci(r"respon|\bORR\b")
-_KEY_SURVIVAL = ci(r"survival|\bPFS\b|\bOS\b")
+_KEY_RESPONSE = ci(r"respon|\bORRs?\b")
+_KEY_SURVIVAL = ci(r"survival|\bm?PFS\b|\bm?OS\b")
 _KEY_HR = ci(r"hazard|\bHRs?\b")
 _KEY_GRADE = ci(r"grade")
 
@@ -148,7 +148,7 @@ def _pick_respectively(
 
 _ORR_NAME = ci(
     r"\b(?:overall|objective|total|h(?:a)?ematologic(?:al)?)\s+response(?:\s+rates?)?(?:\s*\((?:ORR|OR|RR)\))?|"
-    r"\bORR\b|(?<!complete )(?<!partial )(?<!pathologic )(?<!pathological )(?<!molecular )"
+    r"\bORRs?\b|(?<!complete )(?<!partial )(?<!pathologic )(?<!pathological )(?<!molecular )"
     r"(?<!cytogenetic )(?<!major )(?<!minor )(?<!clinical benefit )\bresponse rates?\b"
 )
 _ORR_VERB = ci(
@@ -207,7 +207,7 @@ _PFS = r"(?:progression[- ]free survival|PFS)"
 _OS = r"(?:overall survival|\bOS\b)"
 
 
-def _survival_patterns(outcome: str) -> tuple[re.Pattern[str], ...]:
+def _survival_patterns(outcome: str, short: str) -> tuple[re.Pattern[str], ...]:
     return (
         # "median progression-free survival (PFS) was 7.3 months"
         ci(
@@ -216,10 +216,12 @@ def _survival_patterns(outcome: str) -> tuple[re.Pattern[str], ...]:
         ),
         # "PFS was a median of 7.3 months", "PFS (median, 7.3 months)"
         ci(rf"{outcome}\s*(?:was\s+|of\s+|\(|:\s*)(?:a\s+)?median(?:\s+of)?[\s,:]*(?=\d)"),
+        # "mPFS was 9.1 months", "the mOS 20.4 months"
+        ci(rf"\bm{short}\b\s*(?:was|of|:|,|=|is)?\s*(?:was\s+)?(?=\d|[.·]\d)"),
     )
 
 
-_PATTERNS = {_PFS: _survival_patterns(_PFS), _OS: _survival_patterns(_OS)}
+_PATTERNS = {_PFS: _survival_patterns(_PFS, "PFS"), _OS: _survival_patterns(_OS, "OS")}
 # "overall survival (55.3 months) compared to group 2 (37.9 months)": per-group figures
 _OS_BEFORE_BRACKETS = ci(rf"{_OS}(?P<lead>(?:\s+[\w-]+){{0,3}}?\s*)(?=\()")
 _IN_BRACKETS = ci(rf"\((?P<v>{NUM})\s*(?P<unit>{DURATION_UNIT})\)")
@@ -276,13 +278,13 @@ def _median_survival(doc: Document, s: Sentence) -> Iterator[tuple[int, int, lis
 # -- hazard ratios ----------------------------------------------------------------------------------
 
 _HR = ci(
-    r"\b(?:hazard ratio|HR)s?\b(?:\s*\((?:HR|aHR)\))?(?P<endpoint>\s+(?:for|of)\s+[\w\s-]{2,50}?)?"
+    r"\b(?:hazard ratio|HR)s?\b(?:\s*[(\[](?:HR|aHR)[)\]])?(?P<endpoint>\s+(?:for|of)\s+[\w\s-]{2,50}?)?"
     r"\s*(?:\[|\()?\s*(?:was|of|[,:=]|is|were)?\s*(?:was\s+)?(?P<v>\d+(?:[.·]\d+)?)"
     r"(?![\d.]*\s*%)"
 )
 _CI = ci(
-    rf"[\s;,]*(?:\(|\[)?\s*(?P<level>\d{{2}}(?:\.\d)?)\s*%\s*(?:confidence interval|CI)\s*"
-    rf"(?:\[CI\])?\s*[,:=]?\s*(?P<open>\[|\()?\s*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM})"
+    rf"[\s;,]*(?:\(|\[)?\s*(?:(?P<level>\d{{2}}(?:\.\d)?)\s*%\s*(?:confidence interval|CI)\s*"
+    rf"(?:\[CI\])?\s*[,:=]?\s*)?(?P<open>\[|\()?\s*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM})"
     rf"(?(open)\s*(?:\]|\)))"
 )
 _P = ci(
@@ -307,18 +309,20 @@ def _hazard_ratios(doc: Document, sentences: list[Sentence]) -> list[Suggestion]
 
 
 def _hr_detail(doc: Document, m: re.Match[str], limit: int) -> tuple[int, dict]:
+    """The interval, p-value and end point printed with a hazard ratio; an interval counts
+    only if it contains the estimate (so "HR 0.8 (12 to 20 months)" is not one)."""
+    value = parse_number(m.group("v")) or 0.0
     detail: dict = {}
     if m.group("endpoint"):
         detail["endpoint"] = " ".join(m.group("endpoint").split()[1:])
     end = m.end()
     interval = _CI.match(doc.lower, end, limit)
     if interval:
-        detail.update(
-            ci_level=parse_number(interval.group("level")),
-            ci_low=parse_number(interval.group("lo")),
-            ci_high=parse_number(interval.group("hi")),
-        )
-        end = interval.end()
+        low, high = parse_number(interval.group("lo")), parse_number(interval.group("hi"))
+        if low is not None and high is not None and low <= value <= high:
+            level = interval.group("level")
+            detail.update(ci_level=parse_number(level) if level else 95.0, ci_low=low, ci_high=high)
+            end = interval.end()
     p = _P.match(doc.lower, end, limit)
     if p:
         detail["p_value"] = re.sub(r"\s+", "", p.group("p")).replace("·", ".")
@@ -335,7 +339,7 @@ _GRADE3 = (
 )
 _AE = (
     r"(?:(?:treatment|drug)[- ](?:emergent|related)\s+)?(?:adverse\s+(?:events?|effects?|reactions?)|"
-    r"AEs?\b|TEAEs?\b|toxicit(?:y|ies)\b|side[- ]effects?)"
+    r"AEs?\b|TEAEs?\b|TRAEs?\b|toxicit(?:y|ies)\b|side[- ]effects?)"
 )
 _NARROWER = ci(
     r"non-?h(?:a)?ematolog|h(?:a)?ematolog|infectio|cardiac|gastro|neurolog|renal|hepat|skin|"

@@ -41,8 +41,8 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (ci(rf"\b{_N}\s+{_MODS}{PEOPLE}\s+(?:in total|in all|overall)\b"), 0.85),
     (
         ci(
-            rf"\b{_N}\s+{_MODS}{PEOPLE}\s+(?:were|was|have been|had been)\s+(?:[\w-]+\s+){{0,2}}?"
-            rf"{_ENROL}\b"
+            rf"\b{_N}\s+{_MODS}{PEOPLE}(?:\s+(?:with|from|who|aged|at|in)\s+[^,;.()]{{1,80}}?)?"
+            rf"\s+(?:were|was|have been|had been)\s+(?:[\w-]+\s+){{0,2}}?{_ENROL}\b"
         ),
         0.85,
     ),
@@ -71,6 +71,13 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     ),
     (ci(rf"\bdata (?:of|from|on)\s+{_N}\s+{_MODS}{PEOPLE}\s+(?:were|was)\b"), 0.75),
     (ci(rf"\b(?:series|cohort|population) of\s+{_N}\s+{_MODS}{PEOPLE}\b"), 0.75),
+    (
+        ci(
+            rf"\b(?:of|among) (?:the|all)\s+{_N}\s+(?:enrolled|randomi[sz]ed|evaluable|treated|"
+            rf"included|eligible)\s+{PEOPLE}\b"
+        ),
+        0.75,
+    ),
     (ci(rf"\b{PEOPLE}\s*\(\s*[nN]\s*=\s*(?P<n>{NUM})\s*\)"), 0.7),
     (ci(rf"\bin\s+{_N}\s+{_MODS}{PEOPLE}\s+(?:with|who)\b"), 0.6),
 )

@@ -95,6 +95,10 @@ def test_doi_is_lower_cased_without_its_prefix():
             "This work was supported by a grant from the National Cancer Institute.",
             "National Cancer Institute",
         ),
+        (
+            "Funding: This trial was sponsored by Celgene Corporation.",
+            "Celgene Corporation",
+        ),
     ],
 )
 def test_funding(body, funder):
@@ -106,6 +110,7 @@ def test_funding(body, funder):
     [
         "This finding is supported by Phase 2 data from an earlier study.",
         "Funding: None.",
+        "Funding: The authors received no specific funding for this work.",
         "Advertising on our site helps support our mission.",
     ],
 )

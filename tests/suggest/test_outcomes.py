@@ -42,6 +42,7 @@ def test_a_follow_up_period_is_not_a_median_follow_up():
         ("In all, 45% of patients achieved an overall response.", [45]),
         ("A partial response or better was observed in 26% of patients.", [26]),
         ("Overall response rate was 56% and 25 patients (50%) achieved complete remission.", [56]),
+        ("ORRs were 61% and 44% with and without rituximab.", [61, 44]),
     ],
 )
 def test_response_rates(body, rates):
@@ -76,6 +77,7 @@ def test_narrower_responses_are_not_the_overall_rate(body):
         ("The median overall survival was 2.5 years.", "median_os_months", [30.0]),
         ("Median OS was 21 months and 1-year OS rate 65%.", "median_os_months", [21.0]),
         ("PFS was a median of 14 months.", "median_pfs_months", [14.0]),
+        ("The mPFS was 9.1 months and the mOS 20.4 months.", "median_pfs_months", [9.1]),
     ],
 )
 def test_median_survival(body, field, months):
@@ -113,6 +115,8 @@ def test_hazard_ratio_keeps_its_interval_and_p_value():
             "The hazard ratio for progression was 0.45 and the HR for death was 0.60 (95% CI, 0.4-0.9).",
             [0.45, 0.6],
         ),
+        ("Risk of death was lower with the triplet (HR = 0.48 (0.30-0.77)).", [0.48]),
+        ("Progression was less frequent (hazard ratio [HR], 0.65; P=.002).", [0.65]),
     ],
 )
 def test_hazard_ratios(body, ratios):
@@ -134,6 +138,7 @@ def test_a_heart_rate_is_not_a_hazard_ratio():
         ("20 patients (40%) experienced grade 3-4 adverse events, mostly neutropenia.", [40]),
         ("Grade 3 or higher AEs occurred in 33% of patients.", [33]),
         ("The incidence of grade ≥3 treatment-emergent adverse events was 61%.", [61]),
+        ("Grade 3-4 TRAEs occurred in 18% of patients.", [18]),
     ],
 )
 def test_grade_3_adverse_events(body, rates):

@@ -20,6 +20,8 @@ from tests.suggest.helpers import value
         ("In all, 300 patients were screened and 250 patients were randomized.", 250),
         ("A total of 200 patients were enrolled. Forty patients discontinued treatment.", 200),
         ("Here we analyze samples from 795 newly-diagnosed patients in a registry.", 795),
+        ("Three hundred patients with newly diagnosed AML were enrolled at 20 sites.", 300),
+        ("Of the 120 enrolled patients, 80 responded to treatment.", 120),
     ],
 )
 def test_sample_size(body, expected):

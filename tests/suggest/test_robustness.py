@@ -38,7 +38,9 @@ PIECES = [
 )
 def test_suggest_never_fails_and_quotes_match(pieces, title):
     text = " ".join(pieces)
-    record = ParsedRecord(title=title, authors=[title[:5]] if title else [], journal=title[-6:], text=text)
+    record = ParsedRecord(
+        title=title, authors=[title[:5]] if title else [], journal=title[-6:], text=text
+    )
     for s in suggest(record):
         assert 0 <= s.start <= s.end <= len(text)
         assert s.quote == text[s.start : s.end]
