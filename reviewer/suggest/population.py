@@ -96,7 +96,11 @@ _SPLIT = ci(r"random|assign|allocat")
 _LEADING_COUNT = ci(rf"{_N}\s+{_MODS}{PEOPLE}\b")
 _OUTCOME_VERB = ci(
     r"\b(?:died|discontinued|developed|experienced|achieved|responded|relapsed|progressed|"
-    r"had|showed|required|withdrew|suffered)\b"
+    r"had|showed|required|withdrew|suffered|excluded|lost)\b"
+)
+_TAKING_PART = ci(
+    r"\b(?:received|underwent|participated|were (?:treated|included|enrolled|studied|analy[sz]ed|"
+    r"evaluated|recruited|randomi[sz]ed|followed))\b"
 )
 _WE = ci(r"\bwe\b")
 
@@ -159,6 +163,8 @@ def _leading_count(doc: Document, start: int, end: int) -> tuple[int, int, int] 
     m = _LEADING_COUNT.match(doc.lower, start, end)
     if not m or _OUTCOME_VERB.search(doc.lower, m.end(), end):
         return None
+    if not _TAKING_PART.search(doc.lower, m.end(), end):
+        return None  # "Eighteen patients were <18 years": a description, not the population
     if _SHARE_AFTER.match(doc.lower, m.end()):
         return None
     if _SUBGROUP.match(doc.lower, m.end(), clause_end(doc.text, m.end(), end)):
