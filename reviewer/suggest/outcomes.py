@@ -82,9 +82,10 @@ def _follow_up(doc: Document, sentences: list[Sentence]) -> list[Suggestion]:
 
 # -- lists of figures ---------------------------------------------------------------------------------
 
+# between figures: a bracket, the arm they belong to, and "vs"/"and"/","
 _LINK = ci(
-    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,?\s*(?:in|for)\s+(?:the\s+)?[\w/+-]+(?:\s+[\w/+-]+){0,3}?"
-    r"\s+(?:group|arm|cohort|patients)s?\s*)?"
+    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,?\s*(?:in|for|with)\s+(?:the\s+)?[\w/+-]+"
+    r"(?:\s+[\w/+-]+){0,3}?\s*)?"
     r"(?:,?\s*(?:vs\.?|versus|and|compared (?:with|to)|as compared with|or)\s+|,\s*)"
 )
 _THRESHOLD_BEFORE = ci(
@@ -211,7 +212,8 @@ def _survival_patterns(outcome: str, short: str) -> tuple[re.Pattern[str], ...]:
     return (
         # "median progression-free survival (PFS) was 7.3 months"
         ci(
-            rf"\bmedian\s+(?:[\w-]+\s+){{0,1}}?{outcome}(?:\s*\((?:PFS|OS)\))?(?:\s+\w+){{0,3}}?"
+            rf"\bmedian\s+(?:[\w-]+\s+){{0,1}}?{outcome}(?:\s*\((?:PFS|OS)\))?"
+            rf"(?:\s*\((?:[^()\[\]]|\[[^\]]*\]){{0,60}}\))?(?:\s+\w+){{0,3}}?"
             rf"\s*(?:was|were|of|:|,|=|is|reached)?\s*(?:was\s+)?(?=\d|[.·]\d)"
         ),
         # "PFS was a median of 7.3 months", "PFS (median, 7.3 months)"
