@@ -249,6 +249,8 @@ def _condition(doc: Document) -> list[Suggestion]:
     chosen = [m for m in mentions if m.names[0] == name]
     title = doc.title_span
     in_title = [m for m in chosen if title and title[0] <= m.start < title[1]]
+    if not in_title and len(chosen) < 2:
+        return []  # named once in passing, and not in the title: not what was studied
     mention, confidence = (in_title[0], 0.8) if in_title else (chosen[0], 0.65)
     mention = _head_of_list(doc, mention)
     start = _qualifiers_start(doc, mention)
