@@ -46,31 +46,9 @@ _OTHER_STUDY = ci(
 # "N Engl J Med. 2019; 381(8):727-738 [PubMed]" under a title
 _CITATION_LINE = ci(r"\[PubMed\]|\b(?:19|20)\d\d\s*[;:]\s*\w|\bdoi:\s*10\.")
 _HEADLINE_SMALL_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "but",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "per",
-        "the",
-        "to",
-        "vs",
-        "via",
-        "with",
-        "without",
-    ]
-)
+    {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of", "on",
+     "or", "per", "the", "to", "vs", "via", "with", "without"}
+)  # fmt: skip
 
 
 @dataclass
