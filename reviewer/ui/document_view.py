@@ -1,91 +1,655 @@
-"""The document view: a record's text, read-only, always as plain text.
+"""The document view: a record's text, read-only, always plain text, with its marks.
 
-Text from imported files is data: it is put in with ``setPlainText`` so that no
+Text from imported files is data: it goes in with ``setPlainText`` so that no
 markup in a document is ever interpreted, and nothing it names is loaded.
+
+Marks (values, suggestions, notes, keywords; see ``reviewer.ui.legend`` for how
+each looks) are drawn as extra selections, but only those that cross the
+paragraphs on screen: handed all 500 marks of a long record, Qt lays out the
+whole document to find their rectangles (about 100 ms for 300,000 characters),
+while the few on screen cost a millisecond and are redone when the view scrolls
+or is resized. Finding the mark under the mouse is a search in our own sorted
+list, never a question to Qt.
+
+Every offset this widget takes or emits is a Python string offset into
+``record.text``. Qt counts UTF-16 units and reads "\\r\\n" as one line break, so
+the text is shown with "\\r\\n" as " \\n" and a lone "\\r" as "\\n" (same length),
+and characters beyond the Basic Multilingual Plane (mathematical letters in PDF
+text) are mapped by ``_Offsets``. A paragraph longer than ``LONG_BLOCK`` characters (text extracted
+without a single line break) gets a line break in place of a space every few
+thousand characters: offsets are unchanged, and Qt is spared laying out 300,000
+characters as one paragraph at every scroll. Copying and dragging take the words
+from ``record.text`` itself, so neither substitution ever leaves the view.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextOption
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+import json
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from reviewer.domain import Record
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QHelpEvent,
+    QKeySequence,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.domain import FieldValue, Highlight, Record, Suggestion, Template
+from reviewer.ui.form import display_text
+from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format
+
+__all__ = ["GROUP_COLOURS", "SPAN_MIME", "DocumentView", "HighlightItem", "items_for_record"]
+
+SPAN_MIME = "application/x-reviewer-span"  # JSON {"record_id", "start", "end"}
+LONG_BLOCK = 6000  # a paragraph longer than this is broken for display
+BREAK_EVERY = 2000  # ... at a space about this often
+FIELD_SHORTCUTS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5",
+                   "Ctrl+6", "Ctrl+7", "Ctrl+8", "Ctrl+9", "Ctrl+0")  # fmt: skip
+_FLASH_PATTERN = (True, True, False, True, True, False)  # 150 ms steps
+_LAYER = {"keyword_include": 0, "keyword_exclude": 0, "note": 1, "suggestion": 2, "value": 3}
+_CLICKABLE = ("value", "suggestion")
+
+
+class HighlightItem(NamedTuple):
+    """One mark on the text. A plain tuple in this order works as well.
+
+    ``ref`` says which stored thing the mark is: the index of the span in the
+    value's provenance for a value, the suggestion's id, the note's id.
+    """
+
+    start: int
+    end: int
+    kind: str  # value | suggestion | note | keyword_include | keyword_exclude
+    field: str | None = None
+    group: str = "other"
+    tooltip: str = ""
+    ref: int | None = None
+
+
+class _Offsets:
+    """Python string offsets <-> positions in the QTextDocument (UTF-16 units)."""
+
+    def __init__(self, text: str):
+        wide = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        self._wide = wide  # python offsets of characters that take two UTF-16 units
+        self._ends = [i + n + 2 for n, i in enumerate(wide)]  # their ends, in the document
+
+    def to_doc(self, offset: int) -> int:
+        return offset + bisect_left(self._wide, offset) if self._wide else offset
+
+    def to_py(self, position: int) -> int:
+        return position - bisect_right(self._ends, position) if self._wide else position
+
+
+def _shown(text: str) -> str:
+    """The text as the view shows it: same length, no "\\r", no giant paragraphs."""
+    if "\r" in text:  # Qt reads "\r\n" as one break, a lone "\r" as a break of its own
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if len(text) <= LONG_BLOCK or all(len(b) <= LONG_BLOCK for b in text.split("\n")):
+        return text
+    chars = list(text)
+    last_break = 0
+    pos = 0
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        if nl == -1:
+            nl = len(text)
+        if nl - last_break > LONG_BLOCK:
+            space = _break_at(text, last_break + BREAK_EVERY, nl)
+            if space is None:
+                last_break, pos = nl + 1, nl + 1
+                continue
+            chars[space] = "\n"
+            last_break = pos = space + 1
+        else:
+            last_break, pos = nl + 1, nl + 1
+    return "".join(chars)
+
+
+def _break_at(text: str, target: int, limit: int) -> int | None:
+    """A space after a sentence near ``target`` (or any space), before ``limit``."""
+    end = min(limit, target + 400)
+    sentence = text.find(". ", target, end)
+    if sentence != -1:
+        return sentence + 1
+    space = text.find(" ", target, limit)
+    return space if space != -1 else None
+
+
+class _TextArea(QPlainTextEdit):
+    """The read-only text: copies and drags carry the record's own words and offsets."""
+
+    def __init__(self, owner: DocumentView):
+        super().__init__()
+        self.owner = owner
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt API)
+        mime = self.owner.selection_mime()
+        return mime if mime is not None else super().createMimeDataFromSelection()
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt API)
+        return False
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
+        menu = self.owner.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+
+class _Marks:
+    """Marks sorted by start, for 'which cross this range' and 'which hold this offset'."""
+
+    def __init__(self, items: Iterable[HighlightItem] = ()):
+        self.items = sorted(items, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.items]
+        self.longest = max((m.end - m.start for m in self.items), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[HighlightItem]:
+        first = bisect_left(self.starts, lo - self.longest)
+        last = bisect_left(self.starts, hi)
+        return [m for m in self.items[first:last] if m.end > lo]
+
+    def at(self, offset: int) -> list[HighlightItem]:
+        return [m for m in self.overlapping(offset, offset + 1) if m.start <= offset < m.end]
 
 
 class DocumentView(QWidget):
+    """A record's text with its marks; the window connects the signals to the core."""
+
+    highlight_clicked = Signal(str)  # field key of the value or suggestion clicked
+    note_clicked = Signal(int)  # note id
+    set_field_requested = Signal(str, int, int, bool)  # field key, start, end, append
+    note_requested = Signal(int, int)  # start, end of the selection to note on
+    span_remove_requested = Signal(str, int)  # field key, index of the span in its provenance
+    note_delete_requested = Signal(int)  # note id
+    selection_changed = Signal()
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.header = QLabel()
         self.header.setWordWrap(True)
-        self.header.setTextFormat(self.header.textFormat().PlainText)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setStyleSheet("font-weight: 600; font-size: 14px; padding: 4px;")
         self.meta = QLabel()
         self.meta.setWordWrap(True)
-        self.meta.setTextFormat(self.meta.textFormat().PlainText)
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setStyleSheet("color: #555; padding: 0 4px 4px 4px;")
-        self.text = QPlainTextEdit()
+        self.text = _TextArea(self)
         self.text.setObjectName("document_text")
         self.text.setReadOnly(True)
+        self.text.setAcceptDrops(False)
         self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.text.document().setUndoRedoEnabled(False)
         font = QFont(self.text.font())
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.text.setFont(font)
+        self.legend = Legend()
         layout.addWidget(self.header)
         layout.addWidget(self.meta)
-        layout.addWidget(self.text)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.legend)
+
         self.record: Record | None = None
+        self._offsets = _Offsets("")
+        self._marks = _Marks()
+        self._focus: list[tuple[int, int, str]] = []
+        self._flash: tuple[int, int] | None = None
+        self._flash_step = 0
+        self._drawn: list[tuple[int, int, str]] = []
+        self._formats: dict[tuple[str, str | None], QTextCharFormat] = {}
+        self._fields: list[tuple[str, str, str | None]] = []
+        self._press: QPoint | None = None
+        self._redrawing = False
+        self._redraw_again = False
+
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(150)
+        self._flash_timer.timeout.connect(self._flash_tick)
+        self.text.verticalScrollBar().valueChanged.connect(lambda _v: self._redraw())
+        self.text.selectionChanged.connect(self.selection_changed)
+        self.text.viewport().installEventFilter(self)
+        self._add_field_shortcuts()
+
+    # -- the record --------------------------------------------------------------------
 
     def show_record(self, record: Record | None, source_name: str = "") -> None:
         self.record = record
+        self._marks = _Marks()
+        self._focus = []
+        self._flash = None
+        self._flash_timer.stop()
         if record is None:
             self.header.setText("")
             self.meta.setText("")
+            self._offsets = _Offsets("")
             self.text.setPlainText("")
-            return
-        self.header.setText(record.title or "(untitled)")
-        bits = []
-        if record.authors:
-            names = record.authors[:6]
-            bits.append(", ".join(names) + (" et al." if len(record.authors) > 6 else ""))
-        cite = " ".join(str(b) for b in (record.journal, record.year) if b)
-        if cite:
-            bits.append(cite)
-        if record.doi:
-            bits.append(f"doi:{record.doi}")
-        if source_name:
-            bits.append(f"from {source_name}")
-        if record.duplicate_of:
-            bits.append(f"duplicate of record {record.duplicate_of}")
-        self.meta.setText(" · ".join(bits))
-        self.text.setPlainText(record.text)
+        else:
+            self.header.setText(record.title or "(untitled)")
+            self.meta.setText(" · ".join(_citation(record, source_name)))
+            self._offsets = _Offsets(record.text)
+            self.text.setPlainText(_shown(record.text))
+        self._redraw()
 
-    def highlight(self, spans: list[tuple[int, int, str]], scroll: bool = True) -> None:
-        """Mark ``(start, end, colour)`` spans of the text and scroll to the first."""
-        selections = []
+    # -- marks -------------------------------------------------------------------------
+
+    def set_fields(self, fields: Sequence[tuple[str, ...]]) -> None:
+        """The template's fields as ``(key, label)`` or ``(key, label, group)``, in order:
+        the context menu offers them and Ctrl+1 ... Ctrl+0 set the first ten."""
+        self._fields = [(f[0], f[1], f[2] if len(f) > 2 else None) for f in fields]
+
+    def set_highlights(self, items: Iterable[HighlightItem | tuple]) -> None:
+        """Replace the marks on the text (values, suggestions, notes, keywords)."""
         length = len(self.record.text) if self.record else 0
-        for start, end, colour in spans:
-            if not 0 <= start < end <= length:
-                continue
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.text.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor(colour))
-            sel.cursor = cursor  # type: ignore[misc]
-            sel.format = fmt  # type: ignore[misc]
-            selections.append(sel)
-        self.text.setExtraSelections(selections)
-        if scroll and selections:
-            cursor = QTextCursor(selections[0].cursor)
-            cursor.clearSelection()
-            self.text.setTextCursor(cursor)
-            self.text.centerCursor()
+        marks = [m if isinstance(m, HighlightItem) else HighlightItem(*m) for m in items]
+        for m in marks:
+            if m.kind not in _LAYER:
+                raise ValueError(f"no style for a mark of kind {m.kind!r}")
+        self._marks = _Marks(m for m in marks if 0 <= m.start < m.end <= length)
+        self.legend.set_keywords(any(m.kind.startswith("keyword") for m in self._marks.items))
+        self._redraw()
+
+    def highlights(self) -> list[HighlightItem]:
+        return list(self._marks.items)
+
+    def marks_at(self, offset: int) -> list[HighlightItem]:
+        """The marks holding the character at ``offset``, values first."""
+        return sorted(self._marks.at(offset), key=lambda m: -_LAYER[m.kind])
+
+    def tooltip_at(self, offset: int) -> str:
+        seen: list[str] = []
+        for m in self.marks_at(offset):
+            if m.tooltip and m.tooltip not in seen:
+                seen.append(m.tooltip)
+        return "\n".join(seen)
+
+    def highlight(self, spans: Sequence[tuple[int, int, str]], scroll: bool = True) -> None:
+        """Mark ``(start, end, colour)`` spans on top of everything (the focused field's
+        words) and scroll to the first."""
+        length = len(self.record.text) if self.record else 0
+        self._focus = [(s, e, c) for s, e, c in spans if 0 <= s < e <= length]
+        self._redraw()
+        if scroll and self._focus:
+            self._scroll_to(self._focus[0][0])
 
     def highlighted(self) -> list[tuple[int, int]]:
-        return [
-            (s.cursor.selectionStart(), s.cursor.selectionEnd())
-            for s in self.text.extraSelections()
-        ]
+        """The spans given to ``highlight``, as shown."""
+        return [(s, e) for s, e, _c in self._focus]
+
+    def focus_span(self, start: int, end: int) -> None:
+        """Scroll to ``start:end`` and make it flash, so the eye finds it."""
+        length = len(self.record.text) if self.record else 0
+        if not 0 <= start < end <= length:
+            return
+        self._scroll_to(start)
+        self._flash = (start, end)
+        self._flash_step = 0
+        self._flash_timer.start()
+        self._redraw()
+
+    def flashing(self) -> tuple[int, int] | None:
+        """The span being flashed right now (lit or not), or None."""
+        return self._flash
+
+    def drawn(self) -> list[tuple[int, int, str]]:
+        """What is drawn now: ``(start, end, kind)`` of the marks on screen, in drawing
+        order ('focus' and 'flash' for the layers on top)."""
+        return list(self._drawn)
+
+    def _flash_tick(self) -> None:
+        self._flash_step += 1
+        if self._flash_step >= len(_FLASH_PATTERN):
+            self._flash_timer.stop()
+            self._flash = None
+        self._redraw()
+
+    def _scroll_to(self, offset: int) -> None:
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(self._offsets.to_doc(offset))
+        self.text.setTextCursor(cursor)
+        self.text.centerCursor()
+
+    def _visible(self) -> tuple[int, int]:
+        """The part of the text on screen (whole paragraphs), as Python offsets."""
+        text = self.text
+        block = text.firstVisibleBlock()
+        if not block.isValid():
+            return 0, 0
+        first = block.previous() if block.previous().isValid() else block
+        offset = text.contentOffset()
+        bottom = text.viewport().height()
+        last = block
+        while block.isValid():
+            last = block
+            if text.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            block = block.next()
+        to_py = self._offsets.to_py
+        return to_py(first.position()), to_py(last.position() + last.length())
+
+    def _redraw(self) -> None:
+        """Give Qt the marks that cross the screen, plus the focus and flash layers.
+
+        Handing Qt selections can make it lay out more text, which moves the scroll
+        bar, which asks for a redraw: that one waits for this to finish (a nested
+        ``setExtraSelections`` would free what the outer one is using) and is then
+        done in turn.
+        """
+        if self._redrawing:
+            self._redraw_again = True
+            return
+        self._redrawing = True
+        try:
+            for _ in range(3):
+                self._redraw_again = False
+                self._redraw_once()
+                if not self._redraw_again:
+                    break
+        finally:
+            self._redrawing = False
+
+    def _redraw_once(self) -> None:
+        if self.record is None:
+            self._drawn = []
+            self.text.setExtraSelections([])
+            return
+        lo, hi = self._visible()
+        marks = sorted(self._marks.overlapping(lo, hi), key=lambda m: (_LAYER[m.kind], m.start))
+        drawn = [(m.start, m.end, m.kind) for m in marks]
+        selections = [self._selection(m.start, m.end, self._format(m.kind, m.group)) for m in marks]
+        for start, end, colour in self._focus:
+            selections.append(self._selection(start, end, _fill(colour)))
+            drawn.append((start, end, "focus"))
+        if self._flash is not None and _FLASH_PATTERN[self._flash_step]:
+            start, end = self._flash
+            selections.append(self._selection(start, end, _fill(FLASH_COLOUR)))
+            drawn.append((start, end, "flash"))
+        self._drawn = drawn
+        self.text.setExtraSelections(selections)
+
+    def _format(self, kind: str, group: str | None) -> QTextCharFormat:
+        key = (kind, group if kind in ("value", "suggestion") else None)
+        if key not in self._formats:
+            self._formats[key] = char_format(*key)
+        return self._formats[key]
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(self._offsets.to_doc(start))
+        cursor.setPosition(self._offsets.to_doc(end), QTextCursor.MoveMode.KeepAnchor)
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = cursor  # type: ignore[misc]
+        sel.format = fmt  # type: ignore[misc]
+        return sel
+
+    # -- selection, menu, shortcuts, drag -----------------------------------------------
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text as ``(start, end)`` offsets into the record's text, or None."""
+        cursor = self.text.textCursor()
+        if self.record is None or not cursor.hasSelection():
+            return None
+        to_py = self._offsets.to_py
+        return to_py(cursor.selectionStart()), to_py(cursor.selectionEnd())
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``start:end`` of the record's text (as a reviewer's drag would)."""
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(self._offsets.to_doc(start))
+        cursor.setPosition(self._offsets.to_doc(end), QTextCursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cursor)
+
+    def selection_mime(self) -> QMimeData | None:
+        """What a copy or a drag of the selection carries: the words, and the span."""
+        sel = self.selection()
+        if sel is None or self.record is None:
+            return None
+        start, end = sel
+        mime = QMimeData()
+        mime.setText(self.record.text[start:end])
+        payload = {"record_id": self.record.id, "start": start, "end": end}
+        mime.setData(SPAN_MIME, QByteArray(json.dumps(payload).encode()))
+        return mime
+
+    def request_field(self, index: int, append: bool = False) -> bool:
+        """Ask for field number ``index`` of the template to be set from the selection."""
+        sel = self.selection()
+        if sel is None or not 0 <= index < len(self._fields):
+            return False
+        self.set_field_requested.emit(self._fields[index][0], sel[0], sel[1], append)
+        return True
+
+    def _add_field_shortcuts(self) -> None:
+        for i, keys in enumerate(FIELD_SHORTCUTS):
+            act = QAction(f"field {i + 1}", self)
+            act.setObjectName(f"field_shortcut_{i + 1}")
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _c=False, i=i: self.request_field(i))
+            self.addAction(act)
+
+    def context_menu(self, point: QPoint) -> QMenu:
+        """The menu for a right click at ``point`` (viewport coordinates)."""
+        menu = QMenu(self)
+        sel = self.selection()
+        set_menu = menu.addMenu("Set field from selection")
+        set_menu.setObjectName("menu_set_field")
+        add_menu = menu.addMenu("Add to field")
+        add_menu.setObjectName("menu_add_to_field")
+        for submenu, append in ((set_menu, False), (add_menu, True)):
+            self._fill_field_menu(submenu, append)
+            submenu.setEnabled(sel is not None and bool(self._fields))
+        note = menu.addAction("Add note…")
+        note.setObjectName("menu_add_note")
+        note.setEnabled(sel is not None)
+        if sel is not None:
+            note.triggered.connect(lambda: self.note_requested.emit(*sel))
+        offset = self.offset_at(point)
+        if offset is not None:
+            self._add_mark_actions(menu, offset)
+        menu.addSeparator()
+        copy = menu.addAction("Copy")
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setEnabled(sel is not None)
+        copy.triggered.connect(self.text.copy)
+        select_all = menu.addAction("Select all")
+        select_all.triggered.connect(self.text.selectAll)
+        return menu
+
+    def _fill_field_menu(self, menu: QMenu, append: bool) -> None:
+        group = None
+        for i, (key, label, field_group) in enumerate(self._fields):
+            if field_group and field_group != group:
+                menu.addSection(field_group.capitalize())
+                group = field_group
+            shortcut = f"\t{FIELD_SHORTCUTS[i]}" if i < len(FIELD_SHORTCUTS) and not append else ""
+            act = menu.addAction(f"{label}{shortcut}")
+            act.setObjectName(f"{'add' if append else 'set'}_{key}")
+            act.triggered.connect(lambda _c=False, i=i, a=append: self.request_field(i, a))
+
+    def _add_mark_actions(self, menu: QMenu, offset: int) -> None:
+        labels = {key: label for key, label, _g in self._fields}
+        actions = []
+        for m in self.marks_at(offset):
+            if m.kind == "value" and m.field and m.ref is not None:
+                act = QAction(f"Remove this span from {labels.get(m.field, m.field)}", menu)
+                act.setObjectName(f"remove_span_{m.field}")
+                act.triggered.connect(
+                    lambda _c=False, m=m: self.span_remove_requested.emit(m.field, m.ref)
+                )
+                actions.append(act)
+            elif m.kind == "note" and m.ref is not None:
+                act = QAction("Delete this note", menu)
+                act.setObjectName("delete_note")
+                act.triggered.connect(lambda _c=False, m=m: self.note_delete_requested.emit(m.ref))
+                actions.append(act)
+        if actions:
+            menu.addSeparator()
+            for act in actions:
+                menu.addAction(act)
+
+    # -- the mouse --------------------------------------------------------------------
+
+    def offset_at(self, point: QPoint) -> int | None:
+        """The offset of the character under ``point`` (viewport coordinates), if any."""
+        if self.record is None:
+            return None
+        doc = self.text.document()
+        nearest = self.text.cursorForPosition(point).position()
+        cursor = QTextCursor(doc)
+        for pos in (nearest - 1, nearest):
+            if not 0 <= pos < doc.characterCount() - 1:
+                continue
+            cursor.setPosition(pos)
+            left = self.text.cursorRect(cursor)
+            cursor.setPosition(pos + 1)
+            right = self.text.cursorRect(cursor)
+            same_line = left.top() == right.top()
+            if (
+                same_line
+                and left.left() <= point.x() < right.left()
+                and (left.top() <= point.y() <= left.bottom())
+            ):
+                return self._offsets.to_py(pos)
+        return None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        kind = event.type()
+        if kind == QEvent.Type.ToolTip:
+            self._show_tooltip(event)  # type: ignore[arg-type]
+            return True
+        if kind == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._redraw)  # after Qt has laid the text out anew
+        elif kind == QEvent.Type.MouseButtonPress:
+            mouse: QMouseEvent = event  # type: ignore[assignment]
+            left = mouse.button() == Qt.MouseButton.LeftButton
+            self._press = mouse.position().toPoint() if left else None
+        elif kind == QEvent.Type.MouseButtonRelease and self._press is not None:
+            mouse = event  # type: ignore[assignment]
+            point = mouse.position().toPoint()
+            moved = (point - self._press).manhattanLength()
+            self._press = None
+            if moved < QApplication.startDragDistance():
+                QTimer.singleShot(0, self, lambda p=point: self._clicked(p))
+        return False
+
+    def _clicked(self, point: QPoint) -> None:
+        """A click (not a drag) on a value or suggestion focuses its field."""
+        if self.text.textCursor().hasSelection():
+            return
+        offset = self.offset_at(point)
+        if offset is None:
+            return
+        for m in self.marks_at(offset):
+            if m.kind in _CLICKABLE and m.field:
+                self.highlight_clicked.emit(m.field)
+                return
+            if m.kind == "note" and m.ref is not None:
+                self.note_clicked.emit(m.ref)
+                return
+
+    def _show_tooltip(self, event: QHelpEvent) -> None:
+        offset = self.offset_at(event.pos())
+        tip = self.tooltip_at(offset) if offset is not None else ""
+        if tip:
+            QToolTip.showText(event.globalPos(), tip, self.text.viewport())
+        else:
+            QToolTip.hideText()
+            event.ignore()
+
+
+# -- from stored data to marks --------------------------------------------------------------
+
+
+def items_for_record(
+    template: Template,
+    values: Mapping[str, FieldValue],
+    suggestions: Iterable[Suggestion] = (),
+    notes: Iterable[Highlight] = (),
+    keywords: Iterable[Any] = (),
+) -> list[HighlightItem]:
+    """The marks of one record: each value's spans, pending suggestions, notes, keywords.
+
+    ``keywords`` are objects with ``start``, ``end`` and ``kind`` ('include' or
+    'exclude'), as ``reviewer.review.keywords`` finds them. A value of a field no
+    longer in the template is still shown (group 'other', labelled by its key).
+    """
+    specs = {f.key: f for f in template.fields}
+
+    def label_group(key: str) -> tuple[str, str]:
+        spec = specs.get(key)
+        return (spec.label, spec.group) if spec else (key, "other")
+
+    items: list[HighlightItem] = []
+    for key, fv in values.items():
+        label, group = label_group(key)
+        tip = f"{label}: {_clip(display_text(fv.value))}"
+        for i, span in enumerate(fv.provenance):
+            items.append(HighlightItem(span.start, span.end, "value", key, group, tip, i))
+    for s in suggestions:
+        if s.status != "pending":
+            continue
+        label, group = label_group(s.field)
+        tip = f"Suggested — {label}: {_clip(display_text(s.value))} ({s.confidence:.0%})"
+        items.append(HighlightItem(s.start, s.end, "suggestion", s.field, group, tip, s.id))
+    for n in notes:
+        if n.field is not None:
+            label, group = label_group(n.field)
+            tip = f"{label} (highlight){': ' + _clip(n.note) if n.note else ''}"
+            items.append(HighlightItem(n.span.start, n.span.end, "value", n.field, group, tip))
+            continue
+        tip = f"Note by {n.reviewer}: {_clip(n.note)}" if n.note else f"Note by {n.reviewer}"
+        items.append(HighlightItem(n.span.start, n.span.end, "note", None, "other", tip, n.id))
+    for k in keywords:
+        kind = f"keyword_{k.kind}"
+        tip = "Inclusion term" if k.kind == "include" else "Exclusion term"
+        items.append(HighlightItem(k.start, k.end, kind, None, "other", tip))
+    return items
+
+
+def _clip(text: str, n: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _fill(colour: str) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setBackground(QColor(colour))
+    return fmt
+
+
+def _citation(record: Record, source_name: str) -> list[str]:
+    bits = []
+    if record.authors:
+        names = record.authors[:6]
+        bits.append(", ".join(names) + (" et al." if len(record.authors) > 6 else ""))
+    cite = " ".join(str(b) for b in (record.journal, record.year) if b)
+    if cite:
+        bits.append(cite)
+    if record.doi:
+        bits.append(f"doi:{record.doi}")
+    if source_name:
+        bits.append(f"from {source_name}")
+    if record.duplicate_of:
+        bits.append(f"duplicate of record {record.duplicate_of}")
+    return bits

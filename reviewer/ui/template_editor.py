@@ -1,0 +1,601 @@
+"""The template editor: the review's own fields, added, changed, reordered and removed.
+
+Reviewers change the extraction template as they learn what the papers report.
+Each change here is applied at once through ``reviewer.annotate.template_ops``
+(so each is a template event in the review's log) and announced with
+``template_changed``, so the window can rebuild the form while the dialog is
+still open. Removing a field deletes nothing: its values stay in the review and
+its exports, and are listed here until the reviewer deletes them on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QDropEvent, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.annotate import template_ops as ops
+from reviewer.domain import FieldSpec, FieldType, Template
+from reviewer.store import Store
+from reviewer.ui.legend import GROUPS, group_colour
+
+TYPE_LABELS = {
+    FieldType.TEXT: "text",
+    FieldType.NUMBER: "number",
+    FieldType.INTEGER: "integer",
+    FieldType.CHOICE: "choice",
+    FieldType.LIST: "list",
+    FieldType.BOOL: "yes/no",
+}
+TEMPLATE_FILTER = "Templates (*.json);;All files (*)"
+_KEY = Qt.ItemDataRole.UserRole
+_NEW = ""  # the key of the row of a field being added
+
+
+def key_from_label(label: str) -> str:
+    """A key for a new field, from its label: 'Median OS (months)' -> 'median_os_months'."""
+    key = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+    if key and not key[0].isalpha():
+        key = "f_" + key
+    return key
+
+
+class TemplateEditorDialog(QDialog):
+    """Edit the template of the review in ``store``; changes are made as ``reviewer``."""
+
+    template_changed = Signal(object)  # the review's new Template
+    values_deleted = Signal(str, int)  # key of a removed field, how many values went
+
+    def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.reviewer = reviewer
+        self.setWindowTitle("Extraction template")
+        self.setObjectName("template_editor")
+        self.resize(820, 600)
+        self._loading = False
+        self._key_edited = False
+        self._row = -1  # the row whose field the editor holds
+        self._editing: str | None = None  # that field's key (_NEW for one being added)
+        self._build()
+        self.reload()
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.fields = _FieldList()
+        self.fields.setObjectName("template_fields")
+        self.fields.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.fields.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.fields.currentRowChanged.connect(self._row_changed)
+        self.fields.dropped.connect(lambda: QTimer.singleShot(0, self._follow_list_order))
+        self.add_button = self._button("Add field", "template_add", self.start_new_field)
+        self.remove_button = self._button("Remove", "template_remove", self.remove_current)
+        self.up_button = self._button("Up", "template_up", lambda: self.move_current(-1))
+        self.down_button = self._button("Down", "template_down", lambda: self.move_current(1))
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(b)
+        left = QVBoxLayout()
+        left.addWidget(QLabel("Fields, in the form's order (drag to reorder)"))
+        left.addWidget(self.fields, 1)
+        left.addLayout(buttons)
+
+        self.key = QLineEdit()
+        self.key.setObjectName("template_key")
+        self.key.setPlaceholderText("lower_case_key")
+        self.key.textEdited.connect(self._key_typed)
+        self.label = QLineEdit()
+        self.label.setObjectName("template_label")
+        self.label.textEdited.connect(self._label_typed)
+        self.type = QComboBox()
+        self.type.setObjectName("template_type")
+        for ftype, text in TYPE_LABELS.items():
+            self.type.addItem(text, ftype.value)
+        self.type.currentIndexChanged.connect(lambda _i: self._editor_changed())
+        self.item_type = QComboBox()
+        self.item_type.setObjectName("template_item_type")
+        self.item_type.addItem("text items", "text")
+        self.item_type.addItem("number items", "number")
+        self.item_type.currentIndexChanged.connect(lambda _i: self._editor_changed())
+        self.choices = QPlainTextEdit()
+        self.choices.setObjectName("template_choices")
+        self.choices.setPlaceholderText("one choice per line")
+        self.choices.setTabChangesFocus(True)
+        self.choices.setFixedHeight(90)
+        self.choices.textChanged.connect(self._editor_changed)
+        self.unit = QLineEdit()
+        self.unit.setObjectName("template_unit")
+        self.unit.setPlaceholderText("e.g. months, %")
+        self.unit.textEdited.connect(lambda _t: self._editor_changed())
+        self.help = QPlainTextEdit()
+        self.help.setObjectName("template_help")
+        self.help.setTabChangesFocus(True)
+        self.help.setFixedHeight(60)
+        self.help.textChanged.connect(self._editor_changed)
+        self.group = QComboBox()
+        self.group.setObjectName("template_group")
+        for g in GROUPS:
+            self.group.addItem(_swatch(g), g, g)
+        self.group.currentIndexChanged.connect(lambda _i: self._editor_changed())
+        self.apply_button = self._button("Apply", "template_apply", self.apply)
+        self.apply_button.setDefault(True)
+        self.revert_button = self._button("Revert", "template_revert", self._load_editor)
+
+        form = QFormLayout()
+        form.addRow("Label", self.label)
+        form.addRow("Key", self.key)
+        form.addRow("Type", self.type)
+        form.addRow("List of", self.item_type)
+        form.addRow("Choices", self.choices)
+        form.addRow("Unit", self.unit)
+        form.addRow("Help", self.help)
+        form.addRow("Group", self.group)
+        apply_row = QHBoxLayout()
+        apply_row.addStretch(1)
+        apply_row.addWidget(self.revert_button)
+        apply_row.addWidget(self.apply_button)
+        self.editor = QGroupBox("Field")
+        editor = QVBoxLayout(self.editor)
+        editor.addLayout(form)
+        editor.addLayout(apply_row)
+
+        self.message = QLabel()
+        self.message.setObjectName("template_message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.orphans = QListWidget()
+        self.orphans.setObjectName("template_orphans")
+        self.orphans.setMaximumHeight(90)
+        self.orphans.currentRowChanged.connect(lambda _r: self._update_buttons())
+        self.delete_values_button = self._button(
+            "Delete their values", "template_delete_values", self.delete_orphan_values
+        )
+        self.orphan_box = QGroupBox("Removed fields whose values are kept")
+        orphan_layout = QVBoxLayout(self.orphan_box)
+        hint = QLabel(
+            "These values stay in the review and its exports. Add a field with the same key "
+            "to bring them back, or delete them."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        orphan_layout.addWidget(hint)
+        row = QHBoxLayout()
+        row.addWidget(self.orphans, 1)
+        row.addWidget(self.delete_values_button, 0, Qt.AlignmentFlag.AlignTop)
+        orphan_layout.addLayout(row)
+
+        right = QVBoxLayout()
+        right.addWidget(self.editor)
+        right.addWidget(self.message)
+        right.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        top.addLayout(right, 1)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._button("Save template…", "template_save", self.choose_save))
+        bottom.addWidget(self._button("Load template…", "template_load", self.choose_load))
+        bottom.addStretch(1)
+        bottom.addWidget(self._button("Close", "template_close", self.accept))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.orphan_box)
+        layout.addLayout(bottom)
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        b = QPushButton(text)
+        b.setObjectName(name)
+        b.setAutoDefault(False)
+        b.clicked.connect(lambda _c=False: slot())
+        return b
+
+    # -- showing the template -------------------------------------------------------------
+
+    def template(self) -> Template:
+        return self.store.template()
+
+    def reload(self, select: str | None = None) -> None:
+        """Read the template and the kept values of removed fields again."""
+        keep = select if select is not None else self.current_key()
+        template = self.template()
+        self._loading = True
+        self.fields.clear()
+        for spec in template.fields:
+            self.fields.addItem(self._item(spec))
+        keys = template.keys
+        self._row = -1
+        self._loading = False
+        self.fields.setCurrentRow(keys.index(keep) if keep in keys else (0 if keys else -1))
+        if self.fields.currentRow() == -1:
+            self._load_editor()
+        self._reload_orphans()
+
+    def _item(self, spec: FieldSpec) -> QListWidgetItem:
+        extra = f" · {spec.unit}" if spec.unit else ""
+        item = QListWidgetItem(_swatch(spec.group), f"{spec.label}   ({spec.key} · "
+                               f"{TYPE_LABELS[spec.type]}{extra})")  # fmt: skip
+        item.setData(_KEY, spec.key)
+        item.setToolTip(spec.help or spec.label)
+        return item
+
+    def _reload_orphans(self) -> None:
+        self.orphans.clear()
+        for key, n in ops.orphan_fields(self.store).items():
+            item = QListWidgetItem(f"{key} — values in {n} record{'s' if n != 1 else ''}")
+            item.setData(_KEY, key)
+            self.orphans.addItem(item)
+        self.orphan_box.setVisible(self.orphans.count() > 0)
+        if self.orphans.count():
+            self.orphans.setCurrentRow(0)
+        self._update_buttons()
+
+    def keys_shown(self) -> list[str]:
+        return [self.fields.item(i).data(_KEY) for i in range(self.fields.count())]
+
+    def orphans_shown(self) -> list[str]:
+        return [self.orphans.item(i).data(_KEY) for i in range(self.orphans.count())]
+
+    def current_key(self) -> str | None:
+        item = self.fields.currentItem()
+        return item.data(_KEY) if item is not None else None
+
+    def _spec(self, key: str | None) -> FieldSpec | None:
+        if not key:
+            return None
+        try:
+            return self.template().field(key)
+        except KeyError:
+            return None
+
+    def _row_changed(self, row: int) -> None:
+        if self._loading:
+            return
+        previous = self._row
+        if previous != -1 and previous != row and self._dirty():
+            item = self.fields.item(row)
+            target = item.data(_KEY) if item is not None else None
+            if self.apply():  # the list is rebuilt: go where the reviewer was going
+                self.reload(select=target)
+            else:  # keep the reviewer on the field that needs fixing
+                self._loading = True
+                self.fields.setCurrentRow(previous)
+                self._loading = False
+            return
+        if previous != row:
+            self._drop_new_row(keep=row)
+        self._row = self.fields.currentRow()
+        self._load_editor()
+
+    def _drop_new_row(self, keep: int) -> None:
+        for i in range(self.fields.count()):
+            if self.fields.item(i).data(_KEY) == _NEW and i != keep:
+                self._loading = True
+                self.fields.takeItem(i)
+                self._loading = False
+                return
+
+    def _load_editor(self) -> None:
+        """Put the current field (or blank defaults for a new one) into the editor."""
+        self._editing = self.current_key()
+        spec = self._spec(self._editing)
+        self._loading = True
+        self._key_edited = spec is not None
+        self.key.setText(spec.key if spec else "")
+        self.label.setText(spec.label if spec else "")
+        self.type.setCurrentIndex(self.type.findData(spec.type.value if spec else "text"))
+        self.item_type.setCurrentIndex(self.item_type.findData(spec.item_type if spec else "text"))
+        self.choices.setPlainText("\n".join(spec.choices) if spec else "")
+        self.unit.setText(spec.unit if spec else "")
+        self.help.setPlainText(spec.help if spec else "")
+        self.group.setCurrentIndex(self.group.findData(spec.group if spec else "other"))
+        self._loading = False
+        adding = self._editing == _NEW
+        self.editor.setEnabled(spec is not None or adding)
+        self.editor.setTitle(
+            "New field" if adding else (f"Field: {spec.label}" if spec else "Field")
+        )
+        self.apply_button.setText("Add" if adding else "Apply")
+        self._editor_changed()
+
+    # -- the editor ---------------------------------------------------------------------
+
+    def editor_data(self) -> dict[str, Any]:
+        """The field as the editor holds it."""
+        ftype = self.type.currentData()
+        return {
+            "key": self.key.text().strip(),
+            "label": self.label.text().strip(),
+            "type": ftype,
+            "item_type": self.item_type.currentData(),
+            "choices": [c.strip() for c in self.choices.toPlainText().splitlines() if c.strip()]
+            if ftype == FieldType.CHOICE.value
+            else [],
+            "unit": self.unit.text().strip(),
+            "help": self.help.toPlainText().strip(),
+            "group": self.group.currentData(),
+        }
+
+    def _dirty(self) -> bool:
+        key = self._editing
+        if key == _NEW:
+            data = self.editor_data()
+            return bool(data["key"] or data["label"])
+        spec = self._spec(key)
+        return spec is not None and _changes(spec, self.editor_data()) != {}
+
+    def _key_typed(self, _text: str) -> None:
+        self._key_edited = True
+        self._editor_changed()
+
+    def _label_typed(self, text: str) -> None:
+        if self._editing == _NEW and not self._key_edited:
+            self.key.setText(key_from_label(text))
+        self._editor_changed()
+
+    def _editor_changed(self) -> None:
+        if self._loading:
+            return
+        ftype = self.type.currentData()
+        self.item_type.setEnabled(ftype == FieldType.LIST.value)
+        self.choices.setEnabled(ftype == FieldType.CHOICE.value)
+        self.apply_button.setEnabled(self._dirty())
+        self.revert_button.setEnabled(self._dirty() and self._editing != _NEW)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        key = self.current_key()
+        real = key is not None and key != _NEW
+        row = self.fields.currentRow()
+        self.remove_button.setEnabled(real)
+        self.up_button.setEnabled(real and row > 0)
+        self.down_button.setEnabled(real and row < self.fields.count() - 1)
+        self.delete_values_button.setEnabled(self.orphans.currentItem() is not None)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+
+    # -- changes, each through template_ops ----------------------------------------------------
+
+    def _change(self, describe: str, change: Any, select: str | None = None) -> bool:
+        """Run one template change; show its error, or reload and announce the new template."""
+        try:
+            change()
+        except (ValueError, KeyError, OSError) as exc:
+            self._say(_reason(exc), error=True)
+            return False
+        self.reload(select=select)
+        self._say(describe)
+        self.template_changed.emit(self.template())
+        return True
+
+    def apply(self) -> bool:
+        """Apply the editor to the field (or add the new field); False if it was refused."""
+        key = self._editing
+        data = self.editor_data()
+        try:
+            FieldSpec.model_validate(data)
+        except ValidationError as exc:
+            self._say(_validation_message(exc), error=True)
+            return False
+        if key == _NEW:
+            position = self.keys_shown().index(_NEW)
+            return self._change(
+                f"Added “{data['label']}”.",
+                lambda: ops.add_field(self.store, data, self.reviewer, position),
+                select=data["key"],
+            )
+        spec = self._spec(key)
+        if spec is None:
+            return False
+        changes = _changes(spec, data)
+        if not changes:
+            return True
+
+        def change() -> None:
+            current = spec.key
+            if "key" in changes or "label" in changes:
+                ops.rename_field(
+                    self.store,
+                    current,
+                    self.reviewer,
+                    label=changes.pop("label", None),
+                    new_key=changes.pop("key", None),
+                )
+                current = data["key"]
+            if changes:
+                ops.update_field(self.store, current, self.reviewer, **changes)
+
+        return self._change(f"Changed “{data['label']}”.", change, select=data["key"])
+
+    def start_new_field(self) -> None:
+        """Open a blank field under the current one; 'Add' puts it in the template."""
+        if self._dirty() and not self.apply():
+            return
+        self._drop_new_row(keep=-1)
+        row = self.fields.currentRow() + 1 if self.fields.currentRow() >= 0 else self.fields.count()
+        item = QListWidgetItem("(new field)")
+        item.setData(_KEY, _NEW)
+        self._loading = True
+        self.fields.insertItem(row, item)
+        self.fields.setCurrentRow(row)
+        self._loading = False
+        self._row = row
+        self._load_editor()
+        self.label.setFocus()
+
+    def remove_current(self) -> None:
+        key = self.current_key()
+        spec = self._spec(key)
+        if spec is None:
+            return
+        held = self.store.value_field_counts().get(spec.key, 0)
+        kept = f" Its values in {held} record{'s' if held != 1 else ''} are kept." if held else ""
+        row = self.fields.currentRow()
+        keys = self.template().keys
+        after = keys[row + 1] if row + 1 < len(keys) else (keys[row - 1] if row > 0 else None)
+        self._change(
+            f"Removed “{spec.label}”.{kept}",
+            lambda: ops.remove_field(self.store, spec.key, self.reviewer),
+            select=after,
+        )
+
+    def move_current(self, step: int) -> None:
+        if self._dirty() and not self.apply():
+            return
+        key = self.current_key()
+        if self._spec(key) is None:
+            return
+        position = max(0, self.fields.currentRow() + step)
+        self._move(key, position)  # type: ignore[arg-type]
+
+    def _move(self, key: str, position: int) -> None:
+        self._change(
+            f"Moved “{self.template().field(key).label}”.",
+            lambda: ops.move_field(self.store, key, position, self.reviewer),
+            select=key,
+        )
+
+    def _follow_list_order(self) -> None:
+        """A field was dragged to another place in the list: make it so in the template."""
+        if not self.apply_order(self.keys_shown()):
+            self.reload()
+
+    def apply_order(self, keys: list[str]) -> bool:
+        """Move the one field that ``keys`` (the template's keys) has elsewhere; False if
+        ``keys`` is no such order."""
+        stored = self.template().keys
+        if keys == stored or sorted(keys) != sorted(stored):
+            return False
+        for key in stored:
+            rest = [k for k in stored if k != key]
+            if rest == [k for k in keys if k != key]:
+                self._move(key, keys.index(key))
+                return True
+        return False
+
+    def delete_orphan_values(self) -> None:
+        item = self.orphans.currentItem()
+        if item is None:
+            return
+        key = item.data(_KEY)
+        n = self.store.value_field_counts().get(key, 0)
+        if not self.confirm(
+            "Delete values",
+            f"Delete the values of the removed field “{key}” in {n} record"
+            f"{'s' if n != 1 else ''}? They are gone from the review and its exports "
+            "(the event log keeps what they were).",
+        ):
+            return
+        try:
+            deleted = ops.delete_values_of_removed_field(self.store, key, self.reviewer)
+        except ValueError as exc:
+            self._say(_reason(exc), error=True)
+            return
+        self._reload_orphans()
+        self._say(f"Deleted {deleted} value{'s' if deleted != 1 else ''} of “{key}”.")
+        self.values_deleted.emit(key, deleted)
+
+    # -- files --------------------------------------------------------------------------
+
+    def choose_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save template", str(Path.home() / f"{key_from_label(self.template().name)}.json"),
+            TEMPLATE_FILTER,
+        )  # fmt: skip
+        if path:
+            self.save_to(path if path.endswith(".json") else path + ".json")
+
+    def save_to(self, path: str | Path) -> bool:
+        try:
+            saved = ops.save_template(self.store, path)
+        except OSError as exc:
+            self._say(f"Cannot save the template: {exc}", error=True)
+            return False
+        self._say(f"Saved the template to {saved}.")
+        return True
+
+    def choose_load(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load template", str(Path.home()),
+                                              TEMPLATE_FILTER)  # fmt: skip
+        if path:
+            self.load_from(path)
+
+    def load_from(self, path: str | Path) -> bool:
+        """Make the template in ``path`` the review's (asking first); False if not done."""
+        n = len(self.template().fields)
+        if not self.confirm(
+            "Load template",
+            f"Replace this review's {n} fields with the template in {Path(path).name}? "
+            "Values of fields the file does not have are kept.",
+        ):
+            return False
+        return self._change(
+            f"Loaded the template from {Path(path).name}.",
+            lambda: ops.load_template_into(self.store, path, self.reviewer),
+        )
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+
+class _FieldList(QListWidget):
+    """The list of fields; says when a drag has put one elsewhere."""
+
+    dropped = Signal()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        super().dropEvent(event)
+        self.dropped.emit()
+
+
+def _changes(spec: FieldSpec, data: dict[str, Any]) -> dict[str, Any]:
+    """What differs between a stored field and the editor's data."""
+    current = spec.model_dump(mode="json")
+    return {k: v for k, v in data.items() if current.get(k) != v}
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    return str(exc)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for e in exc.errors():
+        where = ".".join(str(p) for p in e["loc"])
+        parts.append(f"{where}: {str(e['msg']).removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
+def _swatch(group: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(group_colour(group)))
+    return QIcon(pixmap)
