@@ -19,7 +19,7 @@ _DOI_PREFIX = re.compile(
     r"^\s*(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi\s*[:=]?\s*|\[doi\]\s*)", re.I
 )
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
-_DOI_TRAILING = " .,;]>)\"'"
+_DOI_TRAILING = " .,;>\"'"
 _PMID = re.compile(r"(?<!\d)(\d{1,9})(?!\d)")
 _PMCID = re.compile(r"PMC\s*(\d{1,9})", re.I)
 
@@ -52,7 +52,7 @@ def normalise_doi(doi: str) -> str:
     if not doi:
         return ""
     if doi.startswith("10.") and " " not in doi and "[" not in doi and doi.isprintable():
-        return doi.rstrip(_DOI_TRAILING).lower()
+        return _strip_doi_end(doi).lower()
     value = _DOI_PREFIX.sub("", doi.strip()).strip()
     if value.endswith("[doi]"):
         value = value[:-5].strip()
@@ -62,7 +62,19 @@ def normalise_doi(doi: str) -> str:
             return ""
         value = m.group(1)
     value = value.split()[0]
-    return value.rstrip(_DOI_TRAILING).lower()
+    return _strip_doi_end(value).lower()
+
+
+def _strip_doi_end(doi: str) -> str:
+    """Punctuation after a DOI in running text; a closing bracket only if it is unpaired."""
+    while True:
+        doi = doi.rstrip(_DOI_TRAILING)
+        closer = doi[-1:]
+        if closer not in (")", "]") or doi.count(closer) <= doi.count(
+            "(" if closer == ")" else "["
+        ):
+            return doi
+        doi = doi[:-1]
 
 
 def find_doi(text: str) -> str:
@@ -105,24 +117,21 @@ def _canonical_trial_id(raw: str) -> str:
 
 
 def find_trial_ids(text: str) -> list[str]:
-    """Trial registration ids mentioned in ``text``, canonical form, first-seen order."""
-    found: list[str] = []
+    """Trial registration ids mentioned in ``text``, canonical form, in order of mention."""
     if not text:
-        return found
+        return []
+    found: dict[str, int] = {}  # id -> position of its first mention
     for anchor in _ANCHORS:
         i = text.find(anchor)
         while i != -1:
-            lo, hi = max(0, i - _WINDOW_BEFORE), i + _WINDOW_AFTER
-            for m in _TRIAL.finditer(text, lo, hi):
-                tid = _canonical_trial_id(m.group(0))
-                if tid not in found:
-                    found.append(tid)
+            hi = i + _WINDOW_AFTER
+            for m in _TRIAL.finditer(text, max(0, i - _WINDOW_BEFORE), hi):
+                found.setdefault(_canonical_trial_id(m.group(0)), m.start())
             if anchor == "CT":
                 for m in _EUDRACT.finditer(text, max(0, i - 6), hi):
-                    if m.group(1) not in found:
-                        found.append(m.group(1))
+                    found.setdefault(m.group(1), m.start(1))
             i = text.find(anchor, i + len(anchor))
-    return found
+    return sorted(found, key=found.__getitem__)
 
 
 def normalise_trial_ids(values: list[str]) -> list[str]:

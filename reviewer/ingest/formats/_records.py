@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TextIO
 
 from reviewer.domain import ParsedRecord
-from reviewer.ingest.base import RecordError, compose_text
+from reviewer.ingest.base import ParseResult, RecordError, compose_text
 from reviewer.ingest.identifiers import canonical_ids
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)")
@@ -129,3 +130,29 @@ def build_record(
     )
     rec.text = compose_text(rec)
     return rec
+
+
+def reporting_undecodable(
+    parse: Callable[[TextIO, Path], ParseResult],
+) -> Callable[[TextIO, Path], ParseResult]:
+    """``parse``, also reporting records that hold characters the decoder had to replace.
+
+    Files are decoded leniently (a stray byte must not cost the whole import), so a
+    mis-encoded file shows up as U+FFFD in its records. Such a record is kept and a
+    problem naming it is reported next to it, so the reviewer knows to check the file.
+    """
+
+    def parse_checked(stream: TextIO, path: Path) -> ParseResult:
+        for item in parse(stream, path):
+            yield item
+            if isinstance(item, ParsedRecord) and "\ufffd" in item.text:
+                count = item.text.count("\ufffd")
+                yield RecordError(
+                    f"{count} character(s) show as \ufffd, lost to a wrong or mixed encoding "
+                    "in this file (the record was imported; check the export)",
+                    line=item.source_line,
+                    record=item.source_index + 1,
+                )
+
+    parse_checked.__doc__ = parse.__doc__
+    return parse_checked

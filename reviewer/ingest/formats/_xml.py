@@ -79,6 +79,7 @@ class RecordReader:
         collector = self.collector
         parser = DefusedXMLParser(target=collector)
         collector.parser = parser
+        broken: XmlBroken | None = None
         try:
             while chunk := self.stream.read(_CHUNK):
                 parser.feed(chunk)
@@ -86,13 +87,15 @@ class RecordReader:
             parser.close()
         except ParseError as exc:
             line = exc.position[0] if getattr(exc, "position", None) else None
-            raise XmlBroken(f"the XML is not well-formed ({_plain(exc)})", line) from None
+            broken = XmlBroken(f"the XML is not well-formed ({_plain(exc)})", line)
         except DefusedXmlException as exc:
             line = parser.parser.CurrentLineNumber
-            raise XmlBroken(
+            broken = XmlBroken(
                 f"the XML declares entities, which are not read for safety ({exc})", line
-            ) from None
-        yield from self._drain()
+            )
+        yield from self._drain()  # records completed before the fault still count
+        if broken is not None:
+            raise broken
 
     def _drain(self) -> Iterator[tuple[Element, int]]:
         done = self.collector.done
@@ -111,11 +114,20 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def text_of(elem: Element | None) -> str:
-    """All the text inside ``elem`` (markup such as <i> or <style> dropped), tidied."""
+def text_of(elem: Element | None, lines: bool = False) -> str:
+    """All the text inside ``elem`` (markup such as <i> or <style> dropped), in NFC.
+
+    Pretty-printed XML wraps values with line breaks and indentation that are not part
+    of them, so white space runs become one space; with ``lines``, line breaks the
+    exporter meant (EndNote's ``&#xD;`` between paragraphs) are kept.
+    """
     if elem is None:
         return ""
-    text = "".join(elem.itertext()).replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = "".join(elem.itertext()).replace("\r\n", "\n").replace("\r", "\n")
+    if lines:
+        text = "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
+    else:
+        text = " ".join(text.split())
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 

@@ -26,7 +26,13 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, parse_year, squash
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    parse_year,
+    reporting_undecodable,
+    squash,
+)
 
 _ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]")
 _SNIFF = re.compile(
@@ -36,7 +42,6 @@ _SNIFF = re.compile(
     re.I | re.M,
 )
 _SLICE_CHARS = 1 << 18  # parse about 256 KB at a time
-_SKIP_BLOCKS = (String,)
 
 # bibtexparser logs every failed block itself; we report them in the import report.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -54,40 +59,51 @@ def parse(stream: TextIO, path: Path) -> ParseResult:
     failures = 0
     for text, first_line in _slices(stream):
         before = set(map(id, library.blocks))
-        bibtexparser.parse_string(
-            text,
-            append_middleware=[
-                NormalizeFieldKeys(),
-                LatexDecodingMiddleware(),
-                SeparateCoAuthors(),
-            ],
-            library=library,
-        )
+        _parse_into(library, text)
         new = [b for b in library.blocks if id(b) not in before]
+        library.remove([b for b in new if not isinstance(b, String)])
         for block in new:
             line = first_line + (block.start_line or 0)
-            entry = _entry_of(block)
+            entry = _entry_of(block, library)
             if entry is not None:
-                yield _record(entry, index, line)
+                yield _record(entry, index, line, library)
                 index += 1
-            elif isinstance(block, ParsingFailedBlock):
+            elif isinstance(block, ParsingFailedBlock) and not _repeated_string(block):
                 failures += 1
                 index += 1
-                yield RecordError(_failure_message(block, line), line=line, record=index)
-        library.remove([b for b in new if not isinstance(b, _SKIP_BLOCKS)])
+                yield RecordError(_failure_message(block), line=line, record=index)
     if index == 0 and not failures:
         raise ImportFailure(path, "no BibTeX entry found (no line like '@article{key,')", line=1)
 
 
-def _entry_of(block: object) -> Entry | None:
+def _parse_into(library: Library, text: str) -> None:
+    bibtexparser.parse_string(
+        text,
+        append_middleware=[NormalizeFieldKeys(), LatexDecodingMiddleware(), SeparateCoAuthors()],
+        library=library,
+    )
+
+
+def _entry_of(block: object, library: Library) -> Entry | None:
+    """The entry a block holds; an entry repeating an earlier key is parsed on its own
+    (bibtexparser hands it over unprocessed), as it is a record all the same."""
     if isinstance(block, Entry):
         return block
     if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
-        return block.ignore_error_block
+        alone = Library(list(library.strings))
+        _parse_into(alone, block.ignore_error_block.raw)
+        return alone.entries[0] if alone.entries else None
     return None
 
 
-def _failure_message(block: ParsingFailedBlock, line: int) -> str:
+def _repeated_string(block: ParsingFailedBlock) -> bool:
+    """A macro defined twice: the first definition stands, nothing to report."""
+    return isinstance(block, DuplicateBlockKeyBlock) and isinstance(
+        block.ignore_error_block, String
+    )
+
+
+def _failure_message(block: ParsingFailedBlock) -> str:
     lines = str(block.error or "").strip().splitlines()
     reason = lines[0] if lines else "unbalanced braces or quotes, or a missing comma"
     return f"the BibTeX entry cannot be read ({reason}); skipped"
@@ -118,8 +134,34 @@ def _text(value: object) -> str:
     return squash(str(value)) if value is not None else ""
 
 
-def _record(entry: Entry, index: int, line: int) -> ParsedRecord | RecordError:
+def _concatenated(value: str, strings: dict[str, str]) -> str:
+    """``jean # " " # cesar``: bibtexparser leaves ``#`` concatenation to the caller."""
+    parts = [p.strip() for p in value.split("#")]
+    out = []
+    for part in parts:
+        if len(part) >= 2 and part[0] + part[-1] in ('""', "{}"):
+            out.append(part[1:-1])
+        elif part.lower() in strings:
+            out.append(strings[part.lower()])
+        elif part.isdigit():
+            out.append(part)
+        else:
+            return value  # not a concatenation after all (a '#' in plain text)
+    return "".join(out)
+
+
+def _record(entry: Entry, index: int, line: int, library: Library) -> ParsedRecord | RecordError:
     f = _fields(entry)
+    if any("#" in str(v) for v in f.values()):
+        strings = {k.lower(): str(s.value) for k, s in library.strings_dict.items()}
+        f = {
+            k: [_concatenated(str(x), strings) for x in v]
+            if isinstance(v, list)
+            else _concatenated(str(v), strings)
+            if "#" in str(v)
+            else v
+            for k, v in f.items()
+        }
 
     def get(*keys: str) -> str:
         return next((_text(f[k]) for k in keys if k in f and _text(f[k])), "")
@@ -137,7 +179,7 @@ def _record(entry: Entry, index: int, line: int) -> ParsedRecord | RecordError:
         year=parse_year(get("year", "date")),
         volume=get("volume"),
         issue=get("number", "issue"),
-        pages=get("pages").replace("--", "-"),
+        pages=get("pages").replace("--", "-").replace("\u2013", "-"),
         doi=get("doi"),
         pmid=get("pmid"),
         pmcid=get("pmcid"),
@@ -159,4 +201,6 @@ def _record(entry: Entry, index: int, line: int) -> ParsedRecord | RecordError:
     )
 
 
-FORMAT = Format(name="bibtex", extensions=(".bib", ".bibtex"), sniff=sniff, parse=parse)
+FORMAT = Format(
+    name="bibtex", extensions=(".bib", ".bibtex"), sniff=sniff, parse=reporting_undecodable(parse)
+)

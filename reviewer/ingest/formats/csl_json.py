@@ -17,7 +17,12 @@ from typing import Any, TextIO
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, parse_year
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    parse_year,
+    reporting_undecodable,
+)
 
 _CHUNK = 1 << 16
 _REFERENCE_KEYS = {
@@ -207,4 +212,4 @@ def _record(item: dict[str, Any], index: int, line: int) -> ParsedRecord | Recor
     )
 
 
-FORMAT = Format(name="json", extensions=(".json",), sniff=sniff, parse=parse)
+FORMAT = Format(name="json", extensions=(".json",), sniff=sniff, parse=reporting_undecodable(parse))

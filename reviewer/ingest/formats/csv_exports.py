@@ -24,7 +24,13 @@ from typing import TextIO
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, join_pages, parse_year
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    join_pages,
+    parse_year,
+    reporting_undecodable,
+)
 
 csv.field_size_limit(min(sys.maxsize, 1 << 30))  # Scopus puts whole reference lists in a cell
 
@@ -146,7 +152,7 @@ _MULTI = re.compile(r"^(.*?)/(\d+)$")  # CINAHL's artinfo/aug/au/0, /1 ... one c
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.S)  # ="0123" keeps leading zeros in Excel
 _SOURCE_JOURNAL = re.compile(r"^(.+?)(?:\s+\(\d{4}\)|\.\s+\S)")
 _DELIMITERS = (",", "\t", ";", "|")
-_INITIALS_DOT = re.compile(r"^(\S.* [A-Z]{1,4})\.$")  # PubMed's "O'Connor RE." ends the list
+_INITIALS_DOT = re.compile(r"^([^,]+ [A-Z]{1,4})\.$")  # PubMed's "O'Connor RE." ends the list
 _HEAD_ROWS = 50  # rows of the head parsed when looking for the header
 _PREAMBLE_ROWS = 10  # the header is one of the first rows (Embase puts a search query first)
 _EXTRA_MAX = 1000  # longer unmapped cells (reference lists) are not kept as extras
@@ -500,4 +506,6 @@ def _extra(row: list[str], layout: Layout) -> dict[str, str]:
     return extra
 
 
-FORMAT = Format(name="csv", extensions=(".csv", ".tsv", ".tab"), sniff=sniff, parse=parse)
+FORMAT = Format(
+    name="csv", extensions=(".csv", ".tsv", ".tab"), sniff=sniff, parse=reporting_undecodable(parse)
+)

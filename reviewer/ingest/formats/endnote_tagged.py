@@ -14,7 +14,12 @@ from typing import TextIO
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, parse_year
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    parse_year,
+    reporting_undecodable,
+)
 from reviewer.ingest.identifiers import find_doi
 
 _TAG_LINE = re.compile(r"^\ufeff?%([0-9A-Z@+*!#$&()\[\]^?~>=<])(?: (.*)|$)")
@@ -131,4 +136,9 @@ def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
     )
 
 
-FORMAT = Format(name="endnote_tagged", extensions=(".enw", ".ref"), sniff=sniff, parse=parse)
+FORMAT = Format(
+    name="endnote_tagged",
+    extensions=(".enw", ".ref"),
+    sniff=sniff,
+    parse=reporting_undecodable(parse),
+)

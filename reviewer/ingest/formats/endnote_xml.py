@@ -15,7 +15,12 @@ from xml.etree.ElementTree import Element
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, parse_year
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    parse_year,
+    reporting_undecodable,
+)
 from reviewer.ingest.formats._xml import RecordReader, XmlBroken, head_root, text_of
 
 _RECORDS = frozenset({"record"})
@@ -68,7 +73,7 @@ def _record(rec: Element, index: int, line: int) -> ParsedRecord | RecordError:
         doi=text_of(rec.find("electronic-resource-num")),
         pmid=_pmid(rec),
         pmcid=text_of(rec.find("custom2")) if "PMC" in text_of(rec.find("custom2")).upper() else "",
-        abstract=text_of(rec.find("abstract")),
+        abstract=text_of(rec.find("abstract"), lines=True),
         keywords=clean_list(text_of(k) for k in rec.iterfind("keywords/keyword")),
         type=ref_type.get("name", "") if ref_type is not None else "",
         url=urls[0] if urls else "",
@@ -111,4 +116,6 @@ def _extra(rec: Element) -> dict[str, str]:
     return extra
 
 
-FORMAT = Format(name="endnote_xml", extensions=(".xml",), sniff=sniff, parse=parse)
+FORMAT = Format(
+    name="endnote_xml", extensions=(".xml",), sniff=sniff, parse=reporting_undecodable(parse)
+)

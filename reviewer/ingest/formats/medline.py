@@ -17,7 +17,12 @@ from typing import TextIO
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, parse_year
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    parse_year,
+    reporting_undecodable,
+)
 
 _TAG_LINE = re.compile(r"\ufeff?([A-Z][A-Z0-9]{1,3}) *- ?(.*)")
 _SNIFF_PMID = re.compile(r"^\ufeff?PMID- ?\d", re.M)
@@ -153,4 +158,9 @@ def _extra(tags: Tags, journal_abbrev: str) -> dict[str, str | list[str]] | None
     return extra or None
 
 
-FORMAT = Format(name="medline", extensions=(".nbib", ".medline"), sniff=sniff, parse=parse)
+FORMAT = Format(
+    name="medline",
+    extensions=(".nbib", ".medline"),
+    sniff=sniff,
+    parse=reporting_undecodable(parse),
+)

@@ -16,7 +16,13 @@ from typing import TextIO
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, parse_year, squash
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    parse_year,
+    reporting_undecodable,
+    squash,
+)
 from reviewer.ingest.identifiers import find_doi
 
 _MARKER = re.compile(r"^<\d+>\s*$")
@@ -163,4 +169,4 @@ def _year_in(source: str) -> str:
     return years[-1] if years else ""
 
 
-FORMAT = Format(name="ovid", extensions=(".ovid",), sniff=sniff, parse=parse)
+FORMAT = Format(name="ovid", extensions=(".ovid",), sniff=sniff, parse=reporting_undecodable(parse))

@@ -16,7 +16,12 @@ from xml.etree.ElementTree import Element
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, parse_year
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    parse_year,
+    reporting_undecodable,
+)
 from reviewer.ingest.formats._xml import RecordReader, XmlBroken, head_root, local, text_of
 
 _RECORDS = frozenset({"PubmedArticle", "PubmedBookArticle"})
@@ -188,4 +193,6 @@ def _extra(journal: Element | None, article: Element) -> dict[str, str]:
     return extra
 
 
-FORMAT = Format(name="pubmed_xml", extensions=(".xml",), sniff=sniff, parse=parse)
+FORMAT = Format(
+    name="pubmed_xml", extensions=(".xml",), sniff=sniff, parse=reporting_undecodable(parse)
+)

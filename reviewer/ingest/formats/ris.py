@@ -30,6 +30,7 @@ from reviewer.ingest.formats._records import (
     clean_list,
     join_pages,
     parse_year,
+    reporting_undecodable,
 )
 from reviewer.ingest.identifiers import find_doi, normalise_pmcid, normalise_pmid
 
@@ -256,4 +257,4 @@ def _extra(tags: Tags, others: list[str]) -> dict[str, str | list[str]]:
     return extra
 
 
-FORMAT = Format(name="ris", extensions=(".ris",), sniff=sniff, parse=parse)
+FORMAT = Format(name="ris", extensions=(".ris",), sniff=sniff, parse=reporting_undecodable(parse))

@@ -16,7 +16,13 @@ from typing import TextIO
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
-from reviewer.ingest.formats._records import build_record, clean_list, join_pages, parse_year
+from reviewer.ingest.formats._records import (
+    build_record,
+    clean_list,
+    join_pages,
+    parse_year,
+    reporting_undecodable,
+)
 
 _SNIFF_HEADER = re.compile(r"^\ufeff?FN [A-Za-z]", re.M)
 _SNIFF_PT = re.compile(r"^PT [A-Z]\s*$", re.M)
@@ -145,4 +151,6 @@ def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
     )
 
 
-FORMAT = Format(name="wos", extensions=(".isi", ".ciw"), sniff=sniff, parse=parse)
+FORMAT = Format(
+    name="wos", extensions=(".isi", ".ciw"), sniff=sniff, parse=reporting_undecodable(parse)
+)
