@@ -56,10 +56,10 @@ from PySide6.QtWidgets import (
 from reviewer.domain import FieldValue, Highlight, Record, Suggestion, Template
 from reviewer.ui.form import display_text
 from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format
+from reviewer.ui.mime import SPAN_MIME
 
 __all__ = ["GROUP_COLOURS", "SPAN_MIME", "DocumentView", "HighlightItem", "items_for_record"]
 
-SPAN_MIME = "application/x-reviewer-span"  # JSON {"record_id", "start", "end"}
 LONG_BLOCK = 6000  # a paragraph longer than this is broken for display
 BREAK_EVERY = 2000  # ... at a space about this often
 FIELD_SHORTCUTS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5",

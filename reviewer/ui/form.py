@@ -10,6 +10,7 @@ is lost.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain import FieldSpec, FieldType, Suggestion, Template
+from reviewer.ui.mime import SPAN_MIME
 
 SaveFn = Callable[[str, Any], str | None]  # (field, raw value) -> error message or None
 _DEBOUNCE_MS = 600
@@ -80,6 +82,7 @@ class FieldEditor(QObject):
         self.widget.setObjectName(f"field_{spec.key}")
         self.widget.setToolTip(spec.help or spec.label)
         self.widget.installEventFilter(self)
+        self.widget.setAcceptDrops(True)
         self.suggestions: list[Suggestion] = []
         self._build_suggestion_row()
 
@@ -177,8 +180,19 @@ class FieldEditor(QObject):
         self.widget.setStyleSheet("border: 1px solid #c62828;" if message else "")
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.FocusIn:
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn:
             self.form.field_focused.emit(self.spec.key)
+        elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if event.mimeData().hasFormat(SPAN_MIME):  # type: ignore[attr-defined]
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                return True
+        elif kind == QEvent.Type.Drop and event.mimeData().hasFormat(SPAN_MIME):  # type: ignore[attr-defined]
+            span = json.loads(bytes(event.mimeData().data(SPAN_MIME)).decode())  # type: ignore[attr-defined]
+            if span.get("record_id") == self.form.record_id:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                self.form.span_dropped.emit(self.spec.key, span["start"], span["end"], False)
+            return True
         return False
 
 
@@ -197,6 +211,7 @@ class ExtractionForm(QWidget):
 
     saved = Signal(str)  # field key
     field_focused = Signal(str)
+    span_dropped = Signal(str, int, int, bool)  # field key, start, end, append
     accept_requested = Signal(int)  # suggestion id
     reject_requested = Signal(int)
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -26,16 +27,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.annotate.undo import DecisionChange, Group, UndoStack, ValueChange
-from reviewer.domain import Decision
+from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan
+from reviewer.annotate.undo import (
+    AddHighlight,
+    DecisionChange,
+    DeleteHighlight,
+    EditNote,
+    Group,
+    UndoStack,
+    ValueChange,
+)
+from reviewer.domain import Decision, Template
 from reviewer.review import extraction
 from reviewer.review.project import create_review, open_review
 from reviewer.store import Store, StoreError
-from reviewer.ui.document_view import DocumentView
+from reviewer.ui.document_view import DocumentView, items_for_record
 from reviewer.ui.form import ExtractionForm
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
+from reviewer.ui.notes_panel import NotesPanel
+from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.record_model import RecordTableModel
+from reviewer.ui.template_editor import TemplateEditorDialog
 
 MAX_RECENT = 8
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
@@ -123,6 +136,23 @@ class MainWindow(QMainWindow):
         self.form.field_focused.connect(self.highlight_field)
         self.form.accept_requested.connect(self.accept_suggestion)
         self.form.reject_requested.connect(self.reject_suggestion)
+        self.form.span_dropped.connect(self.set_field_from_text)
+        self.document.highlight_clicked.connect(self.form.focus_field)
+        self.document.set_field_requested.connect(self.set_field_from_text)
+        self.document.note_requested.connect(self.add_note)
+        self.document.span_remove_requested.connect(self.remove_span)
+        self.document.note_delete_requested.connect(self.delete_note)
+
+        self.notes_panel = NotesPanel()
+        self.notes_panel.note_activated.connect(self.go_to_span)
+        self.notes_panel.note_edit_requested.connect(self.edit_note)
+        self.notes_panel.note_delete_requested.connect(self.delete_note)
+        self.document.note_clicked.connect(self.notes_panel.select_note)
+        self.notes_dock = QDockWidget("Notes", self)
+        self.notes_dock.setObjectName("notes_dock")
+        self.notes_dock.setWidget(self.notes_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notes_dock)
+        self.notes_dock.hide()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
@@ -181,6 +211,13 @@ class MainWindow(QMainWindow):
         act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
         act.setObjectName("accept_all")
         self._add(m, "Compute suggestions for all records", self.compute_all_suggestions)
+        m.addSeparator()
+        self._add(m, "Edit template…", self.edit_template)
+        self._add(m, "Orphaned highlights…", self.show_orphans)
+        notes = self.notes_dock.toggleViewAction()
+        notes.setText("Notes panel")
+        notes.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        m.addAction(notes)
 
         m = self.menuBar().addMenu("&Edit")
         self.undo_action = self._add(m, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
@@ -225,6 +262,7 @@ class MainWindow(QMainWindow):
             )
         )
         self.form.set_template(self.template)
+        self.document.set_fields([(f.key, f.label, f.group) for f in self.template.fields])
         self.setWindowTitle(f"{store.name} — Reviewer")
         self._remember_recent(store.path)
         self.select_row(0)
@@ -278,7 +316,111 @@ class MainWindow(QMainWindow):
             self.form.load(record_id, values)
             self._show_suggestions()
             self._ensure_suggestions([record_id])
+        self.notes_panel.reload(self.store, record_id)
         self._show_decision()
+
+    # -- annotation ------------------------------------------------------------------------
+
+    def refresh_highlights(self) -> None:
+        """Draw every value's spans, pending suggestions and notes of the shown record."""
+        if self.current_id is None:
+            self.document.set_highlights([])
+            return
+        rid = self.current_id
+        items = items_for_record(
+            self.template,
+            self.store.values(rid),
+            self.store.suggestions(rid),
+            self.store.highlights(rid),
+            self.keyword_spans(rid),
+        )
+        self.document.set_highlights(items)
+
+    def keyword_spans(self, record_id: int) -> list:
+        return []
+
+    def set_field_from_text(self, key: str, start: int, end: int, append: bool = False) -> None:
+        """A selection (context menu, Ctrl+digit or a drop on the field) sets a field."""
+        if self.current_id is None:
+            return
+        self.form.flush()
+        try:
+            self.undo_stack.push(
+                ValueChange.from_selection(self.current_id, key, start, end, self.reviewer, append)
+            )
+        except ValueError as exc:
+            editor = self.form.editors.get(key)
+            if editor is not None:
+                editor.show_error(str(exc))
+            self.statusBar().showMessage(str(exc), 6000)
+            return
+        self.form.focus_field(key)
+
+    def add_note(self, start: int, end: int) -> None:
+        if self.current_id is None:
+            return
+        comment, ok = QInputDialog.getMultiLineText(self, "Note", "Comment on the selected words:")
+        if ok:
+            self.undo_stack.push(
+                AddHighlight.note(self.current_id, start, end, comment.strip(), self.reviewer)
+            )
+            self.notes_panel.refresh()
+
+    def remove_span(self, key: str, span_index: int) -> None:
+        if self.current_id is not None:
+            self.undo_stack.push(
+                ValueChange.remove_span(self.current_id, key, span_index, self.reviewer)
+            )
+
+    def delete_note(self, note_id: int) -> None:
+        self.undo_stack.push(DeleteHighlight(note_id, self.reviewer))
+        self.notes_panel.refresh()
+
+    def edit_note(self, note_id: int, comment: str) -> None:
+        self.undo_stack.push(EditNote(note_id, comment, self.reviewer))
+        self.notes_panel.refresh()
+
+    def go_to_span(self, record_id: int, start: int, end: int) -> None:
+        if record_id != self.current_id:
+            if self.model.row_of(record_id) < 0:
+                self.search.setText("")
+                self._apply_search()
+            self.select_row(self.model.row_of(record_id))
+        self.document.focus_span(start, end)
+
+    def edit_template(self) -> None:
+        dialog = TemplateEditorDialog(self.store, self.reviewer, self)
+        dialog.template_changed.connect(self._template_changed)
+        dialog.values_deleted.connect(lambda _k, _n: self._reload_form())
+        self.template_dialog = dialog
+        dialog.show()
+
+    def _template_changed(self, template: Template) -> None:
+        self.form.flush()
+        self.template = template
+        self.form.set_template(template)
+        self.document.set_fields([(f.key, f.label, f.group) for f in template.fields])
+        self._reload_form()
+
+    def show_orphans(self) -> None:
+        dialog = OrphansDialog(self)
+        dialog.reattach_requested.connect(self._reattach_orphan)
+        dialog.dismiss_requested.connect(
+            lambda oid: (dismiss_orphan(self.store, oid, self.reviewer), dialog.refresh())
+        )
+        dialog.record_requested.connect(lambda rid: self.go_to_span(rid, 0, 0))
+        dialog.reload(self.store, None)
+        self.orphans_dialog = dialog
+        dialog.show()
+
+    def _reattach_orphan(self, orphan_id: int) -> None:
+        sel = self.document.selection()
+        if sel is None:
+            self.statusBar().showMessage("Select the words to attach it to first", 5000)
+            return
+        reattach_orphan(self.store, orphan_id, sel[0], sel[1], self.reviewer)
+        self.orphans_dialog.refresh()
+        self._reload_form()
 
     # -- suggestions ---------------------------------------------------------------------
 
@@ -293,6 +435,7 @@ class MainWindow(QMainWindow):
             if key in pending:
                 pending[key] = [s for s in pending[key] if s.value != fv.value]
         self.form.set_suggestions(pending)
+        self.refresh_highlights()
 
     def _ensure_suggestions(self, record_ids: list[int] | None) -> None:
         """Compute missing or outdated suggestions in the background; the UI never waits."""
@@ -377,6 +520,9 @@ class MainWindow(QMainWindow):
             self.model.refresh_record(self.current_id)
             if not any(e.dirty for e in self.form.editors.values()):
                 self._reload_form()
+            else:
+                self.refresh_highlights()
+            self.notes_panel.refresh()
             self._show_decision()
         self._update_status()
 
