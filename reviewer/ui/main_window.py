@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{store.name} — Reviewer")
         self._remember_recent(store.path)
         self.select_row(0)
+        self.table.setFocus()  # keyboard screening works at once
         self._update_status()
 
     def reload_records(self) -> None:
