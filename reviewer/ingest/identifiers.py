@@ -41,9 +41,14 @@ _TRIAL = re.compile(
 _EUDRACT = re.compile(
     r"(?:EudraCT|EUDRACT|Eudract|EU ?CT|CTIS)[^0-9]{0,30}((?:19|20)\d{2}-\d{6}-\d{2}(?:-\d{2})?)"
 )
-# Substrings every id above contains. Scanning a text for a few of these with ``find`` is
-# far cheaper than running the pattern over it, and most abstracts contain none.
-_ANCHORS = ("CT", "NTR", "DRKS", "UMIN", "RBR-")  # JPRN ids contain UMIN or CT
+# Where to look. Every registry's ids above contain "CT" except four, so "CT" is searched
+# for always (with ``find``, far cheaper than running the pattern over the text), and
+# the rarer anchors only in texts that speak of a registration ("registered",
+# "Trial Register", "Registry"), as texts naming those ids do. Most abstracts name none.
+_CT = "CT"
+_RARE_ANCHORS = ("NTR", "DRKS", "UMIN", "RBR-", "JPRN")
+_REGISTRATION = "egist"
+_AFTER_CT = frozenset("RN0123456789")  # NCT0, ACTRN, CTRI, ISRCTN, IRCT2 ... (not "RCT ")
 _WINDOW_BEFORE, _WINDOW_AFTER = 8, 48
 
 
@@ -121,17 +126,36 @@ def find_trial_ids(text: str) -> list[str]:
     if not text:
         return []
     found: dict[str, int] = {}  # id -> position of its first mention
-    for anchor in _ANCHORS:
-        i = text.find(anchor)
-        while i != -1:
-            hi = i + _WINDOW_AFTER
-            for m in _TRIAL.finditer(text, max(0, i - _WINDOW_BEFORE), hi):
-                found.setdefault(_canonical_trial_id(m.group(0)), m.start())
-            if anchor == "CT":
-                for m in _EUDRACT.finditer(text, max(0, i - 6), hi):
-                    found.setdefault(m.group(1), m.start(1))
-            i = text.find(anchor, i + len(anchor))
+    i = text.find(_CT)
+    while i != -1:
+        if text[i + 2 : i + 3] in _AFTER_CT and text[i + 2 : i + 3]:
+            _match_near(text, i, found)
+        if _names_eudract(text, i):
+            for m in _EUDRACT.finditer(text, max(0, i - 6), i + _WINDOW_AFTER):
+                found.setdefault(m.group(1), m.start(1))
+        i = text.find(_CT, i + 2)
+    if _REGISTRATION in text:
+        for anchor in _RARE_ANCHORS:
+            i = text.find(anchor)
+            while i != -1:
+                _match_near(text, i, found)
+                i = text.find(anchor, i + len(anchor))
     return sorted(found, key=found.__getitem__)
+
+
+def _match_near(text: str, i: int, found: dict[str, int]) -> None:
+    for m in _TRIAL.finditer(text, max(0, i - _WINDOW_BEFORE), i + _WINDOW_AFTER):
+        found.setdefault(_canonical_trial_id(m.group(0)), m.start())
+
+
+def _names_eudract(text: str, i: int) -> bool:
+    """Is the "CT" at ``i`` part of EudraCT, EU CT or CTIS (the EU registers' names)?"""
+    before = text[max(0, i - 5) : i]
+    return (
+        before in ("Eudra", "EUDRA", "eudra")
+        or before[-3:] in ("EU ", "EU-")
+        or (text[i : i + 4] == "CTIS")
+    )
 
 
 def normalise_trial_ids(values: list[str]) -> list[str]:
@@ -150,11 +174,15 @@ def canonical_ids(
 ) -> tuple[str, str, str, list[str]]:
     """DOI, PMID, PMCID and trial ids in canonical form; ids named in ``texts`` are added."""
     trials = normalise_trial_ids(trial_ids) if trial_ids else []
-    text = "\n".join(t for t in texts if t)
-    for tid in find_trial_ids(text):
+    for tid in find_trial_ids("\n".join(texts)):
         if tid not in trials:
             trials.append(tid)
-    return normalise_doi(doi), normalise_pmid(pmid), normalise_pmcid(pmcid), trials
+    return (
+        normalise_doi(doi) if doi else "",
+        normalise_pmid(pmid) if pmid else "",
+        normalise_pmcid(pmcid) if pmcid else "",
+        trials,
+    )
 
 
 def normalise_identifiers(rec: ParsedRecord) -> ParsedRecord:

@@ -12,7 +12,7 @@ import pytest
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest import import_paths
-from reviewer.ingest.base import ImportFailure, RecordError
+from reviewer.ingest.base import ImportFailure, RecordError, UnknownColumns
 from reviewer.ingest.encoding import open_text
 from reviewer.ingest.formats import csv_exports
 from reviewer.review.project import create_review
@@ -114,8 +114,9 @@ def test_delimiters_are_detected(name):
 
 
 def test_unknown_columns_are_listed_with_how_to_map_them():
-    with pytest.raises(ImportFailure) as info:
+    with pytest.raises(UnknownColumns) as info:
         parse_text("Headline,Summary,Writers\nA,B,C\n", "mystery.csv")
+    assert info.value.columns == ["Headline", "Summary", "Writers"]
     message = str(info.value)
     assert message.startswith("mystery.csv, line 1:")
     assert "Headline, Summary, Writers" in message and "--map title=" in message
@@ -150,6 +151,7 @@ def test_column_map_through_the_importer(tmp_path):
     store = create_review(tmp_path / "r.review")
     report = import_paths(store, [path])
     assert store.record_count() == 0 and "not recognised" in report.files[0].errors[0]
+    assert report.files[0].unmapped_columns == ["Headline", "Summary"]  # for the mapping step
     report = import_paths(store, [path], column_map={"title": "Headline", "abstract": "Summary"})
     assert store.record_count() == 2 and report.files[0].errors == []
     store.close()

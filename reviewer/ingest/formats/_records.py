@@ -51,13 +51,13 @@ def join_pages(start: str, end: str) -> str:
 
 
 def clean_list(values: Iterable[str]) -> list[str]:
-    """Stripped, non-empty, first-seen-order unique values (authors, keywords)."""
-    out: list[str] = []
-    for value in values:
-        v = value.strip().strip(";").strip()
-        if v and v not in out:
-            out.append(v)
-    return out
+    """Stripped, non-empty, first-seen-order unique values (keywords, ids)."""
+    return list(dict.fromkeys(v for value in values if (v := value.strip().strip(";").strip())))
+
+
+def clean_names(values: Iterable[str]) -> list[str]:
+    """Stripped, non-empty author names, in order; repeats kept (two authors may share one)."""
+    return [v for value in values if (v := value.strip().strip(";").strip())]
 
 
 def squash(text: str) -> str:
@@ -100,7 +100,10 @@ def build_record(
 ) -> ParsedRecord | RecordError:
     """A normalised ``ParsedRecord``, or a ``RecordError`` when the record holds nothing."""
     title, journal, abstract = nfc(title.strip()), nfc(journal.strip()), nfc(abstract.strip())
-    authors = [nfc(a) for a in authors] if authors else []
+    if authors:
+        authors = [a if a.isascii() else unicodedata.normalize("NFC", a) for a in authors]
+    else:
+        authors = []
     doi, pmid, pmcid, trial_ids = canonical_ids(doi, pmid, pmcid, trial_ids or [], title, abstract)
     if not (title or abstract or authors or journal or doi or pmid or pmcid):
         return RecordError(
@@ -121,7 +124,9 @@ def build_record(
         pmcid=pmcid,
         trial_ids=trial_ids,
         abstract=abstract,
-        keywords=[nfc(k) for k in keywords] if keywords else [],
+        keywords=[k if k.isascii() else unicodedata.normalize("NFC", k) for k in keywords]
+        if keywords
+        else [],
         type=type.strip(),
         url=url.strip(),
         source_index=index,

@@ -29,6 +29,7 @@ from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     parse_year,
     reporting_undecodable,
     squash,
@@ -172,7 +173,7 @@ def _record(entry: Entry, index: int, line: int, library: Library) -> ParsedReco
         index=index,
         line=line,
         title=get("title"),
-        authors=clean_list(_text(a) for a in authors)
+        authors=clean_names(_text(a) for a in authors)
         if isinstance(authors, list)
         else [_text(authors)],
         journal=get("journal", "journaltitle", "booktitle", "series"),

@@ -20,6 +20,7 @@ from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     parse_year,
     reporting_undecodable,
 )
@@ -149,7 +150,7 @@ def _authors(item: dict[str, Any]) -> list[str]:
             names.append(name)
         elif person:
             names.append(str(person))
-    return clean_list(names)
+    return clean_names(names)
 
 
 def _year(item: dict[str, Any]) -> int | None:

@@ -5,9 +5,9 @@ Web of Science, Ovid, CINAHL, Cochrane and others each name their columns differ
 (``Title``, ``Article Title``, ``Document Title``, ``TI`` ...); the table below knows
 those names. The delimiter is detected, lines before the header row (Embase's search
 query) are skipped, and quoted cells may span lines. A file whose header is not
-recognised is refused with the list of its columns, so the person importing it can map
-them: ``parse_with_map`` takes that mapping (the command line's ``--map`` and the
-import dialog's column-mapping step both call it).
+recognised is refused with ``UnknownColumns``, which lists its columns so that the
+person importing it can map them; ``parse_with_map`` takes that mapping (the command
+line's ``--map`` and the import dialog's column-mapping step both call it).
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import TextIO
 
 from reviewer.domain import ParsedRecord
-from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
+from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError, UnknownColumns
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     join_pages,
     parse_year,
     reporting_undecodable,
@@ -291,7 +292,8 @@ def parse(stream: TextIO, path: Path) -> ParseResult:
             path, "no table found: the file has no row with two or more columns", line=1
         )
     if not layout.recognised:
-        raise ImportFailure(path, _unknown_columns(layout.header), line=layout.header_row + 1)
+        columns = [h.replace("\ufeff", "").strip() for h in layout.header if h.strip()]
+        raise UnknownColumns(path, columns, line=layout.header_row + 1)
     yield from _records(_lines(head, stream), layout)
 
 
@@ -326,16 +328,6 @@ def _mapped_layout(head: str, mapping: dict[str, str]) -> Layout | None:
                 columns = {f: [names.index(c)] for f, c in wanted.items()}
                 return Layout(delimiter, number, row, columns, _exporter(row))
     return None
-
-
-def _unknown_columns(header: list[str]) -> str:
-    shown = [h.strip() for h in header if h.strip()]
-    listing = ", ".join(shown[:40]) + (f" ... ({len(shown)} columns)" if len(shown) > 40 else "")
-    return (
-        f"the columns of this table are not recognised (found: {listing}); map them to "
-        "fields, e.g. --map title=<column>,abstract=<column>,authors=<column> on the command "
-        "line, or in the column-mapping step of the import dialog"
-    )
 
 
 def _lines(head: str, stream: TextIO) -> Iterator[str]:
@@ -455,7 +447,7 @@ def split_authors(value: str) -> list[str]:
         return []
     listed = _literal_list(value)
     if listed is not None:
-        return clean_list(listed)
+        return clean_names(listed)
     if "\n" in value:
         parts = value.splitlines()
     elif ";" in value or "|" in value:
@@ -466,7 +458,7 @@ def split_authors(value: str) -> list[str]:
     for part in parts:
         for name in re.split(r"\s+and\s+", part.strip()):
             names.extend(_comma_list(name))
-    return clean_list(_INITIALS_DOT.sub(r"\1", n.strip()) for n in names)
+    return clean_names(_INITIALS_DOT.sub(r"\1", n.strip()) for n in names)
 
 
 def _comma_list(value: str) -> list[str]:

@@ -17,6 +17,7 @@ from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     parse_year,
     reporting_undecodable,
 )
@@ -88,7 +89,7 @@ def _authors(values: list[str]) -> list[str]:
     names: list[str] = []
     for value in values:
         names.extend(_AND.split(value))
-    return clean_list(names)
+    return clean_names(names)
 
 
 def _keywords(values: list[str]) -> list[str]:

@@ -18,6 +18,7 @@ from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     parse_year,
     reporting_undecodable,
 )
@@ -60,7 +61,7 @@ def _record(rec: Element, index: int, line: int) -> ParsedRecord | RecordError:
         index=index,
         line=line,
         title=_get(titles, "title"),
-        authors=clean_list(text_of(a) for a in rec.iterfind("contributors/authors/author")),
+        authors=clean_names(text_of(a) for a in rec.iterfind("contributors/authors/author")),
         journal=text_of(rec.find("periodical/full-title"))
         or _get(titles, "secondary-title")
         or text_of(rec.find("alt-periodical/full-title")),

@@ -20,6 +20,7 @@ from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     parse_year,
     reporting_undecodable,
 )
@@ -55,18 +56,21 @@ def parse(stream: TextIO, path: Path) -> ParseResult:
     """Records of a MEDLINE file, streamed."""
     tags: Tags | None = None
     last = ""
+    more: list[str] = []  # continuation lines of the last value, joined when it is done
     start = 0
     index = 0
     for lineno, line in enumerate(stream, 1):
-        if line[:1] == " ":  # a continuation line (six spaces in real exports)
+        if line[0] == " ":  # a continuation line (six spaces in real exports)
             if tags is not None and last and (text := line.strip()):
-                values = tags[last]
-                values[-1] = f"{values[-1]} {text}" if values[-1] else text
+                more.append(text)
             continue
+        if more:
+            _continue(tags, last, more)
+            more = []
         tag = line[:4].rstrip()
         if line[4:5] == "-" and tag.isalnum():
             value = line[5:].strip()
-        elif not line or line.isspace():
+        elif line.isspace():
             if tags is not None:
                 yield _record(tags, index, start)
                 index += 1
@@ -89,6 +93,8 @@ def parse(stream: TextIO, path: Path) -> ParseResult:
         else:
             bucket.append(value)
         last = tag
+    if more:
+        _continue(tags, last, more)
     if tags is not None:
         yield _record(tags, index, start)
         index += 1
@@ -96,6 +102,13 @@ def parse(stream: TextIO, path: Path) -> ParseResult:
         raise ImportFailure(
             path, "no MEDLINE record found (no 'PMID- ' or other tag lines)", line=1
         )
+
+
+def _continue(tags: Tags | None, last: str, more: list[str]) -> None:
+    """Append wrapped lines to the value they continue."""
+    if tags is not None:
+        values = tags[last]
+        values[-1] = " ".join([values[-1], *more] if values[-1] else more).strip()
 
 
 def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
@@ -106,7 +119,7 @@ def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
         index=index,
         line=line,
         title=f(get("TI")) or f(get("BTI")) or f(get("TT")),
-        authors=clean_list(get("FAU") or get("AU") or []) + get("CN", []),
+        authors=clean_names(get("FAU") or get("AU") or []) + get("CN", []),
         journal=f(get("JT")) or journal_abbrev,
         year=parse_year(f(get("DP")) or f(get("DEP"))),
         volume=f(get("VI")),

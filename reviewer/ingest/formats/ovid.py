@@ -19,6 +19,7 @@ from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     parse_year,
     reporting_undecodable,
     squash,
@@ -110,7 +111,7 @@ def _authors(fields: Fields) -> list[str]:
     names: list[str] = []
     for line in lines:
         names.extend(line.split(";") if ";" in line else [line])
-    return clean_list(_AFFILIATION_MARK.sub("", n.strip()) for n in names)
+    return clean_names(_AFFILIATION_MARK.sub("", n.strip()) for n in names)
 
 
 def _keywords(fields: Fields) -> list[str]:

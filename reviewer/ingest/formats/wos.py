@@ -19,6 +19,7 @@ from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
     clean_list,
+    clean_names,
     join_pages,
     parse_year,
     reporting_undecodable,
@@ -108,7 +109,7 @@ def _names(values: list[str]) -> list[str]:
     names: list[str] = []
     for value in values:
         names.extend(value.split(";") if ";" in value else [value])
-    return clean_list(names)
+    return clean_names(names)
 
 
 def _keywords(tags: Tags) -> list[str]:
