@@ -238,3 +238,153 @@ create table anchor_orphans (
 );
 create index anchor_orphans_record on anchor_orphans(record_id, status);
 """
+
+@migration
+def m004_screening(db: sqlite_utils.Database) -> None:
+    """Screening: resolutions, each record's final decision per stage (kept by triggers,
+    so stage membership and filters are index look-ups), tags, full texts, merge
+    conflicts, and the indexes filters and undo need on 100,000 records."""
+    run_script(db, _M004)
+    run_script(db, _screening_triggers())
+    db.execute(_screening_backfill())
+
+
+def _screening_select(rec: str, stage: str, source: str = "") -> str:
+    """``screening`` rows computed from decisions and resolutions of (rec, stage), for
+    each row of ``source`` (a FROM clause) or, in a trigger, for new/old.
+
+    The reason is the resolver's, else the one most excluding reviewers gave
+    (alphabetically first on a tie), so every excluded record has one reason to count.
+    """
+    # "+stage": look rows up by record (the primary key), never by a stage-first index,
+    # which would scan every decision of the stage on each change.
+    where = f"record_id = {rec} and +stage = {stage}"
+    return f"""
+select record_id, stage, i, m, e, res,
+    case when res is not null then res
+         when i > 0 and e > 0 then null
+         when e > 0 then 'exclude'
+         when i > 0 then 'include' end,
+    case when res is not null then res_reason else coalesce(top_reason, '') end,
+    i > 0 and e > 0,
+    res is null and i > 0 and e > 0
+from (select {rec} as record_id, {stage} as stage,
+    (select count(*) from decisions where {where} and decision != 'exclude') as i,
+    (select count(*) from decisions where {where} and decision = 'maybe') as m,
+    (select count(*) from decisions where {where} and decision = 'exclude') as e,
+    (select decision from resolutions where {where}) as res,
+    (select reason from resolutions where {where}) as res_reason,
+    (select reason from decisions where {where} and decision = 'exclude' and reason != ''
+     group by reason order by count(*) desc, reason limit 1) as top_reason
+    {source})
+where i + e > 0 or res is not null"""
+
+
+_SCREENING_COLUMNS = (
+    "record_id, stage, includes, maybes, excludes, resolution, final, reason, disagree, conflict"
+)
+
+
+def _screening_refresh(rec: str, stage: str) -> str:
+    return (
+        f"delete from screening where record_id = {rec} and stage = {stage};\n"
+        f"insert into screening ({_SCREENING_COLUMNS}) {_screening_select(rec, stage)};\n"
+    )
+
+
+def _screening_triggers() -> str:
+    out = []
+    for table in ("decisions", "resolutions"):
+        new = _screening_refresh("new.record_id", "new.stage")
+        old = _screening_refresh("old.record_id", "old.stage")
+        out.append(f"create trigger {table}_screening_ai after insert on {table} begin\n{new}end;")
+        out.append(f"create trigger {table}_screening_ad after delete on {table} begin\n{old}end;")
+        out.append(
+            f"create trigger {table}_screening_au after update on {table} begin\n{old}{new}end;"
+        )
+    return "\n".join(out)
+
+
+def _screening_backfill() -> str:
+    keys = "select record_id, stage from decisions union select record_id, stage from resolutions"
+    return (
+        f"insert into screening ({_SCREENING_COLUMNS}) "
+        + _screening_select("k.record_id", "k.stage", f"from ({keys}) k")
+    )
+
+
+_M004 = """
+create table resolutions (
+    record_id integer not null references records(id),
+    stage text not null,
+    decision text not null check (decision in ('include', 'exclude')),
+    reason text not null default '',
+    note text not null default '',
+    resolver text not null,
+    time text not null,
+    primary key (record_id, stage)
+);
+create table screening (
+    record_id integer not null,
+    stage text not null,
+    includes integer not null,   -- include or maybe
+    maybes integer not null,
+    excludes integer not null,
+    resolution text,
+    final text,                  -- include, exclude, or null: undecided or in conflict
+    reason text not null,        -- the exclusion reason counted for the record
+    disagree integer not null,   -- reviewers disagree (resolved or not)
+    conflict integer not null,   -- they disagree and nobody has resolved it
+    primary key (stage, record_id)  -- a stage's rows are contiguous: counts are one range scan
+) without rowid;
+create index screening_final on screening(stage, final, record_id);
+create index screening_conflict on screening(stage, conflict, record_id);
+create index screening_reason on screening(stage, reason, record_id) where reason != '';
+create index screening_maybe on screening(stage, record_id) where maybes > 0;
+create index decisions_reviewer on decisions(stage, reviewer, decision, record_id);
+create index decisions_reason on decisions(stage, reviewer, reason, record_id) where reason != '';
+create index events_reviewer on events(reviewer, seq);
+create table record_tags (
+    record_id integer not null references records(id),
+    tag text not null collate nocase,
+    reviewer text not null,
+    time text not null,
+    primary key (record_id, tag)
+);
+create index record_tags_tag on record_tags(tag, record_id);
+create table fulltexts (
+    record_id integer primary key references records(id),
+    path text not null,
+    sha256 text not null,
+    pages integer not null,
+    text text not null,
+    page_offsets text not null default '[]',
+    reviewer text not null,
+    time text not null
+);
+create virtual table fulltexts_fts using fts5(text, content='fulltexts', content_rowid='record_id');
+create trigger fulltexts_ai after insert on fulltexts begin
+  insert into fulltexts_fts(rowid, text) values (new.record_id, new.text);
+end;
+create trigger fulltexts_ad after delete on fulltexts begin
+  insert into fulltexts_fts(fulltexts_fts, rowid, text) values ('delete', old.record_id, old.text);
+end;
+create trigger fulltexts_au after update of text on fulltexts begin
+  insert into fulltexts_fts(fulltexts_fts, rowid, text) values ('delete', old.record_id, old.text);
+  insert into fulltexts_fts(rowid, text) values (new.record_id, new.text);
+end;
+create table merge_conflicts (
+    id text primary key,         -- the id of the merge.conflict event that raised it
+    key text not null,           -- JSON array naming the state, e.g. ["decision", 3, "full_text", "ann"]
+    record_id integer,
+    kept text,                   -- JSON: the state the merging copy kept
+    other text,                  -- JSON: the state the other copy had
+    source text not null,        -- the other copy's file
+    reviewer text not null,      -- who merged
+    time text not null,
+    settled_by text,
+    settled_at text,
+    choice text                  -- kept or other
+);
+create index merge_conflicts_key on merge_conflicts(key, settled_at);
+"""

@@ -1,0 +1,202 @@
+"""The audit trail read by people: a record's history in sentences, and the whole log
+exported for a methods appendix or a journal's request.
+
+The events table already holds who changed what, when, from what to what; this
+module only words it. Export streams the log, so a large one does not fill memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from reviewer.review import events as ev
+from reviewer.review.screening import STAGE_LABELS
+from reviewer.store import Store
+
+EXPORT_FORMATS = ("csv", "json")
+CSV_COLUMNS = (
+    "seq",
+    "id",
+    "time",
+    "reviewer",
+    "kind",
+    "record_id",
+    "summary",
+    "before",
+    "after",
+    "payload",
+)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One change, as the history panel shows it."""
+
+    seq: int
+    id: str
+    time: str
+    reviewer: str
+    kind: str
+    record_id: int | None
+    summary: str
+    before: str
+    after: str
+
+
+def history(store: Store, record_id: int) -> list[HistoryRow]:
+    """Every change to a record, oldest first."""
+    rows = store.db.execute(
+        "select seq, id, time, reviewer, kind, record_id, payload from events "
+        "where record_id = ? order by seq",
+        [record_id],
+    )
+    return [_row(*r) for r in rows]
+
+
+def log_rows(store: Store) -> Iterator[HistoryRow]:
+    """The whole log, oldest first, read lazily."""
+    rows = store.db.execute(
+        "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
+    )
+    for r in rows:
+        yield _row(*r)
+
+
+def _row(
+    seq: int, eid: str, time: str, reviewer: str, kind: str, rid: int | None, raw: str
+) -> HistoryRow:
+    payload = json.loads(raw)
+    return HistoryRow(
+        seq,
+        eid,
+        time,
+        reviewer,
+        kind,
+        rid,
+        describe(kind, payload),
+        show(payload.get("before")),
+        show(payload.get("after")),
+    )
+
+
+def export_log(store: Store, path: str | Path, format: str | None = None) -> int:
+    """Write the whole event log as CSV or JSON (by ``format`` or the file's suffix);
+    return how many events were written."""
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".") or "csv").lower()
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown log format {fmt!r}; formats: {', '.join(EXPORT_FORMATS)}")
+    rows = store.db.execute(
+        "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
+    )
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        return _write_csv(fh, rows) if fmt == "csv" else _write_json(fh, rows)
+
+
+def _write_csv(fh: Any, rows: Any) -> int:
+    writer = csv.writer(fh)
+    writer.writerow(CSV_COLUMNS)
+    n = 0
+    for r in rows:
+        writer.writerow([*asdict(_row(*r)).values(), r[6]])
+        n += 1
+    return n
+
+
+def _write_json(fh: Any, rows: Any) -> int:
+    fh.write("[")
+    n = 0
+    for r in rows:
+        item = asdict(_row(*r))
+        item["payload"] = json.loads(r[6])
+        fh.write(("," if n else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+        n += 1
+    fh.write("\n]\n")
+    return n
+
+
+# -- wording -------------------------------------------------------------------------------
+
+
+def show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def describe(kind: str, payload: dict[str, Any]) -> str:
+    """One line saying what an event did."""
+    stage = STAGE_LABELS.get(payload.get("stage", ""), payload.get("stage", ""))
+    if kind in (ev.DECISION_SET, ev.DECISION_UNDO, ev.RESOLUTION_SET):
+        what = {ev.DECISION_SET: "", ev.DECISION_UNDO: "undo: ", ev.RESOLUTION_SET: "resolved: "}
+        after = payload.get("after") or "no decision"
+        text = f"{stage}: {what[kind]}{after}{_was(payload)}{_because(payload)}"
+        return text
+    if kind == ev.DECISION_CLEAR:
+        return f"{stage}: decision withdrawn{_was(payload)}"
+    if kind == ev.RESOLUTION_CLEAR:
+        return f"{stage}: resolution withdrawn{_was(payload)}"
+    if kind.startswith(ev.VALUE_PREFIX):
+        verb = {"value.clear": "cleared", "value.accept": "set from a suggestion"}
+        return f"{payload.get('field')}: {verb.get(kind, 'set')}"
+    return _describe_other(kind, payload)
+
+
+def _describe_other(kind: str, payload: dict[str, Any]) -> str:
+    simple = {
+        ev.TAG_ADD: f"tagged {payload.get('tag')!r}",
+        ev.TAG_REMOVE: f"tag {payload.get('tag')!r} removed",
+        ev.SETTING_SET: f"setting {payload.get('name')!r} changed",
+        ev.FULLTEXT_ATTACH: (
+            f"full text attached: {Path(str(payload.get('path', ''))).name} "
+            f"({payload.get('pages')} pages)"
+        ),
+        ev.TEMPLATE_SET: "extraction template replaced",
+        ev.HIGHLIGHT_ADD: "highlight added",
+        ev.MERGE_CONFLICT: f"merge conflict on {_key_words(payload.get('key'))}",
+        ev.MERGE_SETTLE: (
+            f"merge conflict on {_key_words(payload.get('key'))} settled: "
+            f"{payload.get('choice')} copy kept"
+        ),
+        ev.MERGE_DONE: (
+            f"merged {payload.get('copied', 0)} changes from {payload.get('source', '')}"
+        ),
+    }
+    if kind in simple:
+        return simple[kind]
+    if kind.startswith(ev.SUGGESTION_PREFIX):
+        return f"suggestion for {payload.get('field')} {kind.split('.', 1)[1]}"
+    return kind
+
+
+def _was(payload: dict[str, Any]) -> str:
+    before = payload.get("before")
+    return f" (was {before})" if before else ""
+
+
+def _because(payload: dict[str, Any]) -> str:
+    parts = [p for p in (payload.get("reason"), payload.get("note")) if p]
+    return f" — {'; '.join(parts)}" if parts else ""
+
+
+def _key_words(key: Any) -> str:
+    if not key:
+        return "?"
+    kind, *rest = key
+    if kind == "decision":
+        _rid, stage, reviewer = rest
+        return f"{reviewer}'s {STAGE_LABELS.get(stage, stage)} decision"
+    if kind == "resolution":
+        return f"the {STAGE_LABELS.get(rest[1], rest[1])} resolution"
+    if kind == "value":
+        return f"the value of {rest[1]}"
+    if kind == "setting":
+        return f"the setting {rest[0]}"
+    return kind

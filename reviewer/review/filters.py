@@ -1,0 +1,448 @@
+"""Filtering the record list: by stage, decision, conflict, reason, tag and reviewer,
+combined with full-text search, and the count beside every option.
+
+Everything is SQL over indexed tables (``screening`` holds each record's final
+decision per stage), so a filter change on 100,000 records stays well under the
+100 ms a list can take without feeling slow (see benchmarks/screening_bench.py).
+
+What the options mean:
+
+* ``decision``: include, exclude, maybe or undecided. With a ``reviewer`` it is that
+  reviewer's own decision (undecided: they have not screened it); without one it is
+  the stage's final decision (include/exclude; maybe: some reviewer said maybe;
+  undecided: nobody has screened it; records in conflict are neither, see
+  ``conflict``). While a review is blinded the UI passes the viewer as ``reviewer``.
+* ``conflict``: ``True`` for unresolved disagreements, ``False`` for the rest.
+* ``reason``: an exclusion reason given by the reviewer (by any reviewer or the
+  resolver when no reviewer is chosen).
+* ``tag``: records carrying the tag. ``reviewer`` alone: records they have decided.
+* ``search``: words that must all occur (as prefixes) in the title, authors, text
+  or attached full text.
+
+Counts are faceted: an option's count is what the list would hold if that option
+were chosen with every other filter kept. The reviewer counts ignore the decision
+and reason filters (those are read from a reviewer's perspective).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from reviewer.review.screening import (
+    DUPLICATE_IDS,
+    STAGES,
+    check_stage,
+    count_at_stage,
+    id_list,
+    records_at_stage,
+    stage_condition,
+)
+from reviewer.review.settings import exclusion_reasons
+from reviewer.store import Store, fts_query
+
+DECISION_OPTIONS = ("include", "exclude", "maybe", "undecided")
+FACETS = ("decision", "conflict", "reason", "tag", "reviewer")
+# What each facet's own counts leave out of the filter: itself, and for decisions
+# (read from a reviewer's perspective) the reviewer filter that chose whose.
+_FACET_SKIPS = {
+    "decision": ("decision", "reviewer"),
+    "conflict": ("conflict",),
+    "reason": ("reason",),
+    "tag": ("tag",),
+    "reviewer": ("decision", "reason", "reviewer"),
+}
+
+
+@dataclass(frozen=True)
+class Filter:
+    stage: str = "title_abstract"
+    decision: str | None = None
+    conflict: bool | None = None
+    reason: str | None = None
+    tag: str | None = None
+    reviewer: str | None = None
+    search: str = ""
+
+
+class Clause(NamedTuple):
+    """One active filter as a set of record ids: ``select ... as id``, or its complement."""
+
+    sql: str
+    params: list[Any]
+    negate: bool = False
+
+    def on(self, col: str) -> tuple[str, list[Any]]:
+        """The filter as a condition on the record-id column ``col``."""
+        return f"{col} {'not in' if self.negate else 'in'} ({self.sql})", self.params
+
+
+def filter_record_ids(
+    store: Store,
+    stage: str = "title_abstract",
+    decision: str | None = None,
+    conflict: bool | None = None,
+    reason: str | None = None,
+    tag: str | None = None,
+    reviewer: str | None = None,
+    search: str = "",
+) -> list[int]:
+    """Ids of the records that pass every given filter, in import order."""
+    f = Filter(stage, decision, conflict, reason, tag, reviewer, search)
+    return _Counter(store, f).ids()
+
+
+def filter_counts(
+    store: Store,
+    stage: str = "title_abstract",
+    decision: str | None = None,
+    conflict: bool | None = None,
+    reason: str | None = None,
+    tag: str | None = None,
+    reviewer: str | None = None,
+    search: str = "",
+) -> dict[str, Any]:
+    """The count of the current filter and of every option beside it::
+
+    {"total": 812,
+     "decision": {"include": 40, "exclude": 700, "maybe": 3, "undecided": 60},
+     "conflict": {"conflict": 12, "no_conflict": 800},
+     "reason": {"wrong population": 310, ...},   # every listed reason, used or not
+     "tag": {"RCT": 5, ...},
+     "reviewer": {"ann": 790, "bob": 400}}
+    """
+    f = Filter(stage, decision, conflict, reason, tag, reviewer, search)
+    return _Counter(store, f).counts()
+
+
+def filter_records(store: Store, **filters: Any) -> tuple[list[int], dict[str, Any]]:
+    """``filter_record_ids`` and ``filter_counts`` at once, sharing the work (a search
+    is run once, not twice): what the UI calls on each filter change."""
+    counter = _Counter(store, Filter(**filters))
+    return counter.ids(), counter.counts()
+
+
+# -- the filters as sets of ids ------------------------------------------------------------
+
+
+def _clauses(f: Filter) -> dict[str, Clause]:
+    """Each active filter, by facet name (and ``search``), most selective first."""
+    check_stage(f.stage)
+    out: dict[str, Clause] = {}
+    if f.tag:
+        out["tag"] = Clause("select record_id as id from record_tags where tag = ?", [f.tag])
+    if f.conflict is not None:
+        out["conflict"] = Clause(
+            "select record_id as id from screening where stage = ? and conflict = 1",
+            [f.stage],
+            negate=not f.conflict,
+        )
+    if f.decision is not None:
+        out["decision"] = _decision_clause(f)
+    if f.reason:
+        out["reason"] = _reason_clause(f)
+    if f.reviewer and f.decision is None:
+        out["reviewer"] = Clause(
+            "select record_id as id from decisions where stage = ? and reviewer = ?",
+            [f.stage, f.reviewer],
+        )
+    if f.search.strip():
+        out["search"] = _search_clause(f.search)
+    return out
+
+
+def _decision_clause(f: Filter) -> Clause:
+    if f.decision not in DECISION_OPTIONS:
+        raise ValueError(f"unknown decision {f.decision!r}; options: {DECISION_OPTIONS}")
+    if f.reviewer:
+        mine = "select record_id as id from decisions where stage = ? and reviewer = ?"
+        if f.decision == "undecided":
+            return Clause(mine, [f.stage, f.reviewer], negate=True)
+        return Clause(f"{mine} and decision = ?", [f.stage, f.reviewer, f.decision])
+    final = "select record_id as id from screening where stage = ?"
+    if f.decision == "undecided":
+        return Clause(final, [f.stage], negate=True)
+    if f.decision == "maybe":
+        return Clause(f"{final} and maybes > 0", [f.stage])
+    return Clause(f"{final} and final = ?", [f.stage, f.decision])
+
+
+def _reason_clause(f: Filter) -> Clause:
+    if f.reviewer:
+        return Clause(
+            "select record_id as id from decisions where stage = ? and reason = ? and reviewer = ?",
+            [f.stage, f.reason, f.reviewer],
+        )
+    return Clause(
+        "select record_id as id from screening where stage = ? and reason = ?", [f.stage, f.reason]
+    )
+
+
+def _search_clause(text: str) -> Clause:
+    """Words in the record (title, authors, text) or in its attached full text.
+
+    The counter runs it as two inserts into one table rather than as this union,
+    which would sort 100,000 ids to drop repeats."""
+    query = fts_query(text)
+    if not query:
+        return Clause("select 0 as id where 0", [])  # only punctuation: nothing matches
+    return Clause(
+        "select rowid as id from records_fts where records_fts match ? "
+        "union select rowid from fulltexts_fts where fulltexts_fts match ?",
+        [query, query],
+    )
+
+
+# -- counting ---------------------------------------------------------------------------------
+
+_TEMP = "temp.reviewer_filter"
+_DRIVE_BELOW = 5000  # ids: a set smaller than this drives the count queries over it
+
+
+@dataclass
+class _Base:
+    """Records at the stage that are in every ``pos`` table and in no ``neg`` table
+    (temp tables of ids, each already limited to the stage)."""
+
+    pos: list[str]
+    neg: list[str]
+
+    def cond(self, col: str, sizes: dict[str, int]) -> str:
+        parts = []
+        for i, table in enumerate(sorted(self.pos, key=lambda t: sizes[t])):
+            # the smallest set drives when it is small; "+" stops any other from driving
+            drive = i == 0 and sizes[table] < _DRIVE_BELOW
+            parts.append(f"{'' if drive else '+'}{col} in (select id from {table})")
+        parts += [f"+{col} not in (select id from {table})" for table in self.neg]
+        return " and ".join(parts)
+
+
+class _Counter:
+    """Counts under the filter, and under it less each facet's own choice.
+
+    Each chosen filter's set of records (a search, "Bob's decisions" ...) is worked
+    out once into a temporary table of ids limited to the stage; every count is then
+    an index scan probing those tables by id. Counts over the whole stage come
+    straight from the indexes, and over "everything but a set" by subtraction, so no
+    query ever tests each of 100,000 records. No query reads the records table, whose
+    rows carry whole texts.
+    """
+
+    def __init__(self, store: Store, f: Filter):
+        self.store = store
+        self.f = f
+        self.clauses = _clauses(f)
+        self._tables: dict[str, str] = {}  # facet name -> temp table of its (positive) set
+        self._sizes: dict[str, int] = {}  # temp table -> how many ids
+        self._unions: dict[tuple[str, ...], str] = {}
+        self._memo: dict[tuple, Any] = {}
+
+    # the sets, as temporary tables
+
+    def _temp(self, name: str) -> str:
+        table = f"{_TEMP}_{name}"
+        self.store.db.execute(f"create table if not exists {table} (id integer primary key)")
+        self.store.db.execute(f"delete from {table}")
+        return table
+
+    def _clause_table(self, name: str) -> str:
+        if name not in self._tables:
+            clause = self.clauses[name]
+            table = self._temp(name)
+            if name == "search" and clause.params:
+                for fts in ("records_fts", "fulltexts_fts"):
+                    self.store.db.execute(
+                        f"insert or ignore into {table} select rowid from {fts} "
+                        f"where {fts} match ?",
+                        clause.params[:1],
+                    )
+            else:
+                self.store.db.execute(
+                    f"insert or ignore into {table} select id from ({clause.sql})", clause.params
+                )
+            self._limit_to_stage(table)
+            self._tables[name] = table
+        return self._tables[name]
+
+    def _limit_to_stage(self, table: str) -> None:
+        if self.f.stage == STAGES[0]:  # only duplicates to drop, found from their index
+            self.store.db.execute(f"delete from {table} where id in ({DUPLICATE_IDS})")
+        else:
+            cond = stage_condition(self.f.stage, "id")
+            self.store.db.execute(f"delete from {table} where not ({cond})")
+        self._note_size(table)
+
+    def _note_size(self, table: str) -> None:
+        self._sizes[table] = self.store.db.execute(f"select count(*) from {table}").fetchone()[0]
+
+    def _base(self, skip: tuple[str, ...]) -> _Base:
+        active = [n for n in self.clauses if n not in skip]
+        pos = [self._clause_table(n) for n in active if not self.clauses[n].negate]
+        neg = [self._clause_table(n) for n in active if self.clauses[n].negate]
+        if len(neg) > 1:
+            neg = [self._union(tuple(neg))]
+        return _Base(pos, neg)
+
+    def _union(self, tables: tuple[str, ...]) -> str:
+        if tables not in self._unions:
+            union = self._temp(f"union_{len(self._unions)}")
+            for table in tables:
+                self.store.db.execute(f"insert or ignore into {union} select id from {table}")
+            self._note_size(union)
+            self._unions[tables] = union
+        return self._unions[tables]
+
+    # the results
+
+    def ids(self) -> list[int]:
+        base = self._base(())
+        if base.pos:
+            driver = min(base.pos, key=lambda t: self._sizes[t])
+            rest = _Base([t for t in base.pos if t != driver], base.neg)
+            where = rest.cond("id", self._sizes) or "1"
+            return id_list(self.store, f"select id from {driver} where {where}")
+        ids = records_at_stage(self.store, self.f.stage)
+        if base.neg:
+            drop = set(id_list(self.store, f"select id from {base.neg[0]}"))
+            ids = [i for i in ids if i not in drop]
+        return ids
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "total": self._size(()),
+            "decision": self._decision_counts(),
+            "conflict": self._conflict_counts(),
+            "reason": self._reason_counts(),
+            "tag": self._tag_counts(),
+            "reviewer": self._reviewer_counts(),
+        }
+
+    def _size(self, skip: tuple[str, ...]) -> int:
+        active = tuple(n for n in self.clauses if n not in skip)
+        if ("size", active) not in self._memo:
+            self._memo[("size", active)] = self._size_now(self._base(skip))
+        return self._memo[("size", active)]
+
+    def _size_now(self, base: _Base) -> int:
+        if not base.pos:
+            stage = count_at_stage(self.store, self.f.stage)
+            return stage - (self._sizes[base.neg[0]] if base.neg else 0)
+        driver = min(base.pos, key=lambda t: self._sizes[t])
+        rest = _Base([t for t in base.pos if t != driver], base.neg)
+        if not rest.pos and not rest.neg:
+            return self._sizes[driver]
+        sql = f"select count(*) from {driver} where {rest.cond('id', self._sizes)}"
+        return self.store.db.execute(sql).fetchone()[0]
+
+    def _grouped(
+        self, skip: tuple[str, ...], key: str, table: str, where: str, params: list[Any]
+    ) -> dict[Any, int]:
+        """``select key, count(*) from table t where ... group by key`` over the base of
+        a facet (the filter less ``skip``)."""
+        memo = (tuple(n for n in self.clauses if n not in skip), key, table, where, tuple(params))
+        if memo not in self._memo:
+            self._memo[memo] = self._grouped_now(self._base(skip), key, table, where, params)
+        return self._memo[memo]
+
+    def _grouped_now(
+        self, base: _Base, key: str, table: str, where: str, params: list[Any]
+    ) -> dict[Any, int]:
+        if base.pos:
+            return self._count(key, table, where, base.cond("t.record_id", self._sizes), params)
+        whole = self._whole_stage(key, table, where, params)
+        if base.neg:  # everything but a set: the whole stage less the set
+            inside = _Base(base.neg, []).cond("t.record_id", self._sizes)
+            for k, n in self._count(key, table, where, inside, params).items():
+                whole[k] -= n
+        return {k: n for k, n in whole.items() if n}
+
+    def _count(self, key: str, table: str, where: str, cond: str, params: list[Any]) -> dict:
+        sql = f"select {key}, count(*) from {table} t where {where} and {cond} group by 1"
+        return dict(self.store.db.execute(sql, params).fetchall())
+
+    def _whole_stage(self, key: str, table: str, where: str, params: list[Any]) -> dict:
+        """Counts over every record at the stage. At title/abstract they come straight
+        from the table's index, less those of the (few) duplicates: much cheaper than
+        testing every row for being a duplicate."""
+        if self.f.stage != STAGES[0]:
+            return self._count(
+                key, table, where, stage_condition(self.f.stage, "t.record_id"), params
+            )
+        counts = self._count(key, table, where, "1", params)
+        dups = self.store.db.execute(
+            f"select {key}, count(*) from records r cross join {table} t "
+            f"on t.record_id = r.id where r.duplicate_of is not null and {where} group by 1",
+            params,
+        )
+        for k, n in dups:
+            counts[k] -= n
+        return counts
+
+    # the facets
+
+    def _screening_counts(self, skip: tuple[str, ...]) -> dict[str, int]:
+        """Final decisions, maybes, conflicts and decided records over a facet's base:
+        three index-only counts, cheaper than one pass over the table's wider rows."""
+        stage = [self.f.stage]
+        finals = self._grouped(skip, "t.final", "screening", "t.stage = ?", stage)
+        maybe = self._grouped(skip, "1", "screening", "t.stage = ? and t.maybes > 0", stage)
+        conflict = self._grouped(skip, "1", "screening", "t.stage = ? and t.conflict = 1", stage)
+        return {
+            "include": finals.get("include", 0),
+            "exclude": finals.get("exclude", 0),
+            "maybe": maybe.get(1, 0),
+            "conflict": conflict.get(1, 0),
+            "decided": sum(finals.values()),  # records in conflict (final null) too
+        }
+
+    def _decision_counts(self) -> dict[str, int]:
+        skip = _FACET_SKIPS["decision"]
+        if self.f.reviewer:
+            counts = self._grouped(
+                skip,
+                "t.decision",
+                "decisions",
+                "t.stage = ? and t.reviewer = ?",
+                [self.f.stage, self.f.reviewer],
+            )
+            decided = sum(counts.values())
+        else:
+            counts = self._screening_counts(skip)
+            decided = counts["decided"]
+        out = {opt: counts.get(opt, 0) for opt in DECISION_OPTIONS}
+        out["undecided"] = self._size(skip) - decided
+        return out
+
+    def _conflict_counts(self) -> dict[str, int]:
+        skip = _FACET_SKIPS["conflict"]
+        conflict = self._screening_counts(skip)["conflict"]
+        return {"conflict": conflict, "no_conflict": self._size(skip) - conflict}
+
+    def _reason_counts(self) -> dict[str, int]:
+        skip = _FACET_SKIPS["reason"]
+        if self.f.reviewer:
+            found = self._grouped(
+                skip,
+                "t.reason",
+                "decisions",
+                "t.stage = ? and t.reviewer = ? and t.reason != ''",
+                [self.f.stage, self.f.reviewer],
+            )
+        else:
+            found = self._grouped(
+                skip, "t.reason", "screening", "t.stage = ? and t.reason != ''", [self.f.stage]
+            )
+        counts = {reason: 0 for reason in exclusion_reasons(self.store)}
+        counts.update(found)
+        return counts
+
+    def _tag_counts(self) -> dict[str, int]:
+        counts = {r[0]: 0 for r in self.store.db.execute("select distinct tag from record_tags")}
+        counts.update(self._grouped(_FACET_SKIPS["tag"], "t.tag", "record_tags", "1", []))
+        return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
+
+    def _reviewer_counts(self) -> dict[str, int]:
+        found = self._grouped(
+            _FACET_SKIPS["reviewer"], "t.reviewer", "decisions", "t.stage = ?", [self.f.stage]
+        )
+        return dict(sorted(found.items()))

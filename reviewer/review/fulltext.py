@@ -1,0 +1,294 @@
+"""Full texts for the full-text stage: a PDF's text attached to a record, and a folder
+of PDFs matched to records by DOI or title.
+
+A record imported from a database export has a title and an abstract; at full-text
+screening the reviewer reads the article itself. Its text is kept in ``fulltexts``
+beside the record, so the record's own text (the abstract, which title/abstract
+decisions were made on, and which highlights point into) never changes. The text
+is searchable (``fulltexts_fts``) and attaching it is an event.
+
+Text comes from the PDF importer (``reviewer.ingest.formats.pdf``), which already
+knows the article's own DOI and its title as printed, and the three kinds of
+unreadable PDF. Matching a folder tries, for each PDF, the DOI, then the title
+(rapidfuzz), against the records at the full-text stage (all records when none is
+there yet); a record gets one PDF, and what matches nothing is listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from reviewer.domain import Event, ParsedRecord
+from reviewer.domain.models import now_iso
+from reviewer.ingest.base import ImportFailure
+from reviewer.ingest.formats import pdf
+from reviewer.review import events as ev
+from reviewer.review.screening import count_at_stage, stage_condition
+from reviewer.store import Store
+
+TITLE_SCORE = 90  # rapidfuzz ratio of a PDF's title to a record's, out of 100
+HEAD_SCORE = 95  # partial match of a record's title within the PDF's first page
+HEAD_CHARS = 2000
+MIN_TITLE_CHARS = 25  # shorter titles ("Editorial") would match by accident
+_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class FullTextError(Exception):
+    """A PDF cannot be attached; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class FullText:
+    record_id: int
+    path: str
+    sha256: str
+    pages: int
+    text: str
+    page_offsets: list[int]
+    reviewer: str
+    time: str
+
+
+@dataclass
+class FolderMatch:
+    """What matching (and, with ``import_fulltexts``, attaching) a folder did."""
+
+    matched: list[tuple[int, Path]] = field(default_factory=list)
+    unmatched: list[Path] = field(default_factory=list)
+    errors: dict[Path, str] = field(default_factory=dict)  # unreadable PDFs (also unmatched)
+
+
+# -- one PDF ------------------------------------------------------------------------------
+
+
+def read_pdf(path: str | Path) -> ParsedRecord:
+    """The PDF's text, pages, title and DOI, or a ``FullTextError`` saying why not."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return next(pdf.parse(fh, path))
+    except ImportFailure as exc:
+        raise FullTextError(str(exc)) from exc
+    except OSError as exc:
+        raise FullTextError(f"{path.name}: {exc.strerror or exc}") from exc
+
+
+def attach_fulltext(
+    store: Store,
+    record_id: int,
+    pdf_path: str | Path,
+    reviewer: str,
+    parsed: ParsedRecord | None = None,
+) -> FullText:
+    """Store the PDF's text as the record's full text (replacing an earlier one)."""
+    path = Path(pdf_path).resolve()
+    if not store.db.execute("select 1 from records where id = ?", [record_id]).fetchone():
+        raise FullTextError(f"there is no record {record_id}")
+    parsed = parsed or read_pdf(path)
+    pages = len(parsed.page_offsets) or 1
+    ft = FullText(
+        record_id,
+        str(path),
+        _sha256(path),
+        pages,
+        parsed.text,
+        list(parsed.page_offsets),
+        reviewer,
+        now_iso(),
+    )
+    with store.atomic():
+        before = fulltext(store, record_id)
+        _write(store, ft)
+        store._log(
+            Event(
+                reviewer=reviewer,
+                kind=ev.FULLTEXT_ATTACH,
+                record_id=record_id,
+                payload={
+                    "path": ft.path,
+                    "sha256": ft.sha256,
+                    "pages": ft.pages,
+                    "chars": len(ft.text),
+                    "before": before.sha256 if before else None,
+                    "before_path": before.path if before else None,
+                },
+            )
+        )
+    return ft
+
+
+def _write(store: Store, ft: FullText) -> None:
+    store.db.execute(
+        "insert into fulltexts (record_id, path, sha256, pages, text, page_offsets, reviewer, "
+        "time) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict(record_id) do update set "
+        "path = excluded.path, sha256 = excluded.sha256, pages = excluded.pages, "
+        "text = excluded.text, page_offsets = excluded.page_offsets, "
+        "reviewer = excluded.reviewer, time = excluded.time",
+        [
+            ft.record_id,
+            ft.path,
+            ft.sha256,
+            ft.pages,
+            ft.text,
+            json.dumps(ft.page_offsets),
+            ft.reviewer,
+            ft.time,
+        ],
+    )
+
+
+def fulltext(store: Store, record_id: int) -> FullText | None:
+    row = store.db.execute(
+        "select path, sha256, pages, text, page_offsets, reviewer, time from fulltexts "
+        "where record_id = ?",
+        [record_id],
+    ).fetchone()
+    if row is None:
+        return None
+    path, sha, pages, text, offsets, reviewer, time = row
+    return FullText(record_id, path, sha, pages, text, json.loads(offsets), reviewer, time)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- a folder of PDFs ------------------------------------------------------------------------
+
+
+def match_fulltexts(
+    store: Store, folder: str | Path, progress: Progress | None = None
+) -> tuple[list[tuple[int, Path]], list[Path]]:
+    """Match the PDFs under ``folder`` to records: ``(matched [(record_id, path)],
+    unmatched [path])``. Nothing is attached; ``import_fulltexts`` does both."""
+    result = FolderMatch()
+    for path, record_id, _parsed, error in _match_folder(store, Path(folder), progress):
+        _note(result, path, record_id, error)
+    return result.matched, result.unmatched
+
+
+def import_fulltexts(
+    store: Store, folder: str | Path, reviewer: str, progress: Progress | None = None
+) -> FolderMatch:
+    """Match the PDFs under ``folder`` and attach each matched one to its record."""
+    result = FolderMatch()
+    for path, record_id, parsed, error in _match_folder(store, Path(folder), progress):
+        if record_id is not None and parsed is not None:
+            attach_fulltext(store, record_id, path, reviewer, parsed=parsed)
+        _note(result, path, record_id, error)
+    return result
+
+
+def _note(result: FolderMatch, path: Path, record_id: int | None, error: str) -> None:
+    if record_id is None:
+        result.unmatched.append(path)
+        if error:
+            result.errors[path] = error
+    else:
+        result.matched.append((record_id, path))
+
+
+def pdf_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise FullTextError(f"{folder}: not a folder")
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+
+
+def _match_folder(
+    store: Store, folder: Path, progress: Progress | None
+) -> Iterator[tuple[Path, int | None, ParsedRecord | None, str]]:
+    files = pdf_files(folder)
+    matcher = _Matcher(store)
+    taken: set[int] = set()
+    for i, path in enumerate(files):
+        try:
+            parsed = read_pdf(path)
+        except FullTextError as exc:
+            yield path, None, None, str(exc)
+        else:
+            record_id = matcher.match(parsed)
+            if record_id in taken:
+                record_id = None  # a record gets one PDF; a second one is listed
+            if record_id is not None:
+                taken.add(record_id)
+            yield path, record_id, parsed, ""
+        if progress:
+            progress(i + 1, len(files))
+
+
+class _Matcher:
+    """The candidate records' DOIs and titles, loaded once for a folder."""
+
+    def __init__(self, store: Store):
+        stage = "full_text" if count_at_stage(store, "full_text") else "title_abstract"
+        rows = store.db.execute(
+            f"select r.id, r.doi, r.title from records r where {stage_condition(stage)} "
+            "order by r.id"
+        ).fetchall()
+        self.by_doi: dict[str, int] = {}
+        for rid, doi, _title in rows:
+            if doi:
+                self.by_doi.setdefault(normalise_doi(doi), rid)
+        titled = [(rid, normalise_title(t)) for rid, _d, t in rows]
+        titled = [(rid, t) for rid, t in titled if len(t) >= MIN_TITLE_CHARS]
+        self.ids = [rid for rid, _t in titled]
+        self.titles = [t for _rid, t in titled]
+
+    def match(self, parsed: ParsedRecord) -> int | None:
+        return self._by_doi(parsed) or self._by_title(parsed) or self._by_head(parsed)
+
+    def _by_doi(self, parsed: ParsedRecord) -> int | None:
+        first_page = parsed.text[: _page_end(parsed, 0)]
+        for doi in [parsed.doi, *(m.group(0) for m in _DOI.finditer(first_page))]:
+            if doi and (rid := self.by_doi.get(normalise_doi(doi))):
+                return rid
+        return None
+
+    def _by_title(self, parsed: ParsedRecord) -> int | None:
+        title = normalise_title(parsed.title)
+        if len(title) < MIN_TITLE_CHARS or not self.titles:
+            return None
+        best = process.extractOne(title, self.titles, scorer=fuzz.ratio, score_cutoff=TITLE_SCORE)
+        return self.ids[best[2]] if best else None
+
+    def _by_head(self, parsed: ParsedRecord) -> int | None:
+        """A record's title printed on the first page (when the PDF's own title is off)."""
+        head = normalise_title(parsed.text[: min(HEAD_CHARS, _page_end(parsed, 0))])
+        if not head or not self.titles:
+            return None
+        best = process.extractOne(head, self.titles, scorer=_title_in_head, score_cutoff=HEAD_SCORE)
+        return self.ids[best[2]] if best else None
+
+
+def _title_in_head(head: str, title: str, score_cutoff: float | None = None, **_: object) -> float:
+    if len(title) > len(head):
+        return 0.0
+    return fuzz.partial_ratio(title, head, score_cutoff=score_cutoff or 0)
+
+
+def _page_end(parsed: ParsedRecord, page: int) -> int:
+    offsets = parsed.page_offsets
+    return offsets[page + 1] if len(offsets) > page + 1 else len(parsed.text)
+
+
+def normalise_doi(doi: str) -> str:
+    doi = doi.strip().lower()
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi)
+    return doi.rstrip(".,;:)]}>'\"")
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
