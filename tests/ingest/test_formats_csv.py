@@ -179,3 +179,36 @@ def test_sniff():
     assert csv_exports.sniff("Title,Abstract,DOI\nx,y,z\n", Path("a.txt")) >= 0.8
     assert csv_exports.sniff("PromptID,PMCID,Outcome\n1,2,3\n", Path("a.csv")) == 0.5
     assert csv_exports.sniff("TY  - JOUR\nTI  - Title, Abstract\n", Path("a.ris")) == 0.0
+
+
+def test_zotero_export():
+    first = parse_file(DATA / "asreview_citation_file_formatting" / "_baseline_zotero.csv")[0]
+    assert first.title == DINOSAUR_SCALES
+    assert first.authors == ["Yang, Z.", "Jiang, B.", "Xu, J.", "McNamara, M.E."]
+    assert (first.journal, first.year, first.doi) == (
+        "Nature Communications",  # Publication Title
+        2024,
+        "10.1038/s41467-024-48400-3",
+    )
+    assert first.keywords[:3] == ["article", "controlled study", "animal tissue"]  # Manual Tags
+    assert first.type == "journalArticle" and first.extra["exporter"] == "Zotero"
+
+
+def test_web_of_science_tab_delimited_export():
+    text = (
+        "PT\tAU\tAF\tTI\tSO\tDE\tAB\tPY\tVL\tIS\tBP\tEP\tDI\tPM\tUT\n"
+        "J\tSmith, J; Doe, A\tSmith, John; Doe, Anna\tA trial\tLANCET\tone; two\tText.\t2021\t"
+        "397\t10\t100\t110\t10.1016/X\t33000000\tWOS:000600000000001\n"
+    )
+    (rec,) = parse_text(text, "savedrecs.txt")
+    assert rec.authors == ["Smith, John", "Doe, Anna"]  # AF, the full names
+    assert (rec.title, rec.journal, rec.year, rec.volume, rec.issue, rec.pages) == (
+        "A trial",
+        "LANCET",
+        2021,
+        "397",
+        "10",
+        "100-110",
+    )
+    assert (rec.doi, rec.pmid, rec.keywords) == ("10.1016/x", "33000000", ["one", "two"])
+    assert rec.extra["exporter"] == "Web of Science"

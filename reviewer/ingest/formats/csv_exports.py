@@ -135,14 +135,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "url": ("url", "link", "urls", "source urls", "pdf link", "external url", "fturl"),
     "type": (
-        "type",
-        "item type",
+        "item type",  # before "type": Zotero writes both, and its "Type" is mostly empty
         "publication type",
         "document type",
-        "doctype",
         "reference type",
-        "content type",
         "type_of_reference",
+        "content type",
+        "doctype",
+        "type",
         "pt",
         "dt",
     ),

@@ -139,6 +139,7 @@ def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
 
 
 def _first(values: list[str] | None) -> str:
+    """The first non-empty value of a tag (``""`` if it has none)."""
     if not values:
         return ""
     return values[0] or next((v for v in values if v), "")
