@@ -79,6 +79,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--reviewer", default=None, help="who --apply records as the author")
 
+    stages = ["title_abstract", "full_text", "extraction"]
+    p = sub.add_parser(
+        "decide",
+        help="record a screening decision",
+        description="Record your decision on a record at a stage. To exclude at full text "
+        "a reason from the review's list is required.",
+    )
+    p.add_argument("record_id", type=int, metavar="RECORD_ID")
+    p.add_argument("decision", choices=["include", "exclude", "maybe"])
+    p.add_argument("--stage", default="title_abstract", choices=stages)
+    p.add_argument("--reason", default="", help="exclusion reason (from the review's list)")
+    p.add_argument(
+        "--reviewer", default=None, help="who decides (default: $REVIEWER_NAME or your login name)"
+    )
+    p.add_argument("--note", default="")
+
+    p = sub.add_parser(
+        "resolve",
+        help="settle a conflict with a final decision",
+        description="Record the final decision on a record at a stage, over the reviewers'.",
+    )
+    p.add_argument("record_id", type=int, metavar="RECORD_ID")
+    p.add_argument("decision", choices=["include", "exclude"])
+    p.add_argument("--stage", default="title_abstract", choices=stages)
+    p.add_argument("--reason", default="")
+    p.add_argument("--reviewer", default=None, help="who resolves")
+    p.add_argument("--note", default="")
+
+    p = sub.add_parser(
+        "stats",
+        help="screening counts and agreement",
+        description="Counts per stage and decision, and for each stage the agreement "
+        "(Cohen's kappa, percent agreement, PABAK and the 2x2 table) of every "
+        "reviewer pair; 'maybe' counts as include.",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "merge",
+        help="bring another copy's work into this review",
+        description="Merge the events of another copy of this review (a union by event id): "
+        "merging twice changes nothing; a record edited on both sides becomes a "
+        "conflict to settle, never silently one side.",
+    )
+    p.add_argument("other", type=Path, metavar="OTHER_REVIEW")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser(
         "export",
         help="export the review",
@@ -106,7 +153,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return gui_main(review=args.review)
     handler = _COMMANDS[args.command]
-    return handler(args)
+    from reviewer.review.merge import MergeError
+    from reviewer.store import StoreError
+
+    try:
+        return handler(args)
+    except (ValueError, KeyError, OSError, StoreError, MergeError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        if isinstance(exc, KeyError):
+            message = f"no such record or key: {message}"
+        print(f"reviewer {args.command}: error: {message}", file=sys.stderr)
+        return 2
 
 
 def _open(args: argparse.Namespace):
@@ -240,6 +297,81 @@ def _default_reviewer() -> str:
     return os.environ.get("REVIEWER_NAME") or getpass.getuser()
 
 
+def cmd_decide(args: argparse.Namespace) -> int:
+    from reviewer.review.screening import decide
+
+    with _open(args) as store:
+        d = decide(
+            store,
+            args.record_id,
+            args.decision,
+            args.reviewer or _default_reviewer(),
+            stage=args.stage,
+            reason=args.reason,
+            note=args.note,
+        )
+    print(
+        f"record {d.record_id}: {d.decision} at {d.stage} by {d.reviewer}"
+        + (f" ({d.reason})" if d.reason else "")
+    )
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from reviewer.review.screening import resolve
+
+    with _open(args) as store:
+        r = resolve(
+            store,
+            args.record_id,
+            args.stage,
+            args.decision,
+            args.reason,
+            args.reviewer or _default_reviewer(),
+            note=args.note,
+        )
+    print(
+        f"record {r.record_id}: resolved {r.decision} at {r.stage}"
+        + (f" ({r.reason})" if r.reason else "")
+    )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from reviewer.review.stats import stats
+
+    with _open(args) as store:
+        data = stats(store)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for stage, s in data["stages"].items():
+        print(f"{stage}: {json.dumps(s.get('final', s), ensure_ascii=False)}")
+        for pair in s.get("agreement", []):
+            print(
+                f"  {' & '.join(pair['reviewers'])}: kappa={pair['kappa']} "
+                f"agreement={pair['percent_agreement']} pabak={pair['pabak']}"
+            )
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from reviewer.review.merge import merge
+
+    with _open(args) as store:
+        report = merge(store, args.other, reviewer=_default_reviewer())
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(
+            f"{report.copied} events brought in, {report.applied} changes applied, "
+            f"{len(report.conflicts)} conflicts to settle"
+        )
+        for c in report.conflicts:
+            print(f"  conflict: {c}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from reviewer.export.json_export import export_json
 
@@ -263,6 +395,10 @@ _COMMANDS = {
     "list": cmd_list,
     "suggest": cmd_suggest,
     "export": cmd_export,
+    "decide": cmd_decide,
+    "resolve": cmd_resolve,
+    "stats": cmd_stats,
+    "merge": cmd_merge,
     "screenshot": cmd_screenshot,
 }
 

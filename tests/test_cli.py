@@ -111,7 +111,6 @@ def test_suggest_files_prints_predictions_per_record(tmp_path):
     out = run("--review", str(tmp_path / "unused.review"), "suggest", str(seed), "--json")
     lines = [json.loads(x) for x in out.stdout.splitlines() if x.strip()]
     assert [ln["record"] for ln in lines] == [seed.name]
-    text = seed.read_text(encoding="utf-8")
     sugs = lines[0]["suggestions"]
     assert sugs, "the seed states a sample size, drugs and a design"
     for s in sugs:
@@ -132,4 +131,55 @@ def test_suggest_apply_stores_values_with_provenance(tmp_path):
             text = store.record(rid).text
             for fv in store.values(rid).values():
                 for span in fv.provenance:
-                    assert text[span.start:span.end] == span.quote
+                    assert text[span.start : span.end] == span.quote
+
+
+def test_two_reviewers_decide_resolve_and_see_agreement(tmp_path):
+    review = str(tmp_path / "r.review")
+    ids = [r["id"] for r in json.loads(run("--review", review, "list", "--json").stdout)][:6]
+    # ann and bob agree on 4 of 6: a 2x2 table include/include=2, exclude/exclude=2,
+    # ann include & bob exclude=1, ann exclude & bob include=1 ("maybe" counts as include)
+    ann = ["include", "maybe", "exclude", "exclude", "include", "exclude"]
+    bob = ["include", "include", "exclude", "exclude", "exclude", "include"]
+    for rid, a, b in zip(ids, ann, bob, strict=True):
+        extra = ["--reason", "wrong population"] if a == "exclude" else []
+        run("--review", review, "decide", str(rid), a, "--reviewer", "ann", *extra)
+        extra = ["--reason", "wrong population"] if b == "exclude" else []
+        run("--review", review, "decide", str(rid), b, "--reviewer", "bob", *extra)
+    stats = json.loads(run("--review", review, "stats", "--json").stdout)
+    (pair,) = stats["stages"]["title_abstract"]["agreement"]
+    assert sorted(pair["reviewers"]) == ["ann", "bob"]
+    # po = 4/6; pe = (3/6*3/6) + (3/6*3/6) = 0.5; kappa = (0.6667-0.5)/(0.5) = 0.3333
+    assert pair["percent_agreement"] == pytest.approx(66.67, abs=0.01) or pair[
+        "percent_agreement"
+    ] == pytest.approx(0.6667, abs=1e-3)
+    assert pair["kappa"] == pytest.approx(1 / 3, abs=1e-3)
+    assert pair["pabak"] == pytest.approx(1 / 3, abs=1e-3)  # 2*po - 1
+    assert stats["stages"]["title_abstract"]["final"]["conflict"] == 2
+    run("--review", review, "resolve", str(ids[4]), "include", "--reviewer", "cat")
+    after = json.loads(run("--review", review, "stats", "--json").stdout)
+    assert after["stages"]["title_abstract"]["final"]["conflict"] == 1
+
+
+def test_decide_errors_are_clear(tmp_path):
+    review = str(tmp_path / "r.review")
+    run("--review", review, "list")
+    res = run("--review", review, "decide", "99999", "include", check=False)
+    assert res.returncode == 2 and "error" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_merge_two_copies(tmp_path):
+    import shutil
+
+    a = tmp_path / "a.review"
+    run("--review", str(a), "list")
+    b = tmp_path / "b.review"
+    shutil.copy(a, b)
+    run("--review", str(a), "decide", "1", "include", "--reviewer", "ann")
+    run("--review", str(b), "decide", "1", "include", "--reviewer", "bob")
+    first = json.loads(run("--review", str(a), "merge", str(b), "--json").stdout)
+    assert first["copied"] >= 1 and not first["conflicts"]
+    again = json.loads(run("--review", str(a), "merge", str(b), "--json").stdout)
+    assert again["copied"] == 0
+    stats = json.loads(run("--review", str(a), "stats", "--json").stdout)
+    assert stats["stages"]["title_abstract"]["agreement"][0]["table"]
