@@ -35,9 +35,28 @@ def detect_encoding(head: bytes, whole: BinaryIO | None = None) -> str:
     if best is None:
         return "cp1252"
     enc = best.encoding
-    # charset-normalizer names Latin-1 family guesses variously; cp1252 is the superset
-    # that Windows exports use in practice.
-    return "cp1252" if enc in {"latin_1", "iso8859_1", "ascii"} else enc
+    # Short Western texts in cp1252 are often guessed as another single-byte Latin code
+    # page (cp1250 turns "naïve" into "naďve"). Old reference-manager exports are
+    # overwhelmingly cp1252, so when the bytes are valid cp1252 that reading wins.
+    if enc in _SINGLE_BYTE_LATIN and _decodes(head, "cp1252"):
+        return "cp1252"
+    return enc
+
+
+_SINGLE_BYTE_LATIN = {
+    "ascii", "latin_1", "iso8859_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9",
+    "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "cp1250",
+    "cp1252", "cp1254", "cp1257", "cp850", "cp852", "cp858", "mac_roman", "mac_latin2",
+    "mac_iceland", "mac_turkish",
+}  # fmt: skip
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_utf8(head: bytes, whole: BinaryIO | None) -> bool:

@@ -48,17 +48,10 @@ def _import(path: Path, tmp_path: Path):
     return report, records
 
 
-# reviewer/ingest/encoding.py takes charset-normalizer's guess, which calls Western text
-# cp1250 (so "naïve" reads "naďve"); the fix belongs there, not in the parsers.
-CP1252_MISREAD = pytest.mark.xfail(
-    strict=True, reason="encoding.py detects Western cp1252 text as cp1250"
-)
-
-
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 @pytest.mark.parametrize(
     "encoding",
-    [pytest.param(e, marks=CP1252_MISREAD) if e == "cp1252" else e for e in ENCODINGS],
+    list(ENCODINGS),
 )
 @pytest.mark.parametrize(
     ("text", "suffix", "fmt"),
