@@ -1,54 +1,294 @@
 """Finding duplicate records, within a file and against the review.
 
-The first record imported is the one a group keeps; later copies are stored in
-full (PRISMA counts records identified per source) with ``duplicate_of`` set.
-This first stage matches exact identifiers: normalised DOI, then PMID.
+PRISMA reports records identified per source and duplicates removed, so a duplicate
+is stored in full, with ``duplicate_of`` naming the record its group keeps: the
+first one imported. Three stages, surest first:
+
+1. the same identifier: normalised DOI, then PMID;
+2. the same normalised title (case, accents, punctuation and spacing ignored), years
+   at most one apart, at least one author surname in common and no two different
+   DOIs (the rule Zotero uses);
+3. a similar title (rapidfuzz), under the same conditions. These are only
+   *candidates*: a person confirms or rejects them in the duplicates view, since a
+   typo and a different article can be one character apart.
+
+Records that only look alike are kept apart: an erratum or a reply carries a marker
+in its title, and so does a part II; titles whose markers differ never match, and a
+title years apart or by other authors fails stage 2 and 3.
+
+Everything lives in in-memory indexes, and stage 3 compares a title only with those
+sharing its first or last characters, so an import of 100,000 records costs a few
+microseconds a record instead of growing with the square of the review.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from rapidfuzz.distance import Indel
 
 from reviewer.domain import ParsedRecord
+from reviewer.ingest.identifiers import normalise_doi
 from reviewer.store import Store
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+# A title this short ("Editorial", "Reply") says too little to match on.
+MIN_TITLE_CHARS = 12
+# Stage 3: a normalised title this similar (0-100, rapidfuzz ratio) makes a candidate.
+CANDIDATE_SCORE = 90.0
+# Stage 3 compares a title with the titles sharing its first or last this many chars.
+BLOCK_CHARS = 24
+# An index entry remembers at most this many records (the latest) for one title or one
+# block: a bound on the work per record when thousands share an opening ("Proceedings
+# of the ...") or a generic title, where real duplicates are rare.
+BLOCK_SCAN = 400
+
+_NON_WORD = re.compile(r"[\W_]+")
+_DROP_ASCII_PUNCTUATION = str.maketrans(
+    "", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum())
+)
+_TAG = re.compile(r"<[^>]{0,40}>")  # <i>, <sup> in titles from PubMed and publishers
+_NOTICE = re.compile(
+    r"\b(?:(errat(?:um|a)|corrigend(?:um|a)|correction)"
+    r"|(retract(?:ion|ed)|withdrawn|expression of concern)"
+    r"|(reply|in response)"
+    r"|(comment(?:ary)? on)"
+    r"|(addendum))\b"
+)
+_NOTICE_HINT = re.compile(
+    "errat|corrigend|correction|retract|withdrawn|concern|reply|response|comment|addendum"
+)
+_NOTICE_KINDS = ("correction", "retraction", "reply", "comment", "addendum")
+_PART = re.compile(r"\b(?:part|pt)\s+([ivx]{1,5}|\d{1,3}|one|two|three|four|five|six)\b")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",
+     "le", "el", "al", "bin", "ibn", "ter", "ten"}
+)  # fmt: skip
 
 
-def normalise_doi(doi: str) -> str:
-    return _DOI_PREFIX.sub("", doi.strip()).strip().rstrip(".").lower()
+def fold(text: str) -> str:
+    """Lower case without accents: ``Müller`` and ``MULLER`` become ``muller``."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def title_key(title: str) -> tuple[str, tuple[str, ...]]:
+    """A title folded to its letters and digits alone, and its markers.
+
+    ``Multiple myeloma: a review.``, ``MULTIPLE MYELOMA - A REVIEW`` and ``Multiple
+    Myeloma, a Review`` all give ``multiplemyelomaareview``.
+    """
+    if "<" in title:
+        title = _TAG.sub("", title)
+    low = title.lower()
+    if low.isascii():
+        compact = low.translate(_DROP_ASCII_PUNCTUATION)
+    else:
+        low = fold(low)
+        compact = _NON_WORD.sub("", low)
+    return compact, title_markers(low)
+
+
+def title_markers(title: str) -> tuple[str, ...]:
+    """What kind of notice a (lower-case) title announces, and which part of a series it is.
+
+    ``Erratum: X`` and ``X, part II`` share nearly all of X's words but are other
+    articles; two titles can only be the same article when their markers agree.
+    """
+    marks: set[str] = set()  # nearly always stays empty
+    if _NOTICE_HINT.search(title):
+        words = _NON_WORD.sub(" ", title)
+        for m in _NOTICE.finditer(words):
+            marks.add(next(k for k, g in zip(_NOTICE_KINDS, m.groups(), strict=True) if g))
+    if "part" in title or "pt " in title or "pt." in title:
+        m = _PART.search(_NON_WORD.sub(" ", title))
+        if m:
+            marks.add(f"part {_part_number(m.group(1))}")
+    return tuple(sorted(marks)) if marks else ()
+
+
+def _part_number(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if token in _NUMBER_WORDS:
+        return _NUMBER_WORDS[token]
+    total, prev = 0, 0
+    for ch in reversed(token):
+        value = _ROMAN[ch]
+        total += -value if value < prev else value
+        prev = max(prev, value)
+    return total
+
+
+def surnames(authors: Iterable[str]) -> frozenset[str]:
+    """The words of the authors' family names, folded: what "a shared surname" compares.
+
+    ``Smith J``, ``Smith, J.``, ``John Smith`` all give ``smith``; a family name of two
+    words gives both, so ``Dolores Chirlaque M`` and ``Dolores, Chirlaque M.`` (the same
+    person, re-spelled by another database) still share one.
+    """
+    out: set[str] = set()
+    for author in authors:
+        if "," in author:
+            family = author.split(",", 1)[0]
+        else:
+            tokens = author.split()
+            if len(tokens) > 1 and _is_initials(tokens[-1]):
+                family = " ".join(tokens[:-1])  # Vancouver: "Sancho JM"
+            else:
+                family = tokens[-1] if tokens else ""  # natural order: "Jose Sancho"
+        out.update(
+            w for w in _NON_WORD.split(fold(family)) if len(w) > 1 and w not in _PARTICLES
+        )
+    return frozenset(out)
+
+
+def _is_initials(token: str) -> bool:
+    letters = token.replace(".", "").replace("-", "")
+    return 0 < len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
+class Verdict(NamedTuple):
+    """What deduplication says about one record."""
+
+    duplicate_of: int | None = None  # the kept record it repeats (stages 1 and 2)
+    stage: str = ""  # "doi", "pmid" or "title"; "" when it is no (certain) duplicate
+    candidates: tuple[tuple[int, float], ...] = ()  # (kept record, similarity) to confirm
+
+
+_UNIQUE = Verdict()
+
+
+# What the indexes remember of a record: (kept record of its group, folded title,
+# markers, year, DOI, authors joined by \x1f). A plain tuple of strings and numbers,
+# because the garbage collector stops scanning those, and 100,000 objects it had to
+# scan over and over cost more than the deduplication itself.
+Seen = tuple[int, str, tuple[str, ...], int | None, str, str]
+_KEEP, _TITLE, _MARKS, _YEAR, _DOI, _AUTHORS = range(6)
+
+
+def seen_of(rec: ParsedRecord, keep: int = 0) -> Seen:
+    title, marks = title_key(rec.title)
+    doi = normalise_doi(rec.doi) if rec.doi else ""
+    return (keep, title, marks, rec.year, doi, "\x1f".join(rec.authors))
+
+
+def may_be_same(a: Seen, b: Seen, *, lenient_authors: bool) -> bool:
+    """Nothing rules out that both are one article: markers, DOIs, years, authors.
+
+    Authors must share a surname, or both have none; ``lenient_authors`` (for
+    candidates, which a person checks) also accepts one side having none.
+    """
+    if a[_MARKS] != b[_MARKS]:
+        return False
+    if a[_DOI] and b[_DOI] and a[_DOI] != b[_DOI]:
+        return False
+    if a[_YEAR] and b[_YEAR] and abs(a[_YEAR] - b[_YEAR]) > 1:
+        return False
+    if not a[_AUTHORS] or not b[_AUTHORS]:
+        return lenient_authors or a[_AUTHORS] == b[_AUTHORS]
+    # worked out only here, when two titles meet: for most records that never happens
+    return not surnames(a[_AUTHORS].split("\x1f")).isdisjoint(
+        surnames(b[_AUTHORS].split("\x1f"))
+    )
 
 
 class Deduplicator:
-    """Remembers the identifiers of kept records and says which one a new record repeats."""
+    """Remembers every record of the review and says which kept record a new one repeats."""
 
     def __init__(self) -> None:
         self.by_doi: dict[str, int] = {}
         self.by_pmid: dict[str, int] = {}
+        # tuples, not lists, as values: see ``Seen``; nearly all hold one record
+        self.by_title: dict[str, tuple[Seen, ...]] = {}
+        self.blocks: dict[str, tuple[Seen, ...]] = {}
 
     @classmethod
     def from_store(cls, store: Store) -> Deduplicator:
+        """Indexes of the records a review holds already, in import order."""
         d = cls()
-        for rid, doi, pmid, dup in store.db.execute(
-            "select id, doi, pmid, duplicate_of from records order by id"
-        ):
-            keep = dup or rid
-            if doi:
-                d.by_doi.setdefault(normalise_doi(doi), keep)
-            if pmid:
-                d.by_pmid.setdefault(pmid, keep)
+        rows = store.db.execute(
+            "select id, title, authors, year, doi, pmid, duplicate_of from records order by id"
+        )
+        for rid, title, authors, year, doi, pmid, dup in rows:
+            rec = ParsedRecord.model_construct(
+                title=title, authors=json.loads(authors), year=year, doi=doi, pmid=pmid
+            )
+            d.add(rec, dup or rid)
         return d
 
-    def check(self, rec: ParsedRecord) -> int | None:
-        """The id of the kept record ``rec`` duplicates, or ``None``."""
-        if rec.doi and (hit := self.by_doi.get(normalise_doi(rec.doi))):
-            return hit
-        if rec.pmid and (hit := self.by_pmid.get(rec.pmid)):
-            return hit
-        return None
+    def check(self, rec: ParsedRecord) -> Verdict:
+        """Which kept record ``rec`` duplicates (or may duplicate); remembers nothing."""
+        return self._match(rec, seen_of(rec))
 
     def add(self, rec: ParsedRecord, keep_id: int) -> None:
-        if rec.doi:
-            self.by_doi.setdefault(normalise_doi(rec.doi), keep_id)
+        """Remember ``rec`` as a member of the group whose kept record is ``keep_id``."""
+        self._remember(rec, seen_of(rec, keep_id))
+
+    def assign(self, rec: ParsedRecord, record_id: int) -> Verdict:
+        """Check ``rec``, about to be stored as ``record_id``, and remember it."""
+        seen = seen_of(rec)
+        verdict = self._match(rec, seen)
+        self._remember(rec, (verdict.duplicate_of or record_id, *seen[1:]))
+        return verdict
+
+    # -- the stages ------------------------------------------------------------
+
+    def _match(self, rec: ParsedRecord, seen: Seen) -> Verdict:
+        doi, title = seen[_DOI], seen[_TITLE]
+        if doi and (hit := self.by_doi.get(doi)):
+            return Verdict(hit, "doi")
+        if rec.pmid and (hit := self.by_pmid.get(rec.pmid)):
+            return Verdict(hit, "pmid")
+        if len(title) < MIN_TITLE_CHARS:
+            return _UNIQUE
+        for other in self.by_title.get(title, ()):
+            if may_be_same(seen, other, lenient_authors=False):
+                return Verdict(other[_KEEP], "title")
+        similar = self._similar(seen)
+        return Verdict(candidates=similar) if similar else _UNIQUE
+
+    def _similar(self, seen: Seen) -> tuple[tuple[int, float], ...]:
+        best: dict[int, float] = {}
+        title, cutoff = seen[_TITLE], CANDIDATE_SCORE / 100
+        similarity = Indel.normalized_similarity
+        for key in _block_keys(title):
+            for other in self.blocks.get(key, ()):
+                # the C comparison first: it rules out nearly every title of a block
+                score = similarity(title, other[_TITLE], score_cutoff=cutoff) * 100
+                keep = other[_KEEP]
+                if score > best.get(keep, 0) and may_be_same(seen, other, lenient_authors=True):
+                    best[keep] = round(score, 1)
+        if not best:
+            return ()
+        return tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def _remember(self, rec: ParsedRecord, seen: Seen) -> None:
+        keep, title, doi = seen[_KEEP], seen[_TITLE], seen[_DOI]
+        if doi:
+            self.by_doi.setdefault(doi, keep)
         if rec.pmid:
-            self.by_pmid.setdefault(rec.pmid, keep_id)
+            self.by_pmid.setdefault(rec.pmid, keep)
+        if len(title) < MIN_TITLE_CHARS:
+            return
+        same = self.by_title.get(title, ())
+        for other in same:
+            if other[_KEEP] == keep and other[_YEAR] == seen[_YEAR]:
+                return  # a copy of what the group has shown already adds nothing
+        self.by_title[title] = (*same[1 - BLOCK_SCAN :], seen)
+        blocks = self.blocks
+        for key in _block_keys(title):
+            blocks[key] = (*blocks.get(key, ())[1 - BLOCK_SCAN :], seen)
+
+
+def _block_keys(title: str) -> tuple[str, str]:
+    """A title's first and last characters: one typo leaves at least one of them alike."""
+    return "<" + title[:BLOCK_CHARS], ">" + title[-BLOCK_CHARS:]

@@ -9,20 +9,25 @@ stopped, or, when it is complete, changes nothing and says so.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
 from reviewer.ingest.base import Format, ImportFailure, RecordError, UnknownColumns
 from reviewer.ingest.dedup import Deduplicator
 from reviewer.ingest.encoding import open_text
-from reviewer.store import Store
+from reviewer.store import Store, duplicates
 
-BATCH = 2000
+BATCH = 5000
 _SNIFF_CHARS = 8192
 
 
@@ -173,11 +178,13 @@ def _import_file(
         status="importing",
     )
 
-    def batches() -> Iterator[list[ParsedRecord]]:
+    def batches() -> Iterator[tuple[list[ParsedRecord], list[str]]]:
+        """Batches of records to store, each with the errors met while reading it."""
         batch: list[ParsedRecord] = []
+        errors: list[str] = []
         for number, item in enumerate(_parse(fmt, path, column_map), start=1):
             if isinstance(item, RecordError):
-                report.errors.append(
+                errors.append(
                     str(ImportFailure(path, item.message, item.line, item.record or number))
                 )
                 continue
@@ -185,28 +192,37 @@ def _import_file(
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+                yield batch, errors
+                batch, errors = [], []
+        if batch or errors:
+            yield batch, errors
 
-    for batch in batches():
-        with store.atomic():
-            if source_id is None:
-                source_id = store.add_source(source)
-            dup_of = [dedup.check(rec) for rec in batch]
-            ids = store.add_records(source_id, batch, dup_of)
-            for rec, rid, dup in zip(batch, ids, dup_of, strict=True):
-                dedup.add(rec, rid if dup is None else dup)
-        report.added += sum(1 for d in dup_of if d is None)
-        report.duplicates += sum(1 for d in dup_of if d is not None)
-        tick(report.added + report.duplicates)
-        if cancel and cancel():
-            report.errors.append(
-                f"{path.name}: cancelled after {report.added} records; "
-                "importing the file again carries on where it stopped"
-            )
-            return
+    found = 0
+    with _bulk_writing(store), _no_cycle_collection(), closing(_read_ahead(batches())) as read:
+        for batch, errors in read:
+            report.errors.extend(errors)
+            if not batch:
+                continue
+            with store.atomic():
+                if source_id is None:
+                    source_id = store.add_source(source)
+                first_id, dup_of, pairs = _deduplicate(store, dedup, batch)
+                store.add_records(source_id, batch, dup_of, first_id=first_id)
+                found += duplicates.add_candidates(store, pairs)
+            report.added += sum(1 for d in dup_of if d is None)
+            report.duplicates += sum(1 for d in dup_of if d is not None)
+            tick(report.added + report.duplicates)
+            if cancel and cancel():
+                report.errors.append(
+                    f"{path.name}: cancelled after {report.added} records; "
+                    "importing the file again carries on where it stopped"
+                )
+                return
+    if found:
+        report.notes.append(
+            f"{path.name}: {found} records may repeat earlier ones (similar titles); "
+            "confirm or reject them in the duplicates view"
+        )
     if source_id is None and not resume:
         if not report.errors:
             raise ImportFailure(path, f"no records found in this {fmt.name} file")
@@ -214,6 +230,120 @@ def _import_file(
     if source_id is not None:
         with store.atomic():
             store.set_source_status(source_id, "complete")
+
+
+def _deduplicate(
+    store: Store, dedup: Deduplicator, batch: list[ParsedRecord]
+) -> tuple[int, list[int | None], list[tuple[int, int, float]]]:
+    """The batch's first id, each record's ``duplicate_of``, and candidate pairs
+    (record, kept record, score).
+
+    Ids are assigned before the rows are written, so a record can repeat an earlier
+    one of the same batch; call inside the transaction that stores the batch.
+    """
+    first = duplicates.next_record_id(store)
+    dup_of: list[int | None] = []
+    pairs: list[tuple[int, int, float]] = []
+    for rid, rec in enumerate(batch, start=first):
+        verdict = dedup.assign(rec, rid)
+        dup_of.append(verdict.duplicate_of)
+        pairs.extend((rid, of, score) for of, score in verdict.candidates)
+    return first, dup_of, pairs
+
+
+# While a file's batches are written: commits are not flushed to disk one by one (in
+# WAL mode a crash, even a power cut, still leaves the file whole, at worst without
+# the last batches, which the next import of the file resumes; the commit that marks
+# the source complete runs at FULL again and flushes them all), the WAL is copied back
+# less often and more of the file stays in memory. About a quarter less work in SQLite.
+_BULK_PRAGMAS = {"synchronous": "normal", "wal_autocheckpoint": "8000", "cache_size": "-65536"}
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a file's records stream through.
+
+    Parsed records hold no reference cycles, so reference counting frees every one
+    of them; but each lives through enough allocations to reach the oldest
+    generation, and the full collections that follows cost a tenth of a 100,000-record
+    import. Nothing else is changed: the collector runs again afterwards, unless it
+    was off before.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def _bulk_writing(store: Store) -> Iterator[None]:
+    """Settings for writing many batches, restored afterwards (see ``_BULK_PRAGMAS``)."""
+    if store.db.conn.in_transaction:  # the caller's transaction: its settings stay
+        yield
+        return
+    before = {k: store.db.execute(f"pragma {k}").fetchone()[0] for k in _BULK_PRAGMAS}
+    for key, value in _BULK_PRAGMAS.items():
+        store.db.execute(f"pragma {key} = {value}")
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            store.db.execute(f"pragma {key} = {value}")
+
+
+_T = TypeVar("_T")
+
+
+def _read_ahead(items: Iterator[_T], depth: int = 1) -> Iterator[_T]:
+    """``items``, produced on a helper thread up to ``depth`` ahead of the caller.
+
+    Parsing is Python and holds the interpreter lock; storing is mostly SQLite, which
+    releases it. So on two cores the next batch is parsed while the last one is
+    written, which takes a large import from about the sum of the two times to about
+    the longer one. Errors are raised here, in order; closing this generator early
+    (cancel) stops the helper and closes ``items`` on its own thread.
+    """
+    line: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(kind: str, value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                line.put((kind, value), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put("item", item):
+                    return
+            put("done", None)
+        except BaseException as exc:  # handed to the caller, who raises it
+            put("error", exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    helper = threading.Thread(target=produce, name="reviewer-import-read", daemon=True)
+    helper.start()
+    try:
+        while True:
+            kind, value = line.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        helper.join()
 
 
 def _detect(path: Path) -> Format:

@@ -1,0 +1,225 @@
+"""Duplicate groups and the candidates a person confirms or rejects.
+
+A group is a kept record (``duplicate_of`` null), the first of its group to be
+imported, and the records whose ``duplicate_of`` names it; every record of a group
+stays stored with its source, since PRISMA counts records per source as well as the
+duplicates removed. Automatic merges happen on import (``reviewer.ingest.dedup``);
+titles that are only similar wait here as candidates. Confirming, rejecting and
+unmerging are a person's decisions, so each writes its event in the same
+transaction as the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reviewer.domain import Event
+from reviewer.domain.models import now_iso
+from reviewer.store.store import Store
+
+STATUSES = ("pending", "confirmed", "rejected")
+
+
+class DuplicateError(ValueError):
+    """A change to duplicates that makes no sense (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A record whose title is much like that of an earlier kept record."""
+
+    id: int
+    record_id: int  # the later record
+    candidate_of: int  # the kept record it may repeat
+    score: float  # title similarity, 0-100
+    status: str
+    created_at: str
+    reviewer: str = ""
+    decided_at: str | None = None
+
+
+_CANDIDATE_COLUMNS = (
+    "id, record_id, candidate_of, score, status, created_at, reviewer, decided_at"
+)
+
+
+def next_record_id(store: Store) -> int:
+    """The id the next stored record gets (call inside the transaction that stores it).
+
+    Deduplication of a batch needs the ids before the rows exist, so that a record
+    can be the duplicate of an earlier one in the same batch.
+    """
+    return store.db.execute("select coalesce(max(id), 0) + 1 from records").fetchone()[0]
+
+
+def add_candidates(store: Store, pairs: Iterable[tuple[int, int, float]]) -> int:
+    """Store (record, kept record, score) candidates found on import; return how many are new.
+
+    Part of an import, not a person's decision, so no event; a pair stored before is
+    left as it is (a rejection stays a rejection).
+    """
+    created = now_iso()
+    rows = [(rid, of, score, created) for rid, of, score in pairs]
+    if not rows:
+        return 0
+    before = store.db.conn.total_changes
+    with store.atomic():
+        store.db.conn.executemany(
+            "insert or ignore into duplicate_candidates "
+            "(record_id, candidate_of, score, created_at) values (?, ?, ?, ?)",
+            rows,
+        )
+    return store.db.conn.total_changes - before
+
+
+def candidates(store: Store, status: str | None = "pending") -> list[Candidate]:
+    """Candidates with a status (all when ``None``), in the order the records were imported."""
+    sql = f"select {_CANDIDATE_COLUMNS} from duplicate_candidates"
+    params: list[str] = []
+    if status is not None:
+        sql += " where status = ?"
+        params.append(status)
+    rows = store.db.execute(sql + " order by record_id, score desc, candidate_of", params)
+    return [Candidate(*row) for row in rows]
+
+
+def candidate(store: Store, candidate_id: int) -> Candidate:
+    row = store.db.execute(
+        f"select {_CANDIDATE_COLUMNS} from duplicate_candidates where id = ?", [candidate_id]
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no duplicate candidate {candidate_id}")
+    return Candidate(*row)
+
+
+def kept_record(store: Store, record_id: int) -> int:
+    """The id of the record ``record_id``'s group keeps (itself when it is kept)."""
+    row = store.db.execute("select duplicate_of from records where id = ?", [record_id]).fetchone()
+    if row is None:
+        raise KeyError(f"no record {record_id}")
+    return row[0] or record_id
+
+
+def group(store: Store, record_id: int) -> list[int]:
+    """Every record of ``record_id``'s group, the kept one first, in import order."""
+    keep = kept_record(store, record_id)
+    rows = store.db.execute(
+        "select id from records where id = ? or duplicate_of = ? order by id", [keep, keep]
+    )
+    return [r[0] for r in rows]
+
+
+def duplicate_map(store: Store) -> dict[int, int | None]:
+    """Each record's ``duplicate_of`` (null for kept records), in import order."""
+    return dict(store.db.execute("select id, duplicate_of from records order by id").fetchall())
+
+
+def counts_by_source(store: Store) -> dict[int | None, tuple[int, int]]:
+    """Per source: records identified and how many of them are duplicates (for PRISMA)."""
+    rows = store.db.execute(
+        "select source_id, count(*), count(duplicate_of) from records "
+        "group by source_id order by source_id"
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def confirm(store: Store, candidate_id: int, reviewer: str) -> int:
+    """Merge a candidate's two groups; return the id of the record the merged group keeps.
+
+    The group keeps its first-imported record, so when the candidate's record was
+    itself kept, its duplicates follow it into the merged group.
+    """
+    with store.atomic():
+        cand = _pending(store, candidate_id)
+        keep, moved = _merge(store, cand.record_id, cand.candidate_of)
+        _decide(store, cand, "confirmed", reviewer)
+        store._log(
+            Event(
+                reviewer=reviewer,
+                kind="duplicate.confirm",
+                record_id=cand.record_id,
+                payload={
+                    "candidate": cand.id,
+                    "candidate_of": cand.candidate_of,
+                    "score": cand.score,
+                    "duplicate_of": keep,
+                    "before": moved,
+                },
+            )
+        )
+    return keep
+
+
+def reject(store: Store, candidate_id: int, reviewer: str) -> None:
+    """Record that a candidate's two records are different articles."""
+    with store.atomic():
+        cand = _pending(store, candidate_id)
+        _decide(store, cand, "rejected", reviewer)
+        store._log(
+            Event(
+                reviewer=reviewer,
+                kind="duplicate.reject",
+                record_id=cand.record_id,
+                payload={
+                    "candidate": cand.id,
+                    "candidate_of": cand.candidate_of,
+                    "score": cand.score,
+                },
+            )
+        )
+
+
+def unmerge(store: Store, record_id: int, reviewer: str) -> None:
+    """Take a duplicate out of its group: it becomes a kept record of its own."""
+    with store.atomic():
+        keep = kept_record(store, record_id)
+        if keep == record_id:
+            raise DuplicateError(
+                f"record {record_id} is the record its group keeps; "
+                "unmerge the duplicates of it instead"
+            )
+        store.db.execute("update records set duplicate_of = null where id = ?", [record_id])
+        store._log(
+            Event(
+                reviewer=reviewer,
+                kind="duplicate.unmerge",
+                record_id=record_id,
+                payload={"before": keep, "after": None},
+            )
+        )
+
+
+def _pending(store: Store, candidate_id: int) -> Candidate:
+    cand = candidate(store, candidate_id)
+    if cand.status != "pending":
+        raise DuplicateError(f"duplicate candidate {candidate_id} is {cand.status} already")
+    return cand
+
+
+def _decide(store: Store, cand: Candidate, status: str, reviewer: str) -> None:
+    store.db.execute(
+        "update duplicate_candidates set status = ?, reviewer = ?, decided_at = ? where id = ?",
+        [status, reviewer, now_iso(), cand.id],
+    )
+
+
+def _merge(store: Store, a: int, b: int) -> tuple[int, dict[str, int | None]]:
+    """Join the groups of records ``a`` and ``b``; the earlier kept record stays kept.
+
+    Returns the kept id and, for every record that moved, its ``duplicate_of``
+    before (JSON keys are strings), so the event says how to undo it.
+    """
+    keep_a, keep_b = kept_record(store, a), kept_record(store, b)
+    keep, other = min(keep_a, keep_b), max(keep_a, keep_b)
+    if keep == other:
+        return keep, {}
+    rows = store.db.execute(
+        "select id, duplicate_of from records where id = ? or duplicate_of = ?", [other, other]
+    )
+    moved = {str(rid): dup for rid, dup in rows}
+    store.db.execute(
+        "update records set duplicate_of = ? where id = ? or duplicate_of = ?",
+        [keep, other, other],
+    )
+    return keep, moved
