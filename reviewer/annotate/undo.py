@@ -203,11 +203,14 @@ class DecisionChange:
         self._done_once = False
 
     def do(self, store: Store, renumber: Renumber) -> None:
+        from reviewer.review.screening import decide  # checks stage and reason rules
+
         d = self.decision
+        before = store.decision(d.record_id, d.stage, d.reviewer)
+        decide(store, d.record_id, d.decision, d.reviewer, d.stage, d.reason, d.note)
         if not self._done_once:
-            self._before = store.decision(d.record_id, d.stage, d.reviewer)
+            self._before = before
             self._done_once = True
-        store.set_decision(d.model_copy(update={"time": now_iso()}))
 
     def undo(self, store: Store, renumber: Renumber) -> None:
         d = self.decision

@@ -104,3 +104,26 @@ def _page_of(store: Store, record_id: int, offset: int) -> int | None:
         if start <= offset:
             page = i
     return page + 1
+
+
+def adopt_fulltext(store: Store, record_id: int, reviewer: str) -> int:
+    """Make a record's attached full text its working text, so that the document view,
+    suggestions and highlights work on the article itself.
+
+    Spans are found again in the new text (or listed as orphans, never moved
+    silently); the abstract stays in the record and the old text in the event.
+    Pending suggestions are dropped so the suggesters run on the full text.
+    Returns the number of orphaned spans.
+    """
+    from reviewer.annotate.anchors import replace_record_text
+    from reviewer.review.fulltext import fulltext
+
+    ft = fulltext(store, record_id)
+    if ft is None:
+        raise ValueError(f"record {record_id} has no full text attached")
+    with store.atomic():
+        report = replace_record_text(store, record_id, ft.text, reviewer, ft.page_offsets)
+        store.db.execute(
+            "delete from suggestions where record_id = ? and status = 'pending'", [record_id]
+        )
+    return len(report.orphans)

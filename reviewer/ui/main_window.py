@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -39,7 +40,11 @@ from reviewer.annotate.undo import (
 )
 from reviewer.domain import Decision, Template
 from reviewer.review import extraction
+from reviewer.review.filters import filter_records
 from reviewer.review.project import create_review, open_review
+from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecided
+from reviewer.review.screening import progress as screening_progress
+from reviewer.review.settings import exclusion_reasons
 from reviewer.store import Store, StoreError
 from reviewer.ui.document_view import DocumentView, items_for_record
 from reviewer.ui.form import ExtractionForm
@@ -104,6 +109,15 @@ class MainWindow(QMainWindow):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(4, 4, 0, 4)
+        self.stage_combo = QComboBox()
+        self.stage_combo.setObjectName("stage")
+        for key, label in STAGE_LABELS.items():
+            self.stage_combo.addItem(f"Stage: {label}", key)
+        self.stage_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.stage_combo.currentIndexChanged.connect(
+            lambda _i: self.set_stage(self.stage_combo.currentData())
+        )
+        lv.addWidget(self.stage_combo)
         lv.addWidget(self.search)
         lv.addWidget(self.table)
         lv.addWidget(self.count_label)
@@ -116,6 +130,11 @@ class MainWindow(QMainWindow):
         self.decision_label.setObjectName("decision_label")
         bar.addWidget(self.decision_label)
         bar.addStretch(1)
+        self.reason_combo = QComboBox()
+        self.reason_combo.setObjectName("reason")
+        self.reason_combo.setToolTip("Exclusion reason (required at full text)")
+        self.reason_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        bar.addWidget(self.reason_combo)
         for kind, colour in (("include", "#2e7d32"), ("exclude", "#c62828"), ("maybe", "#ef6c00")):
             b = QPushButton(f"{kind.capitalize()}  ({DECISION_KEYS[kind][0]})")
             b.setObjectName(f"decide_{kind}")
@@ -250,7 +269,9 @@ class MainWindow(QMainWindow):
         self.template = store.template()
         self._sources = {s.id: s.name for s in store.sources() if s.id is not None}
         self.model = RecordTableModel(store, self.reviewer, self.stage, self)
-        self.model.reload(self.search.text())
+        self.filters: dict[str, Any] = {}
+        self._reload_reasons()
+        self._reload_list()
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -273,7 +294,7 @@ class MainWindow(QMainWindow):
         """Records were added (an import finished): refresh the list, keep the selection."""
         keep = self.current_id
         self._sources = {s.id: s.name for s in self.store.sources() if s.id is not None}
-        self.model.reload()
+        self._reload_list()
         row = self.model.row_of(keep) if keep is not None else 0
         self.select_row(max(row, 0))
         self._update_status()
@@ -570,14 +591,41 @@ class MainWindow(QMainWindow):
     def decide(self, kind: str) -> None:
         if self.current_id is None:
             return
+        reason = self.reason_combo.currentData() if kind == "exclude" else ""
+        if kind == "exclude" and not reason and self.stage == "full_text":
+            reason, ok = QInputDialog.getItem(
+                self,
+                "Exclusion reason",
+                "Why is this record excluded at full text?",
+                exclusion_reasons(self.store),
+                0,
+                False,
+            )
+            if not ok:
+                return
         decision = Decision(
-            record_id=self.current_id, stage=self.stage, reviewer=self.reviewer, decision=kind
-        )  # type: ignore[arg-type]
-        self.undo_stack.push(DecisionChange(decision))
-        self.model.refresh_record(self.current_id)
-        self.statusBar().showMessage(f"Record {self.current_id}: {kind}", 3000)
+            record_id=self.current_id,
+            stage=self.stage,
+            reviewer=self.reviewer,  # type: ignore[arg-type]
+            decision=kind,
+            reason=reason or "",  # type: ignore[arg-type]
+        )
+        try:
+            self.undo_stack.push(DecisionChange(decision))
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Decision not recorded", str(exc))
+            return
+        done = self.current_id
+        self.model.refresh_record(done)
+        self.reason_combo.setCurrentIndex(0)
+        self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
         self._update_status()
-        self.move(1)
+        nxt = next_undecided(self.store, self.stage, self.reviewer, after_record_id=done)
+        row = self.model.row_of(nxt) if nxt is not None else -1
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.move(1)
 
     def _show_decision(self) -> None:
         d = (
@@ -590,24 +638,45 @@ class MainWindow(QMainWindow):
             b.setEnabled(self.current_id is not None)
 
     def _update_status(self) -> None:
-        total = self.store.record_count()
-        screened = self.store.db.execute(
-            "select count(*) from decisions where stage = ? and reviewer = ?",
-            [self.stage, self.reviewer],
-        ).fetchone()[0]
+        p = screening_progress(self.store, self.stage, self.reviewer)
         shown = self.model.rowCount()
-        filt = f"{shown:,} shown · " if shown != total else ""
-        self.count_label.setText(f"{filt}{total:,} records")
+        filt = f"{shown:,} shown · " if shown != p.total else ""
+        self.count_label.setText(f"{filt}{p.total:,} records at {STAGE_LABELS[self.stage]}")
         self.progress_label.setText(
-            f"{screened:,} of {total:,} screened · reviewer: {self.reviewer}"
+            f"{p.screened:,} of {p.total:,} screened · reviewer: {self.reviewer}"
         )
         self.progress_label.setToolTip(str(self.store.path))
 
     def _apply_search(self) -> None:
         self.form.flush()
-        self.model.reload(self.search.text())
+        self._reload_list()
         self.select_row(0)
         self._update_status()
+
+    def _reload_list(self) -> None:
+        """The list shows the records at the current stage that pass the filters and search."""
+        ids, counts = filter_records(
+            self.store, stage=self.stage, search=self.search.text(), **self.filters
+        )
+        self.model.set_ids(ids)
+        self.filter_counts = counts
+
+    def set_stage(self, stage: str) -> None:
+        if stage == self.stage:
+            return
+        self.form.flush()
+        self.stage = stage
+        self.model.stage = stage
+        self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
+        self._reload_list()
+        self.select_row(0)
+        self._update_status()
+
+    def _reload_reasons(self) -> None:
+        self.reason_combo.clear()
+        self.reason_combo.addItem("(no reason)", "")
+        for reason in exclusion_reasons(self.store):
+            self.reason_combo.addItem(reason, reason)
 
     # -- files ---------------------------------------------------------------------------
 
@@ -678,7 +747,7 @@ class MainWindow(QMainWindow):
             self.reviewer = name.strip()
             settings().setValue("reviewer/name", self.reviewer)
             self.model.reviewer = self.reviewer
-            self.model.reload()
+            self._reload_list()
             self._show_decision()
             self._update_status()
 

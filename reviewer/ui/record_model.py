@@ -44,6 +44,13 @@ class RecordTableModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
+    def set_ids(self, ids: list[int]) -> None:
+        """Show these records (already filtered and ordered by the caller)."""
+        self.beginResetModel()
+        self.ids = ids
+        self._pages.clear()
+        self.endResetModel()
+
     def refresh_record(self, record_id: int) -> None:
         """A record's decision or title changed: drop its cached row and repaint it."""
         try:

@@ -1,0 +1,65 @@
+"""Keyboard screening through the stages: reasons, next undecided, progress, full texts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+
+def keys(qtbot, window, *pressed):
+    window.table.setFocus()
+    for k in pressed:
+        qtbot.keyClick(window.table, k)
+
+
+def test_included_records_move_on_to_full_text(qtbot, window):
+    total = window.model.rowCount()
+    first, second = window.model.ids[:2]
+    keys(qtbot, window, Qt.Key.Key_I, Qt.Key.Key_E)
+    assert window.progress_label.text().startswith(f"2 of {total} screened")
+    window.set_stage("full_text")
+    assert window.model.ids == [first]  # only the included record reached full text
+    assert window.progress_label.text().startswith("0 of 1 screened")
+
+
+def test_full_text_exclusion_asks_for_a_reason(qtbot, window, monkeypatch):
+    rid = window.current_id
+    keys(qtbot, window, Qt.Key.Key_I)
+    window.set_stage("full_text")
+    asked = []
+
+    def pick(*args, **kwargs):
+        asked.append(args[3])  # the review's list of reasons
+        return ("wrong outcomes", True)
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    keys(qtbot, window, Qt.Key.Key_E)
+    d = window.store.decision(rid, "full_text", "tester")
+    assert d.decision == "exclude" and d.reason == "wrong outcomes"
+    assert "wrong population" in asked[0]
+
+
+def test_cancelling_the_reason_records_nothing(qtbot, window, monkeypatch):
+    rid = window.current_id
+    keys(qtbot, window, Qt.Key.Key_I)
+    window.set_stage("full_text")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("", False))
+    keys(qtbot, window, Qt.Key.Key_E)
+    assert window.store.decision(rid, "full_text", "tester") is None
+
+
+def test_reason_chosen_in_the_bar_is_stored(qtbot, window):
+    rid = window.current_id
+    window.reason_combo.setCurrentIndex(window.reason_combo.findData("wrong study design"))
+    keys(qtbot, window, Qt.Key.Key_E)
+    assert window.store.decision(rid, "title_abstract", "tester").reason == "wrong study design"
+    assert window.reason_combo.currentIndex() == 0  # reset for the next record
+
+
+def test_next_undecided_skips_decided_records(qtbot, window):
+    ids = window.model.ids
+    window.select_row(1)
+    keys(qtbot, window, Qt.Key.Key_I)  # decide the second record
+    window.select_row(0)
+    keys(qtbot, window, Qt.Key.Key_I)  # the first: the next undecided is the third
+    assert window.current_id == ids[2]
