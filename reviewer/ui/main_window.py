@@ -41,6 +41,8 @@ from reviewer.annotate.undo import (
 from reviewer.domain import Decision, Template
 from reviewer.review import extraction
 from reviewer.review.filters import filter_records
+from reviewer.review.fulltext import attach_fulltext as attach
+from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.project import create_review, open_review
 from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecided
 from reviewer.review.screening import progress as screening_progress
@@ -209,6 +211,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
         self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
+        self._add(m, "Import full-text PDFs…", self.choose_fulltext_folder)
         m.addSeparator()
         self._add(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -719,9 +722,82 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
+        if not paths:
+            return
+        event.acceptProposedAction()
+        target = self._record_under(event.position().toPoint())
+        if len(paths) == 1 and paths[0].lower().endswith(".pdf") and target is not None:
+            self.attach_fulltext(target, paths[0])  # a PDF dropped on a record: its full text
+        else:
             self.importer.start(paths)
+
+    def _record_under(self, window_point) -> int | None:
+        viewport = self.table.viewport()
+        index = self.table.indexAt(viewport.mapFrom(self, window_point))
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    # -- full texts ---------------------------------------------------------------------------
+
+    def attach_fulltext(self, record_id: int, pdf_path: str) -> None:
+        """Attach a PDF as the record's full text, in the background; then show it."""
+        review_path, reviewer = self.store.path, self.reviewer
+
+        def work(progress, cancelled) -> int:
+            with Store(review_path) as store:
+                attach(store, record_id, pdf_path, reviewer)
+                return extraction.adopt_fulltext(store, record_id, reviewer)
+
+        def done(orphaned: int) -> None:
+            self.statusBar().showMessage(
+                f"Full text attached to record {record_id}"
+                + (f"; {orphaned} highlights could not be found again" if orphaned else ""),
+                8000,
+            )
+            if self.current_id == record_id:
+                self.show_record(record_id)
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: QMessageBox.warning(self, "Full text not attached", m),
+        )
+
+    def choose_fulltext_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder of full-text PDFs", str(Path.home())
+        )
+        if folder:
+            self.import_fulltext_folder(folder)
+
+    def import_fulltext_folder(self, folder: str) -> None:
+        """Match a folder of PDFs to records by DOI or title; list what matched nothing."""
+        review_path, reviewer = self.store.path, self.reviewer
+
+        def work(progress, cancelled):
+            with Store(review_path) as store:
+                result = import_fulltexts(store, folder, reviewer)
+                for record_id, _path in result.matched:
+                    extraction.adopt_fulltext(store, record_id, reviewer)
+                return result
+
+        def done(result) -> None:
+            lines = [f"{len(result.matched)} PDFs attached to their records."]
+            if result.unmatched:
+                lines.append(f"{len(result.unmatched)} matched no record:")
+                lines += [
+                    f"  {Path(p).name}" + (f" — {result.errors[p]}" if p in result.errors else "")
+                    for p in result.unmatched
+                ]
+            self.fulltext_report = "\n".join(lines)
+            QMessageBox.information(self, "Full texts", self.fulltext_report)
+            if self.current_id is not None:
+                self.show_record(self.current_id)
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: QMessageBox.warning(self, "Full texts not imported", m),
+        )
 
     def _remember_recent(self, path: Path) -> None:
         s = settings()

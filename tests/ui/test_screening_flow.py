@@ -63,3 +63,49 @@ def test_next_undecided_skips_decided_records(qtbot, window):
     window.select_row(0)
     keys(qtbot, window, Qt.Key.Key_I)  # the first: the next undecided is the third
     assert window.current_id == ids[2]
+
+
+def test_dropping_a_pdf_on_a_record_attaches_its_full_text(qtbot, window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from tests.ingest.test_document_pdf import make_pdf
+
+    rid = window.current_id
+    text = window.store.record(rid).text
+    start = text.index("42 RRMM patients")
+    window.document.set_field_requested.emit("sample_size", start, start + 16, False)
+    pdf = tmp_path / "article.pdf"
+    pdf.write_bytes(
+        make_pdf(
+            [
+                [(18, "Azacitidine in myeloma")],
+                [
+                    (10, "Methods. The trial cohort included 42 RRMM patients"),
+                    (10, "who were treated with azacitidine."),
+                ],
+            ]
+        )
+    )
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(pdf))])
+    rect = window.table.visualRect(window.model.index(0, 0))
+    point = window.table.viewport().mapTo(window, rect.center())
+    window.dropEvent(
+        QDropEvent(
+            QPointF(point),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    )
+    record = window.store.record(rid)
+    assert "who were treated with azacitidine" in record.text  # the PDF's text is shown
+    assert len(record.page_offsets) == 2
+    assert "treated with azacitidine" in window.document.text.toPlainText()
+    fv = window.store.values(rid)["sample_size"]
+    (span,) = fv.provenance
+    assert record.text[span.start : span.end] == "42 RRMM patients"  # found again
+    assert span.page == 2
+    assert window.store.record_count() == 34  # nothing was imported as a new record
