@@ -48,7 +48,9 @@ from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecid
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.settings import exclusion_reasons
 from reviewer.store import Store, StoreError
+from reviewer.store.duplicates import unmerge
 from reviewer.ui.document_view import DocumentView, items_for_record
+from reviewer.ui.duplicates_view import DuplicatesDialog
 from reviewer.ui.form import ExtractionForm
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
@@ -214,6 +216,10 @@ class MainWindow(QMainWindow):
         self._add(m, "Import full-text PDFs…", self.choose_fulltext_folder)
         m.addSeparator()
         self._add(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        m = self.menuBar().addMenu("&Records")
+        self._add(m, "Possible &duplicates…", self.show_duplicates, "Ctrl+D")
+        self._add(m, "Not a duplicate (unmerge this record)", self.unmerge_current)
 
         m = self.menuBar().addMenu("&Screening")
         for kind, keys in DECISION_KEYS.items():
@@ -426,6 +432,22 @@ class MainWindow(QMainWindow):
         self.form.set_template(template)
         self.document.set_fields([(f.key, f.label, f.group) for f in template.fields])
         self._reload_form()
+
+    def show_duplicates(self) -> None:
+        dialog = DuplicatesDialog(self.store, self.reviewer, self)
+        dialog.changed.connect(self.reload_records)
+        self.duplicates_dialog = dialog
+        dialog.show()
+
+    def unmerge_current(self) -> None:
+        if self.current_id is None:
+            return
+        try:
+            unmerge(self.store, self.current_id, self.reviewer)
+        except ValueError as exc:
+            QMessageBox.information(self, "Not merged", str(exc))
+            return
+        self.reload_records()
 
     def show_orphans(self) -> None:
         dialog = OrphansDialog(self)

@@ -1,0 +1,37 @@
+"""Possible duplicates are confirmed or rejected by a person, side by side."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from reviewer.store import duplicates as dup
+from reviewer.ui.duplicates_view import DuplicatesDialog
+
+
+def test_confirm_and_reject_candidates(qtbot, window):
+    ids = window.model.ids
+    dup.add_candidates(window.store, [(ids[5], ids[2], 93.0), (ids[7], ids[3], 91.0)])
+    before = window.model.rowCount()
+    window.show_duplicates()
+    dialog: DuplicatesDialog = window.duplicates_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    assert "LATER RECORD" in dialog.left.toPlainText()
+    assert window.store.record(ids[5]).title in dialog.left.toPlainText()
+    qtbot.mouseClick(dialog.same, Qt.MouseButton.LeftButton)  # first pair: the same study
+    assert window.store.record(ids[5]).duplicate_of == ids[2]
+    assert dialog.table.rowCount() == 1
+    qtbot.mouseClick(dialog.different, Qt.MouseButton.LeftButton)
+    assert window.store.record(ids[7]).duplicate_of is None
+    assert dup.candidates(window.store, "pending") == []
+    kinds = [e.kind for e in window.store.events()]
+    assert any("confirm" in k for k in kinds) and any("reject" in k for k in kinds)
+    # the confirmed duplicate leaves the screening list, but stays in the review
+    assert window.model.rowCount() == before - 1
+    assert window.store.record_count() == 34
+    # and can be taken out of its group again
+    window.select_row(0)
+    window.current_id = ids[5]
+    window.unmerge_current()
+    assert window.store.record(ids[5]).duplicate_of is None
+    assert window.model.rowCount() == before
