@@ -205,6 +205,9 @@ class Deduplicator:
     """Remembers every record of the review and says which kept record a new one repeats."""
 
     def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
         self.by_doi: dict[str, int] = {}
         self.by_pmid: dict[str, int] = {}
         # tuples, not lists, as values: see ``Seen``; nearly all hold one record
@@ -215,6 +218,12 @@ class Deduplicator:
     def from_store(cls, store: Store) -> Deduplicator:
         """Indexes of the records a review holds already, in import order."""
         d = cls()
+        d.reload(store)
+        return d
+
+    def reload(self, store: Store) -> None:
+        """Forget everything and remember the review's records as they are stored now."""
+        self._clear()
         rows = store.db.execute(
             "select id, title, authors, year, doi, pmid, duplicate_of from records order by id"
         )
@@ -222,8 +231,7 @@ class Deduplicator:
             rec = ParsedRecord.model_construct(
                 title=title, authors=json.loads(authors), year=year, doi=doi, pmid=pmid
             )
-            d.add(rec, dup or rid)
-        return d
+            self.add(rec, dup or rid)
 
     def check(self, rec: ParsedRecord) -> Verdict:
         """Which kept record ``rec`` duplicates (or may duplicate); remembers nothing."""

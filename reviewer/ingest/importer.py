@@ -27,7 +27,7 @@ from reviewer.ingest.dedup import Deduplicator
 from reviewer.ingest.encoding import open_text
 from reviewer.store import Store, duplicates
 
-BATCH = 5000
+BATCH = 2000
 _SNIFF_CHARS = 8192
 
 
@@ -178,10 +178,15 @@ def _import_file(
         status="importing",
     )
 
-    def batches() -> Iterator[tuple[list[ParsedRecord], list[str]]]:
-        """Batches of records to store, each with the errors met while reading it."""
+    # Records are checked for duplicates on the reading thread, ahead of the writes, with
+    # the ids they will get; each write makes sure the review has not grown meanwhile.
+    start_id = duplicates.next_record_id(store)
+
+    def batches() -> Iterator[_Batch]:
+        """Batches to store, checked for duplicates, each with the errors met reading it."""
         batch: list[ParsedRecord] = []
         errors: list[str] = []
+        next_id = start_id
         for number, item in enumerate(_parse(fmt, path, column_map), start=1):
             if isinstance(item, RecordError):
                 errors.append(
@@ -192,25 +197,31 @@ def _import_file(
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                yield batch, errors
+                yield _deduplicate(dedup, batch, errors, next_id)
+                next_id += len(batch)
                 batch, errors = [], []
         if batch or errors:
-            yield batch, errors
+            yield _deduplicate(dedup, batch, errors, next_id)
 
     found = 0
     with _bulk_writing(store), _no_cycle_collection(), closing(_read_ahead(batches())) as read:
-        for batch, errors in read:
-            report.errors.extend(errors)
-            if not batch:
+        for b in read:
+            report.errors.extend(b.errors)
+            if not b.records:
                 continue
             with store.atomic():
+                if duplicates.next_record_id(store) != b.first_id:
+                    dedup.reload(store)
+                    raise ImportFailure(
+                        path, "records were added to the review from elsewhere meanwhile; "
+                        "importing the file again carries on where it stopped")  # fmt: skip
                 if source_id is None:
                     source_id = store.add_source(source)
-                first_id, dup_of, pairs = _deduplicate(store, dedup, batch)
-                store.add_records(source_id, batch, dup_of, first_id=first_id)
-                found += duplicates.add_candidates(store, pairs)
-            report.added += sum(1 for d in dup_of if d is None)
-            report.duplicates += sum(1 for d in dup_of if d is not None)
+                store.add_records(source_id, b.records, b.duplicate_of, first_id=b.first_id)
+                found += duplicates.add_candidates(store, b.candidates)
+            dups = sum(1 for d in b.duplicate_of if d is not None)
+            report.added += len(b.records) - dups
+            report.duplicates += dups
             tick(report.added + report.duplicates)
             if cancel and cancel():
                 report.errors.append(
@@ -232,23 +243,28 @@ def _import_file(
             store.set_source_status(source_id, "complete")
 
 
-def _deduplicate(
-    store: Store, dedup: Deduplicator, batch: list[ParsedRecord]
-) -> tuple[int, list[int | None], list[tuple[int, int, float]]]:
-    """The batch's first id, each record's ``duplicate_of``, and candidate pairs
-    (record, kept record, score).
+@dataclass
+class _Batch:
+    """Records to store in one transaction, checked for duplicates."""
 
-    Ids are assigned before the rows are written, so a record can repeat an earlier
-    one of the same batch; call inside the transaction that stores the batch.
-    """
-    first = duplicates.next_record_id(store)
+    records: list[ParsedRecord]
+    errors: list[str]  # met while reading them
+    first_id: int  # the ids the records were checked with: first_id, first_id + 1 ...
+    duplicate_of: list[int | None]
+    candidates: list[tuple[int, int, float]]  # (record, kept record, similarity)
+
+
+def _deduplicate(
+    dedup: Deduplicator, records: list[ParsedRecord], errors: list[str], first_id: int
+) -> _Batch:
+    """Check each record in turn, so that one can repeat an earlier one of the same batch."""
     dup_of: list[int | None] = []
     pairs: list[tuple[int, int, float]] = []
-    for rid, rec in enumerate(batch, start=first):
+    for rid, rec in enumerate(records, start=first_id):
         verdict = dedup.assign(rec, rid)
         dup_of.append(verdict.duplicate_of)
         pairs.extend((rid, of, score) for of, score in verdict.candidates)
-    return first, dup_of, pairs
+    return _Batch(records, errors, first_id, dup_of, pairs)
 
 
 # While a file's batches are written: commits are not flushed to disk one by one (in
@@ -256,7 +272,7 @@ def _deduplicate(
 # the last batches, which the next import of the file resumes; the commit that marks
 # the source complete runs at FULL again and flushes them all), the WAL is copied back
 # less often and more of the file stays in memory. About a quarter less work in SQLite.
-_BULK_PRAGMAS = {"synchronous": "normal", "wal_autocheckpoint": "8000", "cache_size": "-65536"}
+_BULK_PRAGMAS = {"synchronous": "normal", "wal_autocheckpoint": "4000", "cache_size": "-32768"}
 
 
 @contextmanager
@@ -300,10 +316,10 @@ _T = TypeVar("_T")
 def _read_ahead(items: Iterator[_T], depth: int = 1) -> Iterator[_T]:
     """``items``, produced on a helper thread up to ``depth`` ahead of the caller.
 
-    Parsing is Python and holds the interpreter lock; storing is mostly SQLite, which
-    releases it. So on two cores the next batch is parsed while the last one is
-    written, which takes a large import from about the sum of the two times to about
-    the longer one. Errors are raised here, in order; closing this generator early
+    Parsing and deduplication are Python and hold the interpreter lock; storing is
+    mostly SQLite, which releases it. So on two cores the next batch is read while the
+    last one is written, which takes a large import from about the sum of the two times
+    to about the longer one. Errors are raised here, in order; closing this generator early
     (cancel) stops the helper and closes ``items`` on its own thread.
     """
     line: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)

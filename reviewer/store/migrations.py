@@ -208,7 +208,7 @@ end;
 
 
 @migration
-def m005_annotation(db: sqlite_utils.Database) -> None:
+def m002_annotation(db: sqlite_utils.Database) -> None:
     """Spans that could not be found again when a record's text was replaced.
 
     They leave the value's provenance or the highlights table (so nothing is drawn
@@ -241,7 +241,7 @@ create index anchor_orphans_record on anchor_orphans(record_id, status);
 
 
 @migration
-def m004_screening(db: sqlite_utils.Database) -> None:
+def m003_screening(db: sqlite_utils.Database) -> None:
     """Screening: resolutions, each record's final decision per stage (kept by triggers,
     so stage membership and filters are index look-ups), tags, full texts, merge
     conflicts, and the indexes filters and undo need on 100,000 records."""
@@ -392,7 +392,7 @@ create index merge_conflicts_key on merge_conflicts(key, settled_at);
 
 
 @migration
-def m002_duplicates(db: sqlite_utils.Database) -> None:
+def m004_duplicates(db: sqlite_utils.Database) -> None:
     """Duplicate candidates for a person to confirm, and a faster full-text index.
 
     Automatic merges only set ``records.duplicate_of``; similar titles wait in
@@ -424,3 +424,10 @@ create index records_duplicate_of on records(duplicate_of) where duplicate_of is
 drop trigger if exists records_ai;
 insert into records_fts(records_fts, rank) values ('automerge', 16);
 """
+
+
+@migration
+def m005_suggestion_detail(db: sqlite_utils.Database) -> None:
+    """What a suggested value cannot hold (a hazard ratio's confidence interval and
+    p-value), kept beside it so the form and exports can show it."""
+    db.execute("alter table suggestions add column detail text")

@@ -7,10 +7,10 @@ import sqlite_utils
 from reviewer.store import migrations
 
 
-def test_m005_creates_the_orphans_table():
+def test_annotation_migration_creates_the_orphans_table():
     db = sqlite_utils.Database(memory=True)
     migrations.apply(db)
-    assert "m005_annotation" in migrations.applied(db)
+    assert "m002_annotation" in migrations.applied(db)
     assert {
         "record_id", "kind", "field", "highlight_id", "start", "end", "quote", "prefix",
         "suffix", "page", "note", "reviewer", "time", "orphaned_at", "status",

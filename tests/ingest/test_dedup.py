@@ -240,3 +240,29 @@ def test_a_second_review_session_finds_duplicates_of_stored_records(store, tmp_p
     report = import_paths(store, [write(tmp_path, "b.ris", ris({"title": TITLE.lower()}))])
     assert report.duplicates == 1
     assert duplicates.duplicate_map(store) == {1: None, 2: 1}
+
+
+def test_records_added_from_elsewhere_during_an_import_stop_it_cleanly(
+    store, tmp_path, monkeypatch
+):
+    """Duplicates are checked ahead of the writes with the ids records will get; if the
+    review grows meanwhile, the import stops with a clear error and resumes later."""
+    from reviewer.domain import Source
+    from reviewer.ingest import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    titles = [f"Trial number {i} of lenalidomide in myeloma" for i in range(6)]
+    path = write(tmp_path, "a.ris", ris(*({"title": t} for t in titles)))
+
+    def elsewhere(progress):
+        if progress.records_done == 2:
+            with store.atomic():
+                sid = store.add_source(Source(name="x", sha256="1" * 64, size=1, format="ris"))
+                store.add_records(sid, [ParsedRecord(title=titles[0])])
+
+    report = import_paths(store, [path], progress=elsewhere)
+    assert report.added == 2
+    assert "from elsewhere" in report.files[0].errors[0]
+    report = import_paths(store, [path])  # resumes, with the review as it is now
+    assert (report.added, report.duplicates) == (4, 0)
+    assert [r.title for r in store.records()] == [titles[0], titles[1], titles[0], *titles[2:]]
