@@ -130,7 +130,9 @@ class FieldEditor(QObject):
         for s in suggestions:
             quote = " ".join(s.quote.split())
             quote = quote if len(quote) <= 60 else quote[:57] + "…"
-            self.candidates.addItem(f"{display_text(s.value)}   ({s.confidence:.0%})  “{quote}”")
+            self.candidates.addItem(
+                f"{display_text(s.value)}{_detail_text(s.detail)}   ({s.confidence:.0%})  “{quote}”"
+            )
             self.candidates.setItemData(
                 self.candidates.count() - 1, s.quote, Qt.ItemDataRole.ToolTipRole
             )
@@ -194,6 +196,20 @@ class FieldEditor(QObject):
                 self.form.span_dropped.emit(self.spec.key, span["start"], span["end"], False)
             return True
         return False
+
+
+def _detail_text(detail: dict | None) -> str:
+    """A hazard ratio's interval and p-value, shown beside the point estimate."""
+    if not detail:
+        return ""
+    bits = []
+    if detail.get("ci_low") is not None and detail.get("ci_high") is not None:
+        level = detail.get("ci_level") or 95
+        bits.append(f"{level:g}% CI {detail['ci_low']:g}–{detail['ci_high']:g}")
+    if detail.get("p_value") not in (None, ""):
+        p = str(detail["p_value"])
+        bits.append(p if p[:1] in "pP" else f"p{p}" if p[:1] in "<>=≤" else f"p={p}")
+    return f" ({'; '.join(bits)})" if bits else ""
 
 
 def _placeholder(spec: FieldSpec) -> str:

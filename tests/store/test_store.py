@@ -153,3 +153,28 @@ def test_search_index_follows_edits(store):
     store.db.execute("update records set title = 'Pomalidomide study' where id = ?", [rid])
     assert store.record_ids("pomalidomide") == [rid]
     assert store.record_ids("old") == []
+
+
+def test_suggestion_detail_is_kept(store):
+    from reviewer.domain import Suggestion
+
+    (rid,) = _add(store, ParsedRecord(title="t", text="HR 0.62; 95% CI 0.48-0.80; P<.001"))
+    detail = {"ci_level": 95, "ci_low": 0.48, "ci_high": 0.8, "p_value": "<.001"}
+    store.replace_suggestions(
+        rid,
+        [
+            Suggestion(
+                field="hazard_ratio",
+                value=[0.62],
+                start=3,
+                end=7,
+                quote="0.62",
+                confidence=0.9,
+                suggester="outcomes",
+                version="1",
+                detail=detail,
+            )
+        ],
+    )
+    (s,) = store.suggestions(rid)
+    assert s.detail == detail

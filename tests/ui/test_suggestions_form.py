@@ -86,3 +86,29 @@ def test_focusing_a_field_highlights_its_quote(qtbot, window):
     qtbot.waitUntil(lambda: window.document.highlighted() == [(start, start + 4)])
     cursor = window.document.text.textCursor()
     assert abs(cursor.position() - start) <= 4  # scrolled to it
+
+
+def test_hazard_ratio_shows_its_interval_and_p_value(qtbot, window):
+    rid = window.current_id
+    text = window.store.record(rid).text
+    start = text.index("60.2")
+    detail = {"ci_level": 95.0, "ci_low": 0.48, "ci_high": 0.8, "p_value": "<.001"}
+    window.store.replace_suggestions(
+        rid,
+        [
+            Suggestion(
+                field="hazard_ratio",
+                value=[0.62],
+                start=start,
+                end=start + 4,
+                quote="60.2",
+                confidence=0.85,
+                suggester="test",
+                version=SUGGESTER_VERSION,
+                detail=detail,
+            )
+        ],
+    )
+    window.show_record(rid)
+    shown = window.form.editors["hazard_ratio"].candidates.currentText()
+    assert "0.62 (95% CI 0.48–0.8; p<.001)" in shown
