@@ -43,20 +43,29 @@ from reviewer.review import extraction
 from reviewer.review.filters import filter_records
 from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
+from reviewer.review.keywords import compiled_terms, find_spans
+from reviewer.review.merge import merge
 from reviewer.review.project import create_review, open_review
 from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecided
 from reviewer.review.screening import progress as screening_progress
-from reviewer.review.settings import exclusion_reasons
+from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.store.duplicates import unmerge
+from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView, items_for_record
 from reviewer.ui.duplicates_view import DuplicatesDialog
+from reviewer.ui.filter_panel import FilterPanel
 from reviewer.ui.form import ExtractionForm
+from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
+from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.record_model import RecordTableModel
+from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
+from reviewer.ui.stats_panel import StatsPanel
+from reviewer.ui.tags_editor import TagsEditor
 from reviewer.ui.template_editor import TemplateEditorDialog
 
 MAX_RECENT = 8
@@ -123,6 +132,15 @@ class MainWindow(QMainWindow):
         )
         lv.addWidget(self.stage_combo)
         lv.addWidget(self.search)
+        # counts, conflicts and statistics follow decisions a moment later, so a
+        # decision by key never waits for them
+        self._recount_timer = QTimer(self)
+        self._recount_timer.setSingleShot(True)
+        self._recount_timer.setInterval(300)
+        self._recount_timer.timeout.connect(self._after_decisions)
+        self.filter_panel = FilterPanel()
+        self.filter_panel.filters_changed.connect(self._filters_changed)
+        lv.addWidget(self.filter_panel)
         lv.addWidget(self.table)
         lv.addWidget(self.count_label)
 
@@ -151,6 +169,9 @@ class MainWindow(QMainWindow):
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 4, 0, 4)
         mv.addWidget(self.document)
+        self.tags_editor = TagsEditor(self.store, self.reviewer)
+        self.tags_editor.tags_changed.connect(lambda _rid: self._reload_counts())
+        mv.addWidget(self.tags_editor)
         mv.addLayout(bar)
 
         self.form = ExtractionForm()
@@ -176,6 +197,31 @@ class MainWindow(QMainWindow):
         self.notes_dock.setWidget(self.notes_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notes_dock)
         self.notes_dock.hide()
+
+        self.conflicts_view = ConflictsView(self.store, self.reviewer, self.stage)
+        self.conflicts_view.record_activated.connect(self.go_to_record)
+        self.conflicts_view.resolved.connect(self._resolved)
+        self.conflicts_view.blinding_changed.connect(lambda _b: self._blinding_changed())
+        self.stats_panel = StatsPanel(self.store)
+        self.history_panel = HistoryPanel(self.jobs)
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, widget in (
+            ("conflicts", "Conflicts", self.conflicts_view),
+            ("stats", "Statistics", self.stats_panel),
+            ("history", "History", self.history_panel),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{name}_dock")
+            dock.setWidget(widget)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            dock.hide()
+            self.docks[name] = dock
+        self.tabifyDockWidget(self.notes_dock, self.docks["conflicts"])
+        self.tabifyDockWidget(self.docks["conflicts"], self.docks["stats"])
+        self.tabifyDockWidget(self.docks["stats"], self.docks["history"])
+        self.docks["stats"].visibilityChanged.connect(
+            lambda shown: self.stats_panel.reload() if shown else None
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
@@ -214,6 +260,7 @@ class MainWindow(QMainWindow):
         self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
         self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
         self._add(m, "Import full-text PDFs…", self.choose_fulltext_folder)
+        self._add(m, "&Merge another copy of this review…", self.choose_merge)
         m.addSeparator()
         self._add(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -234,6 +281,16 @@ class MainWindow(QMainWindow):
         self._add(m, "Previous record\tK", lambda: self.move(-1))
         m.addSeparator()
         self._add(m, "Set reviewer name…", self.ask_reviewer_name)
+        self._add(m, "Review settings (reasons, keywords, blinding)…", self.edit_review_settings)
+        m.addSeparator()
+        for name, key in (
+            ("conflicts", "Ctrl+Shift+C"),
+            ("stats", "Ctrl+Shift+S"),
+            ("history", "Ctrl+Shift+H"),
+        ):
+            act = self.docks[name].toggleViewAction()
+            act.setShortcut(QKeySequence(key))
+            m.addAction(act)
 
         m = self.menuBar().addMenu("E&xtraction")
         act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
@@ -278,6 +335,11 @@ class MainWindow(QMainWindow):
         self.template = store.template()
         self._sources = {s.id: s.name for s in store.sources() if s.id is not None}
         self.model = RecordTableModel(store, self.reviewer, self.stage, self)
+        self.compiled_terms = compiled_terms(store)
+        self.model.compiled = self.compiled_terms
+        for widget in (self.conflicts_view, self.stats_panel, self.tags_editor):
+            widget.set_store(store)
+        self.filter_panel.set_blinded(self.reviewer if is_blinded(store) else None)
         self.filters: dict[str, Any] = {}
         self._reload_reasons()
         self._reload_list()
@@ -348,6 +410,9 @@ class MainWindow(QMainWindow):
             self._show_suggestions()
             self._ensure_suggestions([record_id])
         self.notes_panel.reload(self.store, record_id)
+        self.tags_editor.set_record(record_id)
+        if self.docks["history"].isVisible():
+            self.history_panel.reload(self.store, record_id)
         self._show_decision()
 
     # -- annotation ------------------------------------------------------------------------
@@ -368,7 +433,10 @@ class MainWindow(QMainWindow):
         self.document.set_highlights(items)
 
     def keyword_spans(self, record_id: int) -> list:
-        return []
+        """Where the review's inclusion and exclusion terms occur in the record's text."""
+        if not self.compiled_terms:
+            return []
+        return find_spans(self.store.record(record_id).text, self.compiled_terms)
 
     def set_field_from_text(self, key: str, start: int, end: int, append: bool = False) -> None:
         """A selection (context menu, Ctrl+digit or a drop on the field) sets a field."""
@@ -642,6 +710,7 @@ class MainWindow(QMainWindow):
             return
         done = self.current_id
         self.model.refresh_record(done)
+        self._recount_timer.start()
         self.reason_combo.setCurrentIndex(0)
         self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
         self._update_status()
@@ -685,6 +754,100 @@ class MainWindow(QMainWindow):
         )
         self.model.set_ids(ids)
         self.filter_counts = counts
+        self.filter_panel.set_counts(counts)
+
+    def _reload_counts(self) -> None:
+        """Tags, reasons or decisions changed: recount the filter options, keep the list."""
+        _ids, counts = filter_records(
+            self.store, stage=self.stage, search=self.search.text(), **self.filters
+        )
+        self.filter_counts = counts
+        self.filter_panel.set_counts(counts)
+
+    def _filters_changed(self, chosen: dict) -> None:
+        self.form.flush()
+        self.filters = {k: v for k, v in chosen.items() if v is not None}
+        self._reload_list()
+        self.select_row(0)
+        self._update_status()
+
+    def go_to_record(self, record_id: int) -> None:
+        row = self.model.row_of(record_id)
+        if row < 0:  # filtered out: show everything at this stage
+            self.search.setText("")
+            self.filter_panel.clear()
+            self.filters = {}
+            self._reload_list()
+            row = self.model.row_of(record_id)
+        if row >= 0:
+            self.select_row(row)
+
+    def _after_decisions(self) -> None:
+        self._reload_counts()
+        if self.docks["conflicts"].isVisible():
+            self.conflicts_view.reload()
+        self.stats_panel.reload()
+
+    def _resolved(self, record_id: int) -> None:
+        self.model.refresh_record(record_id)
+        self.stats_panel.reload()
+        self._reload_counts()
+        self._update_status()
+
+    def _blinding_changed(self) -> None:
+        blinded = is_blinded(self.store)
+        self.filter_panel.set_blinded(self.reviewer if blinded else None)
+        self.conflicts_view.reload()
+        self._reload_list()
+
+    def edit_review_settings(self) -> None:
+        dialog = ReviewSettingsDialog(self.store, self.reviewer, self)
+        dialog.settings_changed.connect(self._settings_changed)
+        self.settings_dialog = dialog
+        dialog.show()
+
+    def _settings_changed(self, names: list) -> None:
+        if "keyword_terms" in names:
+            self.compiled_terms = compiled_terms(self.store)
+            self.model.compiled = self.compiled_terms
+            self.model.set_ids(self.model.ids)
+            self.refresh_highlights()
+        if "exclusion_reasons" in names:
+            self._reload_reasons()
+            self._reload_counts()
+        if "blinded" in names:
+            self._blinding_changed()
+
+    def choose_merge(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Merge another copy of this review", str(self.store.path.parent), REVIEW_FILTER
+        )
+        if path:
+            self.merge_from(path)
+
+    def merge_from(self, other: str) -> None:
+        """Bring another copy's events in (in the background), then show what happened."""
+        review_path, reviewer = self.store.path, self.reviewer
+
+        def work(progress, cancelled):
+            with Store(review_path) as store:
+                return merge(store, other, reviewer=reviewer)
+
+        def done(report) -> None:
+            self.reload_records()
+            self.conflicts_view.reload()
+            self.stats_panel.reload()
+            if self.current_id is not None:
+                self.show_record(self.current_id)
+            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self)
+            self.merge_dialog.record_activated.connect(self.go_to_record)
+            self.merge_dialog.show()
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: QMessageBox.warning(self, "Merge failed", m),
+        )
 
     def set_stage(self, stage: str) -> None:
         if stage == self.stage:
@@ -692,6 +855,7 @@ class MainWindow(QMainWindow):
         self.form.flush()
         self.stage = stage
         self.model.stage = stage
+        self.conflicts_view.set_stage(stage)
         self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
         self._reload_list()
         self.select_row(0)
@@ -874,6 +1038,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.form.flush()
+        self._recount_timer.stop()
+        self._search_timer.stop()
         self.importer.cancel()
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from reviewer.store import Store
+from reviewer.ui.keyword_colours import keyword_colour
 
 COLUMNS = ("Title", "Year", "Decision")
 _PAGE = 200
@@ -32,6 +33,7 @@ class RecordTableModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, tuple]] = OrderedDict()
         self.search = ""
+        self.compiled = None  # the review's keyword terms, compiled, for title colours
 
     # -- content -------------------------------------------------------------
 
@@ -112,6 +114,9 @@ class RecordTableModel(QAbstractTableModel):
             return title
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and decision:
             return QBrush(QColor(_DECISION_COLOURS[decision]))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0 and self.compiled is not None:
+            colour = keyword_colour(title, self.compiled)
+            return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.UserRole:
             return self.ids[index.row()]
         return None
