@@ -28,8 +28,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
 
+# The README's picture: the demo review with suggestions accepted and a few decisions.
+SHOT := /tmp/reviewer-screenshot.review
 screenshot: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/reviewer --review /tmp/reviewer-screenshot.review screenshot docs/screenshot.png
+	rm -f $(SHOT) $(SHOT)-wal $(SHOT)-shm
+	$(BIN)/reviewer --review $(SHOT) suggest --apply --reviewer demo > /dev/null
+	for id in 1 2 3; do $(BIN)/reviewer --review $(SHOT) decide $$id include --reviewer demo > /dev/null; done
+	QT_QPA_PLATFORM=offscreen REVIEWER_NAME=demo $(BIN)/reviewer --review $(SHOT) screenshot docs/screenshot.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -85,7 +87,11 @@ class MainWindow(QMainWindow):
         self.store = store
         self.jobs = jobs or JobRunner()
         self.stage = "title_abstract"
-        self.reviewer = str(settings().value("reviewer/name", "") or getpass.getuser())
+        self.reviewer = str(
+            os.environ.get("REVIEWER_NAME")  # as on the command line
+            or settings().value("reviewer/name", "")
+            or getpass.getuser()
+        )
         self.current_id: int | None = None
         self._sources: dict[int, str] = {}
         self.setAcceptDrops(True)
@@ -140,8 +146,9 @@ class MainWindow(QMainWindow):
         self._recount_timer.timeout.connect(self._after_decisions)
         self.filter_panel = FilterPanel()
         self.filter_panel.filters_changed.connect(self._filters_changed)
+        self.filter_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         lv.addWidget(self.filter_panel)
-        lv.addWidget(self.table)
+        lv.addWidget(self.table, 1)
         lv.addWidget(self.count_label)
 
         self.document = DocumentView()
@@ -168,9 +175,10 @@ class MainWindow(QMainWindow):
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 4, 0, 4)
-        mv.addWidget(self.document)
+        mv.addWidget(self.document, 1)
         self.tags_editor = TagsEditor(self.store, self.reviewer)
         self.tags_editor.tags_changed.connect(lambda _rid: self._reload_counts())
+        self.tags_editor.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         mv.addWidget(self.tags_editor)
         mv.addLayout(bar)
 
