@@ -191,6 +191,8 @@ def may_be_same(a: Seen, b: Seen, *, lenient_authors: bool) -> bool:
         return False
     if a[_DOI] and b[_DOI] and a[_DOI] != b[_DOI]:
         return False
+    # Two PMIDs do not rule it out: PubMed holds some articles twice (an ahead-of-print
+    # and a final citation), and exports merged from several searches show both.
     if a[_YEAR] and b[_YEAR] and abs(a[_YEAR] - b[_YEAR]) > 1:
         return False
     if not a[_AUTHORS] or not b[_AUTHORS]:

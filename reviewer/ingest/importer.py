@@ -203,7 +203,7 @@ def _import_file(
         if batch or errors:
             yield _deduplicate(dedup, batch, errors, next_id)
 
-    found = 0
+    found, grown = 0, False
     with _bulk_writing(store), _no_cycle_collection(), closing(_read_ahead(batches())) as read:
         for b in read:
             report.errors.extend(b.errors)
@@ -211,10 +211,8 @@ def _import_file(
                 continue
             with store.atomic():
                 if duplicates.next_record_id(store) != b.first_id:
-                    dedup.reload(store)
-                    raise ImportFailure(
-                        path, "records were added to the review from elsewhere meanwhile; "
-                        "importing the file again carries on where it stopped")  # fmt: skip
+                    grown = True
+                    break
                 if source_id is None:
                     source_id = store.add_source(source)
                 store.add_records(source_id, b.records, b.duplicate_of, first_id=b.first_id)
@@ -229,6 +227,11 @@ def _import_file(
                     "importing the file again carries on where it stopped"
                 )
                 return
+    if grown:  # the reading thread has stopped: its checks can be undone
+        dedup.reload(store)
+        raise ImportFailure(
+            path, "records were added to the review from elsewhere meanwhile; "
+            "importing the file again carries on where it stopped")  # fmt: skip
     if found:
         report.notes.append(
             f"{path.name}: {found} records may repeat earlier ones (similar titles); "
