@@ -5,6 +5,10 @@ words it came from (offsets, quote, 32 characters either side, PDF page) and
 who set it when, and ``text[start:end] == quote`` holds for every span, so a
 reader can check each number against the text without this app.
 
+It is also the review in full: every record's metadata, values, notes, decisions,
+resolutions and tags, and in the ``review`` header the sources and screening
+settings, so ``json_import.import_review_json`` rebuilds the same review from it.
+
 It is written record by record, so a review of 100,000 records never sits in
 memory as one dict, and into a temporary file renamed at the end, so a cancelled
 or failed export leaves no half-written file behind.
@@ -14,18 +18,26 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from reviewer import __version__
-from reviewer.domain import Highlight, Record, Span
+from reviewer.domain import Highlight, Record
+from reviewer.export.common import CancelFn, ProgressFn
+from reviewer.export.review_data import (
+    field_order,
+    resolutions_by_record,
+    source_names,
+    span_json,
+    tags_by_record,
+    values_by_record,
+)
+from reviewer.review.settings import setting_key
 from reviewer.store import Store
 
-ProgressFn = Callable[[int, int], None]  # (records done, records in all)
-CancelFn = Callable[[], bool]
+__all__ = ["CancelFn", "JsonExportReport", "ProgressFn", "export_json", "record_json"]
 
 
 @dataclass
@@ -36,19 +48,21 @@ class JsonExportReport:
     cancelled: bool = False
 
 
-def _span(span: Span) -> dict[str, Any]:
-    return {
-        "start": span.start,
-        "end": span.end,
-        "quote": span.quote,
-        "prefix": span.prefix,
-        "suffix": span.suffix,
-        "page": span.page,
-    }
-
-
 def _note(h: Highlight) -> dict[str, Any]:
-    return {"id": h.id, "note": h.note, "reviewer": h.reviewer, "time": h.time, **_span(h.span)}
+    return {"id": h.id, "note": h.note, "reviewer": h.reviewer, "time": h.time, **span_json(h.span)}
+
+
+# Record metadata written after the first few keys, so that an export can be read
+# back into a review with nothing lost (see ``json_import``).
+_MORE_RECORD_KEYS = (
+    "volume", "issue", "pages", "pmid", "pmcid", "trial_ids", "abstract", "keywords", "type",
+    "url", "page_offsets", "extra", "source_index", "source_start", "source_end", "source_line",
+    "duplicate_of", "created_at",
+)  # fmt: skip
+_ORPHAN_KEYS = (
+    "kind", "field", "quote", "note", "reviewer", "time", "orphaned_at",
+    "highlight_id", "start", "end", "prefix", "suffix", "page", "status",
+)  # fmt: skip
 
 
 def record_json(
@@ -58,10 +72,7 @@ def record_json(
 
     Values follow the template's order; those of removed fields come last.
     """
-    values = sorted(
-        store.values(record.id).values(),
-        key=lambda v: (field_order.get(v.field, len(field_order)), v.field),
-    )
+    one = [record.id]
     return {
         "id": record.id,
         "title": record.title,
@@ -70,27 +81,28 @@ def record_json(
         "year": record.year,
         "doi": record.doi,
         "source": sources.get(record.source_id, "") if record.source_id else "",
+        "source_id": record.source_id,
         "text": record.text,
-        "values": [
-            {
-                "field": v.field,
-                "value": v.value,
-                "reviewer": v.reviewer,
-                "time": v.time,
-                "provenance": [_span(s) for s in v.provenance],
-            }
-            for v in values
-        ],
+        **{key: getattr(record, key) for key in _MORE_RECORD_KEYS},
+        "values": values_by_record(store, one, field_order).get(record.id, []),
         "notes": [_note(h) for h in store.find_highlights(record.id, notes_only=True)],
         "decisions": [
             d.model_dump(mode="json", exclude={"record_id"}) for d in store.decisions(record.id)
         ],
+        "resolutions": resolutions_by_record(store, one).get(record.id, []),
+        "tags": tags_by_record(store, one).get(record.id, []),
         # spans not found again after the text changed: kept, but with no offsets to trust
-        "orphans": [
-            {k: o[k] for k in ("kind", "field", "quote", "note", "reviewer", "time", "orphaned_at")}
-            for o in store.orphan_rows(record.id)
-        ],
+        "orphans": [{k: o[k] for k in _ORPHAN_KEYS} for o in store.orphan_rows(record.id)],
     }
+
+
+def _settings(store: Store) -> dict[str, Any]:
+    """The review's screening settings (exclusion reasons, blinding...) as stored."""
+    prefix = setting_key("")
+    rows = store.db.execute(
+        "select key, value from review_meta where key like ? order by key", [prefix + "%"]
+    )
+    return {key.removeprefix(prefix): json.loads(value) for key, value in rows}
 
 
 def _header(store: Store) -> dict[str, Any]:
@@ -100,6 +112,8 @@ def _header(store: Store) -> dict[str, Any]:
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "app": f"reviewer {__version__}",
         "records": store.record_count(),
+        "sources": [s.model_dump(mode="json") for s in store.sources()],
+        "settings": _settings(store),
     }
 
 
@@ -111,8 +125,8 @@ def _write_records(
     cancel: CancelFn | None,
 ) -> None:
     total = store.record_count()
-    sources = {s.id: s.name for s in store.sources() if s.id is not None}
-    order = {k: i for i, k in enumerate(store.template().keys)}
+    sources = source_names(store)
+    order = field_order(store)
     for record in store.records():
         if cancel and cancel():
             report.cancelled = True

@@ -1,0 +1,69 @@
+"""One entry point for every export, so the command line and the window make the same
+call: ``export(store, "xlsx", path, table=..., stage=..., decision=...)``.
+
+Each format's own function stays the place that documents it; this module only
+maps a format name to it and gives every result the same shape (``ExportReport``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer.export.common import CancelFn, ExportReport, ProgressFn
+from reviewer.store import Store
+
+FORMATS = ("csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png")
+
+
+def export(
+    store: Store,
+    fmt: str,
+    out_path: str | Path,
+    table: str = "extraction",
+    stage: str | None = None,
+    decision: str | None = None,
+    bom: bool = False,
+    provenance: bool = True,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ExportReport:
+    """Export in ``fmt`` (one of ``FORMATS``) to ``out_path``.
+
+    ``table``, ``stage``, ``decision``, ``bom`` and ``provenance`` apply where the
+    format has them (tables: csv, xlsx; records: ris) and are ignored elsewhere:
+    JSON is always the whole review, PRISMA always the review's numbers.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+    if fmt == "csv":
+        from reviewer.export.csv_export import export_csv
+
+        return export_csv(store, out_path, table, stage, decision, bom, provenance, progress,
+                          cancel)  # fmt: skip
+    if fmt == "xlsx":
+        from reviewer.export.xlsx_export import export_xlsx
+
+        return export_xlsx(store, out_path, table, stage, decision, provenance, progress, cancel)
+    if fmt == "ris":
+        from reviewer.export.ris_export import export_ris
+
+        return export_ris(store, out_path, stage, decision, progress, cancel)
+    if fmt == "json":
+        return _json(store, out_path, progress, cancel)
+    return _prisma(store, fmt, out_path)
+
+
+def _json(
+    store: Store, out_path: str | Path, progress: ProgressFn | None, cancel: CancelFn | None
+) -> ExportReport:
+    from reviewer.export.json_export import export_json
+
+    done = export_json(store, out_path, progress, cancel)
+    return ExportReport(done.path, rows=done.records, cancelled=done.cancelled)
+
+
+def _prisma(store: Store, fmt: str, out_path: str | Path) -> ExportReport:
+    from reviewer.export.prisma import export_prisma_png, export_prisma_svg
+
+    write = export_prisma_svg if fmt == "prisma-svg" else export_prisma_png
+    return ExportReport(write(store, out_path))

@@ -1,0 +1,167 @@
+"""Reading a review for export, a few hundred records at a time.
+
+Every export (JSON, the tables, RIS) writes the same facts: a record's metadata,
+its values with the spans they came from and who set them when, its decisions.
+They are assembled here once, in the shape the JSON export writes, so the CSV
+cell showing a quote and the JSON span it came from cannot drift apart.
+
+Reads go by chunks of ids (``json_each``), one query per chunk and table, not one
+per record: 100,000 records cost a few hundred queries, and only the columns a
+table needs are read (a record's full text stays in the database).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from reviewer.domain import STAGES, Span
+from reviewer.review.stats import UNSPECIFIED
+from reviewer.store import Store
+
+CHUNK = 500
+IDS_IN = "(select value from json_each(?))"
+
+
+def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def span_json(span: Span | dict[str, Any]) -> dict[str, Any]:
+    """A span as exported: offsets, quote, 32 characters either side, PDF page."""
+    s = span.model_dump() if isinstance(span, Span) else span
+    return {
+        "start": s["start"],
+        "end": s["end"],
+        "quote": s["quote"],
+        "prefix": s.get("prefix", ""),
+        "suffix": s.get("suffix", ""),
+        "page": s.get("page"),
+    }
+
+
+def field_order(store: Store) -> dict[str, int]:
+    return {key: i for i, key in enumerate(store.template().keys)}
+
+
+def export_fields(store: Store) -> list[str]:
+    """The template's field keys in order, then keys that still hold values but are no
+    longer in the template (a removed field's values are exported, not lost)."""
+    keys = store.template().keys
+    known = set(keys)
+    return keys + sorted(k for k in store.value_field_counts() if k not in known)
+
+
+def sort_values(values: list[dict[str, Any]], order: dict[str, int]) -> list[dict[str, Any]]:
+    """Values in the template's order; those of removed fields last, by key."""
+    return sorted(values, key=lambda v: (order.get(v["field"], len(order)), v["field"]))
+
+
+def values_by_record(
+    store: Store, ids: Sequence[int], order: dict[str, int], provenance: bool = True
+) -> dict[int, list[dict[str, Any]]]:
+    """The values of the records ``ids`` (one chunk), each as the JSON export writes it:
+    ``field``, ``value``, ``reviewer``, ``time`` and ``provenance`` (the stored spans:
+    offsets, quote, 32 characters either side, page).
+
+    SQLite assembles the chunk into one JSON array, decoded with one ``json.loads``:
+    per-row decoding of each value and its spans cost more than the query.
+    ``provenance=False`` leaves the spans out (an empty list), for tables that do
+    not show them.
+    """
+    spans = "json(provenance)" if provenance else "json('[]')"
+    row = store.db.execute(
+        "select json_group_array(json_array(record_id, field, json(value), reviewer, time, "
+        f"{spans})) from field_values where record_id in {IDS_IN}",
+        [json.dumps(list(ids))],
+    ).fetchone()
+    out: dict[int, list[dict[str, Any]]] = {}
+    for rid, field, value, reviewer, time, prov in json.loads(row[0]):
+        out.setdefault(rid, []).append(
+            {"field": field, "value": value, "reviewer": reviewer, "time": time,
+             "provenance": prov}
+        )  # fmt: skip
+    return {rid: sort_values(values, order) for rid, values in out.items()}
+
+
+def decisions_by_record(store: Store, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Reviewers' decisions of the records ``ids``, by stage then reviewer."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = store.db.execute(
+        "select record_id, stage, reviewer, decision, reason, note, time from decisions "
+        f"where record_id in {IDS_IN} order by record_id, stage, reviewer",
+        [json.dumps(list(ids))],
+    )
+    for rid, stage, reviewer, decision, reason, note, time in rows:
+        out.setdefault(rid, []).append(
+            {
+                "stage": stage,
+                "reviewer": reviewer,
+                "decision": decision,
+                "reason": reason,
+                "note": note,
+                "time": time,
+            }
+        )
+    return out
+
+
+def resolutions_by_record(store: Store, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Resolvers' final decisions of the records ``ids``, by stage."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = store.db.execute(
+        "select record_id, stage, decision, reason, note, resolver, time from resolutions "
+        f"where record_id in {IDS_IN} order by record_id, stage",
+        [json.dumps(list(ids))],
+    )
+    for rid, stage, decision, reason, note, resolver, time in rows:
+        out.setdefault(rid, []).append(
+            {
+                "stage": stage,
+                "decision": decision,
+                "reason": reason,
+                "note": note,
+                "resolver": resolver,
+                "time": time,
+            }
+        )
+    return out
+
+
+def tags_by_record(store: Store, ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    rows = store.db.execute(
+        f"select record_id, tag from record_tags where record_id in {IDS_IN} "
+        "order by record_id, tag collate nocase",
+        [json.dumps(list(ids))],
+    )
+    for rid, tag in rows:
+        out.setdefault(rid, []).append(tag)
+    return out
+
+
+def source_names(store: Store) -> dict[int, str]:
+    return {s.id: s.name for s in store.sources() if s.id is not None}
+
+
+def finals_by_record(store: Store, ids: Sequence[int]) -> dict[int, dict[str, tuple[str, str]]]:
+    """Each record's final decision and final exclusion reason per stage, as the
+    screening core keeps them (``screening`` table): ``{rid: {stage: (final, reason)}}``
+    with final include, exclude or conflict, and the reason (``unspecified`` when an
+    excluded record has none, as ``reviewer stats`` counts it) only for excludes.
+    Stages nobody screened are absent."""
+    out: dict[int, dict[str, tuple[str, str]]] = {}
+    # Naming every stage lets SQLite look rows up by the (stage, record_id) key;
+    # by record_id alone it scans an index of the whole table for every chunk.
+    rows = store.db.execute(
+        "select record_id, stage, case when final is not null then final "
+        "when conflict = 1 then 'conflict' else 'undecided' end, reason from screening "
+        f"where stage in (select value from json_each(?)) and record_id in {IDS_IN}",
+        [json.dumps(list(STAGES)), json.dumps(list(ids))],
+    )
+    for rid, stage, final, reason in rows:
+        why = (reason or UNSPECIFIED) if final == "exclude" else ""
+        out.setdefault(rid, {})[stage] = (final, why)
+    return out

@@ -1,0 +1,364 @@
+"""The review's tables, row by row: extraction, provenance, screening and the event log.
+
+A table is a header and a generator of rows, so the CSV and XLSX writers share
+one definition of what each column holds and both stream: a row is built, written
+and dropped. Rows are lists of cells (``None`` or ``""`` where there is nothing)
+passed through the writer's ``convert`` (which neutralises formula-like text for
+CSV) cell by filled cell: a 100,000-row extraction table has some 130 columns,
+most of them empty. Record metadata, most of the filled cells, comes out of
+SQLite already neutralised (``cells.sql_safe_text``).
+
+Column meanings:
+
+* extraction: one row per record; record metadata, then per field its value and
+  (``provenance=True``) ``FIELD__quote`` (the supporting words, `` | `` between
+  spans), ``FIELD__location`` (character offsets ``start-end`` in the record's
+  text), ``FIELD__page``, ``FIELD__set_by`` and ``FIELD__set_at``.
+* provenance: one row per span of each value (a value with no span has one row).
+* screening: one row per record and stage; each reviewer's decision, reason and
+  note, the resolver's decision, and the final decision (include, exclude,
+  conflict, undecided) with its final reason, as the screening core keeps them
+  (what ``reviewer stats`` counts).
+* log: one row per event (review-wide events and those of the exported records),
+  with the sentence the history panel shows for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer.domain import STAGES
+from reviewer.export.cells import Cell, cell, sql_safe_text
+from reviewer.export.review_data import (
+    IDS_IN,
+    chunks,
+    decisions_by_record,
+    export_fields,
+    field_order,
+    finals_by_record,
+    resolutions_by_record,
+    values_by_record,
+)
+from reviewer.export.selection import select_record_ids
+from reviewer.review.audit import describe
+from reviewer.review.screening import records_at_stage
+from reviewer.store import Store
+
+Convert = Callable[[Cell], Any]
+RowMaker = Callable[[Convert], Iterator[list[Any]]]
+
+# The record as imported; a template field of the same name (the reviewer's checked
+# title, say) has its own column, so these carry a prefix.
+RECORD_HEADER = [
+    "record_id", "record_title", "record_authors", "record_journal", "record_year",
+    "record_volume", "record_issue", "record_pages", "record_doi", "record_pmid", "source",
+]  # fmt: skip
+PROVENANCE_SUFFIXES = ("quote", "location", "page", "set_by", "set_at")
+SPAN_SEPARATOR = " | "
+
+
+@dataclass
+class Table:
+    """A sheet: its name, column names, how many rows it will have, and its rows."""
+
+    name: str
+    header: list[str]
+    total: int
+    make_rows: RowMaker
+
+    def rows(self, convert: Convert) -> Iterator[list[Any]]:
+        return self.make_rows(convert)
+
+
+# -- records ------------------------------------------------------------------------------
+
+
+_META_SQL = (
+    "select id, {title}, {authors}, {journal}, year, {volume}, {issue}, {pages}, {doi}, "
+    "{pmid}, {source} from (select r.id, r.title, r.journal, r.year, r.volume, r.issue, "
+    "r.pages, r.doi, r.pmid, (select group_concat(value, '; ') from json_each(r.authors)) "
+    "as author_list, coalesce(s.name, '') as source_name from records r left join sources s "
+    "on s.id = r.source_id where r.id in {ids}) order by id"
+)
+
+
+def _record_meta(store: Store, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+    """``RECORD_HEADER`` cells of the records ``ids`` (one chunk), in id order, text
+    already neutralised and authors joined with ``; `` by SQLite: this is most of the
+    cells of a large table, and per-cell Python calls were most of its time."""
+    columns = ("title", "journal", "volume", "issue", "pages", "doi", "pmid")
+    safe = {c: sql_safe_text(c) for c in columns}
+    sql = _META_SQL.format(
+        **safe,
+        authors=sql_safe_text("author_list"),
+        source=sql_safe_text("source_name"),
+        ids=IDS_IN,
+    )
+    yield from store.db.execute(sql, [json.dumps(list(ids))])
+
+
+# -- extraction -----------------------------------------------------------------------------
+
+
+def extraction_table(store: Store, ids: Sequence[int], provenance: bool = True) -> Table:
+    """One row per record of ``ids``: metadata, then each field's value (and provenance)."""
+    fields = export_fields(store)
+    per_field = 1 + (len(PROVENANCE_SUFFIXES) if provenance else 0)
+    header = list(RECORD_HEADER)
+    for key in fields:
+        header.append(f"{key}__value" if key in RECORD_HEADER else key)
+        if provenance:
+            header.extend(f"{key}__{suffix}" for suffix in PROVENANCE_SUFFIXES)
+    first = {key: len(RECORD_HEADER) + i * per_field for i, key in enumerate(fields)}
+    order = field_order(store)
+
+    def make_rows(convert: Convert) -> Iterator[list[Any]]:
+        blank = [None] * (len(header) - len(RECORD_HEADER))
+        for chunk in chunks(ids):
+            values = values_by_record(store, chunk, order, provenance)
+            for meta in _record_meta(store, chunk):
+                row = [*meta, *blank]
+                for v in values.get(meta[0], ()):
+                    _put_value(row, first[v["field"]], v, provenance, convert)
+                yield row
+
+    return Table("Extraction", header, len(ids), make_rows)
+
+
+def _put_value(
+    row: list[Any], at: int, v: dict[str, Any], provenance: bool, convert: Convert
+) -> None:
+    row[at] = convert(cell(v["value"]))
+    if not provenance:
+        return
+    spans = v["provenance"]
+    if len(spans) == 1:  # the usual case, kept cheap
+        s = spans[0]
+        row[at + 1] = convert(s["quote"])
+        row[at + 2] = f"{s['start']}-{s['end']}"
+        row[at + 3] = None if s.get("page") is None else convert(s["page"])
+    elif spans:
+        row[at + 1] = convert(SPAN_SEPARATOR.join(s["quote"] for s in spans))
+        row[at + 2] = "; ".join(f"{s['start']}-{s['end']}" for s in spans)
+        pages = sorted({s["page"] for s in spans if s.get("page") is not None})
+        row[at + 3] = convert(cell(pages) if pages else None)
+    row[at + 4] = convert(v["reviewer"])
+    row[at + 5] = convert(v["time"])
+
+
+# -- provenance ---------------------------------------------------------------------------------
+
+PROVENANCE_HEADER = [
+    "record_id", "field", "value", "quote", "start", "end", "page", "prefix", "suffix",
+    "set_by", "set_at",
+]  # fmt: skip
+
+
+def provenance_table(store: Store, ids: Sequence[int]) -> Table:
+    """One row per span of each value of the records ``ids``."""
+    order = field_order(store)
+    total = _count_in(store, "field_values", ids)
+
+    def make_rows(convert: Convert) -> Iterator[list[Any]]:
+        for chunk in chunks(ids):
+            values = values_by_record(store, chunk, order)
+            for rid in chunk:
+                for v in values.get(rid, ()):
+                    yield from _span_rows(rid, v, convert)
+
+    return Table("Provenance", PROVENANCE_HEADER, total, make_rows)
+
+
+def _span_rows(rid: int, v: dict[str, Any], convert: Convert) -> Iterator[list[Any]]:
+    head = [convert(rid), convert(v["field"]), convert(cell(v["value"]))]
+    tail = [convert(v["reviewer"]), convert(v["time"])]
+    if not v["provenance"]:
+        yield head + [None] * 6 + tail
+    for s in v["provenance"]:
+        span = [s["quote"], s["start"], s["end"], s["page"], s["prefix"], s["suffix"]]
+        yield head + [convert(c) for c in span] + tail
+
+
+def _count_in(store: Store, table: str, ids: Sequence[int]) -> int:
+    total = 0
+    for chunk in chunks(ids, 20_000):
+        total += store.db.execute(
+            f"select count(*) from {table} where record_id in {IDS_IN}", [json.dumps(chunk)]
+        ).fetchone()[0]
+    return total
+
+
+# -- screening ------------------------------------------------------------------------------------
+
+SCREENING_HEAD = ["record_id", "title", "year", "doi", "stage"]
+SCREENING_TAIL = [
+    "resolution", "resolution_reason", "resolution_note", "resolved_by", "final", "final_reason",
+]  # fmt: skip
+DECISION_PARTS = ("decision", "reason", "note")
+
+
+def screening_table(store: Store, ids_by_stage: Sequence[tuple[str, Sequence[int]]]) -> Table:
+    """One row per (stage, record) of ``ids_by_stage``: every reviewer's decision,
+    the resolution, and the final decision with its reason."""
+    reviewers = _reviewers(store, [stage for stage, _ in ids_by_stage])
+    header = list(SCREENING_HEAD)
+    for name in reviewers:
+        header.extend(f"{name}: {part}" for part in DECISION_PARTS)
+    header.extend(SCREENING_TAIL)
+    column = {name: len(SCREENING_HEAD) + 3 * i for i, name in enumerate(reviewers)}
+    total = sum(len(ids) for _, ids in ids_by_stage)
+
+    def make_rows(convert: Convert) -> Iterator[list[Any]]:
+        for stage, ids in ids_by_stage:
+            yield from _screening_rows(store, stage, ids, column, len(header), convert)
+
+    return Table("Screening", header, total, make_rows)
+
+
+def _reviewers(store: Store, stages: Sequence[str]) -> list[str]:
+    rows = store.db.execute(
+        f"select distinct reviewer from decisions where stage in {IDS_IN} order by reviewer",
+        [json.dumps(list(stages))],
+    )
+    return [r[0] for r in rows]
+
+
+def _screening_rows(
+    store: Store,
+    stage: str,
+    ids: Sequence[int],
+    column: dict[str, int],
+    width: int,
+    convert: Convert,
+) -> Iterator[list[Any]]:
+    tail_at = width - len(SCREENING_TAIL)
+    for chunk in chunks(ids):
+        decisions = decisions_by_record(store, chunk)
+        resolutions = resolutions_by_record(store, chunk)
+        finals = finals_by_record(store, chunk)
+        rows = store.db.execute(
+            f"select id, title, year, doi from records where id in {IDS_IN} order by id",
+            [json.dumps(chunk)],
+        )
+        for rid, title, year, doi in rows:
+            head = (rid, title, year, doi, stage)
+            row = [convert(c) for c in head] + [None] * (width - len(head))
+            mine = [d for d in decisions.get(rid, ()) if d["stage"] == stage]
+            for d in mine:
+                at = column[d["reviewer"]]
+                row[at : at + 3] = [convert(d[p]) for p in DECISION_PARTS]
+            res = next((r for r in resolutions.get(rid, ()) if r["stage"] == stage), None)
+            final = finals.get(rid, {}).get(stage, ("undecided", ""))
+            row[tail_at:] = [convert(c) for c in _tail(res, final)]
+            yield row
+
+
+def _tail(res: dict[str, Any] | None, final: tuple[str, str]) -> list[str]:
+    resolved = [res["decision"], res["reason"], res["note"], res["resolver"]] if res else [""] * 4
+    return [*resolved, *final]
+
+
+def screening_ids(
+    store: Store, select: Callable[[str], list[int]], stage: str | None
+) -> list[tuple[str, list[int]]]:
+    """``(stage, ids)`` for one stage, or for each stage where anyone has screened."""
+    stages = [stage] if stage else stages_in_use(store)
+    return [(s, select(s)) for s in stages]
+
+
+def stages_in_use(store: Store) -> list[str]:
+    """Stages with at least one decision or resolution (title/abstract always)."""
+    used = {
+        row[0]
+        for row in store.db.execute(
+            "select distinct stage from decisions union select distinct stage from resolutions"
+        )
+    }
+    return [s for s in STAGES if s in used or s == STAGES[0]]
+
+
+# -- event log ---------------------------------------------------------------------------------
+
+SHOWN = ("stage", "field", "before", "after", "reason", "note")
+LOG_HEADER = ["seq", "time", "reviewer", "kind", "record_id", "summary", *SHOWN, "detail"]
+
+
+def log_table(store: Store, ids: Sequence[int] | None = None) -> Table:
+    """The event log in order: every event, or (``ids``) review-wide events and those
+    of the records ``ids``. ``summary`` is the history panel's sentence
+    (``audit.describe``); ``detail`` the JSON of what no other column shows (a
+    value's spans, a highlight, a merge)."""
+    wanted = None if ids is None else set(ids)
+    total = store.db.execute("select count(*) from events").fetchone()[0]
+
+    def make_rows(convert: Convert) -> Iterator[list[Any]]:
+        rows = store.db.execute(
+            "select seq, time, reviewer, kind, record_id, payload from events order by seq"
+        )
+        for seq, time, reviewer, kind, rid, raw in rows:
+            if wanted is not None and rid is not None and rid not in wanted:
+                continue
+            payload = json.loads(raw)
+            head = [seq, time, reviewer, kind, rid, describe(kind, payload)]
+            shown = [cell(payload.pop(k, None)) for k in SHOWN]
+            rest = {k: v for k, v in payload.items() if v not in ([], {}, None, "")}
+            detail = json.dumps(rest, ensure_ascii=False) if rest else None
+            yield [convert(c) for c in head] + [convert(c) for c in shown] + [convert(detail)]
+
+    return Table("Events", LOG_HEADER, total, make_rows)
+
+
+# -- which tables an export writes --------------------------------------------------------------
+
+TABLE_CHOICES = ("extraction", "screening", "log")
+DEFAULT_DECISION = {"extraction": "include", "screening": "any", "log": "any"}
+
+
+def main_table(
+    store: Store,
+    table: str = "extraction",
+    stage: str | None = None,
+    decision: str | None = None,
+    provenance: bool = True,
+) -> Table:
+    """The table ``--table`` names, of the records ``--stage``/``--decision`` select
+    (``decision=None``: included records for extraction, every record otherwise)."""
+    if table not in TABLE_CHOICES:
+        raise ValueError(f"unknown table {table!r}; choose from {', '.join(TABLE_CHOICES)}")
+    decision = decision or DEFAULT_DECISION[table]
+    if table == "screening":
+        return screening_table(
+            store, screening_ids(store, lambda s: select_record_ids(store, s, decision), stage)
+        )
+    everything = stage is None and decision == "any"
+    ids = None if everything else select_record_ids(store, stage, decision)
+    if table == "log":
+        return log_table(store, ids)
+    return extraction_table(store, store.record_ids() if ids is None else ids, provenance)
+
+
+def workbook_tables(
+    store: Store,
+    table: str = "extraction",
+    stage: str | None = None,
+    decision: str | None = None,
+    provenance: bool = True,
+) -> list[Table]:
+    """The sheets of an XLSX export: the main table and, for extraction, the same
+    records' provenance, screening decisions and event log."""
+    if table != "extraction":
+        return [main_table(store, table, stage, decision, provenance)]
+    ids = select_record_ids(store, stage, decision or DEFAULT_DECISION[table])
+    chosen = set(ids)
+    by_stage = screening_ids(
+        store, lambda s: [rid for rid in records_at_stage(store, s) if rid in chosen], None
+    )
+    return [
+        extraction_table(store, ids, provenance),
+        provenance_table(store, ids),
+        screening_table(store, by_stage),
+        log_table(store, ids),
+    ]
