@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reviewer.domain import ParsedRecord, Source  # noqa: E402
 from reviewer.review import filters, screening  # noqa: E402
 from reviewer.review.project import create_review  # noqa: E402
+from reviewer.review.stats import stats  # noqa: E402
 from reviewer.store import Store  # noqa: E402
 
 WORDS = (
@@ -74,6 +75,7 @@ WORDS = (
 )
 REASONS = ("wrong population", "wrong intervention", "wrong study design", "wrong outcomes")
 BATCH = 5000
+STAGE = "title_abstract"
 
 
 def words(rng: random.Random, n: int) -> str:
@@ -159,22 +161,24 @@ def _insert(store: Store, rows: list[tuple], events: list[tuple]) -> None:
         )
 
 
-def time_keypresses(store: Store, reviewer: str, presses: int) -> list[float]:
-    """Screen ``presses`` records the way the keyboard does: decide, move on, load."""
-    times = []
+def time_keypresses(store: Store, reviewer: str, presses: int) -> tuple[list[float], list[float]]:
+    """Screen ``presses`` records the way the keyboard does: decide, move on, load.
+    Returns wall-clock and CPU times per press."""
+    wall, cpu = [], []
     current = screening.next_undecided(store, "title_abstract", reviewer)
     for i in range(presses):
         if current is None:
             break
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         screening.decide(store, current, "include" if i % 7 == 0 else "exclude", reviewer)
         nxt = screening.next_undecided(store, "title_abstract", reviewer, current)
         if nxt is not None:
             store.record(nxt)
             store.list_rows([nxt], "title_abstract", reviewer)
-        times.append(time.perf_counter() - t0)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         current = nxt
-    return times
+    return wall, cpu
 
 
 FILTERS = [
@@ -196,24 +200,42 @@ FILTERS = [
 
 def time_filters(store: Store, repeat: int) -> None:
     print(
-        f"\nfilter change, best/median of {repeat}: the UI's call (filter_records: ids and"
-        "\ncounts sharing one search), and filter_record_ids + filter_counts called apart"
+        f"\nfilter change, ms, best of {repeat} (median) wall clock, and best CPU time:"
+        "\n  filter_records (the UI's call: ids and counts sharing the work) |"
+        " filter_record_ids + filter_counts"
     )
     for name, kwargs in FILTERS:
-        shared, apart = [], []
+        runs: dict[str, list[tuple[float, float]]] = {"shared": [], "apart": []}
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             ids, _counts = filters.filter_records(store, **kwargs)
-            shared.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+            runs["shared"].append((time.perf_counter() - t0, time.process_time() - c0))
+            t0, c0 = time.perf_counter(), time.process_time()
             filters.filter_record_ids(store, **kwargs)
             filters.filter_counts(store, **kwargs)
-            apart.append(time.perf_counter() - t0)
-        print(
-            f"  {name:26} {len(ids):6} ids  {min(shared) * 1000:5.1f} / "
-            f"{statistics.median(shared) * 1000:5.1f} ms   apart {min(apart) * 1000:5.1f} / "
-            f"{statistics.median(apart) * 1000:5.1f} ms"
-        )
+            runs["apart"].append((time.perf_counter() - t0, time.process_time() - c0))
+        cells = [
+            f"{min(w for w, _ in r) * 1000:6.1f} ({statistics.median(w for w, _ in r) * 1000:6.1f})"
+            f" cpu {min(c for _, c in r) * 1000:6.1f}"
+            for r in runs.values()
+        ]
+        print(f"  {name:26} {len(ids):6} ids  {cells[0]}  |  {cells[1]}")
+
+
+def time_others(store: Store) -> None:
+    """The rest a screening session calls, once each (ms)."""
+    print("\nother calls, ms:")
+    calls = [
+        ("progress (title/abstract, bob)", lambda: screening.progress(store, STAGE, "bob")),
+        ("conflicts (title/abstract)", lambda: screening.conflicts(store, STAGE)),
+        ("records_at_stage (full text)", lambda: screening.records_at_stage(store, "full_text")),
+        ("undo_last_decision (bob)", lambda: screening.undo_last_decision(store, "bob", STAGE)),
+        ("stats (everything, with agreement)", lambda: stats(store)),
+    ]
+    for name, call in calls:
+        t0 = time.perf_counter()
+        call()
+        print(f"  {name:36} {(time.perf_counter() - t0) * 1000:7.1f}")
 
 
 def main() -> int:
@@ -232,14 +254,16 @@ def main() -> int:
         else:
             print(f"building a review of {args.records} records at {path}")
             store = build(path, args.records, rng)
-        times = time_keypresses(store, "bob", args.presses)
-        ms = sorted(t * 1000 for t in times)
-        print(
-            f"\ndecision by key (decide + next_undecided + load next), {len(ms)} presses:\n"
-            f"  median {statistics.median(ms):.1f} ms  p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms"
-            f"  max {ms[-1]:.1f} ms"
-        )
+        wall, cpu = time_keypresses(store, "bob", args.presses)
+        print(f"\ndecision by key (decide + next_undecided + load next), {len(wall)} presses, ms:")
+        for label, times in (("wall clock", wall), ("CPU", cpu)):
+            ms = sorted(t * 1000 for t in times)
+            print(
+                f"  {label:10}  median {statistics.median(ms):5.1f}  "
+                f"p95 {ms[int(len(ms) * 0.95) - 1]:5.1f}  max {ms[-1]:5.1f}"
+            )
         time_filters(store, args.repeat)
+        time_others(store)
         store.close()
     return 0
 

@@ -119,10 +119,12 @@ def _round(x: float | None, digits: int) -> float | None:
 def pair_tables(store: Store, stage: str) -> dict[tuple[str, str], PairTable]:
     """The 2x2 table of every pair of reviewers who decided a record in common."""
     check_stage(stage)
+    # Each decision's partners are looked up by record ("cross join" and "+b.stage"
+    # keep SQLite from scanning the whole stage again for every decision).
     rows = store.db.execute(
         "select a.reviewer, b.reviewer, a.decision = 'exclude', b.decision = 'exclude', "
-        "count(*) from decisions a join decisions b on b.record_id = a.record_id "
-        "and b.stage = a.stage and a.reviewer < b.reviewer where a.stage = ? "
+        "count(*) from decisions a cross join decisions b on b.record_id = a.record_id "
+        "and +b.stage = a.stage and a.reviewer < b.reviewer where a.stage = ? "
         "group by 1, 2, 3, 4",
         [stage],
     )

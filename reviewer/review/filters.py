@@ -37,6 +37,7 @@ from reviewer.review.screening import (
     id_list,
     records_at_stage,
     stage_condition,
+    stage_ids_sql,
 )
 from reviewer.review.settings import exclusion_reasons
 from reviewer.store import Store, fts_query
@@ -196,7 +197,12 @@ def _search_clause(text: str) -> Clause:
 # -- counting ---------------------------------------------------------------------------------
 
 _TEMP = "temp.reviewer_filter"
-_DRIVE_BELOW = 5000  # ids: a set smaller than this drives the count queries over it
+# A set of records drives the count queries over it when it is smaller than this share
+# of the stage (or this many records): see _Counter._count.
+_DRIVE_SHARE = 0.1
+_DRIVE_MIN = 1000
+# SQLite, without statistics, would scan the stage's rows rather than this small index
+_MAYBES = "screening t indexed by screening_maybe"
 
 
 @dataclass
@@ -207,12 +213,10 @@ class _Base:
     pos: list[str]
     neg: list[str]
 
-    def cond(self, col: str, sizes: dict[str, int]) -> str:
-        parts = []
-        for i, table in enumerate(sorted(self.pos, key=lambda t: sizes[t])):
-            # the smallest set drives when it is small; "+" stops any other from driving
-            drive = i == 0 and sizes[table] < _DRIVE_BELOW
-            parts.append(f"{'' if drive else '+'}{col} in (select id from {table})")
+    def cond(self, col: str) -> str:
+        """SQL on a record-id column; "+" keeps SQLite from looking rows up once per id
+        of a large set (the caller joins from a small one instead)."""
+        parts = [f"+{col} in (select id from {table})" for table in self.pos]
         parts += [f"+{col} not in (select id from {table})" for table in self.neg]
         return " and ".join(parts)
 
@@ -235,7 +239,7 @@ class _Counter:
         self._tables: dict[str, str] = {}  # facet name -> temp table of its (positive) set
         self._sizes: dict[str, int] = {}  # temp table -> how many ids
         self._unions: dict[tuple[str, ...], str] = {}
-        self._memo: dict[tuple, Any] = {}
+        self._memo: dict[Any, Any] = {}
 
     # the sets, as temporary tables
 
@@ -299,13 +303,19 @@ class _Counter:
         if base.pos:
             driver = min(base.pos, key=lambda t: self._sizes[t])
             rest = _Base([t for t in base.pos if t != driver], base.neg)
-            where = rest.cond("id", self._sizes) or "1"
+            where = rest.cond("id") or "1"
             return id_list(self.store, f"select id from {driver} where {where}")
-        ids = records_at_stage(self.store, self.f.stage)
-        if base.neg:
-            drop = set(id_list(self.store, f"select id from {base.neg[0]}"))
-            ids = [i for i in ids if i not in drop]
-        return ids
+        if not base.neg:
+            return records_at_stage(self.store, self.f.stage)
+        outside = f"+id not in (select id from {base.neg[0]})"
+        if self.f.stage != STAGES[0]:
+            return id_list(
+                self.store, f"select id from ({stage_ids_sql(self.f.stage)}) where {outside}"
+            )
+        # every record not in the set, less the duplicates (few, and dropped in Python)
+        duplicates = set(id_list(self.store, DUPLICATE_IDS))
+        ids = id_list(self.store, f"select id from records where {outside}")
+        return [i for i in ids if i not in duplicates]
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -331,52 +341,86 @@ class _Counter:
         rest = _Base([t for t in base.pos if t != driver], base.neg)
         if not rest.pos and not rest.neg:
             return self._sizes[driver]
-        sql = f"select count(*) from {driver} where {rest.cond('id', self._sizes)}"
+        sql = f"select count(*) from {driver} where {rest.cond('id')}"
         return self.store.db.execute(sql).fetchone()[0]
 
     def _grouped(
-        self, skip: tuple[str, ...], key: str, table: str, where: str, params: list[Any]
+        self, skip: tuple[str, ...], key: str, source: str, where: str, params: list[Any]
     ) -> dict[Any, int]:
-        """``select key, count(*) from table t where ... group by key`` over the base of
-        a facet (the filter less ``skip``)."""
-        memo = (tuple(n for n in self.clauses if n not in skip), key, table, where, tuple(params))
+        """``select key, count(*) from source where ... group by key`` over the base of
+        a facet (the filter less ``skip``); ``source`` is a table aliased ``t``."""
+        memo = (tuple(n for n in self.clauses if n not in skip), key, source, where, tuple(params))
         if memo not in self._memo:
-            self._memo[memo] = self._grouped_now(self._base(skip), key, table, where, params)
+            self._memo[memo] = self._grouped_now(self._base(skip), key, source, where, params)
         return self._memo[memo]
 
     def _grouped_now(
-        self, base: _Base, key: str, table: str, where: str, params: list[Any]
+        self, base: _Base, key: str, source: str, where: str, params: list[Any]
     ) -> dict[Any, int]:
         if base.pos:
-            return self._count(key, table, where, base.cond("t.record_id", self._sizes), params)
-        whole = self._whole_stage(key, table, where, params)
+            return self._count(key, source, where, params, base)
+        whole = self._whole_stage(key, source, where, params)
         if base.neg:  # everything but a set: the whole stage less the set
-            inside = _Base(base.neg, []).cond("t.record_id", self._sizes)
-            for k, n in self._count(key, table, where, inside, params).items():
+            for k, n in self._count(key, source, where, params, _Base(base.neg, [])).items():
                 whole[k] -= n
         return {k: n for k, n in whole.items() if n}
 
-    def _count(self, key: str, table: str, where: str, cond: str, params: list[Any]) -> dict:
-        sql = f"select {key}, count(*) from {table} t where {where} and {cond} group by 1"
+    def _count(
+        self, key: str, source: str, where: str, params: list[Any], base: _Base | None = None
+    ) -> dict[Any, int]:
+        """Counts over ``source`` rows of the records in ``base`` (all rows without one).
+        A small set drives the query, looking its records' rows up by id; otherwise
+        the table's index is scanned and each row's id probed in the sets."""
+        frm, cond = source, "1"
+        if base:
+            driver = min(base.pos, key=lambda t: self._sizes[t])
+            if self._sizes[driver] < self._drive_below():
+                frm = f"{driver} b cross join {source} on t.record_id = b.id"
+                base = _Base([t for t in base.pos if t != driver], base.neg)
+            cond = base.cond("t.record_id") or "1"
+        sql = f"select {key}, count(*) from {frm} where {where} and {cond} group by 1"
         return dict(self.store.db.execute(sql, params).fetchall())
 
-    def _whole_stage(self, key: str, table: str, where: str, params: list[Any]) -> dict:
+    def _drive_below(self) -> float:
+        """Below this many records a set is cheaper to look up record by record than
+        to test, id by id, against every row of the stage (measured on 100,000)."""
+        if "stage size" not in self._memo:
+            self._memo["stage size"] = count_at_stage(self.store, self.f.stage)
+        return max(_DRIVE_MIN, _DRIVE_SHARE * self._memo["stage size"])
+
+    def _whole_stage(self, key: str, source: str, where: str, params: list[Any]) -> dict:
         """Counts over every record at the stage. At title/abstract they come straight
         from the table's index, less those of the (few) duplicates: much cheaper than
         testing every row for being a duplicate."""
         if self.f.stage != STAGES[0]:
-            return self._count(
-                key, table, where, stage_condition(self.f.stage, "t.record_id"), params
+            stage = stage_condition(self.f.stage, "t.record_id")
+            return self._count(key, source, f"{where} and {stage}", params)
+        counts = self._count(key, source, where, params)
+        if self._duplicates_in(source):
+            dups = self.store.db.execute(
+                f"select {key}, count(*) from records r cross join {source} "
+                f"on t.record_id = r.id where r.duplicate_of is not null and {where} group by 1",
+                params,
             )
-        counts = self._count(key, table, where, "1", params)
-        dups = self.store.db.execute(
-            f"select {key}, count(*) from records r cross join {table} t "
-            f"on t.record_id = r.id where r.duplicate_of is not null and {where} group by 1",
-            params,
-        )
-        for k, n in dups:
-            counts[k] -= n
+            for k, n in dups:
+                counts[k] -= n
         return counts
+
+    def _duplicates_in(self, source: str) -> bool:
+        """Whether any duplicate has a row in the table (rarely: they are not screened).
+        Screening rows come from decisions and resolutions, which are looked up by record."""
+        table = source.split()[0]
+        tables = ("decisions", "resolutions") if table in ("screening", "decisions") else (table,)
+        memo = ("duplicates in", tables)
+        if memo not in self._memo:
+            self._memo[memo] = any(
+                self.store.db.execute(
+                    f"select exists (select 1 from records r cross join {name} t "
+                    "on t.record_id = r.id where r.duplicate_of is not null)"
+                ).fetchone()[0]
+                for name in tables
+            )
+        return self._memo[memo]
 
     # the facets
 
@@ -384,9 +428,9 @@ class _Counter:
         """Final decisions, maybes, conflicts and decided records over a facet's base:
         three index-only counts, cheaper than one pass over the table's wider rows."""
         stage = [self.f.stage]
-        finals = self._grouped(skip, "t.final", "screening", "t.stage = ?", stage)
-        maybe = self._grouped(skip, "1", "screening", "t.stage = ? and t.maybes > 0", stage)
-        conflict = self._grouped(skip, "1", "screening", "t.stage = ? and t.conflict = 1", stage)
+        finals = self._grouped(skip, "t.final", "screening t", "t.stage = ?", stage)
+        maybe = self._grouped(skip, "1", _MAYBES, "t.stage = ? and t.maybes > 0", stage)
+        conflict = self._grouped(skip, "1", "screening t", "t.stage = ? and t.conflict = 1", stage)
         return {
             "include": finals.get("include", 0),
             "exclude": finals.get("exclude", 0),
@@ -401,7 +445,7 @@ class _Counter:
             counts = self._grouped(
                 skip,
                 "t.decision",
-                "decisions",
+                "decisions t",
                 "t.stage = ? and t.reviewer = ?",
                 [self.f.stage, self.f.reviewer],
             )
@@ -424,13 +468,13 @@ class _Counter:
             found = self._grouped(
                 skip,
                 "t.reason",
-                "decisions",
+                "decisions t",
                 "t.stage = ? and t.reviewer = ? and t.reason != ''",
                 [self.f.stage, self.f.reviewer],
             )
         else:
             found = self._grouped(
-                skip, "t.reason", "screening", "t.stage = ? and t.reason != ''", [self.f.stage]
+                skip, "t.reason", "screening t", "t.stage = ? and t.reason != ''", [self.f.stage]
             )
         counts = {reason: 0 for reason in exclusion_reasons(self.store)}
         counts.update(found)
@@ -438,11 +482,11 @@ class _Counter:
 
     def _tag_counts(self) -> dict[str, int]:
         counts = {r[0]: 0 for r in self.store.db.execute("select distinct tag from record_tags")}
-        counts.update(self._grouped(_FACET_SKIPS["tag"], "t.tag", "record_tags", "1", []))
+        counts.update(self._grouped(_FACET_SKIPS["tag"], "t.tag", "record_tags t", "1", []))
         return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
 
     def _reviewer_counts(self) -> dict[str, int]:
         found = self._grouped(
-            _FACET_SKIPS["reviewer"], "t.reviewer", "decisions", "t.stage = ?", [self.f.stage]
+            _FACET_SKIPS["reviewer"], "t.reviewer", "decisions t", "t.stage = ?", [self.f.stage]
         )
         return dict(sorted(found.items()))
