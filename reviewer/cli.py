@@ -128,12 +128,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "export",
-        help="export the review",
-        description="Export the review. json: the whole review (records, values with "
-        "provenance, notes, decisions), importable back.",
+        help="export tables, the whole review, RIS or the PRISMA diagram",
+        description="Export the review. csv/xlsx: a table (--table) of the selected records "
+        "(by default the included ones; cells that could run as formulas are neutralised); "
+        "json: the whole review, importable back; ris: the selected records with their "
+        "decisions in N1 notes; prisma-svg/prisma-png: the PRISMA 2020 flow diagram.",
     )
-    p.add_argument("--format", dest="fmt", required=True, choices=["json"])
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        required=True,
+        choices=["csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png"],
+    )
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
+    p.add_argument("--table", default="extraction", choices=["extraction", "screening", "log"])
+    p.add_argument("--stage", default=None, choices=stages)
+    p.add_argument(
+        "--decision",
+        default=None,
+        choices=["include", "exclude", "maybe", "undecided", "conflict", "any"],
+    )
+    p.add_argument("--bom", action="store_true", help="CSV: start with a BOM, for Excel")
+    p.add_argument(
+        "--no-provenance",
+        dest="provenance",
+        action="store_false",
+        help="tables: leave out the quote/location/who/when columns",
+    )
 
     p = sub.add_parser(
         "screenshot",
@@ -373,11 +394,21 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reviewer.export.json_export import export_json
+    from reviewer.export.formats import export
 
     with _open(args) as store:
-        export_json(store, args.out)
-    print(args.out)
+        report = export(
+            store,
+            args.fmt,
+            args.out,
+            table=args.table,
+            stage=args.stage,
+            decision=args.decision,
+            bom=args.bom,
+            provenance=args.provenance,
+        )
+    rows = f" ({report.rows} rows)" if report.rows else ""
+    print(f"{report.path}{rows}")
     return 0
 
 

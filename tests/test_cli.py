@@ -183,3 +183,72 @@ def test_merge_two_copies(tmp_path):
     assert again["copied"] == 0
     stats = json.loads(run("--review", str(a), "stats", "--json").stdout)
     assert stats["stages"]["title_abstract"]["agreement"][0]["table"]
+
+
+def test_export_every_format(tmp_path):
+    review = str(tmp_path / "r.review")
+    run("--review", review, "list")
+    run("--review", review, "suggest", "--apply", "--reviewer", "bot")
+    for rid in (1, 2):
+        run("--review", review, "decide", str(rid), "include", "--reviewer", "ann")
+        run(
+            "--review",
+            review,
+            "decide",
+            str(rid),
+            "include",
+            "--stage",
+            "full_text",
+            "--reviewer",
+            "ann",
+        )
+    run(
+        "--review",
+        review,
+        "decide",
+        "3",
+        "exclude",
+        "--reason",
+        "wrong population",
+        "--reviewer",
+        "ann",
+    )
+    out = {}
+    for fmt, name in (
+        ("csv", "t.csv"),
+        ("xlsx", "t.xlsx"),
+        ("json", "r.json"),
+        ("ris", "inc.ris"),
+        ("prisma-svg", "p.svg"),
+        ("prisma-png", "p.png"),
+    ):
+        out[fmt] = tmp_path / name
+        run("--review", review, "export", "--format", fmt, "--out", str(out[fmt]))
+        assert out[fmt].stat().st_size > 0
+    import csv
+
+    rows = list(csv.DictReader(out["csv"].open(encoding="utf-8")))
+    assert len(rows) == 2  # the two included records
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out["xlsx"], read_only=True)
+    assert wb.sheetnames[0] == "Extraction"
+    assert out["prisma-png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    stats = json.loads(run("--review", review, "stats", "--json").stdout)
+    svg = out["prisma-svg"].read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert stats["prisma"]["included"] == 2
+    assert "(n = 2)" in svg and "(n = 34)" in svg  # included; records screened
+    screening = tmp_path / "s.csv"
+    run(
+        "--review",
+        review,
+        "export",
+        "--format",
+        "csv",
+        "--table",
+        "screening",
+        "--out",
+        str(screening),
+        "--bom",
+    )
+    assert screening.read_bytes()[:3] == b"\xef\xbb\xbf"
