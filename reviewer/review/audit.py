@@ -165,6 +165,9 @@ def _describe_other(kind: str, payload: dict[str, Any]) -> str:
             f"merge conflict on {_key_words(payload.get('key'))} settled: "
             f"{payload.get('choice')} copy kept"
         ),
+        ev.DUPLICATE_CONFIRM: f"confirmed a duplicate of record {payload.get('duplicate_of')}",
+        ev.DUPLICATE_REJECT: f"not a duplicate of record {payload.get('candidate_of')}",
+        ev.DUPLICATE_UNMERGE: f"no longer a duplicate of record {payload.get('before')}",
         ev.MERGE_DONE: (
             f"merged {payload.get('copied', 0)} changes from {payload.get('source', '')}"
         ),

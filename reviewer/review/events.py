@@ -31,6 +31,11 @@ MERGE_CONFLICT = "merge.conflict"
 MERGE_SETTLE = "merge.settle"
 MERGE_DONE = "merge.done"
 
+# Kinds written by the deduplication (reviewer.store.duplicates)
+DUPLICATE_CONFIRM = "duplicate.confirm"
+DUPLICATE_REJECT = "duplicate.reject"
+DUPLICATE_UNMERGE = "duplicate.unmerge"
+
 DECISION_KINDS = (DECISION_SET, DECISION_CLEAR, DECISION_UNDO)
 
 Key = tuple[Any, ...]
@@ -63,6 +68,23 @@ def state_key(
     if kind == MERGE_SETTLE:
         return tuple(payload["key"])
     return None
+
+
+def state_keys(
+    kind: str, record_id: int | None, reviewer: str, payload: dict[str, Any]
+) -> list[Key]:
+    """Every piece of state an event changed (one, except for a duplicate merge, which
+    moves a whole group): ``state_key``'s keys, and ``("duplicate_of", record)`` and
+    ``("candidate", record, candidate_of)`` for the deduplication events."""
+    if kind == DUPLICATE_CONFIRM:
+        moved = [("duplicate_of", int(rid)) for rid in payload.get("before", {})]
+        return [*moved, ("candidate", record_id, payload.get("candidate_of"))]
+    if kind == DUPLICATE_REJECT:
+        return [("candidate", record_id, payload.get("candidate_of"))]
+    if kind == DUPLICATE_UNMERGE:
+        return [("duplicate_of", record_id)]
+    key = state_key(kind, record_id, reviewer, payload)
+    return [] if key is None else [key]
 
 
 def decision_after(kind: str, payload: dict[str, Any]) -> dict[str, str] | None:

@@ -17,8 +17,13 @@ brought up to date, one piece of state (an event's *key*, see ``events``) at a t
   after the copy was made are reported, and their events are not copied (they
   would name records this copy does not have); import the same file here first.
 
-Events this version cannot replay (kinds it does not know) are copied into the
-log and counted in the report as not applied.
+What is brought up to date: decisions, resolutions, field values (with their
+provenance), tags, settings, full texts, the template, which records are duplicates
+and the verdicts on duplicate candidates; highlights added on the other side are
+added here. Events whose effect cannot be replayed safely (edits to highlights,
+whose ids differ between copies; orphan and template-field edits; kinds this
+version does not know) are still copied into the log, and counted in the report's
+``not_applied`` by kind, so the reviewer knows to redo them.
 """
 
 from __future__ import annotations
@@ -138,8 +143,7 @@ def _merge(store: Store, other: sqlite3.Connection, source: str, reviewer: str) 
         report.copied += 1
         real_changes += row[4] != ev.MERGE_DONE
         payload = json.loads(row[6])
-        key = ev.state_key(row[4], row[5], row[3], payload)
-        if key is not None:
+        for key in ev.state_keys(row[4], row[5], row[3], payload):
             touched[key] = None
         _apply_additive(store, row, payload, report)
     for key in touched:
@@ -188,9 +192,7 @@ def _keys_changed_here(store: Store, their_ids: set[str]) -> set[tuple]:
     rows = store.db.execute("select id, reviewer, kind, record_id, payload from events")
     for eid, who, kind, rid, raw in rows:
         if eid not in their_ids:
-            key = ev.state_key(kind, rid, who, json.loads(raw))
-            if key is not None:
-                keys.add(key)
+            keys.update(ev.state_keys(kind, rid, who, json.loads(raw)))
     return keys
 
 
@@ -216,7 +218,7 @@ def _apply_additive(
         _mark_settled(store, payload.get("conflicts", []), who, time, payload.get("choice"))
     elif kind.startswith(ev.SUGGESTION_PREFIX):
         _set_suggestion_status(store, rid, kind.split(".", 1)[1], payload)
-    elif kind != ev.MERGE_DONE and ev.state_key(kind, rid, who, payload) is None:
+    elif kind != ev.MERGE_DONE and not ev.state_keys(kind, rid, who, payload):
         report.not_applied[kind] = report.not_applied.get(kind, 0) + 1
 
 
@@ -346,6 +348,20 @@ def _read_template(conn: sqlite3.Connection, key: tuple) -> dict | None:
     return state
 
 
+def _read_duplicate_of(conn: sqlite3.Connection, key: tuple) -> dict | None:
+    return _row(conn, ("duplicate_of",), "records where id = ?", [key[1]])
+
+
+def _read_candidate(conn: sqlite3.Connection, key: tuple) -> dict | None:
+    _k, rid, candidate_of = key
+    return _row(
+        conn,
+        ("status", "reviewer", "decided_at"),
+        "duplicate_candidates where record_id = ? and candidate_of = ?",
+        [rid, candidate_of],
+    )
+
+
 def _row(
     conn: sqlite3.Connection, cols: tuple[str, ...], rest: str, params: list[Any]
 ) -> dict[str, Any] | None:
@@ -434,6 +450,25 @@ def _write_template(store: Store, key: tuple, state: dict | None) -> None:
         )
 
 
+def _write_duplicate_of(store: Store, key: tuple, state: dict | None) -> None:
+    if state is not None:
+        store.db.execute(
+            "update records set duplicate_of = ? where id = ?", [state["duplicate_of"], key[1]]
+        )
+
+
+def _write_candidate(store: Store, key: tuple, state: dict | None) -> None:
+    """A candidate found here too takes the other copy's verdict (one found only
+    there has no row here to update: its records' ``duplicate_of`` still travels)."""
+    if state is not None:
+        _k, rid, candidate_of = key
+        store.db.execute(
+            "update duplicate_candidates set status = ?, reviewer = ?, decided_at = ? "
+            "where record_id = ? and candidate_of = ?",
+            [state["status"], state["reviewer"], state["decided_at"], rid, candidate_of],
+        )
+
+
 def _fields(*names: str) -> Callable[[Any, Any], bool]:
     """Two states are the same when these fields agree (times and authors aside)."""
 
@@ -452,15 +487,17 @@ def _equal(a: Any, b: Any) -> bool:
 _STATE: dict[str, tuple[Reader, Callable[[Store, tuple, Any], None], Callable]] = {
     "decision": (_read_decision, _write_decision, _fields("decision", "reason", "note")),
     "resolution": (_read_resolution, _write_resolution, _fields("decision", "reason", "note")),
-    "value": (_read_value, _write_value, _fields("value")),
+    "value": (_read_value, _write_value, _fields("value", "provenance")),
     "tag": (_read_tag, _write_tag, lambda a, b: (a is None) == (b is None)),
     "setting": (_read_setting, _write_setting, _equal),
     "fulltext": (_read_fulltext, _write_fulltext, _fields("sha256")),
     "template": (_read_template, _write_template, _fields("json")),
+    "duplicate_of": (_read_duplicate_of, _write_duplicate_of, _equal),
+    "candidate": (_read_candidate, _write_candidate, _fields("status")),
 }
 
 
-_RECORD_STATE = ("decision", "resolution", "value", "tag", "fulltext")
+_RECORD_STATE = ("decision", "resolution", "value", "tag", "fulltext", "duplicate_of", "candidate")
 
 
 def _write_state(store: Store, key: tuple, state: Any) -> None:

@@ -234,3 +234,24 @@ def test_the_report_as_json(copies):
     assert out["copied"] == 1 and out["source"] == str(b.path)
     assert out["conflicts"][0]["key"] == ["value", 1, "sample_size"]
     assert set(out) >= {"records_only_there", "records_mismatched", "skipped_events", "not_applied"}
+
+
+def test_duplicates_confirmed_in_one_copy_reach_the_other(copies):
+    from reviewer.store import duplicates
+
+    a, b = copies
+    for s in (a, b):  # a candidate both copies found at import
+        duplicates.add_candidates(s, [(5, 4, 91.0)])
+    [cand] = duplicates.candidates(a)
+    duplicates.confirm(a, cand.id, "ann")
+    assert 5 not in screening.records_at_stage(a, "title_abstract")
+
+    report = mg.merge(b, a.path, "bob")
+    assert report.not_applied == {}
+    assert b.record(5).duplicate_of == 4
+    assert duplicates.candidates(b) == []  # confirmed there too
+    assert 5 not in screening.records_at_stage(b, "title_abstract")
+
+    duplicates.unmerge(b, 5, "bob")
+    mg.merge(a, b.path, "ann")
+    assert a.record(5).duplicate_of is None
