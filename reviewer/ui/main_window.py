@@ -56,6 +56,7 @@ from reviewer.store.duplicates import unmerge
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView, items_for_record
 from reviewer.ui.duplicates_view import DuplicatesDialog
+from reviewer.ui.export_dialog import ExportController, PrismaDialog
 from reviewer.ui.filter_panel import FilterPanel
 from reviewer.ui.form import ExtractionForm
 from reviewer.ui.history_panel import HistoryPanel
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self._sources: dict[int, str] = {}
         self.setAcceptDrops(True)
         self._build_widgets()
+        self.exporter = ExportController(self)
         self._build_menus()
         self.importer = ImportController(self)
         self._restore_geometry()
@@ -269,6 +271,9 @@ class MainWindow(QMainWindow):
         self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
         self._add(m, "Import full-text PDFs…", self.choose_fulltext_folder)
         self._add(m, "&Merge another copy of this review…", self.choose_merge)
+        m.addSeparator()
+        self._add(m, "&Export…", self.exporter.choose, "Ctrl+E")
+        self._add(m, "PRISMA flow &diagram…", self.show_prisma)
         m.addSeparator()
         self._add(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -508,6 +513,10 @@ class MainWindow(QMainWindow):
         self.form.set_template(template)
         self.document.set_fields([(f.key, f.label, f.group) for f in template.fields])
         self._reload_form()
+
+    def show_prisma(self) -> None:
+        self.prisma_dialog = PrismaDialog(self.store, self)
+        self.prisma_dialog.show()
 
     def show_duplicates(self) -> None:
         dialog = DuplicatesDialog(self.store, self.reviewer, self)

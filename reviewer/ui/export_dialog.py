@@ -1,0 +1,209 @@
+"""Exporting from the window: the export dialog and the PRISMA diagram view.
+
+Exports run as background jobs with their own connection to the review file and
+the same ``reviewer.export.formats.export`` the command line calls; a cancelled
+export leaves no file behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from reviewer.export.formats import export
+from reviewer.export.prisma import prisma_counts, prisma_svg
+from reviewer.review.screening import STAGE_LABELS
+from reviewer.store import Store
+
+if TYPE_CHECKING:
+    from reviewer.ui.main_window import MainWindow
+
+FORMAT_LABELS = {
+    "xlsx": ("Excel workbook (.xlsx)", ".xlsx"),
+    "csv": ("CSV table (.csv)", ".csv"),
+    "json": ("Whole review as JSON (.json)", ".json"),
+    "ris": ("RIS references (.ris)", ".ris"),
+    "prisma-svg": ("PRISMA diagram (.svg)", ".svg"),
+    "prisma-png": ("PRISMA diagram (.png)", ".png"),
+}
+TABLES = {"extraction": "Extraction table", "screening": "Screening table", "log": "Event log"}
+DECISIONS = {
+    None: "included (default)",
+    "any": "all records",
+    "include": "include",
+    "exclude": "exclude",
+    "maybe": "maybe",
+    "undecided": "undecided",
+    "conflict": "in conflict",
+}
+
+
+class ExportDialog(QDialog):
+    """Choose what to export; ``options()`` gives the arguments of ``export``."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("export_dialog")
+        self.setWindowTitle("Export")
+        form = QFormLayout()
+        self.fmt = QComboBox()
+        for key, (label, _ext) in FORMAT_LABELS.items():
+            self.fmt.addItem(label, key)
+        self.table = QComboBox()
+        for key, label in TABLES.items():
+            self.table.addItem(label, key)
+        self.stage = QComboBox()
+        self.stage.addItem("(last stage reached)", None)
+        for key, label in STAGE_LABELS.items():
+            self.stage.addItem(label, key)
+        self.decision = QComboBox()
+        for key, label in DECISIONS.items():
+            self.decision.addItem(label, key)
+        self.bom = QCheckBox("Start with a byte-order mark (for Excel)")
+        self.provenance = QCheckBox("Include provenance (quote, location, who, when)")
+        self.provenance.setChecked(True)
+        form.addRow("Format", self.fmt)
+        form.addRow("Table", self.table)
+        form.addRow("Stage", self.stage)
+        form.addRow("Records", self.decision)
+        form.addRow("", self.bom)
+        form.addRow("", self.provenance)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.fmt.currentIndexChanged.connect(self._enable)
+        self._enable()
+
+    def _enable(self) -> None:
+        fmt = self.fmt.currentData()
+        tabular = fmt in ("csv", "xlsx")
+        self.table.setEnabled(tabular)
+        self.stage.setEnabled(tabular or fmt == "ris")
+        self.decision.setEnabled(tabular or fmt == "ris")
+        self.bom.setEnabled(fmt == "csv")
+        self.provenance.setEnabled(tabular)
+
+    def options(self) -> dict:
+        return {
+            "fmt": self.fmt.currentData(),
+            "table": self.table.currentData(),
+            "stage": self.stage.currentData(),
+            "decision": self.decision.currentData(),
+            "bom": self.bom.isChecked(),
+            "provenance": self.provenance.isChecked(),
+        }
+
+
+class ExportController:
+    """Runs an export in the background with a progress dialog and cancel."""
+
+    def __init__(self, window: MainWindow):
+        self.window = window
+        self.last_report = None
+
+    def choose(self) -> None:
+        dialog = ExportDialog(self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        opts = dialog.options()
+        label, ext = FORMAT_LABELS[opts["fmt"]]
+        default = str(self.window.store.path.with_suffix("")) + f"-{opts['table']}{ext}"
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export to", default, f"{label}")
+        if path:
+            self.start(path, **opts)
+
+    def start(self, path: str, fmt: str, **opts) -> None:
+        review_path = self.window.store.path
+        progress_dialog = QProgressDialog("Exporting…", "Cancel", 0, 100, self.window)
+        progress_dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        progress_dialog.setMinimumDuration(300)
+        self.progress_dialog = progress_dialog
+
+        def work(progress, cancelled):
+            with Store(review_path) as store:
+                return export(
+                    store,
+                    fmt,
+                    path,
+                    progress=lambda d, t: progress((d, t)),
+                    cancel=cancelled,
+                    **opts,
+                )
+
+        def on_progress(p) -> None:
+            done, total = p
+            progress_dialog.setMaximum(max(total, 1))
+            progress_dialog.setValue(min(done, max(total, 1)))
+
+        def done(report) -> None:
+            progress_dialog.reset()
+            self.last_report = report
+            what = "cancelled; no file written" if report.cancelled else f"written to {path}"
+            self.window.statusBar().showMessage(f"Export {what}", 8000)
+
+        def failed(message: str) -> None:
+            progress_dialog.reset()
+            QMessageBox.warning(self.window, "Export failed", message)
+
+        job = self.window.jobs.start(
+            work, on_success=done, on_failure=failed, on_progress=on_progress
+        )
+        progress_dialog.canceled.connect(job.cancel)
+
+
+class PrismaDialog(QDialog):
+    """The PRISMA 2020 flow diagram of the review, drawn from the same counts as
+    ``reviewer stats --json``, with buttons to save it as SVG or PNG."""
+
+    def __init__(self, store: Store, window: MainWindow):
+        super().__init__(window)
+        self.setObjectName("prisma_dialog")
+        self.setWindowTitle("PRISMA 2020 flow diagram")
+        self.window_ = window
+        self.counts = prisma_counts(store)
+        self.svg = prisma_svg(self.counts)
+        self.view = QSvgWidget()
+        self.view.load(QByteArray(self.svg.encode("utf-8")))
+        size = self.view.renderer().defaultSize()
+        self.view.setMinimumSize(size.scaled(860, 700, Qt.AspectRatioMode.KeepAspectRatio))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for fmt, text in (("prisma-svg", "Save as SVG…"), ("prisma-png", "Save as PNG…")):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _c=False, f=fmt: self._save(f))
+            row.addWidget(b)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        row.addWidget(close)
+        layout.addLayout(row)
+
+    def _save(self, fmt: str) -> None:
+        ext = FORMAT_LABELS[fmt][1]
+        default = str(self.window_.store.path.with_suffix("")) + f"-prisma{ext}"
+        path, _ = QFileDialog.getSaveFileName(self, "Save diagram", default, f"*{ext}")
+        if path:
+            self.window_.exporter.start(str(Path(path)), fmt)
