@@ -243,8 +243,7 @@ class Store:
                     "select coalesce(max(id), 0) + 1 from records"
                 ).fetchone()[0]
             rows = [
-                _record_row(rec, first_id + i, source_id, created)
-                for i, rec in enumerate(records)
+                _record_row(rec, first_id + i, source_id, created) for i, rec in enumerate(records)
             ]
             if duplicate_of:
                 for row, dup in zip(rows, duplicate_of, strict=True):
@@ -551,24 +550,7 @@ class Store:
     def add_highlight(self, highlight: Highlight) -> int:
         s = highlight.span
         with self.db.atomic():
-            cur = self.db.execute(
-                'insert into highlights (record_id, field, start, "end", quote, prefix, suffix, '
-                "page, note, reviewer, time) values (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    highlight.record_id,
-                    highlight.field,
-                    s.start,
-                    s.end,
-                    s.quote,
-                    s.prefix,
-                    s.suffix,
-                    s.page,
-                    highlight.note,
-                    highlight.reviewer,
-                    highlight.time,
-                ],
-            )
-            hid = int(cur.lastrowid)
+            hid = self._insert_highlight(highlight, None)
             self._log(
                 Event(
                     reviewer=highlight.reviewer,
@@ -583,6 +565,19 @@ class Store:
                 )
             )
         return hid
+
+    def _insert_highlight(self, highlight: Highlight, hid: int | None) -> int:
+        """The ``highlights`` row (under ``hid``, or a new id); return its id."""
+        s = highlight.span
+        cur = self.db.execute(
+            'insert into highlights (id, record_id, field, start, "end", quote, prefix, '
+            "suffix, page, note, reviewer, time) values (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                hid, highlight.record_id, highlight.field, s.start, s.end, s.quote, s.prefix,
+                s.suffix, s.page, highlight.note, highlight.reviewer, highlight.time,
+            ],
+        )  # fmt: skip
+        return int(cur.lastrowid)
 
     def highlights(self, record_id: int) -> list[Highlight]:
         rows = self.db.execute(
@@ -677,27 +672,8 @@ class Store:
         taken = highlight.id is None or (
             self.db.execute("select 1 from highlights where id = ?", [highlight.id]).fetchone()
         )
-        s = highlight.span
         with self.db.atomic():
-            cur = self.db.execute(
-                'insert into highlights (id, record_id, field, start, "end", quote, prefix, '
-                "suffix, page, note, reviewer, time) values (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    None if taken else highlight.id,
-                    highlight.record_id,
-                    highlight.field,
-                    s.start,
-                    s.end,
-                    s.quote,
-                    s.prefix,
-                    s.suffix,
-                    s.page,
-                    highlight.note,
-                    highlight.reviewer,
-                    highlight.time,
-                ],
-            )
-            hid = int(cur.lastrowid)
+            hid = self._insert_highlight(highlight, None if taken else highlight.id)
             self._log(
                 Event(
                     reviewer=reviewer,
@@ -815,6 +791,8 @@ def _insert_rows(conn: sqlite3.Connection, rows: list[list[Any]]) -> None:
         chunk = rows[start : start + per_statement]
         sql = _INSERT_RECORDS + ", ".join([_ROW_MARKS] * len(chunk))
         conn.execute(sql, [value for row in chunk for value in row])
+
+
 _DUPLICATE_OF_AT = 1 + RECORD_COLUMNS.index("duplicate_of")
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
