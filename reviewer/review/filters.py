@@ -13,8 +13,9 @@ What the options mean:
   undecided: nobody has screened it; records in conflict are neither, see
   ``conflict``). While a review is blinded the UI passes the viewer as ``reviewer``.
 * ``conflict``: ``True`` for unresolved disagreements, ``False`` for the rest.
-* ``reason``: an exclusion reason given by the reviewer (by any reviewer or the
-  resolver when no reviewer is chosen).
+* ``reason``: the reason the reviewer gave to exclude; without a reviewer, the
+  record's own reason (the resolver's, else the one most of its excluding reviewers
+  gave: the reason PRISMA counts it under).
 * ``tag``: records carrying the tag. ``reviewer`` alone: records they have decided.
 * ``search``: words that must all occur (as prefixes) in the title, authors, text
   or attached full text.
