@@ -11,6 +11,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +225,7 @@ class Store:
     def add_records(
         self,
         source_id: int | None,
-        records: Iterable[ParsedRecord],
+        records: Iterable[ParsedRecord] | RecordRows,
         duplicate_of: Sequence[int | None] | None = None,
         first_id: int | None = None,
     ) -> list[int]:
@@ -231,33 +233,29 @@ class Store:
 
         Ids are consecutive, from ``first_id`` (what deduplication was told the batch
         would get: ``reviewer.store.duplicates.next_record_id``) or else the next free
-        one. Rows are built straight from the records' attributes and written many to a
-        statement, and the batch is added to the full-text index with one ``insert ...
-        select`` (migration m002 replaced the per-row trigger), so a 100,000-record
-        import spends its time in SQLite, not in Python.
+        one. ``records`` may also be ``RecordRows`` made beforehand (which carry their
+        ids and ``duplicate_of``). Rows go in several hundred to a statement, and the
+        batch is added to the full-text index with one ``insert ... select`` (migration
+        m002 replaced the per-row trigger), so a 100,000-record import spends its time
+        in SQLite, not in Python.
         """
-        created = now_iso()
         with self.db.atomic():
-            if first_id is None:
-                first_id = self.db.execute(
-                    "select coalesce(max(id), 0) + 1 from records"
-                ).fetchone()[0]
-            rows = [
-                _record_row(rec, first_id + i, source_id, created) for i, rec in enumerate(records)
-            ]
-            if duplicate_of:
-                for row, dup in zip(rows, duplicate_of, strict=True):
-                    row[_DUPLICATE_OF_AT] = dup
-            if not rows:
+            if not isinstance(records, RecordRows):
+                if first_id is None:
+                    first_id = self.db.execute(
+                        "select coalesce(max(id), 0) + 1 from records"
+                    ).fetchone()[0]
+                records = record_rows(list(records), first_id, duplicate_of)
+            if not records.count:
                 return []
-            _insert_rows(self.db.conn, rows)
-            last_id = first_id + len(rows) - 1
+            _insert_rows(self.db.conn, records, source_id)
+            last_id = records.first_id + records.count - 1
             self.db.execute(
                 "insert into records_fts (rowid, title, authors, text) "
                 "select id, title, authors, text from records where id between ? and ?",
-                [first_id, last_id],
+                [records.first_id, last_id],
             )
-        return list(range(first_id, last_id + 1))
+        return list(range(records.first_id, last_id + 1))
 
     def record(self, record_id: int) -> Record:
         cur = self.db.execute(
@@ -774,27 +772,72 @@ class Store:
         return len(rows)
 
 
-_INSERT_RECORDS = f"insert into records (id, {', '.join(RECORD_COLUMNS)}) values "
-_ROW_MARKS = f"(?, {', '.join('?' for _ in RECORD_COLUMNS)})"
+ROWS_PER_INSERT = 500
+_WIDTH = 1 + len(RECORD_COLUMNS)  # id, then RECORD_COLUMNS
+_SOURCE_ID_AT = 1
+_DUPLICATE_OF_AT = 1 + RECORD_COLUMNS.index("duplicate_of")
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _insert_rows(conn: sqlite3.Connection, rows: list[list[Any]]) -> None:
+@dataclass(frozen=True, slots=True)
+class RecordRows:
+    """Parsed records made into ``records`` rows ahead of ``Store.add_records``.
+
+    An import makes them on its reading thread, so that the writing thread only hands
+    ready parameters to SQLite: Python work there would wait for the interpreter lock
+    the reader holds. The source id is filled in when the rows are written.
+    """
+
+    first_id: int
+    count: int
+    chunks: list[list[Any]]  # flat parameters of up to ROWS_PER_INSERT rows each
+
+
+def record_rows(
+    records: Sequence[ParsedRecord],
+    first_id: int,
+    duplicate_of: Sequence[int | None] | None = None,
+) -> RecordRows:
+    """The rows of ``records``, with ids from ``first_id`` (no database needed)."""
+    created = now_iso()
+    chunks = []
+    for start in range(0, len(records), ROWS_PER_INSERT):
+        part = records[start : start + ROWS_PER_INSERT]
+        flat: list[Any] = []
+        for rid, rec in enumerate(part, start=first_id + start):
+            flat.extend(_record_row(rec, rid, created))
+        if duplicate_of:
+            flat[_DUPLICATE_OF_AT::_WIDTH] = duplicate_of[start : start + len(part)]
+        chunks.append(flat)
+    return RecordRows(first_id, len(records), chunks)
+
+
+def _insert_rows(conn: sqlite3.Connection, rows: RecordRows, source_id: int | None) -> None:
     """Insert rows several hundred to a statement rather than one by one.
 
     Each statement releases Python's interpreter lock once for all its rows, not once
     a row; with the import reading the next batch on another thread, taking the lock
-    back a row at a time cost more than the inserts.
+    back a row at a time cost more than the inserts. (SQLite before 3.32 allows too
+    few parameters for that and gets the rows one by one.)
     """
-    width = len(rows[0])
-    per_statement = max(1, min(500, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        sql = _INSERT_RECORDS + ", ".join([_ROW_MARKS] * len(chunk))
-        conn.execute(sql, [value for row in chunk for value in row])
+    fits = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) >= ROWS_PER_INSERT * _WIDTH
+    for flat in rows.chunks:
+        n = len(flat) // _WIDTH
+        flat[_SOURCE_ID_AT::_WIDTH] = [source_id] * n
+        if fits:
+            conn.execute(_insert_sql(n), flat)
+        else:
+            conn.executemany(
+                _insert_sql(1), (flat[i : i + _WIDTH] for i in range(0, len(flat), _WIDTH))
+            )
 
 
-_DUPLICATE_OF_AT = 1 + RECORD_COLUMNS.index("duplicate_of")
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+@lru_cache(maxsize=8)
+def _insert_sql(rows: int) -> str:
+    marks = f"({', '.join('?' * _WIDTH)})"
+    return f"insert into records (id, {', '.join(RECORD_COLUMNS)}) values " + ", ".join(
+        [marks] * rows
+    )
 
 
 def _names_json(names: list[str]) -> str:
@@ -809,20 +852,21 @@ def _names_json(names: list[str]) -> str:
     return '["' + '", "'.join(names) + '"]' if names else "[]"
 
 
-def _record_row(rec: ParsedRecord, rid: int, source_id: int | None, created: str) -> list[Any]:
+def _record_row(rec: ParsedRecord, rid: int, created: str) -> tuple[Any, ...]:
     """The ``records`` row of a parsed record (``id`` first, then ``RECORD_COLUMNS``).
 
     Read attribute by attribute: ``model_dump`` per record cost more than the insert.
+    The source id is left empty, to be filled in when the row is written.
     """
-    return [
-        rid, source_id, rec.source_index, rec.source_start, rec.source_end, rec.source_line,
+    return (
+        rid, None, rec.source_index, rec.source_start, rec.source_end, rec.source_line,
         rec.title, _names_json(rec.authors), rec.journal, rec.year, rec.volume, rec.issue,
         rec.pages, rec.doi, rec.pmid, rec.pmcid,
         _to_json(rec.trial_ids) if rec.trial_ids else "[]", rec.abstract,
         _to_json(rec.keywords) if rec.keywords else "[]", rec.type, rec.url, rec.text,
         _to_json(rec.page_offsets) if rec.page_offsets else "[]",
         _to_json(rec.extra) if rec.extra else "{}", None, created,
-    ]  # fmt: skip
+    )  # fmt: skip
 
 
 def _record_from_row(cols: Sequence[str], row: Sequence[Any]) -> Record:
