@@ -39,9 +39,7 @@ class Candidate:
     decided_at: str | None = None
 
 
-_CANDIDATE_COLUMNS = (
-    "id, record_id, candidate_of, score, status, created_at, reviewer, decided_at"
-)
+_CANDIDATE_COLUMNS = "id, record_id, candidate_of, score, status, created_at, reviewer, decided_at"
 
 
 def next_record_id(store: Store) -> int:

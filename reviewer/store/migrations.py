@@ -308,9 +308,8 @@ def _screening_triggers() -> str:
 
 def _screening_backfill() -> str:
     keys = "select record_id, stage from decisions union select record_id, stage from resolutions"
-    return (
-        f"insert into screening ({_SCREENING_COLUMNS}) "
-        + _screening_select("k.record_id", "k.stage", f"from ({keys}) k")
+    return f"insert into screening ({_SCREENING_COLUMNS}) " + _screening_select(
+        "k.record_id", "k.stage", f"from ({keys}) k"
     )
 
 
@@ -431,3 +430,22 @@ def m005_suggestion_detail(db: sqlite_utils.Database) -> None:
     """What a suggested value cannot hold (a hazard ratio's confidence interval and
     p-value), kept beside it so the form and exports can show it."""
     db.execute("alter table suggestions add column detail text")
+
+
+@migration
+def m006_identifier_index(db: sqlite_utils.Database) -> None:
+    """PMCIDs and trial registry ids looked up directly, like DOIs and PMIDs: a record can
+    be found by any identifier it carries (``Store.records_with_identifier``)."""
+    run_script(db, _M006)
+
+
+_M006 = """
+create index records_pmcid on records(pmcid) where pmcid != '';
+create table record_trial_ids (
+    trial_id text not null,
+    record_id integer not null references records(id),
+    primary key (trial_id, record_id)
+) without rowid;
+insert or ignore into record_trial_ids (trial_id, record_id)
+select j.value, r.id from records r, json_each(r.trial_ids) j where r.trial_ids != '[]';
+"""

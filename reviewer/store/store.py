@@ -259,7 +259,37 @@ class Store:
                 "select id, title, authors, text from records where id between ? and ?",
                 [records.first_id, last_id],
             )
+            self.db.execute(
+                "insert or ignore into record_trial_ids (trial_id, record_id) "
+                "select j.value, r.id from records r, json_each(r.trial_ids) j "
+                "where r.id between ? and ? and r.trial_ids != '[]'",
+                [records.first_id, last_id],
+            )
         return list(range(records.first_id, last_id + 1))
+
+    def records_with_identifier(self, identifier: str) -> list[int]:
+        """Records carrying a DOI, PMID, PMCID or trial registry id (normalised first)."""
+        from reviewer.ingest.identifiers import (
+            normalise_doi,
+            normalise_pmcid,
+            normalise_pmid,
+            normalise_trial_ids,
+        )
+
+        text = identifier.strip()
+        queries: list[tuple[str, str]] = []
+        if doi := normalise_doi(text):
+            queries.append(("select id from records where doi = ?", doi))
+        if text.lower().startswith("pmc") and (pmcid := normalise_pmcid(text)):
+            queries.append(("select id from records where pmcid = ?", pmcid))
+        elif pmid := normalise_pmid(text):
+            queries.append(("select id from records where pmid = ?", pmid))
+        for trial in normalise_trial_ids([text]):
+            queries.append(("select record_id from record_trial_ids where trial_id = ?", trial))
+        ids: set[int] = set()
+        for sql, value in queries:
+            ids.update(r[0] for r in self.db.execute(sql, [value]))
+        return sorted(ids)
 
     def record(self, record_id: int) -> Record:
         cur = self.db.execute(

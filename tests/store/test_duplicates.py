@@ -49,9 +49,12 @@ def test_add_records_indexes_for_search_and_takes_duplicate_of(store):
     assert ids == [1, 2, 3]
     assert duplicates.duplicate_map(store) == {1: None, 2: 1, 3: None}
     assert store.record_ids("alpha") == [1, 2]
-    assert store.db.execute(
-        "insert into records_fts(records_fts) values ('integrity-check')"
-    ).fetchall() == []
+    assert (
+        store.db.execute(
+            "insert into records_fts(records_fts) values ('integrity-check')"
+        ).fetchall()
+        == []
+    )
     rec = store.record(2)
     assert (rec.title, rec.authors, rec.duplicate_of, rec.source_id) == (
         "Alpha trial again", ["Kumar S"], 1, 1,

@@ -178,3 +178,22 @@ def test_suggestion_detail_is_kept(store):
     )
     (s,) = store.suggestions(rid)
     assert s.detail == detail
+
+
+def test_records_are_found_by_any_identifier(store):
+    a, b, c = _add(
+        store,
+        ParsedRecord(title="a", text="x", doi="10.1056/nejmoa1903455", pmid="31433920"),
+        ParsedRecord(title="b", text="y", pmcid="PMC4681498", trial_ids=["NCT01234567"]),
+        ParsedRecord(title="c", text="z", trial_ids=["NCT01234567", "ISRCTN12345678"]),
+    )
+    assert store.records_with_identifier("https://doi.org/10.1056/NEJMoa1903455") == [a]
+    assert store.records_with_identifier("PMID: 31433920") == [a]
+    assert store.records_with_identifier("pmc4681498") == [b]
+    assert store.records_with_identifier("NCT01234567") == [b, c]
+    assert store.records_with_identifier("ISRCTN12345678") == [c]
+    assert store.records_with_identifier("nothing") == []
+    plan = store.db.execute(
+        "explain query plan select record_id from record_trial_ids where trial_id = ?", ["x"]
+    ).fetchall()
+    assert "USING PRIMARY KEY" in str(plan) or "USING INDEX" in str(plan)
