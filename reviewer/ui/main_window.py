@@ -42,7 +42,7 @@ from reviewer.annotate.undo import (
 )
 from reviewer.domain import Decision, Template
 from reviewer.review import extraction
-from reviewer.review.filters import filter_records
+from reviewer.review.filters import filter_counts, filter_record_ids
 from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms, find_spans
@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         lv.addWidget(self.search)
         # counts, conflicts and statistics follow decisions a moment later, so a
         # decision by key never waits for them
+        self._count_generation = 0
+        self.filter_counts: dict[str, Any] = {}
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(300)
@@ -765,21 +767,31 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _reload_list(self) -> None:
-        """The list shows the records at the current stage that pass the filters and search."""
-        ids, counts = filter_records(
+        """The list shows the records at the current stage that pass the filters and search
+        at once; the filter options' counts follow from the worker thread."""
+        ids = filter_record_ids(
             self.store, stage=self.stage, search=self.search.text(), **self.filters
         )
         self.model.set_ids(ids)
-        self.filter_counts = counts
-        self.filter_panel.set_counts(counts)
+        self._reload_counts()
 
     def _reload_counts(self) -> None:
-        """Tags, reasons or decisions changed: recount the filter options, keep the list."""
-        _ids, counts = filter_records(
-            self.store, stage=self.stage, search=self.search.text(), **self.filters
-        )
-        self.filter_counts = counts
-        self.filter_panel.set_counts(counts)
+        """Recount the filter options in the background (the list is not touched)."""
+        self._count_generation += 1
+        generation = self._count_generation
+        review_path = self.store.path
+        query = dict(stage=self.stage, search=self.search.text(), **self.filters)
+
+        def work(progress, cancelled) -> dict:
+            with Store(review_path) as store:
+                return filter_counts(store, **query)
+
+        def done(counts: dict) -> None:
+            if generation == self._count_generation and self.store.path == review_path:
+                self.filter_counts = counts
+                self.filter_panel.set_counts(counts)
+
+        self.jobs.start(work, on_success=done)
 
     def _filters_changed(self, chosen: dict) -> None:
         self.form.flush()
