@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QByteArray, QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QInputDialog, QLineEdit
@@ -82,3 +85,32 @@ def test_template_change_rebuilds_the_form(qtbot, window):
     start, end = span_of(window, "40 mg")
     window.document.set_field_requested.emit("dose_mg", start, end, False)
     assert window.store.values(window.current_id)["dose_mg"].value == 40
+
+
+CORPUS_PDF = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "corpus"
+    / "pdf"
+    / "clinical_oa"
+    / "Ussher2015_BMJ_RCT_smoking_pregnancy.pdf"
+)
+
+
+@pytest.mark.skipif(not CORPUS_PDF.exists(), reason="shared corpus not present")
+def test_annotating_a_corpus_pdf_keeps_the_page(qtbot, window):
+    window.importer.start([str(CORPUS_PDF)])
+    rid = max(window.store.record_ids())
+    window.go_to_record(rid)
+    record = window.store.record(rid)
+    assert len(record.page_offsets) > 1
+    match = re.search(r"\d[\d,]* (?:women|participants|smokers)", record.text)
+    assert match is not None
+    window.document.set_field_requested.emit("sample_size", match.start(), match.end(), False)
+    fv = window.store.values(rid)["sample_size"]
+    span = fv.provenance[0]
+    assert record.text[span.start : span.end] == match.group()
+    page = sum(1 for off in record.page_offsets if off <= span.start)
+    assert span.page == page
+    drawn = [(h.start, h.end) for h in window.document.highlights() if h.kind == "value"]
+    assert (span.start, span.end) in drawn
