@@ -164,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("out", type=Path, metavar="OUT.png")
     p.add_argument("--size", default="1400x900", help="WIDTHxHEIGHT (default 1400x900)")
+    p.add_argument(
+        "--record",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="show this record instead of the first",
+    )
     return parser
 
 
@@ -416,7 +423,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from reviewer.ui.app import screenshot
 
     width, height = (int(v) for v in args.size.lower().split("x"))
-    screenshot(args.review, args.out, width, height)
+    screenshot(args.review, args.out, width, height, record_id=args.record)
     print(args.out)
     return 0
 

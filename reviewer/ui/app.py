@@ -71,7 +71,13 @@ def ask_reviewer_name_once() -> None:
     settings.setValue("reviewer/name", (name.strip() if ok and name.strip() else getpass.getuser()))
 
 
-def screenshot(review: Path | None, out: Path, width: int = 1400, height: int = 900) -> Path:
+def screenshot(
+    review: Path | None,
+    out: Path,
+    width: int = 1400,
+    height: int = 900,
+    record_id: int | None = None,
+) -> Path:
     """Render the main window offscreen with the first record selected, save a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     application()
@@ -83,6 +89,8 @@ def screenshot(review: Path | None, out: Path, width: int = 1400, height: int = 
     window.splitter.setSizes([int(width * 0.3), int(width * 0.4), int(width * 0.3)])
     window.show()
     window.select_row(0)
+    if record_id is not None:
+        window.go_to_record(record_id)
     QApplication.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out)):
