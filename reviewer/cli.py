@@ -157,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser(
+        "new-from-json",
+        help="build a new review from a JSON export",
+        description="Build the review named by --review (which must not exist yet) from a "
+        "JSON export made by 'export --format json': the same records, values with their "
+        "provenance, notes, decisions and settings.",
+    )
+    p.add_argument("export_file", type=Path, metavar="EXPORT.json")
+
+    p = sub.add_parser(
         "screenshot",
         help="save a picture of the main window",
         description="Render the main window offscreen at 1400x900 with the "
@@ -419,6 +428,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_from_json(args: argparse.Namespace) -> int:
+    from reviewer.export.json_import import ReviewJsonError, import_review_json
+
+    if args.review is None:
+        raise ValueError("name the new review with --review PATH")
+    try:
+        store = import_review_json(args.export_file, args.review, reviewer=_default_reviewer())
+    except ReviewJsonError as exc:
+        raise ValueError(f"{args.export_file}: {exc}") from exc
+    with store:
+        print(f"{args.review}: {store.record_count()} records")
+    return 0
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from reviewer.ui.app import screenshot
 
@@ -437,6 +460,7 @@ _COMMANDS = {
     "resolve": cmd_resolve,
     "stats": cmd_stats,
     "merge": cmd_merge,
+    "new-from-json": cmd_new_from_json,
     "screenshot": cmd_screenshot,
 }
 

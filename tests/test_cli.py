@@ -252,3 +252,35 @@ def test_export_every_format(tmp_path):
         "--bom",
     )
     assert screening.read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
+def test_json_export_builds_an_equal_review(tmp_path):
+    review = str(tmp_path / "r.review")
+    run("--review", review, "list")
+    run("--review", review, "suggest", "--apply", "--reviewer", "bot")
+    run(
+        "--review",
+        review,
+        "decide",
+        "2",
+        "exclude",
+        "--reason",
+        "wrong population",
+        "--reviewer",
+        "ann",
+    )
+    export = tmp_path / "r.json"
+    run("--review", review, "export", "--format", "json", "--out", str(export))
+    copy = str(tmp_path / "copy.review")
+    out = run("--review", copy, "new-from-json", str(export))
+    assert "34 records" in out.stdout
+    a = json.loads(run("--review", review, "list", "--json").stdout)
+    b = json.loads(run("--review", copy, "list", "--json").stdout)
+    assert [(r["id"], r["title"], r["doi"]) for r in a] == [
+        (r["id"], r["title"], r["doi"]) for r in b
+    ]
+    sa = json.loads(run("--review", review, "stats", "--json").stdout)
+    sb = json.loads(run("--review", copy, "stats", "--json").stdout)
+    assert sa["prisma"] == sb["prisma"]
+    again = run("--review", copy, "new-from-json", str(export), check=False)
+    assert again.returncode == 2 and "exists" in again.stderr

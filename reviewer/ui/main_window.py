@@ -41,6 +41,7 @@ from reviewer.annotate.undo import (
     ValueChange,
 )
 from reviewer.domain import Decision, Template
+from reviewer.export.json_import import import_review_json
 from reviewer.review import extraction
 from reviewer.review.filters import filter_counts, filter_record_ids
 from reviewer.review.fulltext import attach_fulltext as attach
@@ -267,6 +268,7 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu("&File")
         self._add(m, "&New review…", self.new_review, QKeySequence.StandardKey.New)
         self._add(m, "&Open review…", self.choose_review, QKeySequence.StandardKey.Open)
+        self._add(m, "New review from a JSON export…", self.choose_json_export)
         self.recent_menu = m.addMenu("Recent reviews")
         m.addSeparator()
         self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
@@ -913,6 +915,38 @@ class MainWindow(QMainWindow):
             return
         store.close()
         self.switch_review(path)
+
+    def choose_json_export(self) -> None:
+        src, _ = QFileDialog.getOpenFileName(
+            self, "JSON export", str(Path.home()), "JSON (*.json);;All files (*)"
+        )
+        if not src:
+            return
+        dest, _ = QFileDialog.getSaveFileName(
+            self, "New review", str(Path(src).with_suffix(".review")), REVIEW_FILTER
+        )
+        if dest:
+            self.new_review_from_json(src, dest)
+
+    def new_review_from_json(self, src: str, dest: str) -> None:
+        """Build a review from a JSON export in the background, then open it."""
+        reviewer = self.reviewer
+
+        def work(progress, cancelled) -> str:
+            import_review_json(
+                src,
+                dest,
+                reviewer=reviewer,
+                progress=lambda d, t: progress((d, t)),
+                cancel=cancelled,
+            ).close()
+            return dest
+
+        self.jobs.start(
+            work,
+            on_success=self.switch_review,
+            on_failure=lambda m: QMessageBox.warning(self, "Cannot build the review", m),
+        )
 
     def choose_review(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -42,3 +42,15 @@ def test_prisma_dialog_draws_the_review_counts(qtbot, window):
     assert dialog.counts["included"] == stats(window.store)["prisma"]["included"]
     assert dialog.view.renderer().isValid()
     assert not dialog.grab().isNull()
+
+
+def test_a_json_export_opens_as_a_new_review(qtbot, window, tmp_path):
+    from reviewer.export.json_export import export_json
+
+    window.store.set_value(window.current_id, "sample_size", 42, "tester")
+    export_json(window.store, tmp_path / "r.json")
+    dest = tmp_path / "copy.review"
+    window.new_review_from_json(str(tmp_path / "r.json"), str(dest))
+    assert window.store.path == dest
+    assert window.model.rowCount() == 34
+    assert window.store.values(window.model.ids[0])["sample_size"].value == 42
