@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         self.conflicts_view.record_activated.connect(self.go_to_record)
         self.conflicts_view.resolved.connect(self._resolved)
         self.conflicts_view.blinding_changed.connect(lambda _b: self._blinding_changed())
-        self.stats_panel = StatsPanel(self.store)
+        self.stats_panel = StatsPanel(self.store, jobs=self.jobs)
         self.history_panel = HistoryPanel(self.jobs)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget in (

@@ -58,10 +58,14 @@ def kappa_words(kappa: float) -> str:
 class StatsPanel(QWidget):
     """Per stage: records, decisions and resolutions; per reviewer pair: agreement."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, parent: QWidget | None = None, jobs: Any = None):
         super().__init__(parent)
         self.setObjectName("stats_panel")
         self.store = store
+        # with a JobRunner, counting (a third of a second on 100,000 records) runs on
+        # the worker thread with its own connection, and the panel fills in after
+        self.jobs = jobs
+        self._generation = 0
         self.data: dict[str, Any] = {}
         self._stale = True
 
@@ -101,7 +105,24 @@ class StatsPanel(QWidget):
             self._stale = True
             return
         self._stale = False
-        self.data = stats(self.store)
+        if self.jobs is None:
+            self._show(stats(self.store))
+            return
+        self._generation += 1
+        generation, path = self._generation, self.store.path
+
+        def work(progress, cancelled) -> dict[str, Any]:
+            with Store(path) as store:
+                return stats(store)
+
+        def done(data: dict[str, Any]) -> None:
+            if generation == self._generation and self.store.path == path:
+                self._show(data)
+
+        self.jobs.start(work, on_success=done)
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.data = data
         # a new page replaces the old one whole (the scroll area deletes it), keeping
         # the reader's place
         position = self.scroll.verticalScrollBar().value()
