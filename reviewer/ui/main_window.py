@@ -30,52 +30,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan
 from reviewer.annotate.undo import (
-    AddHighlight,
-    DecisionChange,
-    DeleteHighlight,
-    EditNote,
-    Group,
     UndoStack,
-    ValueChange,
 )
-from reviewer.domain import Decision, Template
 from reviewer.export.json_import import import_review_json
-from reviewer.review import extraction
-from reviewer.review.filters import filter_counts, filter_record_ids
-from reviewer.review.fulltext import attach_fulltext as attach
-from reviewer.review.fulltext import import_fulltexts
-from reviewer.review.keywords import compiled_terms, find_spans
-from reviewer.review.merge import merge
+from reviewer.review.keywords import compiled_terms
 from reviewer.review.project import create_review, open_review
-from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecided
-from reviewer.review.screening import progress as screening_progress
-from reviewer.review.settings import exclusion_reasons, is_blinded
+from reviewer.review.screening import STAGE_LABELS
+from reviewer.review.settings import is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.store.duplicates import unmerge
 from reviewer.ui.conflicts_view import ConflictsView
-from reviewer.ui.document_view import DocumentView, items_for_record
+from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
 from reviewer.ui.export_dialog import ExportController, PrismaDialog
+from reviewer.ui.extraction_actions import ExtractionActions
 from reviewer.ui.filter_panel import FilterPanel
 from reviewer.ui.form import ExtractionForm
 from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
-from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.notes_panel import NotesPanel
-from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.record_model import RecordTableModel
-from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
+from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.tags_editor import TagsEditor
-from reviewer.ui.template_editor import TemplateEditorDialog
 
 MAX_RECENT = 8
-REVIEW_FILTER = "Reviews (*.review);;All files (*)"
-PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber
-SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
 DECISION_KEYS = {"include": ("I", "1"), "exclude": ("E", "2"), "maybe": ("M", "3")}
 
 
@@ -83,7 +64,7 @@ def settings() -> QSettings:
     return QSettings()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def __init__(self, store: Store, jobs: JobRunner | None = None):
         super().__init__()
         self.store = store
@@ -432,92 +413,6 @@ class MainWindow(QMainWindow):
             self.history_panel.reload(self.store, record_id)
         self._show_decision()
 
-    # -- annotation ------------------------------------------------------------------------
-
-    def refresh_highlights(self) -> None:
-        """Draw every value's spans, pending suggestions and notes of the shown record."""
-        if self.current_id is None:
-            self.document.set_highlights([])
-            return
-        rid = self.current_id
-        items = items_for_record(
-            self.template,
-            self.store.values(rid),
-            self.store.suggestions(rid),
-            self.store.highlights(rid),
-            self.keyword_spans(rid),
-        )
-        self.document.set_highlights(items)
-
-    def keyword_spans(self, record_id: int) -> list:
-        """Where the review's inclusion and exclusion terms occur in the record's text."""
-        if not self.compiled_terms:
-            return []
-        return find_spans(self.store.record(record_id).text, self.compiled_terms)
-
-    def set_field_from_text(self, key: str, start: int, end: int, append: bool = False) -> None:
-        """A selection (context menu, Ctrl+digit or a drop on the field) sets a field."""
-        if self.current_id is None:
-            return
-        self.form.flush()
-        try:
-            self.undo_stack.push(
-                ValueChange.from_selection(self.current_id, key, start, end, self.reviewer, append)
-            )
-        except ValueError as exc:
-            editor = self.form.editors.get(key)
-            if editor is not None:
-                editor.show_error(str(exc))
-            self.statusBar().showMessage(str(exc), 6000)
-            return
-        self.form.focus_field(key)
-
-    def add_note(self, start: int, end: int) -> None:
-        if self.current_id is None:
-            return
-        comment, ok = QInputDialog.getMultiLineText(self, "Note", "Comment on the selected words:")
-        if ok:
-            self.undo_stack.push(
-                AddHighlight.note(self.current_id, start, end, comment.strip(), self.reviewer)
-            )
-            self.notes_panel.refresh()
-
-    def remove_span(self, key: str, span_index: int) -> None:
-        if self.current_id is not None:
-            self.undo_stack.push(
-                ValueChange.remove_span(self.current_id, key, span_index, self.reviewer)
-            )
-
-    def delete_note(self, note_id: int) -> None:
-        self.undo_stack.push(DeleteHighlight(note_id, self.reviewer))
-        self.notes_panel.refresh()
-
-    def edit_note(self, note_id: int, comment: str) -> None:
-        self.undo_stack.push(EditNote(note_id, comment, self.reviewer))
-        self.notes_panel.refresh()
-
-    def go_to_span(self, record_id: int, start: int, end: int) -> None:
-        if record_id != self.current_id:
-            if self.model.row_of(record_id) < 0:
-                self.search.setText("")
-                self._apply_search()
-            self.select_row(self.model.row_of(record_id))
-        self.document.focus_span(start, end)
-
-    def edit_template(self) -> None:
-        dialog = TemplateEditorDialog(self.store, self.reviewer, self)
-        dialog.template_changed.connect(self._template_changed)
-        dialog.values_deleted.connect(lambda _k, _n: self._reload_form())
-        self.template_dialog = dialog
-        dialog.show()
-
-    def _template_changed(self, template: Template) -> None:
-        self.form.flush()
-        self.template = template
-        self.form.set_template(template)
-        self.document.set_fields([(f.key, f.label, f.group) for f in template.fields])
-        self._reload_form()
-
     def show_prisma(self) -> None:
         self.prisma_dialog = PrismaDialog(self.store, self)
         self.prisma_dialog.show()
@@ -538,365 +433,9 @@ class MainWindow(QMainWindow):
             return
         self.reload_records()
 
-    def show_orphans(self) -> None:
-        dialog = OrphansDialog(self)
-        dialog.reattach_requested.connect(self._reattach_orphan)
-        dialog.dismiss_requested.connect(
-            lambda oid: (dismiss_orphan(self.store, oid, self.reviewer), dialog.refresh())
-        )
-        dialog.record_requested.connect(lambda rid: self.go_to_span(rid, 0, 0))
-        dialog.reload(self.store, None)
-        self.orphans_dialog = dialog
-        dialog.show()
-
-    def _reattach_orphan(self, orphan_id: int) -> None:
-        sel = self.document.selection()
-        if sel is None:
-            self.statusBar().showMessage("Select the words to attach it to first", 5000)
-            return
-        reattach_orphan(self.store, orphan_id, sel[0], sel[1], self.reviewer)
-        self.orphans_dialog.refresh()
-        self._reload_form()
-
-    # -- suggestions ---------------------------------------------------------------------
-
-    def _show_suggestions(self) -> None:
-        if self.current_id is None:
-            self.form.set_suggestions({})
-            return
-        pending = extraction.pending_by_field(self.store, self.current_id)
-        values = self.store.values(self.current_id)
-        # an accepted value hides suggestions that say the same thing
-        for key, fv in values.items():
-            if key in pending:
-                pending[key] = [s for s in pending[key] if s.value != fv.value]
-        self.form.set_suggestions(pending)
-        self.refresh_highlights()
-
-    def _ensure_suggestions(self, record_ids: list[int] | None) -> None:
-        """Compute missing or outdated suggestions in the background; the UI never waits."""
-        review_path = self.store.path
-
-        def work(progress, cancelled) -> list[int] | None:
-            from reviewer.suggest.runner import compute_suggestions
-
-            with Store(review_path) as store:
-                compute_suggestions(
-                    store,
-                    record_ids,
-                    cancel=cancelled,
-                    progress=lambda done, total: progress((done, total)),
-                )
-            return record_ids
-
-        def done(ids: list[int] | None) -> None:
-            if self.store.path == review_path and (ids is None or self.current_id in ids):
-                self._show_suggestions()
-
-        self.jobs.start(
-            work,
-            on_success=done,
-            on_failure=lambda m: self.statusBar().showMessage(f"Suggestions failed: {m}", 8000),
-        )
-
-    def compute_all_suggestions(self) -> None:
-        self._ensure_suggestions(None)
-
-    def accept_suggestion(self, suggestion_id: int) -> None:
-        self.form.flush()
-        self.undo_stack.push(self._accept_command(suggestion_id))
-        self._reload_form()
-
-    def reject_suggestion(self, suggestion_id: int) -> None:
-        extraction.reject(self.store, suggestion_id, self.reviewer)
-        self._show_suggestions()
-
-    def accept_all(self) -> None:
-        if self.current_id is None:
-            return
-        self.form.flush()
-        plan = extraction.accept_all_plan(self.store, self.current_id)
-        if plan:
-            self.undo_stack.push(
-                Group("accept all", [self._accept_command(s.id) for s in plan if s.id])
-            )
-        self._reload_form()
-        self.statusBar().showMessage(f"Accepted {len(plan)} suggestions", 4000)
-
-    def _accept_command(self, suggestion_id: int) -> ValueChange:
-        field = self.store.db.execute(
-            "select field from suggestions where id = ?", [suggestion_id]
-        ).fetchone()[0]
-        return ValueChange(
-            self.current_id,  # type: ignore[arg-type]
-            field,
-            self.reviewer,
-            lambda store: extraction.accept(store, suggestion_id, self.reviewer),
-            f"accept {field}",
-        )
-
-    # -- undo ------------------------------------------------------------------------------
-
-    def undo(self) -> None:
-        self.form.flush()
-        label = self.undo_stack.undo()
-        self.statusBar().showMessage(f"Undid {label}" if label else "Nothing to undo", 3000)
-
-    def redo(self) -> None:
-        label = self.undo_stack.redo()
-        self.statusBar().showMessage(f"Redid {label}" if label else "Nothing to redo", 3000)
-
-    def _undo_changed(self) -> None:
-        """After any push, undo or redo: refresh what the change may have touched."""
-        self.undo_action.setEnabled(self.undo_stack.can_undo)
-        self.redo_action.setEnabled(self.undo_stack.can_redo)
-        self.undo_action.setText(f"&Undo {self.undo_stack.undo_label}".rstrip())
-        self.redo_action.setText(f"&Redo {self.undo_stack.redo_label}".rstrip())
-        if self.current_id is not None:
-            self.model.refresh_record(self.current_id)
-            if not any(e.dirty for e in self.form.editors.values()):
-                self._reload_form()
-            else:
-                self.refresh_highlights()
-            self.notes_panel.refresh()
-            self._show_decision()
-        self._update_status()
-
-    def _reload_form(self) -> None:
-        if self.current_id is None:
-            return
-        values = {k: v.value for k, v in self.store.values(self.current_id).items()}
-        self.form.load(self.current_id, values)
-        self._show_suggestions()
-
-    def _value_saved(self, key: str) -> None:
-        self._show_suggestions()
-        self._update_status()
-
-    def highlight_field(self, key: str) -> None:
-        """Show where a field's value (or its proposed value) stands in the text."""
-        if self.current_id is None:
-            return
-        spans: list[tuple[int, int, str]] = []
-        fv = self.store.values(self.current_id).get(key)
-        if fv is not None:
-            spans += [(s.start, s.end, PROVENANCE_COLOUR) for s in fv.provenance]
-        editor = self.form.editors.get(key)
-        suggestion = editor.current_suggestion() if editor else None
-        if suggestion is not None:
-            spans.append((suggestion.start, suggestion.end, SUGGESTION_COLOUR))
-        self.document.highlight(spans)
-
     def move(self, step: int) -> None:
         row = self.table.currentIndex().row()
         self.select_row(min(max(row + step, 0), self.model.rowCount() - 1))
-
-    def _save_value(self, field: str, raw: Any) -> str | None:
-        if self.current_id is None:
-            return "no record is selected"
-        try:
-            self.undo_stack.push(ValueChange.set(self.current_id, field, raw, self.reviewer))
-        except ValueError as exc:
-            return str(exc)
-        return None
-
-    # -- decisions ----------------------------------------------------------------------
-
-    def decide(self, kind: str) -> None:
-        if self.current_id is None:
-            return
-        reason = self.reason_combo.currentData() if kind == "exclude" else ""
-        if kind == "exclude" and not reason and self.stage == "full_text":
-            reason, ok = QInputDialog.getItem(
-                self,
-                "Exclusion reason",
-                "Why is this record excluded at full text?",
-                exclusion_reasons(self.store),
-                0,
-                False,
-            )
-            if not ok:
-                return
-        decision = Decision(
-            record_id=self.current_id,
-            stage=self.stage,
-            reviewer=self.reviewer,  # type: ignore[arg-type]
-            decision=kind,
-            reason=reason or "",  # type: ignore[arg-type]
-        )
-        try:
-            self.undo_stack.push(DecisionChange(decision))
-        except ScreeningError as exc:
-            QMessageBox.warning(self, "Decision not recorded", str(exc))
-            return
-        done = self.current_id
-        self.model.refresh_record(done)
-        self._recount_timer.start()
-        self.reason_combo.setCurrentIndex(0)
-        self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
-        self._update_status()
-        nxt = next_undecided(self.store, self.stage, self.reviewer, after_record_id=done)
-        row = self.model.row_of(nxt) if nxt is not None else -1
-        if row >= 0:
-            self.select_row(row)
-        else:
-            self.move(1)
-
-    def _show_decision(self) -> None:
-        d = (
-            self.store.decision(self.current_id, self.stage, self.reviewer)
-            if self.current_id is not None
-            else None
-        )
-        self.decision_label.setText(f"Your decision: {d.decision}" if d else "Not screened yet")
-        for b in self.buttons.values():
-            b.setEnabled(self.current_id is not None)
-
-    def _update_status(self) -> None:
-        p = screening_progress(self.store, self.stage, self.reviewer)
-        shown = self.model.rowCount()
-        filt = f"{shown:,} shown · " if shown != p.total else ""
-        self.count_label.setText(f"{filt}{p.total:,} records at {STAGE_LABELS[self.stage]}")
-        self.progress_label.setText(
-            f"{p.screened:,} of {p.total:,} screened · reviewer: {self.reviewer}"
-        )
-        self.progress_label.setToolTip(str(self.store.path))
-
-    def _apply_search(self) -> None:
-        self.form.flush()
-        self._reload_list()
-        self.select_row(0)
-        self._update_status()
-
-    def _reload_list(self) -> None:
-        """The list shows the records at the current stage that pass the filters and search
-        at once; the filter options' counts follow from the worker thread."""
-        ids = filter_record_ids(
-            self.store, stage=self.stage, search=self.search.text(), **self.filters
-        )
-        self.model.set_ids(ids)
-        self._reload_counts()
-
-    def _reload_counts(self) -> None:
-        """Recount the filter options in the background (the list is not touched)."""
-        self._count_generation += 1
-        generation = self._count_generation
-        review_path = self.store.path
-        query = dict(stage=self.stage, search=self.search.text(), **self.filters)
-
-        def work(progress, cancelled) -> dict:
-            with Store(review_path) as store:
-                return filter_counts(store, **query)
-
-        def done(counts: dict) -> None:
-            if generation == self._count_generation and self.store.path == review_path:
-                self.filter_counts = counts
-                self.filter_panel.set_counts(counts)
-
-        self.jobs.start(work, on_success=done)
-
-    def _filters_changed(self, chosen: dict) -> None:
-        self.form.flush()
-        self.filters = {k: v for k, v in chosen.items() if v is not None}
-        self._reload_list()
-        self.select_row(0)
-        self._update_status()
-
-    def go_to_record(self, record_id: int) -> None:
-        row = self.model.row_of(record_id)
-        if row < 0:  # filtered out: show everything at this stage
-            self.search.setText("")
-            self.filter_panel.clear()
-            self.filters = {}
-            self._reload_list()
-            row = self.model.row_of(record_id)
-        if row >= 0:
-            self.select_row(row)
-
-    def _after_decisions(self) -> None:
-        self._reload_counts()
-        if self.docks["conflicts"].isVisible():
-            self.conflicts_view.reload()
-        self.stats_panel.reload()
-
-    def _resolved(self, record_id: int) -> None:
-        self.model.refresh_record(record_id)
-        self.stats_panel.reload()
-        self._reload_counts()
-        self._update_status()
-
-    def _blinding_changed(self) -> None:
-        blinded = is_blinded(self.store)
-        self.filter_panel.set_blinded(self.reviewer if blinded else None)
-        self.conflicts_view.reload()
-        self._reload_list()
-
-    def edit_review_settings(self) -> None:
-        dialog = ReviewSettingsDialog(self.store, self.reviewer, self)
-        dialog.settings_changed.connect(self._settings_changed)
-        self.settings_dialog = dialog
-        dialog.show()
-
-    def _settings_changed(self, names: list) -> None:
-        if "keyword_terms" in names:
-            self.compiled_terms = compiled_terms(self.store)
-            self.model.compiled = self.compiled_terms
-            self.model.set_ids(self.model.ids)
-            self.refresh_highlights()
-        if "exclusion_reasons" in names:
-            self._reload_reasons()
-            self._reload_counts()
-        if "blinded" in names:
-            self._blinding_changed()
-
-    def choose_merge(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Merge another copy of this review", str(self.store.path.parent), REVIEW_FILTER
-        )
-        if path:
-            self.merge_from(path)
-
-    def merge_from(self, other: str) -> None:
-        """Bring another copy's events in (in the background), then show what happened."""
-        review_path, reviewer = self.store.path, self.reviewer
-
-        def work(progress, cancelled):
-            with Store(review_path) as store:
-                return merge(store, other, reviewer=reviewer)
-
-        def done(report) -> None:
-            self.reload_records()
-            self.conflicts_view.reload()
-            self.stats_panel.reload()
-            if self.current_id is not None:
-                self.show_record(self.current_id)
-            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self)
-            self.merge_dialog.record_activated.connect(self.go_to_record)
-            self.merge_dialog.show()
-
-        self.jobs.start(
-            work,
-            on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Merge failed", m),
-        )
-
-    def set_stage(self, stage: str) -> None:
-        if stage == self.stage:
-            return
-        self.form.flush()
-        self.stage = stage
-        self.model.stage = stage
-        self.conflicts_view.set_stage(stage)
-        self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
-        self._reload_list()
-        self.select_row(0)
-        self._update_status()
-
-    def _reload_reasons(self) -> None:
-        self.reason_combo.clear()
-        self.reason_combo.addItem("(no reason)", "")
-        for reason in exclusion_reasons(self.store):
-            self.reason_combo.addItem(reason, reason)
 
     # -- files ---------------------------------------------------------------------------
 
@@ -984,69 +523,6 @@ class MainWindow(QMainWindow):
         viewport = self.table.viewport()
         index = self.table.indexAt(viewport.mapFrom(self, window_point))
         return self.model.id_at(index.row()) if index.isValid() else None
-
-    # -- full texts ---------------------------------------------------------------------------
-
-    def attach_fulltext(self, record_id: int, pdf_path: str) -> None:
-        """Attach a PDF as the record's full text, in the background; then show it."""
-        review_path, reviewer = self.store.path, self.reviewer
-
-        def work(progress, cancelled) -> int:
-            with Store(review_path) as store:
-                attach(store, record_id, pdf_path, reviewer)
-                return extraction.adopt_fulltext(store, record_id, reviewer)
-
-        def done(orphaned: int) -> None:
-            self.statusBar().showMessage(
-                f"Full text attached to record {record_id}"
-                + (f"; {orphaned} highlights could not be found again" if orphaned else ""),
-                8000,
-            )
-            if self.current_id == record_id:
-                self.show_record(record_id)
-
-        self.jobs.start(
-            work,
-            on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Full text not attached", m),
-        )
-
-    def choose_fulltext_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Folder of full-text PDFs", str(Path.home())
-        )
-        if folder:
-            self.import_fulltext_folder(folder)
-
-    def import_fulltext_folder(self, folder: str) -> None:
-        """Match a folder of PDFs to records by DOI or title; list what matched nothing."""
-        review_path, reviewer = self.store.path, self.reviewer
-
-        def work(progress, cancelled):
-            with Store(review_path) as store:
-                result = import_fulltexts(store, folder, reviewer)
-                for record_id, _path in result.matched:
-                    extraction.adopt_fulltext(store, record_id, reviewer)
-                return result
-
-        def done(result) -> None:
-            lines = [f"{len(result.matched)} PDFs attached to their records."]
-            if result.unmatched:
-                lines.append(f"{len(result.unmatched)} matched no record:")
-                lines += [
-                    f"  {Path(p).name}" + (f" — {result.errors[p]}" if p in result.errors else "")
-                    for p in result.unmatched
-                ]
-            self.fulltext_report = "\n".join(lines)
-            QMessageBox.information(self, "Full texts", self.fulltext_report)
-            if self.current_id is not None:
-                self.show_record(self.current_id)
-
-        self.jobs.start(
-            work,
-            on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Full texts not imported", m),
-        )
 
     def _remember_recent(self, path: Path) -> None:
         s = settings()

@@ -1,0 +1,273 @@
+"""The extraction side of the main window: values from the form and from selected
+text, suggestions, highlights, notes, the template and undo.
+
+A mixin of ``MainWindow`` (it uses the window's store, form, document view and undo
+stack); kept apart so each concern of the window reads on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QInputDialog
+
+from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan
+from reviewer.annotate.undo import AddHighlight, DeleteHighlight, EditNote, Group, ValueChange
+from reviewer.domain import Template
+from reviewer.review import extraction
+from reviewer.review.keywords import find_spans
+from reviewer.store import Store
+from reviewer.ui.document_view import items_for_record
+from reviewer.ui.orphans_dialog import OrphansDialog
+from reviewer.ui.template_editor import TemplateEditorDialog
+
+PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber
+SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
+
+
+class ExtractionActions:
+    """Values, suggestions, highlights, notes, template and undo (mixed into MainWindow)."""
+
+    # -- annotation ------------------------------------------------------------------------
+
+    def refresh_highlights(self) -> None:
+        """Draw every value's spans, pending suggestions and notes of the shown record."""
+        if self.current_id is None:
+            self.document.set_highlights([])
+            return
+        rid = self.current_id
+        items = items_for_record(
+            self.template,
+            self.store.values(rid),
+            self.store.suggestions(rid),
+            self.store.highlights(rid),
+            self.keyword_spans(rid),
+        )
+        self.document.set_highlights(items)
+
+    def keyword_spans(self, record_id: int) -> list:
+        """Where the review's inclusion and exclusion terms occur in the record's text."""
+        if not self.compiled_terms:
+            return []
+        return find_spans(self.store.record(record_id).text, self.compiled_terms)
+
+    def set_field_from_text(self, key: str, start: int, end: int, append: bool = False) -> None:
+        """A selection (context menu, Ctrl+digit or a drop on the field) sets a field."""
+        if self.current_id is None:
+            return
+        self.form.flush()
+        try:
+            self.undo_stack.push(
+                ValueChange.from_selection(self.current_id, key, start, end, self.reviewer, append)
+            )
+        except ValueError as exc:
+            editor = self.form.editors.get(key)
+            if editor is not None:
+                editor.show_error(str(exc))
+            self.statusBar().showMessage(str(exc), 6000)
+            return
+        self.form.focus_field(key)
+
+    def add_note(self, start: int, end: int) -> None:
+        if self.current_id is None:
+            return
+        comment, ok = QInputDialog.getMultiLineText(self, "Note", "Comment on the selected words:")
+        if ok:
+            self.undo_stack.push(
+                AddHighlight.note(self.current_id, start, end, comment.strip(), self.reviewer)
+            )
+            self.notes_panel.refresh()
+
+    def remove_span(self, key: str, span_index: int) -> None:
+        if self.current_id is not None:
+            self.undo_stack.push(
+                ValueChange.remove_span(self.current_id, key, span_index, self.reviewer)
+            )
+
+    def delete_note(self, note_id: int) -> None:
+        self.undo_stack.push(DeleteHighlight(note_id, self.reviewer))
+        self.notes_panel.refresh()
+
+    def edit_note(self, note_id: int, comment: str) -> None:
+        self.undo_stack.push(EditNote(note_id, comment, self.reviewer))
+        self.notes_panel.refresh()
+
+    def go_to_span(self, record_id: int, start: int, end: int) -> None:
+        if record_id != self.current_id:
+            if self.model.row_of(record_id) < 0:
+                self.search.setText("")
+                self._apply_search()
+            self.select_row(self.model.row_of(record_id))
+        self.document.focus_span(start, end)
+
+    def edit_template(self) -> None:
+        dialog = TemplateEditorDialog(self.store, self.reviewer, self)
+        dialog.template_changed.connect(self._template_changed)
+        dialog.values_deleted.connect(lambda _k, _n: self._reload_form())
+        self.template_dialog = dialog
+        dialog.show()
+
+    def _template_changed(self, template: Template) -> None:
+        self.form.flush()
+        self.template = template
+        self.form.set_template(template)
+        self.document.set_fields([(f.key, f.label, f.group) for f in template.fields])
+        self._reload_form()
+
+    def show_orphans(self) -> None:
+        dialog = OrphansDialog(self)
+        dialog.reattach_requested.connect(self._reattach_orphan)
+        dialog.dismiss_requested.connect(
+            lambda oid: (dismiss_orphan(self.store, oid, self.reviewer), dialog.refresh())
+        )
+        dialog.record_requested.connect(lambda rid: self.go_to_span(rid, 0, 0))
+        dialog.reload(self.store, None)
+        self.orphans_dialog = dialog
+        dialog.show()
+
+    def _reattach_orphan(self, orphan_id: int) -> None:
+        sel = self.document.selection()
+        if sel is None:
+            self.statusBar().showMessage("Select the words to attach it to first", 5000)
+            return
+        reattach_orphan(self.store, orphan_id, sel[0], sel[1], self.reviewer)
+        self.orphans_dialog.refresh()
+        self._reload_form()
+
+    # -- suggestions ---------------------------------------------------------------------
+
+    def _show_suggestions(self) -> None:
+        if self.current_id is None:
+            self.form.set_suggestions({})
+            return
+        pending = extraction.pending_by_field(self.store, self.current_id)
+        values = self.store.values(self.current_id)
+        # an accepted value hides suggestions that say the same thing
+        for key, fv in values.items():
+            if key in pending:
+                pending[key] = [s for s in pending[key] if s.value != fv.value]
+        self.form.set_suggestions(pending)
+        self.refresh_highlights()
+
+    def _ensure_suggestions(self, record_ids: list[int] | None) -> None:
+        """Compute missing or outdated suggestions in the background; the UI never waits."""
+        review_path = self.store.path
+
+        def work(progress, cancelled) -> list[int] | None:
+            from reviewer.suggest.runner import compute_suggestions
+
+            with Store(review_path) as store:
+                compute_suggestions(
+                    store,
+                    record_ids,
+                    cancel=cancelled,
+                    progress=lambda done, total: progress((done, total)),
+                )
+            return record_ids
+
+        def done(ids: list[int] | None) -> None:
+            if self.store.path == review_path and (ids is None or self.current_id in ids):
+                self._show_suggestions()
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: self.statusBar().showMessage(f"Suggestions failed: {m}", 8000),
+        )
+
+    def compute_all_suggestions(self) -> None:
+        self._ensure_suggestions(None)
+
+    def accept_suggestion(self, suggestion_id: int) -> None:
+        self.form.flush()
+        self.undo_stack.push(self._accept_command(suggestion_id))
+        self._reload_form()
+
+    def reject_suggestion(self, suggestion_id: int) -> None:
+        extraction.reject(self.store, suggestion_id, self.reviewer)
+        self._show_suggestions()
+
+    def accept_all(self) -> None:
+        if self.current_id is None:
+            return
+        self.form.flush()
+        plan = extraction.accept_all_plan(self.store, self.current_id)
+        if plan:
+            self.undo_stack.push(
+                Group("accept all", [self._accept_command(s.id) for s in plan if s.id])
+            )
+        self._reload_form()
+        self.statusBar().showMessage(f"Accepted {len(plan)} suggestions", 4000)
+
+    def _accept_command(self, suggestion_id: int) -> ValueChange:
+        field = self.store.db.execute(
+            "select field from suggestions where id = ?", [suggestion_id]
+        ).fetchone()[0]
+        return ValueChange(
+            self.current_id,  # type: ignore[arg-type]
+            field,
+            self.reviewer,
+            lambda store: extraction.accept(store, suggestion_id, self.reviewer),
+            f"accept {field}",
+        )
+
+    # -- undo ------------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        self.form.flush()
+        label = self.undo_stack.undo()
+        self.statusBar().showMessage(f"Undid {label}" if label else "Nothing to undo", 3000)
+
+    def redo(self) -> None:
+        label = self.undo_stack.redo()
+        self.statusBar().showMessage(f"Redid {label}" if label else "Nothing to redo", 3000)
+
+    def _undo_changed(self) -> None:
+        """After any push, undo or redo: refresh what the change may have touched."""
+        self.undo_action.setEnabled(self.undo_stack.can_undo)
+        self.redo_action.setEnabled(self.undo_stack.can_redo)
+        self.undo_action.setText(f"&Undo {self.undo_stack.undo_label}".rstrip())
+        self.redo_action.setText(f"&Redo {self.undo_stack.redo_label}".rstrip())
+        if self.current_id is not None:
+            self.model.refresh_record(self.current_id)
+            if not any(e.dirty for e in self.form.editors.values()):
+                self._reload_form()
+            else:
+                self.refresh_highlights()
+            self.notes_panel.refresh()
+            self._show_decision()
+        self._update_status()
+
+    def _reload_form(self) -> None:
+        if self.current_id is None:
+            return
+        values = {k: v.value for k, v in self.store.values(self.current_id).items()}
+        self.form.load(self.current_id, values)
+        self._show_suggestions()
+
+    def _value_saved(self, key: str) -> None:
+        self._show_suggestions()
+        self._update_status()
+
+    def highlight_field(self, key: str) -> None:
+        """Show where a field's value (or its proposed value) stands in the text."""
+        if self.current_id is None:
+            return
+        spans: list[tuple[int, int, str]] = []
+        fv = self.store.values(self.current_id).get(key)
+        if fv is not None:
+            spans += [(s.start, s.end, PROVENANCE_COLOUR) for s in fv.provenance]
+        editor = self.form.editors.get(key)
+        suggestion = editor.current_suggestion() if editor else None
+        if suggestion is not None:
+            spans.append((suggestion.start, suggestion.end, SUGGESTION_COLOUR))
+        self.document.highlight(spans)
+
+    def _save_value(self, field: str, raw: Any) -> str | None:
+        if self.current_id is None:
+            return "no record is selected"
+        try:
+            self.undo_stack.push(ValueChange.set(self.current_id, field, raw, self.reviewer))
+        except ValueError as exc:
+            return str(exc)
+        return None

@@ -1,0 +1,294 @@
+"""The screening side of the main window: decisions, stages, filters, conflicts,
+settings, merging copies and full texts.
+
+A mixin of ``MainWindow`` (it uses the window's store, list model, panels and job
+runner); kept apart so each concern of the window reads on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from reviewer.annotate.undo import DecisionChange
+from reviewer.domain import Decision
+from reviewer.review import extraction
+from reviewer.review.filters import filter_counts, filter_record_ids
+from reviewer.review.fulltext import attach_fulltext as attach
+from reviewer.review.fulltext import import_fulltexts
+from reviewer.review.keywords import compiled_terms
+from reviewer.review.merge import merge
+from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecided
+from reviewer.review.screening import progress as screening_progress
+from reviewer.review.settings import exclusion_reasons, is_blinded
+from reviewer.store import Store
+from reviewer.ui.merge_dialog import MergeReportDialog
+from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
+
+REVIEW_FILTER = "Reviews (*.review);;All files (*)"
+
+
+class ScreeningActions:
+    """Decisions, stages, filters, conflicts, settings, merge and full texts."""
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def decide(self, kind: str) -> None:
+        if self.current_id is None:
+            return
+        reason = self.reason_combo.currentData() if kind == "exclude" else ""
+        if kind == "exclude" and not reason and self.stage == "full_text":
+            reason, ok = QInputDialog.getItem(
+                self,
+                "Exclusion reason",
+                "Why is this record excluded at full text?",
+                exclusion_reasons(self.store),
+                0,
+                False,
+            )
+            if not ok:
+                return
+        decision = Decision(
+            record_id=self.current_id,
+            stage=self.stage,
+            reviewer=self.reviewer,  # type: ignore[arg-type]
+            decision=kind,
+            reason=reason or "",  # type: ignore[arg-type]
+        )
+        try:
+            self.undo_stack.push(DecisionChange(decision))
+        except ScreeningError as exc:
+            QMessageBox.warning(self, "Decision not recorded", str(exc))
+            return
+        done = self.current_id
+        self.model.refresh_record(done)
+        self._recount_timer.start()
+        self.reason_combo.setCurrentIndex(0)
+        self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
+        self._update_status()
+        nxt = next_undecided(self.store, self.stage, self.reviewer, after_record_id=done)
+        row = self.model.row_of(nxt) if nxt is not None else -1
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.move(1)
+
+    def _show_decision(self) -> None:
+        d = (
+            self.store.decision(self.current_id, self.stage, self.reviewer)
+            if self.current_id is not None
+            else None
+        )
+        self.decision_label.setText(f"Your decision: {d.decision}" if d else "Not screened yet")
+        for b in self.buttons.values():
+            b.setEnabled(self.current_id is not None)
+
+    def _update_status(self) -> None:
+        p = screening_progress(self.store, self.stage, self.reviewer)
+        shown = self.model.rowCount()
+        filt = f"{shown:,} shown · " if shown != p.total else ""
+        self.count_label.setText(f"{filt}{p.total:,} records at {STAGE_LABELS[self.stage]}")
+        self.progress_label.setText(
+            f"{p.screened:,} of {p.total:,} screened · reviewer: {self.reviewer}"
+        )
+        self.progress_label.setToolTip(str(self.store.path))
+
+    def _apply_search(self) -> None:
+        self.form.flush()
+        self._reload_list()
+        self.select_row(0)
+        self._update_status()
+
+    def _reload_list(self) -> None:
+        """The list shows the records at the current stage that pass the filters and search
+        at once; the filter options' counts follow from the worker thread."""
+        ids = filter_record_ids(
+            self.store, stage=self.stage, search=self.search.text(), **self.filters
+        )
+        self.model.set_ids(ids)
+        self._reload_counts()
+
+    def _reload_counts(self) -> None:
+        """Recount the filter options in the background (the list is not touched)."""
+        self._count_generation += 1
+        generation = self._count_generation
+        review_path = self.store.path
+        query = dict(stage=self.stage, search=self.search.text(), **self.filters)
+
+        def work(progress, cancelled) -> dict:
+            with Store(review_path) as store:
+                return filter_counts(store, **query)
+
+        def done(counts: dict) -> None:
+            if generation == self._count_generation and self.store.path == review_path:
+                self.filter_counts = counts
+                self.filter_panel.set_counts(counts)
+
+        self.jobs.start(work, on_success=done)
+
+    def _filters_changed(self, chosen: dict) -> None:
+        self.form.flush()
+        self.filters = {k: v for k, v in chosen.items() if v is not None}
+        self._reload_list()
+        self.select_row(0)
+        self._update_status()
+
+    def go_to_record(self, record_id: int) -> None:
+        row = self.model.row_of(record_id)
+        if row < 0:  # filtered out: show everything at this stage
+            self.search.setText("")
+            self.filter_panel.clear()
+            self.filters = {}
+            self._reload_list()
+            row = self.model.row_of(record_id)
+        if row >= 0:
+            self.select_row(row)
+
+    def _after_decisions(self) -> None:
+        self._reload_counts()
+        if self.docks["conflicts"].isVisible():
+            self.conflicts_view.reload()
+        self.stats_panel.reload()
+
+    def _resolved(self, record_id: int) -> None:
+        self.model.refresh_record(record_id)
+        self.stats_panel.reload()
+        self._reload_counts()
+        self._update_status()
+
+    def _blinding_changed(self) -> None:
+        blinded = is_blinded(self.store)
+        self.filter_panel.set_blinded(self.reviewer if blinded else None)
+        self.conflicts_view.reload()
+        self._reload_list()
+
+    def edit_review_settings(self) -> None:
+        dialog = ReviewSettingsDialog(self.store, self.reviewer, self)
+        dialog.settings_changed.connect(self._settings_changed)
+        self.settings_dialog = dialog
+        dialog.show()
+
+    def _settings_changed(self, names: list) -> None:
+        if "keyword_terms" in names:
+            self.compiled_terms = compiled_terms(self.store)
+            self.model.compiled = self.compiled_terms
+            self.model.set_ids(self.model.ids)
+            self.refresh_highlights()
+        if "exclusion_reasons" in names:
+            self._reload_reasons()
+            self._reload_counts()
+        if "blinded" in names:
+            self._blinding_changed()
+
+    def choose_merge(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Merge another copy of this review", str(self.store.path.parent), REVIEW_FILTER
+        )
+        if path:
+            self.merge_from(path)
+
+    def merge_from(self, other: str) -> None:
+        """Bring another copy's events in (in the background), then show what happened."""
+        review_path, reviewer = self.store.path, self.reviewer
+
+        def work(progress, cancelled):
+            with Store(review_path) as store:
+                return merge(store, other, reviewer=reviewer)
+
+        def done(report) -> None:
+            self.reload_records()
+            self.conflicts_view.reload()
+            self.stats_panel.reload()
+            if self.current_id is not None:
+                self.show_record(self.current_id)
+            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self)
+            self.merge_dialog.record_activated.connect(self.go_to_record)
+            self.merge_dialog.show()
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: QMessageBox.warning(self, "Merge failed", m),
+        )
+
+    def set_stage(self, stage: str) -> None:
+        if stage == self.stage:
+            return
+        self.form.flush()
+        self.stage = stage
+        self.model.stage = stage
+        self.conflicts_view.set_stage(stage)
+        self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
+        self._reload_list()
+        self.select_row(0)
+        self._update_status()
+
+    def _reload_reasons(self) -> None:
+        self.reason_combo.clear()
+        self.reason_combo.addItem("(no reason)", "")
+        for reason in exclusion_reasons(self.store):
+            self.reason_combo.addItem(reason, reason)
+
+    # -- full texts ---------------------------------------------------------------------------
+
+    def attach_fulltext(self, record_id: int, pdf_path: str) -> None:
+        """Attach a PDF as the record's full text, in the background; then show it."""
+        review_path, reviewer = self.store.path, self.reviewer
+
+        def work(progress, cancelled) -> int:
+            with Store(review_path) as store:
+                attach(store, record_id, pdf_path, reviewer)
+                return extraction.adopt_fulltext(store, record_id, reviewer)
+
+        def done(orphaned: int) -> None:
+            self.statusBar().showMessage(
+                f"Full text attached to record {record_id}"
+                + (f"; {orphaned} highlights could not be found again" if orphaned else ""),
+                8000,
+            )
+            if self.current_id == record_id:
+                self.show_record(record_id)
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: QMessageBox.warning(self, "Full text not attached", m),
+        )
+
+    def choose_fulltext_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder of full-text PDFs", str(Path.home())
+        )
+        if folder:
+            self.import_fulltext_folder(folder)
+
+    def import_fulltext_folder(self, folder: str) -> None:
+        """Match a folder of PDFs to records by DOI or title; list what matched nothing."""
+        review_path, reviewer = self.store.path, self.reviewer
+
+        def work(progress, cancelled):
+            with Store(review_path) as store:
+                result = import_fulltexts(store, folder, reviewer)
+                for record_id, _path in result.matched:
+                    extraction.adopt_fulltext(store, record_id, reviewer)
+                return result
+
+        def done(result) -> None:
+            lines = [f"{len(result.matched)} PDFs attached to their records."]
+            if result.unmatched:
+                lines.append(f"{len(result.unmatched)} matched no record:")
+                lines += [
+                    f"  {Path(p).name}" + (f" — {result.errors[p]}" if p in result.errors else "")
+                    for p in result.unmatched
+                ]
+            self.fulltext_report = "\n".join(lines)
+            QMessageBox.information(self, "Full texts", self.fulltext_report)
+            if self.current_id is not None:
+                self.show_record(self.current_id)
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: QMessageBox.warning(self, "Full texts not imported", m),
+        )
