@@ -23,6 +23,18 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)")
 _SPACES = re.compile(r"\s+")
 
 
+Tags = dict[str, list[str]]  # a tagged record (RIS, WoS, EndNote): tag -> its values
+
+
+def first_value(tags: Tags, *keys: str) -> str:
+    """The first non-empty value of the first of ``keys`` that has one."""
+    for key in keys:
+        for value in tags.get(key, ()):
+            if value:
+                return value
+    return ""
+
+
 def nfc(text: str) -> str:
     """``text`` in Unicode NFC (ASCII, the common case, is returned as it is)."""
     return text if text.isascii() else unicodedata.normalize("NFC", text)

@@ -15,9 +15,11 @@ from typing import TextIO
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
+    Tags,
     build_record,
     clean_list,
     clean_names,
+    first_value,
     parse_year,
     reporting_undecodable,
 )
@@ -27,8 +29,6 @@ _TAG_LINE = re.compile(r"^\ufeff?%([0-9A-Z@+*!#$&()\[\]^?~>=<])(?: (.*)|$)")
 _SNIFF_LINE = re.compile(r"^\ufeff?%[0-9A-Z@+*!#$&()\[\]^?~>=<] \S", re.M)
 _SNIFF_KEY = re.compile(r"^\ufeff?%[0TA] \S", re.M)
 _AND = re.compile(r"\s+and\s+")
-
-Tags = dict[str, list[str]]
 
 
 def sniff(head: str, path: Path) -> float:
@@ -77,14 +77,6 @@ def _continue(tags: Tags, last: str, text: str) -> None:
         values[-1] = f"{values[-1]}\n{text}" if last == "X" else f"{values[-1]} {text}".strip()
 
 
-def _first(tags: Tags, *keys: str) -> str:
-    for key in keys:
-        for value in tags.get(key, ()):
-            if value:
-                return value
-    return ""
-
-
 def _authors(values: list[str]) -> list[str]:
     names: list[str] = []
     for value in values:
@@ -100,36 +92,36 @@ def _keywords(values: list[str]) -> list[str]:
 
 
 def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
-    ref_type = _first(tags, "0")
-    container = _first(tags, "J") or _first(tags, "B")
-    doi = _first(tags, "R")
+    ref_type = first_value(tags, "0")
+    container = first_value(tags, "J") or first_value(tags, "B")
+    doi = first_value(tags, "R")
     if not doi:
         doi = next((d for v in tags.get("U", []) if (d := find_doi(v))), "")
     return build_record(
         index=index,
         line=line,
-        title=_first(tags, "T"),
+        title=first_value(tags, "T"),
         authors=_authors(tags.get("A", [])),
         journal=container,
-        year=parse_year(_first(tags, "D", "8")),
-        volume=_first(tags, "V"),
-        issue=_first(tags, "N"),
-        pages=_first(tags, "P"),
+        year=parse_year(first_value(tags, "D", "8")),
+        volume=first_value(tags, "V"),
+        issue=first_value(tags, "N"),
+        pages=first_value(tags, "P"),
         doi=doi,
-        pmid=_first(tags, "M")
-        if _first(tags, "M").isdigit() and len(_first(tags, "M")) <= 8
+        pmid=first_value(tags, "M")
+        if first_value(tags, "M").isdigit() and len(first_value(tags, "M")) <= 8
         else "",
         abstract="\n".join(v for v in tags.get("X", []) if v),
         keywords=_keywords(tags.get("K", [])),
         type=ref_type,
-        url=_first(tags, "U"),
+        url=first_value(tags, "U"),
         extra={
             k: v
             for k, v in (
-                ("publisher", _first(tags, "I")),
-                ("place", _first(tags, "C")),
-                ("issn_isbn", _first(tags, "@")),
-                ("language", _first(tags, "G")),
+                ("publisher", first_value(tags, "I")),
+                ("place", first_value(tags, "C")),
+                ("issn_isbn", first_value(tags, "@")),
+                ("language", first_value(tags, "G")),
                 ("editors", "; ".join(tags.get("E", []))),
             )
             if v

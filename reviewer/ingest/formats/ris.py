@@ -26,8 +26,10 @@ from rispy import TAG_KEY_MAPPING
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
+    Tags,
     build_record,
     clean_list,
+    first_value,
     join_pages,
     parse_year,
     reporting_undecodable,
@@ -58,8 +60,6 @@ _USED = frozenset(
 _PMID_IN_TEXT = re.compile(r"(?:PMID|PUBMED)\s*:?\s*(\d{1,9})|(\d{1,9})\s*\[pmid\]", re.I)
 _PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})")
 _OTHER_DATABASES = ("embase", "psyc", "cinahl", "scopus", "web of science", "eric", "proquest")
-
-Tags = dict[str, list[str]]
 
 
 def sniff(head: str, path: Path) -> float:
@@ -163,14 +163,6 @@ def _continue(tags: Tags, last: str, text: str) -> None:
         values[-1] = text
 
 
-def _first(tags: Tags, keys: tuple[str, ...]) -> str:
-    for key in keys:
-        for value in tags.get(key, ()):
-            if value:
-                return value
-    return ""
-
-
 def _firsts(tags: Tags) -> dict[str, str]:
     """Each tag's first non-empty value (the one a single-valued field takes)."""
     out: dict[str, str] = {}
@@ -229,10 +221,10 @@ def _pmid(tags: Tags, others: list[str]) -> str:
             if "pubmed" in value and (m := _PUBMED_URL.search(value)):
                 return m.group(1)
     database = " ".join(tags.get("DB", []) + tags.get("DP", [])).lower()
-    an = _first(tags, ("AN",)).strip()
+    an = first_value(tags, "AN").strip()
     if an.isdigit() and len(an) <= 8 and not any(d in database for d in _OTHER_DATABASES):
         return an
-    c5 = _first(tags, ("C5",)).strip()
+    c5 = first_value(tags, "C5").strip()
     if "embase" in database and c5.isdigit() and len(c5) <= 8:
         return c5
     return ""

@@ -17,9 +17,11 @@ from typing import TextIO
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
+    Tags,
     build_record,
     clean_list,
     clean_names,
+    first_value,
     join_pages,
     parse_year,
     reporting_undecodable,
@@ -32,8 +34,6 @@ _SNIFF_TAG = re.compile(r"^(?:AU|AF|TI|SO|PY|UT|DI|AB|DE|ID|VL|BP) \S", re.M)
 _LIST_TAGS = frozenset(
     {"AU", "AF", "BA", "BF", "CA", "GP", "ED", "C1", "CR", "RI", "OI", "EM", "FU"}
 )
-
-Tags = dict[str, list[str]]
 
 
 def sniff(head: str, path: Path) -> float:
@@ -96,14 +96,6 @@ def _continue(tags: Tags, last: str, text: str) -> None:
         values[-1] = f"{values[-1]} {text}" if values[-1] else text
 
 
-def _first(tags: Tags, *keys: str) -> str:
-    for key in keys:
-        for value in tags.get(key, ()):
-            if value:
-                return value
-    return ""
-
-
 def _names(values: list[str]) -> list[str]:
     """Authors one per line, or several on one line separated by ``;``."""
     names: list[str] = []
@@ -121,31 +113,33 @@ def _keywords(tags: Tags) -> list[str]:
 
 
 def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
-    accession = _first(tags, "UT")
-    pages = join_pages(_first(tags, "BP"), _first(tags, "EP")) or _first(tags, "PS", "AR")
+    accession = first_value(tags, "UT")
+    pages = join_pages(first_value(tags, "BP"), first_value(tags, "EP")) or first_value(
+        tags, "PS", "AR"
+    )
     return build_record(
         index=index,
         line=line,
-        title=_first(tags, "TI"),
+        title=first_value(tags, "TI"),
         authors=_names(tags.get("AF") or tags.get("AU") or []),
-        journal=_first(tags, "SO", "JI", "J9", "SE"),
-        year=parse_year(_first(tags, "PY", "PD", "EA")),
-        volume=_first(tags, "VL"),
-        issue=_first(tags, "IS"),
+        journal=first_value(tags, "SO", "JI", "J9", "SE"),
+        year=parse_year(first_value(tags, "PY", "PD", "EA")),
+        volume=first_value(tags, "VL"),
+        issue=first_value(tags, "IS"),
         pages=pages,
-        doi=_first(tags, "DI", "D2"),
-        pmid=_first(tags, "PM")
+        doi=first_value(tags, "DI", "D2"),
+        pmid=first_value(tags, "PM")
         or (accession[8:] if accession.upper().startswith("MEDLINE:") else ""),
         abstract="\n".join(v for v in tags.get("AB", ()) if v),
         keywords=_keywords(tags),
-        type=_first(tags, "DT", "PT"),
+        type=first_value(tags, "DT", "PT"),
         extra={
             k: v
             for k, v in (
                 ("accession", accession),
-                ("issn", _first(tags, "SN")),
-                ("language", _first(tags, "LA")),
-                ("journal_abbrev", _first(tags, "JI", "J9")),
+                ("issn", first_value(tags, "SN")),
+                ("language", first_value(tags, "LA")),
+                ("journal_abbrev", first_value(tags, "JI", "J9")),
             )
             if v
         },
