@@ -88,45 +88,38 @@ def values_by_record(
 
 def decisions_by_record(store: Store, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """Reviewers' decisions of the records ``ids``, by stage then reviewer."""
-    out: dict[int, list[dict[str, Any]]] = {}
-    rows = store.db.execute(
-        "select record_id, stage, reviewer, decision, reason, note, time from decisions "
-        f"where record_id in {IDS_IN} order by record_id, stage, reviewer",
-        [json.dumps(list(ids))],
+    return _rows_by_record(
+        store,
+        "decisions",
+        ("stage", "reviewer", "decision", "reason", "note", "time"),
+        "stage, reviewer",
+        ids,
     )
-    for rid, stage, reviewer, decision, reason, note, time in rows:
-        out.setdefault(rid, []).append(
-            {
-                "stage": stage,
-                "reviewer": reviewer,
-                "decision": decision,
-                "reason": reason,
-                "note": note,
-                "time": time,
-            }
-        )
-    return out
 
 
 def resolutions_by_record(store: Store, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """Resolvers' final decisions of the records ``ids``, by stage."""
+    return _rows_by_record(
+        store,
+        "resolutions",
+        ("stage", "decision", "reason", "note", "resolver", "time"),
+        "stage",
+        ids,
+    )
+
+
+def _rows_by_record(
+    store: Store, table: str, columns: tuple[str, ...], order: str, ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """The rows of ``table`` about the records ``ids`` as dicts of ``columns``, per record."""
     out: dict[int, list[dict[str, Any]]] = {}
     rows = store.db.execute(
-        "select record_id, stage, decision, reason, note, resolver, time from resolutions "
-        f"where record_id in {IDS_IN} order by record_id, stage",
+        f"select record_id, {', '.join(columns)} from {table} "
+        f"where record_id in {IDS_IN} order by record_id, {order}",
         [json.dumps(list(ids))],
     )
-    for rid, stage, decision, reason, note, resolver, time in rows:
-        out.setdefault(rid, []).append(
-            {
-                "stage": stage,
-                "decision": decision,
-                "reason": reason,
-                "note": note,
-                "resolver": resolver,
-                "time": time,
-            }
-        )
+    for rid, *values in rows:
+        out.setdefault(rid, []).append(dict(zip(columns, values, strict=True)))
     return out
 
 
