@@ -28,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the review file (default: {default_review_path()}, the demo review, "
         "created on first use)",
     )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the review without changing it (for a review made by a newer Reviewer, "
+        "or on a read-only disk); commands that would change it refuse",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
@@ -188,25 +194,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from reviewer.ui.app import main as gui_main
 
-        return gui_main(review=args.review)
+        return gui_main(review=args.review, read_only=args.read_only)
     handler = _COMMANDS[args.command]
+    import sqlite3
+
     from reviewer.review.merge import MergeError
     from reviewer.store import StoreError
+    from reviewer.store.errors import explain
 
     try:
         return handler(args)
-    except (ValueError, KeyError, OSError, StoreError, MergeError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    except (ValueError, KeyError, OSError, StoreError, MergeError, sqlite3.Error) as exc:
+        message: object = exc
         if isinstance(exc, KeyError):
-            message = f"no such record or key: {message}"
+            message = f"no such record or key: {exc.args[0] if exc.args else exc}"
+        elif isinstance(exc, sqlite3.Error):  # one not met inside a transaction
+            message = explain(args.review or _default_path(), exc)
         print(f"reviewer {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"reviewer {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+# Commands that only read the review: on a file that cannot be written they open it
+# read-only by themselves (and say so); the others need --read-only to be refused early.
+_READING = {"list", "stats", "export"}
+
+
+def _default_path() -> Path:
+    return default_review_path()
 
 
 def _open(args: argparse.Namespace):
     from reviewer.review.project import open_default_review
+    from reviewer.store import Store
+    from reviewer.store.errors import ReadOnlyError
 
-    return open_default_review(args.review)
+    if args.read_only:
+        if args.command not in _READING:
+            raise ValueError(
+                f"'{args.command}' changes the review, which --read-only does not allow"
+            )
+        return Store(args.review or _default_path(), read_only=True)
+    try:
+        return open_default_review(args.review)
+    except ReadOnlyError:
+        if args.command not in _READING:
+            raise
+        print(
+            f"reviewer {args.command}: note: {args.review or _default_path()} cannot be "
+            "written; opened read-only",
+            file=sys.stderr,
+        )
+        return Store(args.review or _default_path(), read_only=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

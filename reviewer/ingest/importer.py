@@ -24,9 +24,9 @@ from typing import Any, TypeVar
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
 from reviewer.ingest.base import Format, ImportFailure, RecordError, UnknownColumns
-from reviewer.ingest.dedup import Deduplicator
+from reviewer.ingest.dedup import Deduplicator, stored_keys
 from reviewer.ingest.encoding import open_text
-from reviewer.store import Store, duplicates
+from reviewer.store import Store, StoreError, duplicates
 from reviewer.store.store import RecordRows, record_rows
 
 BATCH = 5000
@@ -92,6 +92,23 @@ def import_paths(
     files = expand_paths(paths)
     report = ImportReport()
     dedup = Deduplicator.from_store(store)
+    try:
+        _import_files(store, files, report, dedup, progress, cancel, format_name, column_map)
+    finally:
+        dedup.close()
+    return report
+
+
+def _import_files(
+    store: Store,
+    files: list[Path],
+    report: ImportReport,
+    dedup: Deduplicator,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+    format_name: str | None,
+    column_map: dict[str, str] | None,
+) -> None:
     started = time.monotonic()
     done_total = 0
     for index, path in enumerate(files):
@@ -132,11 +149,15 @@ def import_paths(
             file_report.errors.append(str(exc))
         except OSError as exc:
             file_report.errors.append(f"{path.name}: cannot read the file ({exc.strerror or exc})")
+        except StoreError as exc:  # the review could not be written: no use going on
+            raise type(exc)(
+                f"{exc}. {path.name}: {file_report.added + file_report.duplicates} records "
+                "were stored before; importing the file again carries on where it stopped"
+            ) from exc
         done_total += file_report.added + file_report.duplicates
         if cancel and cancel():
             report.cancelled = True
             break
-    return report
 
 
 def _import_file(
@@ -234,7 +255,7 @@ def _import_file(
                 )
                 return
     if grown:  # the reading thread has stopped: its checks can be undone
-        dedup.reload(store)
+        dedup.restart(store)
         raise ImportFailure(
             path, "records were added to the review from elsewhere meanwhile; "
             "importing the file again carries on where it stopped")  # fmt: skip
@@ -269,11 +290,14 @@ def _deduplicate(
     make the rows, all on the reading thread."""
     dup_of: list[int | None] = []
     pairs: list[tuple[int, int, float]] = []
-    for rid, rec in enumerate(records, start=first_id):
-        verdict = dedup.assign(rec, rid)
+    seens = dedup.prefetch(records)
+    for rid, rec, seen in zip(range(first_id, first_id + len(records)), records, seens,
+                              strict=True):  # fmt: skip
+        verdict = dedup.assign(rec, rid, seen)
         dup_of.append(verdict.duplicate_of)
         pairs.extend((rid, of, score) for of, score in verdict.candidates)
-    rows = record_rows(records, first_id, dup_of)
+    keys = [stored_keys(seen) for seen in seens]
+    rows = record_rows(records, first_id, dup_of, keys)
     return _Batch(rows, sum(1 for d in dup_of if d is not None), pairs, errors)
 
 
