@@ -163,8 +163,7 @@ class Store:
     def _configure(self) -> None:
         self.db.execute(f"pragma busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         self.db.execute("pragma foreign_keys=on")
-        if self.read_only:
-            self.db.execute("pragma query_only=on")
+        if self.read_only:  # the connection cannot write the file (temporary tables it can)
             return
         # 16 KB pages (for new files; an existing file keeps its own): the records and
         # their search index are large rows, and a 100,000-record import writes
@@ -503,6 +502,11 @@ class Store:
         value = self.template().validate_value(field, value)
         with self.atomic():
             before = self.values(record_id).get(field)
+            # what was typed is saved now: its draft goes (``reviewer.store.drafts``)
+            self.db.execute(
+                "delete from drafts where record_id = ? and field = ? and reviewer = ?",
+                [record_id, field, reviewer],
+            )
             if value is None:
                 self.db.execute(
                     "delete from field_values where record_id = ? and field = ?", [record_id, field]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from reviewer.paths import APP_NAME, APP_ORG, default_review_path, resources_dir
 from reviewer.review.project import open_default_review
 from reviewer.store import StoreError
+from reviewer.ui import plain
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -23,7 +24,23 @@ def application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "reviewer.svg")))
         app.setDesktopFileName("reviewer")
+        _say_store_errors()
     return app  # type: ignore[return-value]
+
+
+def _say_store_errors() -> None:
+    """A change the review refused (a full disk, a read-only file, a lock held too long)
+    and no code caught is told in a message box, not only as a traceback on the console.
+    """
+    previous = sys.excepthook
+
+    def hook(kind, value, tb) -> None:  # noqa: ANN001 (sys.excepthook's signature)
+        if isinstance(value, StoreError):
+            plain.warn(QApplication.activeWindow(), "The review was not changed", str(value))
+            return
+        previous(kind, value, tb)
+
+    sys.excepthook = hook
 
 
 def review_to_open(review: Path | None) -> Path:
@@ -36,15 +53,14 @@ def review_to_open(review: Path | None) -> Path:
     return default_review_path()
 
 
-def main(review: Path | None = None) -> int:
+def main(review: Path | None = None, read_only: bool = False) -> int:
     app = application()
     from reviewer.ui.main_window import MainWindow
+    from reviewer.ui.opening import open_review_asking
 
     path = review_to_open(review)
-    try:
-        store = open_default_review(path)
-    except StoreError as exc:
-        QMessageBox.critical(None, "Cannot open review", str(exc))
+    store = open_review_asking(None, path, read_only=read_only, demo=True)
+    if store is None:
         return 1
     ask_reviewer_name_once()
     window = MainWindow(store)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from reviewer.export.formats import export
 from reviewer.export.prisma import prisma_counts, prisma_svg
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
+from reviewer.ui import plain
 
 if TYPE_CHECKING:
     from reviewer.ui.main_window import MainWindow
@@ -135,14 +135,14 @@ class ExportController:
             self.start(path, **opts)
 
     def start(self, path: str, fmt: str, **opts) -> None:
-        review_path = self.window.store.path
+        opener = self.window.store.opener()  # read-only when the review is open so
         progress_dialog = QProgressDialog("Exporting…", "Cancel", 0, 100, self.window)
         progress_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         progress_dialog.setMinimumDuration(300)
         self.progress_dialog = progress_dialog
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
+            with opener() as store:
                 return export(
                     store,
                     fmt,
@@ -165,7 +165,7 @@ class ExportController:
 
         def failed(message: str) -> None:
             progress_dialog.reset()
-            QMessageBox.warning(self.window, "Export failed", message)
+            plain.warn(self.window, "Export failed", message)
 
         job = self.window.jobs.start(
             work, on_success=done, on_failure=failed, on_progress=on_progress

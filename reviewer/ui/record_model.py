@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from reviewer.store import Store
 from reviewer.ui.keyword_colours import keyword_colour
+from reviewer.ui.plain import shown
 
 COLUMNS = ("Title", "Year", "Decision")
 _PAGE = 200
@@ -105,13 +106,13 @@ class RecordTableModel(QAbstractTableModel):
         title, year, decision = self._row(index.row())
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return title or "(untitled)"
+            if col == 0:  # bidi controls named, not obeyed: "gnp.exe" never reads "exe.png"
+                return shown(title) or "(untitled)"
             if col == 1:
                 return "" if year is None else str(year)
             return decision or ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return title
+            return title  # shown as plain text by ``plain.PlainToolTips``, like every tooltip
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and decision:
             return QBrush(QColor(_DECISION_COLOURS[decision]))
         if role == Qt.ItemDataRole.ForegroundRole and col == 0 and self.compiled is not None:

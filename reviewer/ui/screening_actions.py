@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from reviewer.annotate.undo import DecisionChange
 from reviewer.domain import Decision
@@ -22,7 +22,8 @@ from reviewer.review.merge import merge
 from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecided
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.settings import exclusion_reasons, is_blinded
-from reviewer.store import Store
+from reviewer.store import Store, StoreError
+from reviewer.ui import plain
 from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 
@@ -36,6 +37,9 @@ class ScreeningActions:
 
     def decide(self, kind: str) -> None:
         if self.current_id is None:
+            return
+        if self.store.read_only:  # by key: say so where the eye is, without a dialog
+            self.statusBar().showMessage("The review is open read-only: no decision recorded", 5000)
             return
         reason = self.reason_combo.currentData() if kind == "exclude" else ""
         if kind == "exclude" and not reason and self.stage == "full_text":
@@ -58,8 +62,8 @@ class ScreeningActions:
         )
         try:
             self.undo_stack.push(DecisionChange(decision))
-        except ScreeningError as exc:
-            QMessageBox.warning(self, "Decision not recorded", str(exc))
+        except (ScreeningError, StoreError) as exc:  # StoreError: read-only, disk full ...
+            plain.warn(self, "Decision not recorded", str(exc))
             return
         done = self.current_id
         self.model.refresh_record(done)
@@ -82,7 +86,7 @@ class ScreeningActions:
         )
         self.decision_label.setText(f"Your decision: {d.decision}" if d else "Not screened yet")
         for b in self.buttons.values():
-            b.setEnabled(self.current_id is not None)
+            b.setEnabled(self.current_id is not None and not self.store.read_only)
 
     def _update_status(self) -> None:
         p = screening_progress(self.store, self.stage, self.reviewer)
@@ -113,11 +117,11 @@ class ScreeningActions:
         """Recount the filter options in the background (the list is not touched)."""
         self._count_generation += 1
         generation = self._count_generation
-        review_path = self.store.path
+        review_path, opener = self.store.path, self.store.opener()
         query = dict(stage=self.stage, search=self.search.text(), **self.filters)
 
         def work(progress, cancelled) -> dict:
-            with Store(review_path) as store:
+            with opener() as store:
                 return filter_counts(store, **query)
 
         def done(counts: dict) -> None:
@@ -209,7 +213,7 @@ class ScreeningActions:
         self.jobs.start(
             work,
             on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Merge failed", m),
+            on_failure=lambda m: plain.warn(self, "Merge failed", m),
         )
 
     def set_stage(self, stage: str) -> None:
@@ -253,7 +257,7 @@ class ScreeningActions:
         self.jobs.start(
             work,
             on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Full text not attached", m),
+            on_failure=lambda m: plain.warn(self, "Full text not attached", m),
         )
 
     def choose_fulltext_folder(self) -> None:
@@ -283,12 +287,12 @@ class ScreeningActions:
                     for p in result.unmatched
                 ]
             self.fulltext_report = "\n".join(lines)
-            QMessageBox.information(self, "Full texts", self.fulltext_report)
+            plain.inform(self, "Full texts", self.fulltext_report)
             if self.current_id is not None:
                 self.show_record(self.current_id)
 
         self.jobs.start(
             work,
             on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Full texts not imported", m),
+            on_failure=lambda m: plain.warn(self, "Full texts not imported", m),
         )

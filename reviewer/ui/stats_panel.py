@@ -29,6 +29,7 @@ from reviewer.domain import STAGES
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.stats import stats
 from reviewer.store import Store
+from reviewer.ui import plain
 from reviewer.ui.conflicts_view import DECISION_COLOURS
 
 MAYBE_NOTE = "“Maybe” is counted as include."
@@ -109,10 +110,10 @@ class StatsPanel(QWidget):
             self._show(stats(self.store))
             return
         self._generation += 1
-        generation, path = self._generation, self.store.path
+        generation, path, opener = self._generation, self.store.path, self.store.opener()
 
         def work(progress, cancelled) -> dict[str, Any]:
-            with Store(path) as store:
+            with opener() as store:
                 return stats(store)
 
         def done(data: dict[str, Any]) -> None:
@@ -199,7 +200,7 @@ class StatsPanel(QWidget):
         for col, heading in enumerate(("Reviewer", "screened", "include", "exclude", "maybe")):
             grid.addWidget(_muted(heading), 0, col)
         for row, (name, counts) in enumerate(reviewers.items(), start=1):
-            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(plain.label(name), row, 0)  # names come from other copies too
             for col, what in enumerate(("screened", "include", "exclude", "maybe"), start=1):
                 label = _number(f"stats_{stage}_{name}_{what}", counts[what])
                 if what in DECISION_COLOURS:
@@ -231,7 +232,7 @@ class StatsPanel(QWidget):
         w.setFrameShape(QFrame.Shape.StyledPanel)
         h = QHBoxLayout(w)
         figures = QGridLayout()
-        title = QLabel(f"{first} and {second}")
+        title = plain.label(f"{first} and {second}")
         title.setStyleSheet("font-weight: 600;")
         figures.addWidget(title, 0, 0, 1, 2)
         kappa, po, pabak = p["kappa"], p["percent_agreement"], p["pabak"]
@@ -311,7 +312,7 @@ def _header(text: str) -> QLabel:
 
 
 def _muted(text: str) -> QLabel:
-    label = QLabel(text)
+    label = plain.label(text)  # headers name reviewers
     label.setStyleSheet(MUTED)
     return label
 
