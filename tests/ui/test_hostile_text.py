@@ -297,3 +297,18 @@ def test_the_watch_sees_qt_open_a_file_named_in_markup(qtbot, canary):
     paint_tooltip()
     QToolTip.hideText()
     assert watch.opened() is True
+
+
+def test_an_override_in_a_title_is_named_in_the_list_and_the_document(window):
+    from reviewer.domain import ParsedRecord
+
+    (rid,) = window.store.add_records(
+        None, [ParsedRecord(title="\u202egnp.exe", text="Invoice \u202egnp.exe attached")]
+    )
+    window.reload_records()
+    window.go_to_record(rid)
+    row = window.model.row_of(rid)
+    assert window.model.index(row, 0).data() == "[RLO]gnp.exe"  # not what reads "exe.png"
+    assert window.document.header.text() == "[RLO]gnp.exe"
+    shown = window.document.text.toPlainText()
+    assert "\u202e" not in shown and shown == "Invoice \u25c7gnp.exe attached"
