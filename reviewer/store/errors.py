@@ -42,6 +42,12 @@ def explain(path: Path, exc: sqlite3.Error) -> StoreError:
             f"{path}: the disk is full, so this change was not saved (everything saved "
             "before is intact); free some space and try again"
         )
+    if name == "SQLITE_IOERR_WRITE":  # the system refused to write: a quota, a file limit
+        return DiskFullError(
+            f"{path}: the disk refused to write the review (it may be full, or over a "
+            "quota), so this change was not saved (everything saved before is intact); "
+            "free some space and try again"
+        )
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
         return StoreError(
             f"{path}: the review is busy: another program or window kept it locked for "

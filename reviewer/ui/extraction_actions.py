@@ -17,6 +17,7 @@ from reviewer.domain import Template
 from reviewer.review import extraction
 from reviewer.review.keywords import find_spans
 from reviewer.store import Store, StoreError, drafts
+from reviewer.store.errors import DiskFullError
 from reviewer.ui import plain
 from reviewer.ui.document_view import items_for_record
 from reviewer.ui.form import raw_value
@@ -274,8 +275,11 @@ class ExtractionActions:
             self.undo_stack.push(ValueChange.set(self.current_id, field, raw, self.reviewer))
         except ValueError as exc:
             return str(exc)
-        except StoreError as exc:  # a full disk, a read-only file: the text stays typed
-            return f"Not saved: {exc}"
+        except DiskFullError as exc:  # the text stays typed, and is saved once there is room
+            self.statusBar().showMessage(str(exc), 15000)  # the whole story, file and all
+            return "Disk full: not saved yet, kept here"
+        except StoreError as exc:  # a read-only file, a lock held too long ...
+            return "Not saved: " + str(exc).removeprefix(f"{self.store.path}: ")
         return None
 
     # -- what is typed and not saved yet (see ``reviewer.ui.form``) -------------------------
