@@ -68,7 +68,6 @@ QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[2])
 os.environ["REVIEWER_NAME"] = "tester"
 from reviewer.store import Store
-from reviewer.ui.form import Unsaved
 from reviewer.ui.main_window import MainWindow
 window = MainWindow(Store(sys.argv[1]))
 window.show()
