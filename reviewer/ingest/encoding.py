@@ -31,6 +31,8 @@ class Decoding:
     encoding: str
     bad_lines: list[int] = field(default_factory=list)  # 1-based; the first MAX_REPORTED
     bad_bytes: int = 0
+    # every line is known to be shorter than two megabytes (each megabyte has a line break)
+    short_lines: bool = False
 
 
 MAX_REPORTED = 20
@@ -96,10 +98,12 @@ def _utf8_check(head: bytes, whole: BinaryIO | None) -> Decoding | None:
         strict.decode(head, final=whole is None)
         if whole is None:
             return Decoding("utf-8")
+        short = True
         while chunk := whole.read(1 << 20):
             strict.decode(chunk, final=False)
+            short = short and b"\n" in chunk
         strict.decode(b"", final=True)
-        return Decoding("utf-8")
+        return Decoding("utf-8", short_lines=short)
     except UnicodeDecodeError:
         pass
     if whole is None:

@@ -483,7 +483,8 @@ def _parse(fmt: Format, path: Path, column_map: dict[str, str] | None = None,
         return [], _parse_binary(fmt, path)
     stream, decoding = open_decoded(path)
     problems = _undecodable(path, decoding)
-    return problems, _parse_text(fmt, path, BoundedText(stream), column_map, problems)
+    bounded = BoundedText(stream, decoding.short_lines)
+    return problems, _parse_text(fmt, path, bounded, column_map, problems)
 
 
 def _parse_text(fmt: Format, path: Path, stream: BoundedText,

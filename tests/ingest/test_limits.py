@@ -115,3 +115,20 @@ def test_the_document_view_copes_with_a_long_line_without_spaces(qtbot, size):
     view.select(start, start + 40)  # across the inserted breaks, offsets are the record's
     assert view.selection() == (start, start + 40)
     assert view.selection_mime().text() == text[start : start + 40]
+
+
+def test_bounded_lines_read_a_line_longer_than_any_chunk_without_holding_it(monkeypatch):
+    import io
+
+    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 100_000)
+    text = "first\n" + "x" * 2_500_000 + "\nafter\n" + "y" * 150_000 + "\nlast"
+    stream = limits.BoundedText(io.StringIO(text))
+    lines = list(stream)
+    assert lines == ["first\n", "x" * 100_000 + "\n", "after\n", "y" * 100_000 + "\n", "last"]
+    assert stream.cuts == [
+        (2, "a line of 2,500,000 characters was cut to 100,000"),
+        (4, "a line of 150,000 characters was cut to 100,000"),
+    ]
+    assert stream.line == 5
+    plain = limits.BoundedText(io.StringIO("a\nb\r\nc"))
+    assert list(plain) == ["a\n", "b\r\n", "c"] and plain.cuts == []
