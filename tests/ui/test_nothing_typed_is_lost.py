@@ -19,22 +19,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from reviewer.store import Store, drafts
 from reviewer.store.errors import DiskFullError
 from reviewer.ui.form import Unsaved
 from reviewer.ui.main_window import MainWindow
-
-
-def field(window: MainWindow, key: str) -> QLineEdit:
-    return window.findChild(QLineEdit, f"field_{key}")
-
-
-def type_into(qtbot, widget: QLineEdit, text: str) -> None:
-    widget.setFocus()
-    widget.selectAll()
-    qtbot.keyClicks(widget, text)
+from tests.ui.test_main_window import field, type_into
 
 
 def on_disk(path: Path, record_id: int) -> tuple[dict[str, str], dict]:
