@@ -1,7 +1,12 @@
 """Drug and disease names, read from the lexicons shipped in ``resources/lexicon``.
 
-Which words name a drug is data, not code: reviewers of other diseases can extend
-``drugs.json`` without touching a suggester. Each lexicon is turned once into a
+Which words name a drug is data, not code. Two kinds of lexicon are merged: the
+MeSH-linked vocabularies (``vocabulary_drugs.tsv.gz``, ``vocabulary_diseases.tsv.gz``,
+about 77,000 drug and 36,000 disease names, rebuilt from two maintained dictionaries by
+``scripts/build_vocabulary.py``) give every name its concept id (``MESH:D058666`` for
+salbutamol and albuterol alike); the hand-made ``drugs.json`` and ``conditions.json``
+add what a dictionary lacks (regimen abbreviations such as "VRd", trial codes,
+qualifiers of a disease) and take precedence where both name a phrase. Each lexicon is turned once into a
 token-level dictionary (first token → candidate phrases, longest first), so finding
 every drug in an abstract is one pass over its words with a dictionary look-up per
 word, whatever the size of the lexicon. Names, brands and synonyms match whatever
@@ -11,10 +16,11 @@ printed, because "LEN" or "Rd" written otherwise are usually something else.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +39,8 @@ class Term:
     names: tuple[str, ...]  # canonical names (a regimen stands for several drugs)
     surface: str  # the phrase as the lexicon spells it
     kind: str  # "drug", "brand", "abbreviation", "regimen", "procedure", "condition"
+    concept: str = ""  # "MESH:D058666", "DRUGBANK:DB01409"; "" where no dictionary has it
+    depth: int = 0  # a disease heading's depth in the MeSH tree (1 = "Neoplasms"); 0 unknown
 
 
 @dataclass(frozen=True)
@@ -47,14 +55,36 @@ class Mention:
     def names(self) -> tuple[str, ...]:
         return self.term.names
 
+    @property
+    def concept(self) -> str:
+        return self.term.concept
+
 
 class TermMatcher:
     """Finds lexicon phrases in text, longest match first, in one pass over its words."""
 
-    def __init__(self, entries: Iterable[tuple[str, Term, bool]]):
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Term, bool]],
+        vocabulary: Iterable[list[str]] = (),
+        make_term: Callable[[list[str]], Term] | None = None,
+    ):
+        """``entries``: (phrase, term, case-sensitive). ``vocabulary``: rows of a shipped
+        vocabulary (lower-case words joined by single spaces first), turned into a
+        ``Term`` by ``make_term`` only when the text names them, so that loading 77,000
+        names costs a dictionary insert each and no more."""
         self._exact: dict[tuple[str, ...], Term] = {}
         self._folded: dict[tuple[str, ...], Term] = {}
+        self._rows: dict[str, list[str]] = {}
+        self._made: dict[str, Term] = {}
+        self._make_term = make_term
         lengths: dict[str, set[int]] = {}
+        for row in vocabulary:
+            key = row[0]
+            if key not in self._rows:
+                self._rows[key] = row
+                first, _, rest = key.partition(" ")
+                lengths.setdefault(first, set()).add(rest.count(" ") + 2 if rest else 1)
         for surface, term, case_sensitive in entries:
             tokens = tuple(_TOKEN.findall(surface))
             if not tokens:
@@ -97,10 +127,23 @@ class TermMatcher:
             if i + size > len(tokens) or not _joined(text, tokens, i, size):
                 continue
             words = tuple(t.group() for t in tokens[i : i + size])
-            term = self._exact.get(words) or self._folded.get(tuple(w.lower() for w in words))
+            folded = tuple(w.lower() for w in words)
+            term = self._exact.get(words) or self._folded.get(folded) or self._from_rows(folded)
             if term is not None:
                 return size, term
         return 0, None
+
+    def _from_rows(self, folded: tuple[str, ...]) -> Term | None:
+        if not self._rows:
+            return None
+        key = " ".join(folded)
+        term = self._made.get(key)
+        if term is None:
+            row = self._rows.get(key)
+            if row is None or self._make_term is None:
+                return None
+            term = self._made[key] = self._make_term(row)
+        return term
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
@@ -128,17 +171,46 @@ def _load(name: str) -> dict:
     return json.loads((lexicon_dir() / name).read_text(encoding="utf-8"))
 
 
+VOCABULARIES = ("vocabulary_drugs.tsv.gz", "vocabulary_diseases.tsv.gz")
+
+
+def _vocabulary(name: str) -> Iterator[list[str]]:
+    """Rows (name, concept, preferred name, kind) of a shipped vocabulary file."""
+    path = lexicon_dir() / name
+    if not path.exists():
+        return
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                row = line.rstrip("\n").split("\t")
+                if len(row) == 4:
+                    yield row
+
+
 @lru_cache(maxsize=1)
 def drug_matcher() -> TermMatcher:
-    """Drugs (generic, brand, abbreviation, code), regimens and procedures."""
+    """Drugs (generic, brand, abbreviation, code), regimens and procedures. Loading takes
+    a few tenths of a second, so the app first calls it on a worker thread."""
+    vocabulary = list(_vocabulary(VOCABULARIES[0]))
+    concept_of = {row[0]: row[1] for row in vocabulary}
     data = _load("drugs.json")
     entries: list[tuple[str, Term, bool]] = []
     for d in data["drugs"]:
         names = (d["name"],)
-        entries.append((d["name"], Term(names, d["name"], "drug"), False))
-        entries += [(b, Term(names, b, "brand"), False) for b in d.get("brands", [])]
-        entries += [(s, Term(names, s, "drug"), False) for s in d.get("synonyms", [])]
-        entries += [(a, Term(names, a, "abbreviation"), True) for a in d.get("abbreviations", [])]
+        concept = next(
+            (
+                concept_of[_key(n)]
+                for n in [d["name"], *d.get("synonyms", [])]
+                if _key(n) in concept_of
+            ),
+            "",
+        )
+        entries.append((d["name"], Term(names, d["name"], "drug", concept), False))
+        entries += [(b, Term(names, b, "brand", concept), False) for b in d.get("brands", [])]
+        entries += [(s, Term(names, s, "drug", concept), False) for s in d.get("synonyms", [])]
+        entries += [
+            (a, Term(names, a, "abbreviation", concept), True) for a in d.get("abbreviations", [])
+        ]
     for r in data.get("regimens", []):
         term = Term(tuple(r["components"]), r["name"], "regimen")
         entries += [(v, term, True) for v in [r["name"], *r.get("variants", [])]]
@@ -146,7 +218,14 @@ def drug_matcher() -> TermMatcher:
         term = Term((p["name"],), p["name"], "procedure")
         entries += [(s, term, False) for s in [p["name"], *p.get("synonyms", [])]]
         entries += [(a, term, True) for a in p.get("abbreviations", [])]
-    return TermMatcher(entries)
+    return TermMatcher(entries, vocabulary, _drug_term)
+
+
+def _drug_term(row: list[str]) -> Term:
+    # a generic name stands for itself ("salbutamol" stays salbutamol, grouped with
+    # albuterol by its concept); a brand stands for its generic name
+    name, concept, preferred, kind = row
+    return Term((preferred if kind == "brand" else name,), name, kind, concept)
 
 
 @dataclass(frozen=True)
@@ -157,13 +236,21 @@ class ConditionLexicon:
 
 @lru_cache(maxsize=1)
 def conditions() -> ConditionLexicon:
+    vocabulary = list(_vocabulary(VOCABULARIES[1]))
+    concept_of = {row[0]: row[1] for row in vocabulary}
     data = _load("conditions.json")
     entries: list[tuple[str, Term, bool]] = []
     for c in data["conditions"]:
         names = (c["name"],)
-        entries.append((c["name"], Term(names, c["name"], "condition"), False))
-        entries += [(s, Term(names, s, "condition"), False) for s in c.get("synonyms", [])]
-        entries += [(a, Term(names, a, "abbreviation"), True) for a in c.get("abbreviations", [])]
+        concept = concept_of.get(_key(c["name"]), "")
+        entries.append((c["name"], Term(names, c["name"], "condition", concept), False))
+        entries += [(s, Term(names, s, "condition", concept), False) for s in c.get("synonyms", [])]
+        entries += [
+            (a, Term(names, a, "abbreviation", concept), True) for a in c.get("abbreviations", [])
+        ]
+    for name, concept, preferred, kind in vocabulary:
+        depth = int(kind.split(":", 1)[0]) if kind[:1].isdigit() else 0
+        entries.append((name, Term((preferred.lower(),), name, "condition", concept, depth), False))
     mods = sorted(data.get("modifiers", []), key=len, reverse=True)
     alternation = "|".join(re.escape(m).replace(r"\ ", r"[\s-]+") for m in mods)
     # one or more qualifiers, joined by commas or "and", ending right before the name
@@ -171,13 +258,32 @@ def conditions() -> ConditionLexicon:
         rf"(?:(?<![\w-])(?:{alternation})(?:,?\s+(?:and|or|and/or)\s+|,\s*|[\s-]+))+$",
         re.IGNORECASE,
     )
-    return ConditionLexicon(TermMatcher(entries), pattern)
+    return ConditionLexicon(TermMatcher(entries, vocabulary, _disease_term), pattern)
+
+
+def _disease_term(row: list[str]) -> Term:
+    name, concept, preferred, kind = row
+    depth = int(kind.split(":", 1)[0]) if kind[:1].isdigit() else 0
+    return Term((preferred.lower(),), name, "condition", concept, depth)
+
+
+def warm_up() -> None:
+    """Load every lexicon now (the UI calls this on a worker thread at start)."""
+    drug_matcher()
+    conditions()
 
 
 @lru_cache(maxsize=1)
 def lexicon_digest() -> str:
     """A short fingerprint of the lexicons: a changed lexicon means new suggestions."""
     h = hashlib.sha256()
-    for name in ("drugs.json", "conditions.json"):
-        h.update((lexicon_dir() / name).read_bytes())
+    for name in ("drugs.json", "conditions.json", *VOCABULARIES):
+        path = lexicon_dir() / name
+        if path.exists():
+            h.update(path.read_bytes())
     return h.hexdigest()[:8]
+
+
+def _key(name: str) -> str:
+    """A name as the vocabulary files spell it: lower-case words joined by one space."""
+    return " ".join(_TOKEN.findall(name.lower()))

