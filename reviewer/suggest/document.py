@@ -250,6 +250,9 @@ class Document:
                 out.append(m)
         return out
 
+    def diseases_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.diseases if start <= m.start and m.end <= end]
+
     # -- the study design, which several fields depend on ---------------------------------------
 
     @cached_property
@@ -270,6 +273,9 @@ def _defined(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.term.kind == "abbreviation" and m.names[0] not in spelled:
             continue
+        printed = text[m.start : m.end]
+        if m.term.concept and len(printed) <= 4 and printed.islower():
+            continue  # a dictionary's short name ("serc", "aids") printed as an ordinary word
         short = m.term.kind == "regimen" and not _distinctive(text[m.start : m.end])
         if short and not spelled.intersection(m.names):
             continue

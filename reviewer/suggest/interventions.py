@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from reviewer.domain import Suggestion
+from reviewer.suggest import arms
 from reviewer.suggest.base import make
-from reviewer.suggest.design import NR, RCT, SR
+from reviewer.suggest.design import CASE, NR, NRT, RCT, SERIES, SR
 from reviewer.suggest.document import Document
 from reviewer.suggest.lexicon import Mention
 from reviewer.suggest.textutil import ci
@@ -58,15 +59,100 @@ _HISTORY_SUFFIX = ci(
 
 def suggest(doc: Document) -> list[Suggestion]:
     design = doc.design.choice if doc.design else None
-    return _interventions(doc, design) + _comparator(doc, design)
+    comparison = _comparison(doc, design)
+    comparator = _comparator_from_arms(doc, design, comparison) or _comparator(doc, design)
+    return _interventions(doc, design, comparison, comparator) + comparator
+
+
+def _comparison(doc: Document, design: str | None) -> arms.Arms:
+    if design in {NR, SR, CASE, SERIES}:
+        return arms.Arms()
+    found = arms.title_arms(doc)
+    if found.control is None and design == RCT:
+        randomised = arms.randomised_arms(doc)
+        if randomised.control is not None:
+            studied = found.studied if found.studied is not None else randomised.studied
+            return arms.Arms(studied, randomised.control, found.population, "randomisation")
+    return found
+
+
+# -- what a phrase of an arm names -----------------------------------------------------------------
+
+# "aromatase inhibitor", "insulin resistance": the drug's name used for something else
+_NOT_GIVEN_AFTER = ci(
+    r"[\s-]+(?:inhibitors?|inactivators?|antagonists?|agonists?|receptors?|levels?|"
+    r"concentrations?|resistance|deficiency|secretion|sensitivity|production|expression|"
+    r"pathway|signal(?:l)?ing|antibod(?:y|ies)|-?induced|-?related|-?associated|"
+    r"-?dependent|-?naive|-?experienced)\b"
+)
+
+
+def _given(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if not _NOT_GIVEN_AFTER.match(doc.lower, m.end)]
+
+
+def _arm_value(doc: Document, phrase: arms.Phrase) -> tuple[str, list[Mention]]:
+    """What an arm is: its drugs (generic names, "alone" kept), else its words."""
+    control = arms.control_words(doc, phrase.start, phrase.end)
+    drugs = _given(doc, doc.drugs_in(phrase.start, phrase.end))
+    if control and not drugs:
+        return control.group().lower(), []
+    if drugs:
+        names = list(dict.fromkeys(n for d in drugs for n in d.names))
+        value = " and ".join(names)
+        if control:
+            value += f" plus {control.group().lower()}"
+        alone = _ALONE.search(doc.lower, drugs[-1].end, phrase.end + 12)
+        if alone and alone.start() - drugs[-1].end <= 3:
+            value += " alone"
+        return value, drugs
+    return arms.words_of(doc, phrase), []
+
+
+_MAX_ARM_WORDS = 7
 
 
 # -- interventions -----------------------------------------------------------------------------
 
 
-def _interventions(doc: Document, design: str | None) -> list[Suggestion]:
-    title = _title_drugs(doc)
+def _interventions(
+    doc: Document, design: str | None, comparison: arms.Arms, comparator: list[Suggestion]
+) -> list[Suggestion]:
+    control = {
+        m.concept or m.names[0]
+        for s in comparator
+        for m in doc.drugs_in(s.start, s.end)
+    }
+    studied = comparison.studied
+    if studied is not None and not _given(doc, doc.drugs_in(studied.start, studied.end)):
+        # an arm named without a drug: a procedure, a device, a programme
+        words = arms.words_of(doc, studied)
+        plausible = (
+            design in {RCT, NRT} or comparison.control is not None
+        ) and 1 <= len(words.split()) <= _MAX_ARM_WORDS
+        if plausible and not doc.diseases_in(studied.start, studied.end):
+            out = [make(doc, "interventions", [words], studied.start, studied.end, 0.7, NAME)]
+            return out + _drug_interventions(doc, design, control, only_with_title=True)
+    return _drug_interventions(doc, design, control, only_with_title=studied is not None)
+
+
+def _drug_interventions(
+    doc: Document, design: str | None, control: set[str], only_with_title: bool
+) -> list[Suggestion]:
+    title = _given(doc, _title_drugs(doc))
+    title = [m for m in title if (m.concept or m.names[0]) not in control]
     body = [] if design in {NR, SR} else _body_drugs(doc)
+    in_title_concepts = {m.concept or m.names[0] for m in title}
+    kept = []
+    for start, end, mentions in body:
+        mentions = [m for m in _given(doc, mentions) if (m.concept or m.names[0]) not in control]
+        if only_with_title and title:
+            # a title that names the studied drugs: the body adds only what is given with them
+            if not any((m.concept or m.names[0]) in in_title_concepts for m in mentions):
+                continue
+        if mentions:
+            kept.append((mentions[0].start, mentions[-1].end, mentions))
+    body = kept
     if not title and not body and design not in {NR, SR}:
         body = [(doc.drugs[0].start, doc.drugs[0].end, [doc.drugs[0]])] if _only_drug(doc) else []
     in_title = {n for m in title for n in m.names}
@@ -74,12 +160,23 @@ def _interventions(doc: Document, design: str | None) -> list[Suggestion]:
     out: list[Suggestion] = []
     seen: set[str] = set()
     for start, end, mentions in groups:
-        names = list(dict.fromkeys(n for m in mentions for n in m.names if n not in seen))
+        names: list[str] = []
+        concepts: dict[str, str] = {}
+        for m in mentions:
+            key = m.concept or m.names[0]
+            if key in seen:
+                continue
+            seen.add(key)
+            for n in m.names:
+                if n not in names:
+                    names.append(n)
+                    if m.concept:
+                        concepts[n] = m.concept
         if not names:
             continue
-        seen.update(names)
         confidence = 0.85 if all(n in in_title for n in names) else 0.75
-        out.append(make(doc, "interventions", names, start, end, confidence, NAME))
+        detail = {"concepts": concepts} if concepts else None
+        out.append(make(doc, "interventions", names, start, end, confidence, NAME, detail=detail))
     return out
 
 
@@ -167,6 +264,33 @@ _COMPARATOR = ci(
 _CONTROL_ARM = ci(r"\s*\(\s*(?:the\s+)?control(?:\s+(?:group|arm))?\s*\)")
 _ALONE = ci(r"\b(?:alone|only|monotherapy)\b")
 _CONTROL_WORDS = ci(rf"\b(?:{_PLACEBO})\b")
+
+
+def _comparator_from_arms(
+    doc: Document, design: str | None, comparison: arms.Arms
+) -> list[Suggestion]:
+    if design in {NR, SR, CASE, SERIES}:
+        return []
+    phrase = comparison.control
+    confidence = 0.8
+    if phrase is None and design == RCT:
+        phrase = arms.control_group_phrase(doc)
+        confidence = 0.7
+    if phrase is not None:
+        value, drugs = _arm_value(doc, phrase)
+        if value and len(value.split()) <= _MAX_ARM_WORDS + 2:
+            concepts = {n: d.concept for d in drugs for n in d.names if d.concept}
+            return [
+                make(doc, "comparator", value, phrase.start, phrase.end, confidence, NAME,
+                     detail={"concepts": concepts} if concepts else None)
+            ]  # fmt: skip
+    if design in {RCT, NRT}:
+        for m, _s in doc.own_matches(_PLACEBO_WORD):
+            return [make(doc, "comparator", "placebo", m.start(), m.end(), 0.7, NAME)]
+    return []
+
+
+_PLACEBO_WORD = ci(r"\bplacebo\b")
 
 
 def _comparator(doc: Document, design: str | None) -> list[Suggestion]:
