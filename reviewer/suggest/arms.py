@@ -70,9 +70,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"undergoing|after|receiving)\s+)?"
         ),
         "randomised": ci(
-            r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|allocated|assigned)\s+"
-            r"(?:[\w()=,-]+\s+){0,6}?(?:to|into)\s+(?:receive\s+|undergo\s+|either\s+|one of\s+|"
-            r"treatment with\s+)*"
+            r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|were\s+(?:assigned|"
+            r"allocated))\s+(?:[\w()=,-]+\s+){0,4}?(?:to|into)\s+(?:receive\s+|undergo\s+|"
+            r"either\s+|one of\s+|treatment with\s+)*"
         ),
         "control_words": ci(rf"\b(?:{_alternation('control_arms')})\b"),
         "control_group": ci(
@@ -88,8 +88,10 @@ def title_arms(doc: Document) -> Arms:
         return Arms()
     p = _patterns()
     start, end = _topic_segment(doc, span[0], span[1])
-    lead = p["lead"].match(doc.lower, start, end)
-    if lead:
+    for _ in range(3):  # "Results of a phase III randomized trial of"
+        lead = p["lead"].match(doc.lower, start, end)
+        if not lead or lead.end() == start:
+            break
         start = lead.end()
     versus = p["versus"].search(doc.lower, start, end)
     if versus:
@@ -173,14 +175,17 @@ def randomised_arms(doc: Document) -> Arms:
     for m, s in doc.own_matches(p["randomised"]):
         body_end = _clause_end_or(doc, m.end(), s.end)
         low = doc.lower
-        cut = re.compile(r",?\s+(?:or|versus|vs\.?|and|to)\s+(?:to\s+)?(?:receive\s+)?").search(
+        cut = re.compile(r",?\s+(?:or|versus|vs\.?)\s+(?:to\s+)?(?:receive\s+)?").search(
             low, m.end(), body_end
         )
         if cut is None:
             continue
         x = Phrase(m.end(), _arm_end(doc, m.end(), cut.start()))
         y = Phrase(cut.end(), _arm_end(doc, cut.end(), body_end))
-        if x.end > x.start and y.end > y.start:
+        short = all(
+            1 <= len(doc.text[a.start : a.end].split()) <= 6 for a in (x, y)
+        )
+        if short and not re.match(r"(?:a|an|the|one|two)\b", low[y.start : y.end]):
             return Arms(x, y, None, "randomisation")
     return Arms()
 

@@ -70,10 +70,19 @@ def _comparison(doc: Document, design: str | None) -> arms.Arms:
     found = arms.title_arms(doc)
     if found.control is None and design == RCT:
         randomised = arms.randomised_arms(doc)
-        if randomised.control is not None:
-            studied = found.studied if found.studied is not None else randomised.studied
-            return arms.Arms(studied, randomised.control, found.population, "randomisation")
+        if randomised.control is not None and randomised.studied is not None:
+            studied, control = randomised.studied, randomised.control
+            if found.studied is not None:
+                named = _concepts(doc, found.studied)
+                if named & _concepts(doc, control) and not named & _concepts(doc, studied):
+                    studied, control = control, studied  # "either idarubicin or mitoxantrone"
+                studied = found.studied
+            return arms.Arms(studied, control, found.population, "randomisation")
     return found
+
+
+def _concepts(doc: Document, phrase: arms.Phrase) -> set[str]:
+    return {m.concept or m.names[0] for m in doc.drugs_in(phrase.start, phrase.end)}
 
 
 # -- what a phrase of an arm names -----------------------------------------------------------------
@@ -131,15 +140,20 @@ def _interventions(
             design in {RCT, NRT} or comparison.control is not None
         ) and 1 <= len(words.split()) <= _MAX_ARM_WORDS
         if plausible and not doc.diseases_in(studied.start, studied.end):
-            out = [make(doc, "interventions", [words], studied.start, studied.end, 0.7, NAME)]
-            return out + _drug_interventions(doc, design, control, only_with_title=True)
-    return _drug_interventions(doc, design, control, only_with_title=studied is not None)
+            end = studied.head_end if isinstance(studied, arms.SharedPhrase) else studied.end
+            out = [make(doc, "interventions", [words], studied.start, end, 0.7, NAME)]
+            return out + _drug_interventions(doc, design, control, None)
+    return _drug_interventions(doc, design, control, studied)
 
 
 def _drug_interventions(
-    doc: Document, design: str | None, control: set[str], only_with_title: bool
+    doc: Document,
+    design: str | None,
+    control: set[str],
+    studied: arms.Phrase | None,
+    only_with_title: bool = True,
 ) -> list[Suggestion]:
-    title = _given(doc, _title_drugs(doc))
+    title = _given(doc, _title_drugs(doc, studied))
     title = [m for m in title if (m.concept or m.names[0]) not in control]
     body = [] if design in {NR, SR} else _body_drugs(doc)
     in_title_concepts = {m.concept or m.names[0] for m in title}
@@ -194,10 +208,13 @@ def _quote_order(
     return [(title[0].start, title[-1].end, title), *body]
 
 
-def _title_drugs(doc: Document) -> list[Mention]:
+def _title_drugs(doc: Document, studied: arms.Phrase | None = None) -> list[Mention]:
+    """The drugs the title gives: those of its studied arm where it names one."""
     span = doc.title_span
     if span is None:
         return []
+    if studied is not None and doc.drugs_in(studied.start, studied.end):
+        return doc.drugs_in(studied.start, studied.end)
     return _given_in(doc, span[0], span[1], default_given=True)
 
 
@@ -278,7 +295,7 @@ def _comparator_from_arms(
         confidence = 0.7
     if phrase is not None:
         value, drugs = _arm_value(doc, phrase)
-        if value and len(value.split()) <= _MAX_ARM_WORDS + 2:
+        if value and (drugs or len(value.split()) <= 5):
             concepts = {n: d.concept for d in drugs for n in d.names if d.concept}
             return [
                 make(doc, "comparator", value, phrase.start, phrase.end, confidence, NAME,
