@@ -26,7 +26,9 @@ NAME = "rules.population"
 
 PEOPLE = (
     r"(?:patients|participants|subjects|individuals|adults|children|women|men|persons|people|"
-    r"cases|volunteers|infants|survivors|recipients|pts)"
+    r"cases|volunteers|infants|survivors|recipients|pts|smokers|students|neonates|newborns|"
+    r"mothers|families|households|residents|workers|athletes|veterans|outpatients|inpatients|"
+    r"elderly|girls|boys|adolescents|pregnancies|couples|patients'|eyes|knees|hips)"
 )
 # up to three words between the number and the people: "42 RRMM patients", "49 consecutive patients"
 _MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,3}?"
@@ -41,10 +43,27 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (ci(rf"\b{_N}\s+{_MODS}{PEOPLE}\s+(?:in total|in all|overall)\b"), 0.85),
     (
         ci(
-            rf"\b{_N}\s+{_MODS}{PEOPLE}(?:\s+(?:with|from|who|aged|at|in)\s+[^,;.()]{{1,80}}?)?"
+            rf"\b{_N}\s+{_MODS}{PEOPLE}(?:\s+(?:with|from|who|aged|at|in|undergoing|receiving|"
+            rf"treated|having|scheduled|admitted|presenting)\s+[^;.()]{{1,100}}?)?"
             rf"\s+(?:were|was|have been|had been)\s+(?:[\w-]+\s+){{0,2}}?{_ENROL}\b"
         ),
         0.85,
+    ),
+    (
+        ci(
+            rf"\b(?:trial|study|analysis|evaluation|survey|cohort)\s+(?:[\w-]+\s+){{0,3}}?"
+            rf"(?:involving|including|enrolling|of|in|among|with)\s+(?:a total of\s+)?"
+            rf"{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.8,
+    ),
+    (ci(rf"(?:^|\.\s+|:\s+)(?:among|in|of)\s+(?:all\s+)?{_N}\s+{_MODS}{PEOPLE}\b(?!\s+(?:who|with|in)\b)"), 0.6),
+    (
+        ci(
+            rf"\b{_N}\s+(?:{_MODS}{PEOPLE}\s+)?(?:entered|joined|participated in|took part in|"
+            rf"completed)\s+the\s+(?:study|trial)\b"
+        ),
+        0.75,
     ),
     (
         ci(
@@ -148,6 +167,10 @@ def _sample_size(doc: Document, design: str | None) -> Suggestion | None:
             key = (confidence - penalty, -m.start(), n, m.start(), end)
             if best is None or key > best:
                 best = key
+    arms_total = _sum_of_arms(doc)
+    if arms_total is not None and (best is None or best[0] < 0.8 or arms_total[0] > best[2]):
+        n, start, end = arms_total
+        return make(doc, "sample_size", n, start, end, 0.75, NAME)
     if best is not None and best[0] >= 0.5:
         return make(doc, "sample_size", best[2], best[3], best[4], best[0], NAME)
     for s in doc.own_sentences():
@@ -155,6 +178,40 @@ def _sample_size(doc: Document, design: str | None) -> Suggestion | None:
         if leading is not None:
             n, start, end = leading
             return make(doc, "sample_size", n, start, end, 0.55, NAME)
+    return None
+
+
+# "238 patients randomized to sunitinib, 244 to capecitabine"; "28 laparoscopic and 34 open"
+_ARM_COUNT = ci(
+    rf"\b{_N}\s+(?:{_MODS}{PEOPLE}\s+)?(?:were\s+)?(?:randomi[sz]ed|randomly assigned|"
+    rf"assigned|allocated)\s+to\s+[^,;.]{{1,60}}?(?:,\s*(?:and\s+)?|\s+and\s+)"
+    rf"(?P<m>{COUNT})\s+(?:{PEOPLE}\s+)?(?:to|in)\b"
+)
+_AND_COUNT = ci(
+    rf"\b{_N}\s+(?!{PEOPLE})[\w/+-]+(?:\s+[\w/+-]+)?\s+and\s+(?P<m>{COUNT})\s+"
+    rf"[\w/+-]+(?:\s+[\w/+-]+)?\s+(?:{PEOPLE}\s+)?(?:were|was)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_ENROL}|done|performed|operated)\b"
+)
+# "(n = 95)" after each arm of a randomisation or group sentence
+_ARM_SIZE = ci(r"[(\[,:;]\s*n\s*=\s*(?P<n>\d[\d,]*)\s*(?=[)\],;]|$)")
+_ARMS_SENTENCE = ci(r"random|assign|allocat|\bgroups?\b|\barms?\b|versus|\bvs\b|placebo")
+
+
+def _sum_of_arms(doc: Document) -> tuple[int, int, int] | None:
+    """A total printed only as its arms: two counts joined, or every arm's "(n = k)"."""
+    for pattern in (_ARM_COUNT, _AND_COUNT):
+        for m, _s in doc.own_matches(pattern):
+            a, b = parse_count(m.group("n")), parse_count(m.group("m"))
+            if a and b and a >= 3 and b >= 3:
+                return a + b, m.start(), m.end()
+    for s in doc.own:
+        if not _ARMS_SENTENCE.search(doc.lower, s.start, s.end):
+            continue
+        sizes = list(_ARM_SIZE.finditer(doc.lower, s.start, s.end))
+        if len(sizes) >= 2:
+            values = [parse_count(m.group("n")) or 0 for m in sizes]
+            if all(v >= 2 for v in values):
+                return sum(values), sizes[0].start(), sizes[-1].end()
     return None
 
 
