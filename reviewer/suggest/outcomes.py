@@ -208,6 +208,7 @@ _ORR_NAME = ci(
 _ORR_VERB = ci(
     r"\s*(?:\((?:ORR|OR|RR)\)\s*)?(?:\s*(?:rates?|rates? \(ORR\)))?\s*(?:was|were|of|:|=|,|reached|"
     r"is|amounted to)\s*(?:observed in\s+|achieved in\s+|seen in\s+)?"
+    r"(?:\d+\s*(?:/|of)\s*\d+\s*(?:patients\s*)?\(\s*)?"
 )
 _MORE_RATES = ci(r"(?:\s+and\s+[\w\s-]{1,40}?\s+rates?)?")
 _ORR_OWN = ci(r"\boverall\b|\bobjective\b|\bORR\b|h(?:a)?ematologic")
@@ -242,12 +243,17 @@ _RESPONSE_WORD = ci(
     r"(?<!inflammatory )(?<!dose-)(?<!dose )(?<!no )"
     r"\b(?:respon(?:se|ses|ders?|ded)|remissions?)\b(?!\s+to\b)"
 )
-_SHARE = ci(rf"(?P<v>{NUM})\s*(?:%|percent\b|per cent\b)")
+_SHARE = ci(rf"(?P<v>{COUNT})\s*(?:%|percent\b|per cent\b)")
+_BARE_BEFORE = ci(rf"(?P<v>{NUM})\s*(?:vs\.?|versus|and|,)\s*$")
+_CI_SPAN = ci(r"\b95\s*%\s*(?:ci\b|confidence interval)[^)\];]*")
 _NOT_A_RATE = ci(
     r"\b(?:ci|confidence|interval|p\s*[<=>]|or\s*=|>|<|≥|≤|at least|more than|less than|"
     r"decrease|reduction|increase|improvement|predicted|of the dose)\W*$"
 )
-_RATE_AFTER = ci(r"\s*(?:decrease|reduction|increase|improvement|or more|or greater|predicted|ci\b)")
+_RATE_AFTER = ci(
+    r"\s*(?:decrease|reduction|increase|improvement|or more|or greater|predicted|ci\b|"
+    r"confidence|of (?:the )?(?:dose|baseline|predicted))"
+)
 
 
 def _responders_in(doc: Document, s: Sentence) -> list[Suggestion]:
@@ -256,14 +262,23 @@ def _responders_in(doc: Document, s: Sentence) -> list[Suggestion]:
         return []
     values: list[float] = []
     first = last = None
-    for m in _SHARE.finditer(doc.lower, s.start, s.end):
+    intervals = [(c.start(), c.end()) for c in _CI_SPAN.finditer(doc.lower, s.start, s.end)]
+    for m in _SHARE.finditer(doc.lower, max(s.start, word.start() - 80), s.end):
+        if any(a <= m.start() < b for a, b in intervals):
+            continue
         before = doc.lower[max(s.start, m.start() - 16) : m.start()]
         if _NOT_A_RATE.search(before) or _RATE_AFTER.match(doc.lower, m.end()):
             continue
         v = parse_number(m.group("v"))
+        if v is None:
+            v = parse_count(m.group("v"))
         if v is None or not 0 < v <= 100:
             continue
-        values.append(v)
+        bare = _BARE_BEFORE.search(doc.lower, max(s.start, m.start() - 14), m.start())
+        if bare and (b := parse_number(bare.group("v"))) is not None and 0 < b <= 100:
+            values.append(b)  # "11 vs. 16%"
+            first = bare.start() if first is None else first
+        values.append(float(v))
         first = m.start() if first is None else first
         last = m.end()
     if not values or len(values) > 4 or first is None or last is None:
