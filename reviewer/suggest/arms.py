@@ -182,9 +182,7 @@ def randomised_arms(doc: Document) -> Arms:
             continue
         x = Phrase(m.end(), _arm_end(doc, m.end(), cut.start()))
         y = Phrase(cut.end(), _arm_end(doc, cut.end(), body_end))
-        short = all(
-            1 <= len(doc.text[a.start : a.end].split()) <= 6 for a in (x, y)
-        )
+        short = all(1 <= len(doc.text[a.start : a.end].split()) <= 6 for a in (x, y))
         if short and not re.match(r"(?:a|an|the|one|two)\b", low[y.start : y.end]):
             return Arms(x, y, None, "randomisation")
     return Arms()

@@ -127,18 +127,14 @@ _MAX_ARM_WORDS = 7
 def _interventions(
     doc: Document, design: str | None, comparison: arms.Arms, comparator: list[Suggestion]
 ) -> list[Suggestion]:
-    control = {
-        m.concept or m.names[0]
-        for s in comparator
-        for m in doc.drugs_in(s.start, s.end)
-    }
+    control = {m.concept or m.names[0] for s in comparator for m in doc.drugs_in(s.start, s.end)}
     studied = comparison.studied
     if studied is not None and not _given(doc, doc.drugs_in(studied.start, studied.end)):
         # an arm named without a drug: a procedure, a device, a programme
         words = arms.words_of(doc, studied)
-        plausible = (
-            design in {RCT, NRT} or comparison.control is not None
-        ) and 1 <= len(words.split()) <= _MAX_ARM_WORDS
+        plausible = (design in {RCT, NRT} or comparison.control is not None) and 1 <= len(
+            words.split()
+        ) <= _MAX_ARM_WORDS
         if plausible and not doc.diseases_in(studied.start, studied.end):
             end = studied.head_end if isinstance(studied, arms.SharedPhrase) else studied.end
             out = [make(doc, "interventions", [words], studied.start, end, 0.7, NAME)]
@@ -158,12 +154,12 @@ def _drug_interventions(
     body = [] if design in {NR, SR} else _body_drugs(doc)
     in_title_concepts = {m.concept or m.names[0] for m in title}
     kept = []
-    for start, end, mentions in body:
+    for _start, _end, mentions in body:
         mentions = [m for m in _given(doc, mentions) if (m.concept or m.names[0]) not in control]
-        if only_with_title and title:
-            # a title that names the studied drugs: the body adds only what is given with them
-            if not any((m.concept or m.names[0]) in in_title_concepts for m in mentions):
-                continue
+        # a title that names the studied drugs: the body adds only what is given with them
+        with_title = any((m.concept or m.names[0]) in in_title_concepts for m in mentions)
+        if only_with_title and title and not with_title:
+            continue
         if mentions:
             kept.append((mentions[0].start, mentions[-1].end, mentions))
     body = kept

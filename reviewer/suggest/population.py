@@ -57,7 +57,12 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         ),
         0.8,
     ),
-    (ci(rf"(?:^|\.\s+|:\s+)(?:among|in|of)\s+(?:all\s+)?{_N}\s+{_MODS}{PEOPLE}\b(?!\s+(?:who|with|in)\b)"), 0.6),
+    (
+        ci(
+            rf"(?:^|\.\s+|:\s+)(?:among|in|of)\s+(?:all\s+)?{_N}\s+{_MODS}{PEOPLE}\b(?!\s+(?:who|with|in)\b)"
+        ),
+        0.6,
+    ),
     (
         ci(
             rf"\b{_N}\s+(?:{_MODS}{PEOPLE}\s+)?(?:entered|joined|participated in|took part in|"
