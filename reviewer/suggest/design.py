@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from reviewer.domain import Suggestion
 from reviewer.paths import resources_dir
+from reviewer.suggest import design_model
 from reviewer.suggest.base import make
 from reviewer.suggest.document import Document
 from reviewer.suggest.textutil import Sentence, ci
@@ -83,6 +84,7 @@ class Design:
     confidence: float
     start: int
     end: int
+    source: str = "cues"  # or "model"
 
 
 @dataclass
@@ -91,7 +93,34 @@ class _Evidence:
     best: tuple[float, int, int, int] | None = None  # (weight, -start, start, end) in the body
 
 
+_MODEL_THRESHOLD = 0.6
+
+
 def classify(doc: Document) -> Design | None:
+    """The design the cues settle; where they do not, the trained model's answer when it
+    is confident (explicit statements always win over the model)."""
+    found = _classify_by_cues(doc)
+    if found is not None:
+        return found
+    return _classify_by_model(doc)
+
+
+def _classify_by_model(doc: Document) -> Design | None:
+    start = doc.title_span[0] if doc.title_span else 0
+    if len(doc.text[start : doc.body_end].split()) < 40:
+        return None  # a title alone says too little
+    probabilities = design_model.probabilities(doc.text[start : doc.body_end])
+    if not probabilities:
+        return None
+    choice = max(probabilities, key=probabilities.__getitem__)
+    p = probabilities[choice]
+    if p < _MODEL_THRESHOLD:
+        return None
+    span = doc.title_span or (0, 0)
+    return Design(choice, round(0.4 + 0.3 * p, 2), span[0], span[1], source="model")
+
+
+def _classify_by_cues(doc: Document) -> Design | None:
     evidence = _collect(doc)
     ranked = sorted(evidence.items(), key=lambda kv: kv[1].score, reverse=True)
     if not ranked or ranked[0][1].score < _THRESHOLD:
@@ -222,9 +251,10 @@ def suggest(doc: Document) -> list[Suggestion]:
     out: list[Suggestion] = []
     design = doc.design
     if design is not None and design.end > design.start:
+        detail = {"by": "model"} if design.source == "model" else None
         out.append(
             make(doc, "study_design", design.choice, design.start, design.end,
-                 design.confidence, NAME)
+                 design.confidence, NAME, detail=detail)
         )  # fmt: skip
     if design is not None and design.choice in {RCT, NRT}:
         out += suggest_phase(doc)
