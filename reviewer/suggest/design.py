@@ -212,6 +212,7 @@ def _overview(doc: Document, evidence: dict[str, _Evidence]) -> Design | None:
 _PHASE = ci(
     r"\bphase[\s-]*(?P<a>IV|III|II|I|[1-4])(?P<sa>[abAB])?\b"
     r"(?:\s*(?:/|-|–|and|or)\s*(?P<b>III|II|[23])(?P<sb>[abAB])?\b)?"
+    r"(?!\s+(?:clinical\s+|consistency\s+|vaccine\s+)?lots?\b)"  # a vaccine's "phase III lot"
 )
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 

@@ -41,7 +41,8 @@ _OTHER_STUDY = ci(
     r"(?:reported|showed|shown|demonstrated|suggested|found)\b|"
     r"\b(?:comparable|similar|consistent) (?:to|with) (?:[\w()-]+\s+){0,8}?(?:stud(?:y|ies)|trials?)\b|"
     r"\b(?:should|need to|needs to) be (?:tested|evaluated|confirmed|investigated|explored)\b|"
-    r"\b(?:is|are) (?:needed|warranted|under (?:way|consideration|investigation))\b"
+    r"\b(?:is|are) (?:needed|warranted|under (?:way|consideration|investigation))\b|"
+    r"\bcalls? for\b|\bwarrants?\b|\bwould be (?:needed|useful|required)\b"
 )
 # "N Engl J Med. 2019; 381(8):727-738 [PubMed]" under a title
 _CITATION_LINE = ci(r"\[PubMed\]|\b(?:19|20)\d\d\s*[;:]\s*\w|\bdoi:\s*10\.")
