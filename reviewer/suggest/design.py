@@ -20,7 +20,7 @@ from reviewer.paths import resources_dir
 from reviewer.suggest import design_model
 from reviewer.suggest.base import make
 from reviewer.suggest.document import Document
-from reviewer.suggest.textutil import Sentence, ci
+from reviewer.suggest.textutil import SECTION_LABEL, Sentence, ci
 
 NAME = "rules.design"
 
@@ -91,6 +91,7 @@ class Design:
 class _Evidence:
     score: float = 0.0
     best: tuple[float, int, int, int] | None = None  # (weight, -start, start, end) in the body
+    title_weight: float = 0.0  # the weight of the strongest cue the title holds
 
 
 _MODEL_THRESHOLD = 0.6
@@ -131,9 +132,25 @@ def _classify_by_cues(doc: Document) -> Design | None:
     margin = ev.score - runner_up
     if margin < 0.5 and not _dominant(choice, ev):
         return None
-    span = (ev.best[2], ev.best[3]) if ev.best else (doc.title_span or (0, 0))
+    span = _quote(doc, ev)
     confidence = min(0.9, max(0.5, 0.55 + 0.08 * margin))
     return Design(choice, confidence, span[0], span[1])
+
+
+def _quote(doc: Document, ev: _Evidence) -> tuple[int, int]:
+    """The words a reviewer checks the design against: the title where it states the
+    design as strongly as the body does, else the whole sentence of the strongest cue."""
+    title = doc.title_span
+    if title and (ev.best is None or ev.title_weight >= ev.best[0]):
+        return title
+    if ev.best is None:
+        return (0, 0)
+    sentence = doc.sentence_at(ev.best[2])
+    if sentence is None or sentence.end - sentence.start > 400:
+        return ev.best[2], ev.best[3]
+    start = sentence.start
+    label = SECTION_LABEL.match(doc.text, start, sentence.end)
+    return (label.end() if label else start), sentence.end
 
 
 def _decide(
@@ -167,7 +184,9 @@ def _collect(doc: Document) -> dict[str, _Evidence]:
         counted = False
         text = doc.text if cue.cased else doc.lower
         if title and cue.where != "body" and cue.pattern.search(text, title[0], title[1]):
-            evidence.setdefault(cue.design, _Evidence()).score += cue.weight * _TITLE_FACTOR
+            ev = evidence.setdefault(cue.design, _Evidence())
+            ev.score += cue.weight * _TITLE_FACTOR
+            ev.title_weight = max(ev.title_weight, cue.weight)
             counted = True
         if cue.where == "title":
             continue
