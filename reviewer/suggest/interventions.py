@@ -100,22 +100,27 @@ def _given(doc: Document, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not _NOT_GIVEN_AFTER.match(doc.lower, m.end)]
 
 
-def _arm_value(doc: Document, phrase: arms.Phrase) -> tuple[str, list[Mention]]:
-    """What an arm is: its drugs (generic names, "alone" kept), else its words."""
+def _arm_value(
+    doc: Document, phrase: arms.Phrase
+) -> tuple[str, list[Mention], tuple[int, int]]:
+    """What an arm is: its drugs (generic names, "alone" kept), else its words; and the
+    words to quote for it."""
     control = arms.control_words(doc, phrase.start, phrase.end)
     drugs = _given(doc, doc.drugs_in(phrase.start, phrase.end))
     if control and not drugs:
-        return control.group().lower(), []
+        return control.group().lower(), [], (control.start(), control.end())
     if drugs:
         names = list(dict.fromkeys(n for d in drugs for n in d.names))
         value = " and ".join(names)
         if control:
             value += f" plus {control.group().lower()}"
+        end = max(drugs[-1].end, control.end() if control else 0)
         alone = _ALONE.search(doc.lower, drugs[-1].end, phrase.end + 12)
         if alone and alone.start() - drugs[-1].end <= 3:
             value += " alone"
-        return value, drugs
-    return arms.words_of(doc, phrase), []
+            end = alone.end()
+        return value, drugs, (drugs[0].start, end)
+    return arms.words_of(doc, phrase), [], (phrase.start, phrase.end)
 
 
 _MAX_ARM_WORDS = 7
@@ -169,24 +174,21 @@ def _drug_interventions(
     groups = _quote_order(title, body, in_title)
     out: list[Suggestion] = []
     seen: set[str] = set()
-    for start, end, mentions in groups:
-        names: list[str] = []
-        concepts: dict[str, str] = {}
+    added: set[str] = set()
+    for _start, _end, mentions in groups:
+        # one suggestion per drug, quoting its own name (a regimen's drugs share one)
         for m in mentions:
             key = m.concept or m.names[0]
-            if key in seen:
+            names = [n for n in m.names if n not in added]
+            if key in seen or not names:
                 continue
             seen.add(key)
-            for n in m.names:
-                if n not in names:
-                    names.append(n)
-                    if m.concept:
-                        concepts[n] = m.concept
-        if not names:
-            continue
-        confidence = 0.85 if all(n in in_title for n in names) else 0.75
-        detail = {"concepts": concepts} if concepts else None
-        out.append(make(doc, "interventions", names, start, end, confidence, NAME, detail=detail))
+            added.update(names)
+            confidence = 0.85 if all(n in in_title for n in names) else 0.75
+            detail = {"concepts": {n: m.concept for n in names}} if m.concept else None
+            out.append(
+                make(doc, "interventions", names, m.start, m.end, confidence, NAME, detail=detail)
+            )
     return out
 
 
@@ -290,11 +292,11 @@ def _comparator_from_arms(
         phrase = arms.control_group_phrase(doc)
         confidence = 0.7
     if phrase is not None:
-        value, drugs = _arm_value(doc, phrase)
+        value, drugs, (start, end) = _arm_value(doc, phrase)
         if value and (drugs or len(value.split()) <= 5):
             concepts = {n: d.concept for d in drugs for n in d.names if d.concept}
             return [
-                make(doc, "comparator", value, phrase.start, phrase.end, confidence, NAME,
+                make(doc, "comparator", value, start, end, confidence, NAME,
                      detail={"concepts": concepts} if concepts else None)
             ]  # fmt: skip
     if design in {RCT, NRT}:
