@@ -72,6 +72,19 @@ def _usable(variant: str, stop: set[str]) -> bool:
     )
 
 
+# MeSH-only headings (no DrugBank or MedlinePlus entry) count as medicines only in these
+# branches: drug classes (D27), preparations (D26), vaccines and mixtures (D20), hormones
+# (D06), peptides (D12.644) and organic compounds (D02-D04). Enzymes, other proteins,
+# nucleic acids and lab analytes ("glycated hemoglobin", "aromatase") are left out.
+_MEDICINE_TREES = ("D27", "D26", "D20", "D06", "D12.644", "D02", "D03", "D04")
+
+
+def _medicine(data: dict) -> bool:
+    if data.get("drugbank_id") or data.get("medline_plus_id"):
+        return True
+    return any(t.startswith(_MEDICINE_TREES) for t in data.get("mesh_tree") or [])
+
+
 def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
     d = _pickle("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
     canonical = d["drug_canonical_to_data"]
@@ -92,7 +105,7 @@ def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
             if data.get("medline_plus_id")
             else ""
         )
-        if not concept:
+        if not concept or not _medicine(data):
             continue
         brand = variant_data.get(variant, {}).get("is_brand", False)
         rows.append((variant.lower(), concept, data["name"].lower(), "brand" if brand else "drug"))
