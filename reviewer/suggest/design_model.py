@@ -46,9 +46,7 @@ def probabilities(text: str) -> dict[str, float]:
     words = _TOKEN.findall(text.lower())
     counts = Counter(words)
     counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    vec = {
-        t: (1.0 + math.log(c)) * m.features[t][0] for t, c in counts.items() if t in m.features
-    }
+    vec = {t: (1.0 + math.log(c)) * m.features[t][0] for t, c in counts.items() if t in m.features}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     scores = list(m.intercept)
     for t, v in vec.items():

@@ -230,12 +230,14 @@ class Document:
     @cached_property
     def drugs(self) -> list[Mention]:
         matcher = lexicon.drug_matcher()
-        return _defined(self.text, matcher.find(self.text, 0, self.body_end, self._words))
+        found = matcher.find(self.text, 0, self.body_end, self._words)
+        return _defined(self.text, _with_abbreviations(self.text, self._words, found))
 
     @cached_property
     def diseases(self) -> list[Mention]:
         matcher = lexicon.conditions().matcher
-        return _defined(self.text, matcher.find(self.text, 0, self.body_end, self._words))
+        found = matcher.find(self.text, 0, self.body_end, self._words)
+        return _defined(self.text, _with_abbreviations(self.text, self._words, found))
 
     @cached_property
     def _drug_starts(self) -> list[int]:
@@ -261,6 +263,45 @@ class Document:
         from reviewer.suggest.design import classify
 
         return classify(self)
+
+
+# "multiple sclerosis (MS)", "exemestane (EXE)": an abbreviation the text defines
+_DEFINED_AS = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,9})\s*[),;]")
+
+
+def _with_abbreviations(
+    text: str, words: list[re.Match[str]], mentions: list[Mention]
+) -> list[Mention]:
+    """The mentions plus every later use of an abbreviation the text defines for one of
+    them, read as the same term (the way a reader resolves "MS" after "multiple sclerosis
+    (MS)"). Only abbreviations printed with a capital letter, and never a word the
+    lexicon already reads."""
+    defined: dict[str, lexicon.Term] = {}
+    for m in mentions:
+        d = _DEFINED_AS.match(text, m.end)
+        if d is None:
+            continue
+        abbr = d.group("abbr")
+        if abbr.lower() == text[m.start : m.end].lower() or not any(c.isupper() for c in abbr):
+            continue
+        defined.setdefault(
+            abbr,
+            lexicon.Term(m.names, abbr, "abbreviation", m.term.concept, m.term.depth,
+                         m.term.category),
+        )  # fmt: skip
+    if not defined:
+        return mentions
+    taken = {(m.start, m.end) for m in mentions}
+    covered = [(m.start, m.end) for m in mentions]
+    extra = []
+    for w in words:
+        term = defined.get(w.group())
+        if term is None or (w.start(), w.end()) in taken:
+            continue
+        if any(a <= w.start() < b for a, b in covered):
+            continue
+        extra.append(Mention(w.start(), w.end(), term))
+    return sorted(mentions + extra, key=lambda m: m.start)
 
 
 def _defined(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -100,9 +100,7 @@ def _given(doc: Document, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not _NOT_GIVEN_AFTER.match(doc.lower, m.end)]
 
 
-def _arm_value(
-    doc: Document, phrase: arms.Phrase
-) -> tuple[str, list[Mention], tuple[int, int]]:
+def _arm_value(doc: Document, phrase: arms.Phrase) -> tuple[str, list[Mention], tuple[int, int]]:
     """What an arm is: its drugs (generic names, "alone" kept), else its words; and the
     words to quote for it."""
     control = arms.control_words(doc, phrase.start, phrase.end)

@@ -41,6 +41,7 @@ class Term:
     kind: str  # "drug", "brand", "abbreviation", "regimen", "procedure", "condition"
     concept: str = ""  # "MESH:D058666", "DRUGBANK:DB01409"; "" where no dictionary has it
     depth: int = 0  # a disease heading's depth in the MeSH tree (1 = "Neoplasms"); 0 unknown
+    category: str = ""  # the MeSH tree branches of a disease heading ("C04/C17")
 
 
 @dataclass(frozen=True)
@@ -263,8 +264,15 @@ def conditions() -> ConditionLexicon:
 
 def _disease_term(row: list[str]) -> Term:
     name, concept, preferred, kind = row
-    depth = int(kind.split(":", 1)[0]) if kind[:1].isdigit() else 0
-    return Term((preferred.lower(),), name, "condition", concept, depth)
+    depth, _, category = kind.partition(":")
+    return Term(
+        (preferred.lower(),),
+        name,
+        "condition",
+        concept,
+        int(depth or 0) if depth.isdigit() else 0,
+        category,
+    )
 
 
 def warm_up() -> None:
