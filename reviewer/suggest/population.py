@@ -311,7 +311,7 @@ def _condition(doc: Document) -> list[Suggestion]:
     chosen = [m for m in mentions if m.names[0] == name]
     title = doc.title_span
     in_title = [m for m in chosen if title and title[0] <= m.start < title[1]]
-    if not in_title and len(chosen) < 2:
+    if not in_title and len(chosen) < 2 and not any(_population_of(doc, m) for m in chosen):
         return []  # named once in passing, and not in the title: not what was studied
     mention, confidence = (in_title[0], 0.8) if in_title else (chosen[0], 0.65)
     mention = _head_of_list(doc, mention)
@@ -321,13 +321,37 @@ def _condition(doc: Document) -> list[Suggestion]:
     return [make(doc, "condition", value, start, end, confidence, NAME)]
 
 
+# "patients with X", "children with X": the population a study enrolled
+_WITH_BEFORE = ci(
+    rf"\b(?:{PEOPLE}|population|those|anyone)\s+(?:[\w-]+\s+){{0,2}}?(?:with|having|suffering from|"
+    rf"diagnosed with|undergoing|at risk (?:of|for))\s+(?:[\w/-]+\s+){{0,4}}?$"
+)
+
+
+def _population_of(doc: Document, m: Mention) -> bool:
+    return bool(_WITH_BEFORE.search(doc.lower, max(0, m.start - 70), m.start))
+
+
+def _specific(m: Mention) -> float:
+    """How much a heading says about a study's population: a symptom or a measurement
+    (MeSH C23 "Body Weight", "Pain") or a whole branch ("Neoplasms") says little."""
+    weight = 1.0
+    if m.names[0] in _GENERIC or m.term.depth == 1:
+        weight *= 0.4
+    branches = [b for b in m.term.category.split("/") if b]
+    if branches and all(b == "C23" or not b.startswith(("C", "F")) for b in branches):
+        weight *= 0.3
+    return weight
+
+
 def _main_disease(doc: Document, mentions: list[Mention]) -> str:
     title = doc.title_span
     score: Counter[str] = Counter()
     for m in mentions:
         weight = 5.0 if title and title[0] <= m.start < title[1] else 1.0
-        if m.names[0] in _GENERIC:
-            weight *= 0.4
+        if _population_of(doc, m):
+            weight += 3.0
+        weight *= _specific(m)
         score[m.names[0]] += weight
     return max(score, key=lambda k: (score[k], -_first(mentions, k)))
 
@@ -342,7 +366,48 @@ def _qualifiers_start(doc: Document, mention: Mention) -> int:
     m = lexicon.conditions().modifiers.search(
         doc.lower, max(window_start, line_start), mention.start
     )
-    return m.start() if m else mention.start
+    start = m.start() if m else mention.start
+    return _adjectives_start(doc, start, max(window_start, line_start))
+
+
+# words that end a disease's noun phrase on its left
+_PHRASE_STOP = frozenset(
+    """a an the of in on at by for with without from to into and or but as than vs versus
+    patients patient children adults women men subjects participants people infants who which
+    that this these those their its our treatment treatments therapy therapies trial study
+    studies after before during among between randomized randomised controlled prevention
+    management treating treated preventing reducing reduction risk rate rates effect effects
+    is are was were be been has have had not no new novel case cases review""".split()
+)
+_ADJECTIVE_WORD = re.compile(r"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[A-Z]{2,5}|[A-Z][a-z]+-[a-z]+)$")
+
+
+def _adjectives_start(doc: Document, start: int, limit: int) -> int:
+    """Extend a disease name over up to three words that qualify it ("unruptured
+    intracranial aneurysms", "multinodular non-toxic goiter"): words of the same noun
+    phrase, not articles, prepositions, verbs or the people studied."""
+    pos = start
+    for _ in range(3):
+        m = re.search(r"(\S+)\s+$", doc.text[max(limit, pos - 40) : pos])
+        if m is None:
+            break
+        word = m.group(1)
+        if not _ADJECTIVE_WORD.match(word) or word.lower() in _PHRASE_STOP:
+            break
+        if word.lower().endswith(("ing", "ed")) and word.lower() not in _PARTICIPLES:
+            break
+        if doc.drugs_in(pos - len(m.group(0)), pos):
+            break
+        pos -= len(m.group(0))
+    return pos
+
+
+_PARTICIPLES = frozenset(
+    {"unruptured", "ruptured", "infected", "advanced", "localized", "localised", "untreated",
+     "pretreated", "disseminated", "uncomplicated", "complicated", "acquired", "inherited",
+     "recurrent", "relapsed", "ongoing", "isolated", "generalized", "generalised", "limited",
+     "extended", "resected", "unresected", "operated", "inoperable", "metastasized"}
+)  # fmt: skip
 
 
 def _head_of_list(doc: Document, mention: Mention) -> Mention:
