@@ -21,6 +21,7 @@ usage: python scripts/build_vocabulary.py   (needs the two packages: pip install
 from __future__ import annotations
 
 import bz2
+import collections
 import gzip
 import importlib.util
 import pickle
@@ -89,6 +90,11 @@ def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
     d = _pickle("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
     canonical = d["drug_canonical_to_data"]
     variant_data = d["drug_variant_to_variant_data"]
+    # a MeSH id the dictionary gives to several drugs is a class it borrowed (idarubicin and
+    # mitoxantrone both carry D059005, "Topoisomerase II Inhibitors"), not the drug's own
+    mesh_users = collections.Counter(
+        v["mesh_id"] for v in canonical.values() if v.get("mesh_id")
+    )
     rows = []
     for variant, names in d["drug_variant_to_canonical"].items():
         if not _usable(variant, stop) or not names:
@@ -96,13 +102,16 @@ def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
         data = canonical.get(names[0])
         if not data or ", " in names[0]:
             continue  # combination products ("abacavir, dolutegravir, and lamivudine")
+        # DrugBank first: one id per substance, shared by its names and salts' names
         concept = (
-            f"MESH:{data['mesh_id']}"
-            if data.get("mesh_id")
-            else f"DRUGBANK:{data['drugbank_id']}"
+            f"DRUGBANK:{data['drugbank_id']}"
             if data.get("drugbank_id")
+            else f"MESH:{data['mesh_id']}"
+            if data.get("mesh_id") and mesh_users[data["mesh_id"]] == 1
             else f"MEDLINEPLUS:{data['medline_plus_id']}"
             if data.get("medline_plus_id")
+            else f"MESH:{data['mesh_id']}"
+            if data.get("mesh_id")
             else ""
         )
         if not concept or not _medicine(data):
