@@ -16,7 +16,7 @@ import re
 from reviewer.domain import Suggestion
 from reviewer.suggest import arms
 from reviewer.suggest.base import make
-from reviewer.suggest.design import CASE, NR, NRT, RCT, SERIES, SR
+from reviewer.suggest.design import CASE, ECON, NR, NRT, RCT, SERIES, SR
 from reviewer.suggest.document import Document
 from reviewer.suggest.lexicon import Mention
 from reviewer.suggest.textutil import ci
@@ -286,8 +286,11 @@ def _comparator_from_arms(
         return []
     phrase = comparison.control
     confidence = 0.8
-    if phrase is None and design == RCT:
+    if phrase is None and design in {RCT, NRT}:
         phrase = arms.control_group_phrase(doc)
+        confidence = 0.7
+    if phrase is None and design == RCT:
+        phrase = _alone_arm(doc)
         confidence = 0.7
     if phrase is not None:
         value, drugs, (start, end) = _arm_value(doc, phrase)
@@ -304,10 +307,21 @@ def _comparator_from_arms(
 
 
 _PLACEBO_WORD = ci(r"\bplacebo\b")
+# "those treated with tPA alone", "or BCG alone": the arm an add-on was tested against
+_ALONE_ARM = ci(
+    r"\b(?:with|or|versus|vs\.?|received|receiving|to|of)\s+(?:either\s+)?"
+    r"(?P<arm>(?:(?!with\b|or\b|and\b)[\w/-]+\s+){1,4}?)alone\b"
+)
+
+
+def _alone_arm(doc: Document) -> arms.Phrase | None:
+    for m, _s in doc.own_matches(_ALONE_ARM):
+        return arms.Phrase(m.start("arm"), m.end())
+    return None
 
 
 def _comparator(doc: Document, design: str | None) -> list[Suggestion]:
-    if design != RCT:
+    if design not in {RCT, NRT, ECON}:
         return []
     spans: list[tuple[int, int, float]] = []
     if doc.title_span:
