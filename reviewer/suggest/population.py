@@ -314,6 +314,16 @@ def _condition(doc: Document) -> list[Suggestion]:
     if not in_title and len(chosen) < 2 and not any(_population_of(doc, m) for m in chosen):
         return []  # named once in passing, and not in the title: not what was studied
     mention, confidence = (in_title[0], 0.8) if in_title else (chosen[0], 0.65)
+    own = {s.start for s in doc.own}
+    enrolled = [
+        m
+        for m in chosen
+        if _population_of(doc, m) and m.term.kind != "abbreviation"
+        and (s := doc.sentence_at(m.start)) is not None and s.start in own
+    ]
+    if enrolled:
+        # the sentence that says whom the study enrolled is the reviewer's evidence
+        mention, confidence = enrolled[0], max(confidence, 0.75)
     mention = _head_of_list(doc, mention)
     start = _qualifiers_start(doc, mention)
     end, extra = _coordinated(doc, mention)
