@@ -31,7 +31,7 @@ PEOPLE = (
     r"elderly|girls|boys|adolescents|pregnancies|couples|patients'|eyes|knees|hips)"
 )
 # up to three words between the number and the people: "42 RRMM patients", "49 consecutive patients"
-_MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,3}?"
+_MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,4}?"
 _N = rf"(?P<n>{COUNT})(?![\d.,]*\s*%)"
 _ENROL = (
     r"(?:enrolled|enrol(?:l)?ed|randomi[sz]ed|randomly assigned|included|recruited|treated|"
