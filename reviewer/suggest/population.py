@@ -35,7 +35,8 @@ _MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,4}?"
 _N = rf"(?P<n>{COUNT})(?![\d.,]*\s*%)"
 _ENROL = (
     r"(?:enrolled|enrol(?:l)?ed|randomi[sz]ed|randomly assigned|included|recruited|treated|"
-    r"analy[sz]ed|studied|evaluated|assessed|registered|accrued|identified as eligible|recorded)"
+    r"analy[sz]ed|studied|evaluated|assessed|registered|accrued|identified as eligible|recorded|"
+    r"followed|followed up|observed|examined|interviewed|surveyed|operated on)"
 )
 # (pattern, confidence); the most confident match wins, the earliest among equals
 _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
@@ -103,6 +104,23 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         0.75,
     ),
     (ci(rf"\b{PEOPLE}\s*\(\s*[nN]\s*=\s*(?P<n>{NUM})\s*\)"), 0.7),
+    # a structured abstract's "PARTICIPANTS: Ninety-eight patients aged 34 to 81"
+    (
+        ci(
+            rf"\b(?:participants|patients|subjects|population|study population|sample|"
+            rf"setting and participants|patients and methods)\s*:\s*(?:a total of\s+)?"
+            rf"(?:all\s+)?{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.8,
+    ),
+    # "Of 239 eligible patients, 216 were randomly assigned"
+    (
+        ci(
+            rf"(?:^|[,;:]\s+|\.\s+){_N}\s+(?:were|was)\s+(?:randomly assigned|randomly allocated|"
+            rf"randomi[sz]ed|enrolled|included)\b"
+        ),
+        0.75,
+    ),
     (ci(rf"\bin\s+{_N}\s+{_MODS}{PEOPLE}\s+(?:with|who)\b"), 0.6),
 )
 # "were enrolled into the run-in cohort": a part of the study, not the whole
