@@ -130,8 +130,12 @@ _MAX_ARM_WORDS = 7
 def _interventions(
     doc: Document, design: str | None, comparison: arms.Arms, comparator: list[Suggestion]
 ) -> list[Suggestion]:
-    control = {m.concept or m.names[0] for s in comparator for m in doc.drugs_in(s.start, s.end)}
     studied = comparison.studied
+    # a drug of the control arm is no intervention, unless the studied arm has it too
+    # ("capecitabine plus irinotecan compared to 5-FU/LV plus irinotecan")
+    control = {
+        m.concept or m.names[0] for s in comparator for m in doc.drugs_in(s.start, s.end)
+    } - (_concepts(doc, studied) if studied is not None else set())
     if studied is not None and not _given(doc, doc.drugs_in(studied.start, studied.end)):
         # an arm named without a drug: a procedure, a device, a programme
         words = arms.words_of(doc, studied)
