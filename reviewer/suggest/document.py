@@ -224,8 +224,8 @@ class Document:
     # -- drugs and diseases ------------------------------------------------------------------
 
     @cached_property
-    def _words(self) -> list[re.Match[str]]:
-        return lexicon.words(self.text, 0, self.body_end)
+    def _words(self) -> lexicon.Words:
+        return lexicon.Words.of(self.text, lexicon.words(self.text, 0, self.body_end))
 
     @cached_property
     def drugs(self) -> list[Mention]:
@@ -269,9 +269,7 @@ class Document:
 _DEFINED_AS = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,9})\s*[),;]")
 
 
-def _with_abbreviations(
-    text: str, words: list[re.Match[str]], mentions: list[Mention]
-) -> list[Mention]:
+def _with_abbreviations(text: str, words: lexicon.Words, mentions: list[Mention]) -> list[Mention]:
     """The mentions plus every later use of an abbreviation the text defines for one of
     them, read as the same term (the way a reader resolves "MS" after "multiple sclerosis
     (MS)"). Only abbreviations printed with a capital letter, and never a word the
@@ -294,7 +292,7 @@ def _with_abbreviations(
     taken = {(m.start, m.end) for m in mentions}
     covered = [(m.start, m.end) for m in mentions]
     extra = []
-    for w in words:
+    for w in words.matches:
         term = defined.get(w.group())
         if term is None or (w.start(), w.end()) in taken:
             continue
