@@ -227,3 +227,18 @@ def control_group_phrase(doc: Document) -> Phrase | None:
         if m.start() - start <= 80:
             return Phrase(start, m.start())
     return None
+
+
+_GENERIC_WORDS = frozenset(
+    """a an the this our study trial trials analysis analyses report results clinical
+    experience evaluation comparison review case series patients new novel""".split()
+)
+
+
+def names_something(doc: Document, phrase: Phrase) -> bool:
+    """An arm's words name a treatment, not "A clinical study" or "The results"."""
+    words = re.findall(r"[a-z0-9]+", doc.lower[phrase.start : phrase.end])
+    if not words or words[0] in {"a", "an", "the", "this", "our", "these"}:
+        return False
+    design = set(_cues()["title_design_words"])
+    return any(w not in _GENERIC_WORDS and w not in design for w in words)

@@ -139,9 +139,11 @@ def _interventions(
     if studied is not None and not _given(doc, doc.drugs_in(studied.start, studied.end)):
         # an arm named without a drug: a procedure, a device, a programme
         words = arms.words_of(doc, studied)
-        plausible = (design in {RCT, NRT} or comparison.control is not None) and 1 <= len(
-            words.split()
-        ) <= _MAX_ARM_WORDS
+        plausible = (
+            (design in {RCT, NRT} or comparison.control is not None)
+            and 1 <= len(words.split()) <= _MAX_ARM_WORDS
+            and arms.names_something(doc, studied)
+        )
         if plausible and not doc.diseases_in(studied.start, studied.end):
             end = studied.head_end if isinstance(studied, arms.SharedPhrase) else studied.end
             out = [make(doc, "interventions", [words], studied.start, end, 0.7, NAME)]
@@ -187,7 +189,7 @@ def _drug_interventions(
             seen.add(key)
             added.update(names)
             confidence = 0.85 if all(n in in_title for n in names) else 0.75
-            detail = {"concepts": {n: m.concept for n in names}} if m.concept else None
+            detail = {"concept": m.concept} if m.concept else None
             out.append(
                 make(doc, "interventions", names, m.start, m.end, confidence, NAME, detail=detail)
             )

@@ -82,7 +82,10 @@ _FOLLOW_PERIOD = (
         rf"(?:\s+up)?\s+(?:for|over)\s+(?:a\s+(?:period|minimum)\s+of\s+|at least\s+|up to\s+)?"
         rf"{_N_UNIT}\b"
     ),
-    ci(rf"\b{_N_UNIT}(?:['’]s?)?[\s-]+(?:median\s+|mean\s+)?{_FU}\b"),
+    # not "covering a 28-year follow-up period": the span of a registry, not a follow-up
+    ci(
+        rf"(?<!covering a )(?<!spanning a )(?<!over a )\b{_N_UNIT}(?:['’]s?)?[\s-]+(?:median\s+|mean\s+)?{_FU}\b"
+    ),
     ci(
         rf"\b{_FU}\s+(?:period\s+|time\s+|duration\s+)?(?:was\s+|of\s+|lasted\s+|for\s+)"
         rf"(?:up to\s+)?{_N_UNIT}\b"

@@ -336,8 +336,10 @@ def _condition(doc: Document) -> list[Suggestion]:
     enrolled = [
         m
         for m in chosen
-        if _population_of(doc, m) and m.term.kind != "abbreviation"
-        and (s := doc.sentence_at(m.start)) is not None and s.start in own
+        if _population_of(doc, m)
+        and m.term.kind != "abbreviation"
+        and (s := doc.sentence_at(m.start)) is not None
+        and s.start in own
     ]
     if enrolled:
         # the sentence that says whom the study enrolled is the reviewer's evidence
@@ -346,7 +348,8 @@ def _condition(doc: Document) -> list[Suggestion]:
     start = _qualifiers_start(doc, mention)
     end, extra = _coordinated(doc, mention)
     value = _condition_value(doc, mention, start, extra)
-    return [make(doc, "condition", value, start, end, confidence, NAME)]
+    detail = {"concept": mention.concept} if mention.concept and not extra else None
+    return [make(doc, "condition", value, start, end, confidence, NAME, detail=detail)]
 
 
 # "patients with X", "children with X": the population a study enrolled
@@ -400,12 +403,91 @@ def _qualifiers_start(doc: Document, mention: Mention) -> int:
 
 # words that end a disease's noun phrase on its left
 _PHRASE_STOP = frozenset(
-    """a an the of in on at by for with without from to into and or but as than vs versus
-    patients patient children adults women men subjects participants people infants who which
-    that this these those their its our treatment treatments therapy therapies trial study
-    studies after before during among between randomized randomised controlled prevention
-    management treating treated preventing reducing reduction risk rate rates effect effects
-    is are was were be been has have had not no new novel case cases review""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "without",
+        "from",
+        "to",
+        "into",
+        "and",
+        "or",
+        "but",
+        "as",
+        "than",
+        "vs",
+        "versus",
+        "patients",
+        "patient",
+        "children",
+        "adults",
+        "women",
+        "men",
+        "subjects",
+        "participants",
+        "people",
+        "infants",
+        "who",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+        "their",
+        "its",
+        "our",
+        "treatment",
+        "treatments",
+        "therapy",
+        "therapies",
+        "trial",
+        "study",
+        "studies",
+        "after",
+        "before",
+        "during",
+        "among",
+        "between",
+        "randomized",
+        "randomised",
+        "controlled",
+        "prevention",
+        "management",
+        "treating",
+        "treated",
+        "preventing",
+        "reducing",
+        "reduction",
+        "risk",
+        "rate",
+        "rates",
+        "effect",
+        "effects",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "new",
+        "novel",
+        "case",
+        "cases",
+        "review",
+    ]
 )
 _ADJECTIVE_WORD = re.compile(r"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[A-Z]{2,5}|[A-Z][a-z]+-[a-z]+)$")
 
