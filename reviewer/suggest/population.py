@@ -192,7 +192,7 @@ def _sample_size(doc: Document, design: str | None) -> Suggestion | None:
                 best = key
     arms_total = _sum_of_arms(doc)
     if arms_total is not None and (best is None or best[0] < 0.8 or arms_total[0] > best[2]):
-        n, start, end = arms_total
+        n, start, end = _printed_total(doc, *arms_total)
         return make(doc, "sample_size", n, start, end, 0.75, NAME)
     if best is not None and best[0] >= 0.5:
         return make(doc, "sample_size", best[2], best[3], best[4], best[0], NAME)
@@ -218,6 +218,15 @@ _AND_COUNT = ci(
 # "(n = 95)" after each arm of a randomisation or group sentence
 _ARM_SIZE = ci(r"[(\[,:;]\s*n\s*=\s*(?P<n>\d[\d,]*)\s*(?=[)\],;]|$)")
 _ARMS_SENTENCE = ci(r"random|assign|allocat|\bgroups?\b|\barms?\b|versus|\bvs\b|placebo")
+
+
+def _printed_total(doc: Document, n: int, start: int, end: int) -> tuple[int, int, int]:
+    """Where the text prints the total the arms add up to ("41 children with SMEI"), even
+    in a sentence the rules do not read for sizes: those words state it best."""
+    for m in _LEADING_COUNT.finditer(doc.lower, doc.abstract_start, doc.body_end):
+        if parse_count(m.group("n")) == n:
+            return n, m.start(), m.end()
+    return n, start, end
 
 
 def _sum_of_arms(doc: Document) -> tuple[int, int, int] | None:
