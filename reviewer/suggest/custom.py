@@ -30,52 +30,8 @@ TOP = 3
 _K1, _B = 1.2, 0.75
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "to",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "as",
-        "from",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "their",
-        "than",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "when",
-        "where",
-        "how",
-        "into",
-        "per",
-        "vs",
-        "versus",
-        "study",
-        "trial",
-        "patients",
-        "patient",
-    ]
+    "a an the of in on at by for with to and or is are was were be as from that this these "
+    "those it its their than which who whom whose what when where how into per vs versus".split()
 )
 
 
@@ -102,7 +58,9 @@ def _synonyms() -> dict[str, list[str]]:
     )
     table: dict[str, list[str]] = {}
     for group in data["groups"]:
-        words = [t for phrase in group for t in terms(phrase)]
+        words = [
+            t for phrase in group for t in ([phrase] if phrase.startswith("_") else terms(phrase))
+        ]
         for w in words:
             table.setdefault(w, [])
             table[w] += [x for x in words if x != w and x not in table[w]]
@@ -128,10 +86,14 @@ def query(field: Any) -> Counter[str]:
 def rank(doc: Document, field: Any, top: int = TOP) -> list[tuple[float, Sentence]]:
     """The record's sentences most about ``field``, best first, by BM25."""
     q = query(field)
-    sentences = [s for s in doc.sentences if s.end - s.start > 15]
+    sentences = [
+        s
+        for s in doc.sentences
+        if s.end - s.start > 15 and (s.start >= doc.abstract_start or doc.is_title(s))
+    ]
     if not q or not sentences:
         return []
-    bags = [Counter(terms(doc.text[s.start : s.end])) for s in sentences]
+    bags = [_bag(doc, s) for s in sentences]
     lengths = [sum(b.values()) for b in bags]
     average = sum(lengths) / len(lengths) or 1.0
     df = Counter(t for b in bags for t in b)
@@ -149,6 +111,31 @@ def rank(doc: Document, field: Any, top: int = TOP) -> list[tuple[float, Sentenc
             scored.append((score, s))
     scored.sort(key=lambda x: (-x[0], x[1].start))
     return scored[:top]
+
+
+# what a sentence holds besides words: a drug, a disease, a count of people, a share, a
+# duration; the synonym table ties field words to them ("comparator" → a drug)
+_PEOPLE_COUNT = re.compile(
+    rf"\b{COUNT}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|people|children|"
+    rf"adults|women|men|infants|individuals|volunteers)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(rf"\b{COUNT}[\s-]*(?:months?|years?|weeks?|days?)\b", re.IGNORECASE)
+
+
+def _bag(doc: Document, s: Sentence) -> Counter[str]:
+    bag = Counter(terms(doc.text[s.start : s.end]))
+    if doc.drugs_in(s.start, s.end):
+        bag["_drug_"] += 1
+    if doc.diseases_in(s.start, s.end):
+        bag["_disease_"] += 1
+    if _PEOPLE_COUNT.search(doc.text, s.start, s.end):
+        bag["_people_"] += 1
+    if _PERCENT.search(doc.text, s.start, s.end):
+        bag["_percent_"] += 1
+    if _DURATION.search(doc.text, s.start, s.end):
+        bag["_duration_"] += 1
+    return bag
 
 
 # -- typed values ----------------------------------------------------------------------------
