@@ -92,9 +92,7 @@ def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
     variant_data = d["drug_variant_to_variant_data"]
     # a MeSH id the dictionary gives to several drugs is a class it borrowed (idarubicin and
     # mitoxantrone both carry D059005, "Topoisomerase II Inhibitors"), not the drug's own
-    mesh_users = collections.Counter(
-        v["mesh_id"] for v in canonical.values() if v.get("mesh_id")
-    )
+    mesh_users = collections.Counter(v["mesh_id"] for v in canonical.values() if v.get("mesh_id"))
     rows = []
     for variant, names in d["drug_variant_to_canonical"].items():
         if not _usable(variant, stop) or not names:

@@ -230,8 +230,30 @@ def control_group_phrase(doc: Document) -> Phrase | None:
 
 
 _GENERIC_WORDS = frozenset(
-    """a an the this our study trial trials analysis analyses report results clinical
-    experience evaluation comparison review case series patients new novel""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "our",
+        "study",
+        "trial",
+        "trials",
+        "analysis",
+        "analyses",
+        "report",
+        "results",
+        "clinical",
+        "experience",
+        "evaluation",
+        "comparison",
+        "review",
+        "case",
+        "series",
+        "patients",
+        "new",
+        "novel",
+    ]
 )
 
 

@@ -30,8 +30,48 @@ TOP = 3
 _K1, _B = 1.2, 0.75
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
-    "a an the of in on at by for with to and or is are was were be as from that this these "
-    "those it its their than which who whom whose what when where how into per vs versus".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "to",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "as",
+        "from",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "than",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "how",
+        "into",
+        "per",
+        "vs",
+        "versus",
+    ]
 )
 
 
