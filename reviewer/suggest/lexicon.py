@@ -1,7 +1,7 @@
 """Drug and disease names, read from the lexicons shipped in ``resources/lexicon``.
 
 Which words name a drug is data, not code. Two kinds of lexicon are merged: the
-MeSH-linked vocabularies (``vocabulary_drugs.tsv.gz``, ``vocabulary_diseases.tsv.gz``,
+MeSH-linked vocabularies (``vocabulary_drugs.json.gz``, ``vocabulary_diseases.json.gz``,
 about 77,000 drug and 36,000 disease names, rebuilt from two maintained dictionaries by
 ``scripts/build_vocabulary.py``) give every name its concept id (``MESH:D058666`` for
 salbutamol and albuterol alike); the hand-made ``drugs.json`` and ``conditions.json``
@@ -20,7 +20,7 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,25 +67,18 @@ class TermMatcher:
     def __init__(
         self,
         entries: Iterable[tuple[str, Term, bool]],
-        vocabulary: Iterable[list[str]] = (),
-        make_term: Callable[[list[str]], Term] | None = None,
+        vocabulary: Vocabulary | None = None,
+        make_term: Callable[[str, list[str]], Term] | None = None,
     ):
-        """``entries``: (phrase, term, case-sensitive). ``vocabulary``: rows of a shipped
-        vocabulary (lower-case words joined by single spaces first), turned into a
-        ``Term`` by ``make_term`` only when the text names them, so that loading 77,000
-        names costs a dictionary insert each and no more."""
+        """``entries``: (phrase, term, case-sensitive). ``vocabulary``: a shipped
+        vocabulary, whose names become a ``Term`` (by ``make_term``) only when a text
+        names them, so that loading it costs no more than reading its file."""
         self._exact: dict[tuple[str, ...], Term] = {}
         self._folded: dict[tuple[str, ...], Term] = {}
-        self._rows: dict[str, list[str]] = {}
+        self._rows: dict[str, list[str]] = vocabulary.names if vocabulary else {}
         self._made: dict[str, Term] = {}
         self._make_term = make_term
         lengths: dict[str, set[int]] = {}
-        for row in vocabulary:
-            key = row[0]
-            if key not in self._rows:
-                self._rows[key] = row
-                first, _, rest = key.partition(" ")
-                lengths.setdefault(first, set()).add(rest.count(" ") + 2 if rest else 1)
         for surface, term, case_sensitive in entries:
             tokens = tuple(_TOKEN.findall(surface))
             if not tokens:
@@ -96,7 +89,10 @@ class TermMatcher:
                 tokens = tuple(t.lower() for t in tokens)
                 self._folded.setdefault(tokens, term)
             lengths.setdefault(tokens[0].lower(), set()).add(len(tokens))
-        self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        merged = dict(vocabulary.lengths) if vocabulary else {}
+        for first, sizes in lengths.items():
+            merged[first] = sorted(sizes | set(merged.get(first, ())), reverse=True)
+        self._lengths = merged
 
     def find(
         self,
@@ -149,7 +145,7 @@ class TermMatcher:
             row = self._rows.get(key)
             if row is None or self._make_term is None:
                 return None
-            term = self._made[key] = self._make_term(row)
+            term = self._made[key] = self._make_term(key, row)
         return term
 
 
@@ -189,38 +185,39 @@ def _load(name: str) -> dict:
     return json.loads((lexicon_dir() / name).read_text(encoding="utf-8"))
 
 
-VOCABULARIES = ("vocabulary_drugs.tsv.gz", "vocabulary_diseases.tsv.gz")
+VOCABULARIES = ("vocabulary_drugs.json.gz", "vocabulary_diseases.json.gz")
 
 
-def _vocabulary(name: str) -> Iterator[list[str]]:
-    """Rows (name, concept, preferred name, kind) of a shipped vocabulary file."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """A shipped vocabulary: name (lower-case words, one space) → [concept id, preferred
+    name, kind], and for each first word the numbers of words its names have, longest
+    first. Both are read as they are stored: one ``json.loads``, no loop."""
+
+    names: dict[str, list[str]]
+    lengths: dict[str, list[int]]
+
+
+def _vocabulary(name: str) -> Vocabulary | None:
     path = lexicon_dir() / name
     if not path.exists():
-        return
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                row = line.rstrip("\n").split("\t")
-                if len(row) == 4:
-                    yield row
+        return None
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    return Vocabulary(data["names"], data["first_words"])
 
 
 @lru_cache(maxsize=1)
 def drug_matcher() -> TermMatcher:
     """Drugs (generic, brand, abbreviation, code), regimens and procedures. Loading takes
     a few tenths of a second, so the app first calls it on a worker thread."""
-    vocabulary = list(_vocabulary(VOCABULARIES[0]))
-    concept_of = {row[0]: row[1] for row in vocabulary}
+    vocabulary = _vocabulary(VOCABULARIES[0])
+    known = vocabulary.names if vocabulary else {}
     data = _load("drugs.json")
     entries: list[tuple[str, Term, bool]] = []
     for d in data["drugs"]:
         names = (d["name"],)
         concept = next(
-            (
-                concept_of[_key(n)]
-                for n in [d["name"], *d.get("synonyms", [])]
-                if _key(n) in concept_of
-            ),
+            (known[_key(n)][0] for n in [d["name"], *d.get("synonyms", [])] if _key(n) in known),
             "",
         )
         entries.append((d["name"], Term(names, d["name"], "drug", concept), False))
@@ -239,10 +236,10 @@ def drug_matcher() -> TermMatcher:
     return TermMatcher(entries, vocabulary, _drug_term)
 
 
-def _drug_term(row: list[str]) -> Term:
+def _drug_term(name: str, row: list[str]) -> Term:
     # a generic name stands for itself ("salbutamol" stays salbutamol, grouped with
     # albuterol by its concept); a brand stands for its generic name
-    name, concept, preferred, kind = row
+    concept, preferred, kind = row
     return Term((preferred if kind == "brand" else name,), name, kind, concept)
 
 
@@ -254,21 +251,18 @@ class ConditionLexicon:
 
 @lru_cache(maxsize=1)
 def conditions() -> ConditionLexicon:
-    vocabulary = list(_vocabulary(VOCABULARIES[1]))
-    concept_of = {row[0]: row[1] for row in vocabulary}
+    vocabulary = _vocabulary(VOCABULARIES[1])
+    known = vocabulary.names if vocabulary else {}
     data = _load("conditions.json")
     entries: list[tuple[str, Term, bool]] = []
     for c in data["conditions"]:
         names = (c["name"],)
-        concept = concept_of.get(_key(c["name"]), "")
+        concept = known[_key(c["name"])][0] if _key(c["name"]) in known else ""
         entries.append((c["name"], Term(names, c["name"], "condition", concept), False))
         entries += [(s, Term(names, s, "condition", concept), False) for s in c.get("synonyms", [])]
         entries += [
             (a, Term(names, a, "abbreviation", concept), True) for a in c.get("abbreviations", [])
         ]
-    for name, concept, preferred, kind in vocabulary:
-        depth = int(kind.split(":", 1)[0]) if kind[:1].isdigit() else 0
-        entries.append((name, Term((preferred.lower(),), name, "condition", concept, depth), False))
     mods = sorted(data.get("modifiers", []), key=len, reverse=True)
     alternation = "|".join(re.escape(m).replace(r"\ ", r"[\s-]+") for m in mods)
     # one or more qualifiers, joined by commas or "and", ending right before the name
@@ -279,8 +273,8 @@ def conditions() -> ConditionLexicon:
     return ConditionLexicon(TermMatcher(entries, vocabulary, _disease_term), pattern)
 
 
-def _disease_term(row: list[str]) -> Term:
-    name, concept, preferred, kind = row
+def _disease_term(name: str, row: list[str]) -> Term:
+    concept, preferred, kind = row
     depth, _, category = kind.partition(":")
     return Term(
         (preferred.lower(),),
