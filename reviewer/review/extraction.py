@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from reviewer.domain import FieldType, Span, Suggestion
 from reviewer.store import Store
-from reviewer.suggest import concept_of
 
 
 def pending_by_field(store: Store, record_id: int) -> dict[str, list[Suggestion]]:
@@ -46,6 +45,8 @@ def accept(store: Store, suggestion_id: int, reviewer: str) -> None:
     assert s.record_id is not None
     spec = store.template().field(s.field)
     text = store.record(s.record_id).text
+    from reviewer.suggest import concept_of  # not at import: the window starts without it
+
     span = Span.from_text(
         text, s.start, s.end, page=_page_of(store, s.record_id, s.start), concept=concept_of(s)
     )
