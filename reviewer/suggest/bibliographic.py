@@ -217,6 +217,8 @@ def _registrations(doc: Document) -> list[Suggestion]:
         value = re.sub(r"\s+", "", m.group(kind))
         if kind == "eudract":
             value = f"EudraCT {value}"
+        elif kind == "ctis":
+            value = f"EU CT {value}"
         elif kind == "isrctn":
             value = f"ISRCTN{value}"  # also where it is misprinted "ISCRTN"
         if value.upper() in seen:

@@ -210,6 +210,13 @@ _ARM_COUNT = ci(
     rf"assigned|allocated)\s+to\s+[^,;.]{{1,60}}?(?:,\s*(?:and\s+)?|\s+and\s+)"
     rf"(?P<m>{COUNT})\s+(?:{PEOPLE}\s+)?(?:to|in)\b"
 )
+# "162 patients to the salbutamol group and 164 to the placebo group"
+_GROUP_COUNT = ci(
+    rf"\b{_N}\s+(?:{_MODS}{PEOPLE}\s+)?(?:were\s+)?(?:[\w-]+\s+)?(?:to|in|into)\s+(?:the\s+)?"
+    rf"[^,;.]{{1,40}}?\s+(?:group|arm)\b[^,;.]{{0,20}}?(?:,\s*(?:and\s+)?|\s+and\s+)"
+    rf"(?P<m>{COUNT})\s+(?:{PEOPLE}\s+)?(?:were\s+)?(?:[\w-]+\s+)?(?:to|in|into)\s+(?:the\s+)?"
+    rf"[^,;.]{{1,40}}?\s+(?:group|arm)\b"
+)
 _AND_COUNT = ci(
     rf"\b{_N}\s+(?!{PEOPLE})[\w/+-]+(?:\s+[\w/+-]+)?\s+and\s+(?P<m>{COUNT})\s+"
     rf"[\w/+-]+(?:\s+[\w/+-]+)?\s+(?:{PEOPLE}\s+)?(?:were|was)\s+(?:[\w-]+\s+){{0,2}}?"
@@ -231,7 +238,7 @@ def _printed_total(doc: Document, n: int, start: int, end: int) -> tuple[int, in
 
 def _sum_of_arms(doc: Document) -> tuple[int, int, int] | None:
     """A total printed only as its arms: two counts joined, or every arm's "(n = k)"."""
-    for pattern in (_ARM_COUNT, _AND_COUNT):
+    for pattern in (_ARM_COUNT, _GROUP_COUNT, _AND_COUNT):
         for m, _s in doc.own_matches(pattern):
             a, b = parse_count(m.group("n")), parse_count(m.group("m"))
             if a and b and a >= 3 and b >= 3:
@@ -305,6 +312,21 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         0.85,
     ),
     (ci(rf"\((?:median|mean)\s+age,?\s*(?P<age>{NUM})\s*(?:years?|yrs?|y)?\b"), 0.85),
+    # "mean ± SD age 74.0 ± 6.1 years", "age (mean ± SD) 74.0 ± 5.2 years"
+    (
+        ci(
+            rf"\b(?:mean|median)\s*(?:\(?\s*(?:±|\+/-)\s*(?:sd|se)\s*\)?|\((?:sd|se|iqr)\))\s*age"
+            rf"(?:\s+at\s+\w+)?\s*(?:was|of|,|:|=|is)?\s*(?P<age>{NUM})\b(?!\s*%)"
+        ),
+        0.8,
+    ),
+    (
+        ci(
+            rf"\bage\s*\(\s*(?:mean|median)\s*(?:(?:±|\+/-)\s*(?:sd|se)|\[?(?:range|iqr|sd)\]?)?\s*\)"
+            rf"\s*(?:was|of|,|:|=|is)?\s*(?P<age>{NUM})\b(?!\s*%)"
+        ),
+        0.8,
+    ),
 )
 
 
