@@ -77,15 +77,23 @@ def _usable(variant: str, stop: set[str]) -> bool:
 
 # MeSH-only headings (no DrugBank or MedlinePlus entry) count as medicines only in these
 # branches: drug classes (D27), preparations (D26), vaccines and mixtures (D20), hormones
-# (D06), peptides (D12.644) and organic compounds (D02-D04). Enzymes, other proteins,
-# nucleic acids and lab analytes ("glycated hemoglobin", "aromatase") are left out.
-_MEDICINE_TREES = ("D27", "D26", "D20", "D06", "D12.644", "D02", "D03", "D04")
+# (D06), peptides (D12.644), organic and inorganic compounds, carbohydrates and lipids
+# ("glucosamine", "fish oils").
+_MEDICINE_TREES = (
+    "D27", "D26", "D20", "D06", "D12.644", "D02", "D03", "D04", "D09", "D10", "D01",
+)  # fmt: skip
+# ... and never one that is also an enzyme, another protein, a biological factor or a
+# nucleic acid: those are what a text measures, not what it gives
+_MEASURED_TREES = ("D08", "D12.776", "D23", "D13")
 
 
 def _medicine(data: dict) -> bool:
     if data.get("drugbank_id") or data.get("medline_plus_id"):
         return True
-    return any(t.startswith(_MEDICINE_TREES) for t in data.get("mesh_tree") or [])
+    trees = data.get("mesh_tree") or []
+    if any(t.startswith(_MEASURED_TREES) for t in trees):
+        return False
+    return any(t.startswith(_MEDICINE_TREES) for t in trees)
 
 
 def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
@@ -96,7 +104,12 @@ def drugs(stop: set[str]) -> list[tuple[str, str, str, str]]:
     # mitoxantrone both carry D059005, "Topoisomerase II Inhibitors"), not the drug's own
     mesh_users = collections.Counter(v["mesh_id"] for v in canonical.values() if v.get("mesh_id"))
     rows = []
-    for variant, names in d["drug_variant_to_canonical"].items():
+    # every drug's own name is one of its names, even where the dictionary lists it under
+    # no variant ("glucosamine")
+    variants = dict(d["drug_variant_to_canonical"])
+    for key in canonical:
+        variants.setdefault(key, [key])
+    for variant, names in variants.items():
         if not _usable(variant, stop) or not names:
             continue
         data = canonical.get(names[0])

@@ -32,7 +32,7 @@ from reviewer.suggest.textutil import (
 NAME = "rules.outcomes"
 
 # sentences worth reading for each outcome
-_KEY_FOLLOW_UP = ci(r"follow")
+_KEY_FOLLOW_UP = ci(r"follow|monitored|observed for")
 _KEY_RESPONSE = ci(r"respon|\bORRs?\b|remission")
 _KEY_SURVIVAL = ci(r"survival|\bm?PFS\b|\bm?OS\b")
 _KEY_HR = ci(r"hazard|\bHRs?\b")
