@@ -62,7 +62,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:(?:the|a)\s+)?(?:{opening})(?:\s*(?:,|and)\s*(?:{opening}))*\s+of\s+"
         ),
         "versus": ci(rf"\s+(?:{connector})\s+"),
-        "boundary": ci(rf"\s+(?:{boundary})\s+|\s*[,:;(\[]|\s+-\s+|\.\s|$"),
+        # commas do not end an arm: "Azacitidine, lenalidomide and donor lymphocyte infusions"
+        "boundary": ci(rf"\s+(?:{boundary})\s+|\s*[:;(\[]|\s+-\s+|\.\s|,\s+(?:a|an|the)\s|$"),
         "for": ci(
             r"\s+(?:for|in)\s+(?:the\s+)?(?:(?:primary\s+|secondary\s+)?(?:treatment|prevention|"
             r"prophylaxis|management|therapy|control|reduction|relief)\s+of\s+)?"
