@@ -71,18 +71,22 @@ def run(cmd: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.
 def xvfb(display: str):
     if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
         raise SmokeFailure("needs Xvfb and xdotool: apt-get install xvfb xdotool")
+    if Path(f"/tmp/.X{display.lstrip(':')}-lock").exists():
+        raise SmokeFailure(f"display {display} is in use: pass another with --display")
     proc = subprocess.Popen(
         ["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    socket = Path(f"/tmp/.X11-unix/X{display.lstrip(':')}")
+    env = {"DISPLAY": display, "PATH": "/usr/bin:/bin"}
     deadline = time.monotonic() + 10
-    while not socket.exists() and time.monotonic() < deadline:
+    while not xdo(env, "getdisplaygeometry") and proc.poll() is None:
+        if time.monotonic() > deadline:
+            break
         time.sleep(0.05)
     try:
-        if proc.poll() is not None:
-            raise SmokeFailure(f"Xvfb {display} did not start (display in use?)")
+        if proc.poll() is not None or not xdo(env, "getdisplaygeometry"):
+            raise SmokeFailure(f"Xvfb {display} did not start")
         yield
     finally:
         proc.terminate()
