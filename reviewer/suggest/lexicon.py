@@ -107,15 +107,19 @@ class TermMatcher:
             tokens = words(text, start, end)
         view = tokens if isinstance(tokens, Words) else Words.of(text, tokens)
         found: list[Mention] = []
-        i = 0
-        n = len(view.low)
-        while i < n:
-            size, term = self._match_at(view, i)
-            if term is None:
-                i += 1
+        lengths = self._lengths
+        # only words that begin some name are tried (one set look-up each, in C)
+        candidates = [i for i, w in enumerate(view.low) if w in lengths]
+        after = 0  # the first word not inside a name found already
+        for i in candidates:
+            if i < after:
                 continue
-            found.append(Mention(view.matches[i].start(), view.matches[i + size - 1].end(), term))
-            i += size
+            size, term = self._match_at(view, i)
+            if term is not None:
+                found.append(
+                    Mention(view.matches[i].start(), view.matches[i + size - 1].end(), term)
+                )
+                after = i + size
         return found
 
     def _match_at(self, view: Words, i: int) -> tuple[int, Term | None]:
