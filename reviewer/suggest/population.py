@@ -32,7 +32,7 @@ PEOPLE = (
 )
 # up to three words between the number and the people: "42 RRMM patients", "49 consecutive patients"
 _MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,4}?"
-_N = rf"(?P<n>{COUNT})(?![\d.,]*\s*%)"
+_N = rf"(?=[\d.·otfsenh])(?P<n>{COUNT})(?![\d.,]*\s*%)"  # the lookahead: a fast first test
 _ENROL = (
     r"(?:enrolled|enrol(?:l)?ed|randomi[sz]ed|randomly assigned|included|recruited|treated|"
     r"analy[sz]ed|studied|evaluated|assessed|registered|accrued|identified as eligible|recorded|"
