@@ -59,7 +59,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "lead": ci(
             rf"(?:(?:a|an|the)\s+)?(?:(?:{design_words})[\s,]+(?:and\s+)?)*"
             rf"(?:trial|study|comparison|evaluation|analysis|experience)\s+(?:of|comparing|on|with)\s+|"
-            rf"(?:(?:the|a)\s+)?(?:{opening})(?:\s*(?:,|and)\s*(?:{opening}))*\s+of\s+"
+            # "Enduring effects of", "Long-term results of": one qualifying word may lead
+            rf"(?:(?:the|a)\s+)?(?:[\w-]+\s+)?"
+            rf"(?:{opening})(?:\s*(?:,|and)\s*(?:{opening}))*\s+of\s+|"
+            # a question: "Is preoperative nutrition effective ...?", "Does X reduce ...?"
+            rf"(?:is|are|does|do|can|should|could)\s+(?=\w)"
         ),
         "versus": ci(rf"\s+(?:{connector})\s+"),
         # commas do not end an arm: "Azacitidine, lenalidomide and donor lymphocyte infusions"
@@ -230,6 +234,38 @@ def control_group_phrase(doc: Document) -> Phrase | None:
     return None
 
 
+# words that name what was measured or found, never a treatment
+_FINDING_WORDS = frozenset(
+    [
+        "outcome",
+        "outcomes",
+        "effect",
+        "effects",
+        "change",
+        "changes",
+        "result",
+        "results",
+        "level",
+        "levels",
+        "impact",
+        "predictor",
+        "predictors",
+        "determinant",
+        "determinants",
+        "factor",
+        "factors",
+        "association",
+        "associations",
+        "relationship",
+        "difference",
+        "differences",
+        "rate",
+        "rates",
+        "risk",
+        "prevalence",
+        "incidence",
+    ]
+)
 _GENERIC_WORDS = frozenset(
     [
         "a",
@@ -262,6 +298,8 @@ def names_something(doc: Document, phrase: Phrase) -> bool:
     """An arm's words name a treatment, not "A clinical study" or "The results"."""
     words = re.findall(r"[a-z0-9]+", doc.lower[phrase.start : phrase.end])
     if not words or words[0] in {"a", "an", "the", "this", "our", "these"}:
+        return False
+    if any(w in _FINDING_WORDS for w in words):
         return False
     design = set(_cues()["title_design_words"])
     return any(w not in _GENERIC_WORDS and w not in design for w in words)
