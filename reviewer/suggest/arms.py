@@ -98,6 +98,9 @@ def title_arms(doc: Document) -> Arms:
         if not lead or lead.end() == start:
             break
         start = lead.end()
+    article = re.match(r"(?:the|a|an)\s+", doc.lower[start:end])
+    if article and lead:  # "effects of the Mediterranean lifestyle program"
+        start += article.end()
     versus = p["versus"].search(doc.lower, start, end)
     if versus:
         studied = Phrase(start, versus.start())
