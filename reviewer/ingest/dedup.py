@@ -145,7 +145,9 @@ def surnames(authors: Iterable[str]) -> frozenset[str]:
                 family = " ".join(tokens[:-1])  # Vancouver: "Sancho JM"
             else:
                 family = tokens[-1] if tokens else ""  # natural order: "Jose Sancho"
-        out.update(w for w in _NON_WORD.split(fold(family)) if len(w) > 1 and w not in _PARTICLES)
+        out.update(
+            w for w in _NON_WORD.split(fold(family)) if len(w) > 1 and w not in _PARTICLES
+        )
     return frozenset(out)
 
 
@@ -196,7 +198,9 @@ def may_be_same(a: Seen, b: Seen, *, lenient_authors: bool) -> bool:
     if not a[_AUTHORS] or not b[_AUTHORS]:
         return lenient_authors or a[_AUTHORS] == b[_AUTHORS]
     # worked out only here, when two titles meet: for most records that never happens
-    return not surnames(a[_AUTHORS].split("\x1f")).isdisjoint(surnames(b[_AUTHORS].split("\x1f")))
+    return not surnames(a[_AUTHORS].split("\x1f")).isdisjoint(
+        surnames(b[_AUTHORS].split("\x1f"))
+    )
 
 
 class Deduplicator:

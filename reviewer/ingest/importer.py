@@ -405,11 +405,8 @@ def _detect(path: Path) -> Format:
     return fmt
 
 
-def _parse(
-    fmt: Format,
-    path: Path,
-    column_map: dict[str, str] | None = None,
-) -> Iterator[ParsedRecord | RecordError]:
+def _parse(fmt: Format, path: Path, column_map: dict[str, str] | None = None,
+           ) -> Iterator[ParsedRecord | RecordError]:
     if column_map:
         from reviewer.ingest.formats.csv_exports import parse_with_map
 

@@ -88,22 +88,8 @@ _PUBLISHED_IN = re.compile(
     r"(?P<j>(?:The[ \t]+)?[A-Z][\w&'\-]*(?:[ \t]+(?:of|in|and|for|on|the|&|[A-Z][\w&'\-]*))*)"
 )
 _ONE_WORD_JOURNALS = {
-    "blood",
-    "leukemia",
-    "haematologica",
-    "nature",
-    "science",
-    "cell",
-    "lancet",
-    "cancer",
-    "circulation",
-    "pediatrics",
-    "gut",
-    "thorax",
-    "chest",
-    "neurology",
-    "brain",
-    "radiology",
+    "blood", "leukemia", "haematologica", "nature", "science", "cell", "lancet", "cancer",
+    "circulation", "pediatrics", "gut", "thorax", "chest", "neurology", "brain", "radiology",
 }
 _MONTH_WORD = re.compile(rf"^(?:{_MONTHS})$", re.I)
 

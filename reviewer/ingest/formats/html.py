@@ -26,67 +26,17 @@ from reviewer.ingest.identifiers import normalise_doi
 
 # Elements whose content is never visible text (or is navigation, not article).
 _DROPPED = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "math",
-    "canvas",
-    "iframe",
-    "object",
-    "embed",
-    "nav",
-    "button",
-    "select",
-    "option",
-    "datalist",
-    "map",
-    "audio",
-    "video",
+    "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object",
+    "embed", "nav", "button", "select", "option", "datalist", "map", "audio", "video",
 }
 _VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "param",
-    "source",
-    "track",
-    "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
 }
 _PARAGRAPH = {
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "section",
-    "article",
-    "blockquote",
-    "figure",
-    "table",
-    "ul",
-    "ol",
-    "dl",
-    "pre",
-    "header",
-    "footer",
-    "main",
-    "aside",
-    "form",
-    "fieldset",
-    "address",
-    "details",
-    "hr",
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "figure",
+    "table", "ul", "ol", "dl", "pre", "header", "footer", "main", "aside", "form", "fieldset",
+    "address", "details", "hr",
 }
 _LINE = {"div", "li", "br", "tr", "dt", "dd", "figcaption", "caption", "summary", "legend"}
 _CELL = {"td", "th"}
@@ -216,13 +166,8 @@ def meta_hints(reader: _PageReader) -> Metadata:
         hints.authors = article.split_author_list(byline)
     hints.journal = _first(meta, "citation_journal_title", "prism.publicationname")
     date = _first(
-        meta,
-        "citation_publication_date",
-        "citation_date",
-        "citation_year",
-        "dc.date",
-        "article:published_time",
-        "prism.publicationdate",
+        meta, "citation_publication_date", "citation_date", "citation_year", "dc.date",
+        "article:published_time", "prism.publicationdate",
     )
     hints.year = article.year_of(date)
     hints.volume = _first(meta, "citation_volume", "prism.volume")

@@ -34,20 +34,8 @@ from reviewer.ingest.identifiers import canonical_ids
 _MARKERS = ("<front", "article-meta", "jats", "//nlm//dtd", "<pmc-articleset", "journal-meta")
 _SKIP_INLINE = {"math", "tex-math", "graphic", "inline-graphic", "media"}
 _BLOCKS = {
-    "p",
-    "sec",
-    "list",
-    "table-wrap",
-    "fig",
-    "disp-quote",
-    "boxed-text",
-    "def-list",
-    "statement",
-    "disp-formula",
-    "preformat",
-    "speech",
-    "verse-group",
-    "table-wrap-group",
+    "p", "sec", "list", "table-wrap", "fig", "disp-quote", "boxed-text", "def-list",
+    "statement", "disp-formula", "preformat", "speech", "verse-group", "table-wrap-group",
     "fig-group",
 }
 _XML_SPACE = re.compile(r"[ \t\r\n]+")  # XML's whitespace; a no-break space is text
@@ -225,11 +213,7 @@ def front_record(art: Element, index: int) -> ParsedRecord:
     fpage, lpage = _text_of(_child(meta, "fpage")), _text_of(_child(meta, "lpage"))
     journal_title = _text_of(_find(journal, "journal-title"))
     abbrev = next(
-        (
-            _text_of(j)
-            for j in _findall(journal, "journal-id")
-            if j.get("journal-id-type") == "nlm-ta"
-        ),
+        (_text_of(j) for j in _findall(journal, "journal-id") if j.get("journal-id-type") == "nlm-ta"),
         "",
     )
     pmcid = ids.get("pmc", "") or ids.get("pmcid", "")

@@ -33,13 +33,8 @@ PAGE_JOIN = "\n\n"
 _MAGIC = b"%PDF-"
 _MAGIC_WINDOW = 1024  # the header may follow some junk bytes; readers look this far
 _LIGATURES = {
-    "\ufb00": "ff",
-    "\ufb01": "fi",
-    "\ufb02": "fl",
-    "\ufb03": "ffi",
-    "\ufb04": "ffl",
-    "\ufb05": "st",
-    "\ufb06": "st",
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\ufb05": "st", "\ufb06": "st",
 }
 _SOFT_HYPHENS = "\ufffe\u00ad\x02"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
