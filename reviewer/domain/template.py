@@ -43,6 +43,9 @@ class FieldSpec(BaseModel):
     unit: str = ""
     help: str = ""
     group: str = "other"
+    # a judgement (a RoB 2 answer, say): words selected for it support the value the
+    # reviewer chose and never set it
+    quote_only: bool = False
 
     @field_validator("key")
     @classmethod

@@ -14,7 +14,8 @@ from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-GROUPS = ("bibliographic", "design", "population", "intervention", "outcomes", "other")
+GROUPS = ("bibliographic", "design", "population", "intervention", "outcomes", "risk_of_bias",
+          "other")  # fmt: skip
 
 # Light fills for accepted values, readable under black text.
 GROUP_COLOURS: dict[str, str] = {
@@ -23,6 +24,7 @@ GROUP_COLOURS: dict[str, str] = {
     "population": "#c8e6c9",
     "intervention": "#bbdefb",
     "outcomes": "#ffccbc",
+    "risk_of_bias": "#f8bbd0",
     "other": "#d7ccc8",
 }
 # The same hues, dark enough for a thin underline.
@@ -32,6 +34,7 @@ GROUP_ACCENTS: dict[str, str] = {
     "population": "#2e7d32",
     "intervention": "#1565c0",
     "outcomes": "#d84315",
+    "risk_of_bias": "#ad1457",
     "other": "#6d4c41",
 }
 NOTE_FILL = "#fff59d"
