@@ -55,8 +55,8 @@ BARE_CI = re.compile(
 P_VALUE = re.compile(rf"\bp\s*(?P<op>[=<>\u2264])\s*(?P<p>{_X})", re.IGNORECASE)
 _ARM_WORDS = r"(?:patients|participants|subjects|people|women|men|children|infants|adults)"
 ARM_SIZE = re.compile(
-    rf"(?<![\d.])(?P<n>{_N})\s+(?:{_ARM_WORDS}\s+)?(?:were\s+)?(?:randomly\s+)?"
-    r"(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:receive\s+)?(?:the\s+)?"
+    rf"(?<![\d.])(?P<n>{_N})\s+(?:{_ARM_WORDS}\s+)?(?:of whom\s+)?(?:were\s+)?(?:randomly\s+)?"
+    r"(?:(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:receive\s+)?|received\s+)(?:the\s+)?"
     r"(?P<arm>[A-Za-z][\w\-+/ ]{1,40}?)(?=\s*(?:,|;|\.|\(|\band\b|\bor\b|$))"
     rf"(?:\s*(?:,|and)\s+(?P<n2>{_N})\s+(?:{_ARM_WORDS}\s+)?(?:to\s+)?(?:receive\s+)?"
     r"(?:the\s+)?(?P<arm2>[A-Za-z][\w\-+/ ]{1,40}?)(?=\s*(?:,|;|\.|\(|$)))?",

@@ -14,8 +14,7 @@ from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-GROUPS = ("bibliographic", "design", "population", "intervention", "outcomes", "risk_of_bias",
-          "other")  # fmt: skip
+GROUPS = ("bibliographic", "design", "population", "intervention", "outcomes", "other")
 
 # Light fills for accepted values, readable under black text.
 GROUP_COLOURS: dict[str, str] = {
@@ -24,7 +23,7 @@ GROUP_COLOURS: dict[str, str] = {
     "population": "#c8e6c9",
     "intervention": "#bbdefb",
     "outcomes": "#ffccbc",
-    "risk_of_bias": "#f8bbd0",
+    "risk_of_bias": "#f8bbd0",  # RoB 2 answers (a tab of their own, not in the legend)
     "other": "#d7ccc8",
 }
 # The same hues, dark enough for a thin underline.
