@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reviewer.analysis.forest import WIDTH_INCHES
 from reviewer.domain.results import MEASURE_NAMES, MEASURES
 from reviewer.store import Store
 
@@ -89,6 +90,7 @@ class AnalysisDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidget(self.picture)
         scroll.setWidgetResizable(True)
+        self.scroll = scroll
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("analysis_summary")
         self.summary.setReadOnly(True)
@@ -160,6 +162,9 @@ class AnalysisDialog(QDialog):
         opts = self.options()
         path = self.window_.store.path
         ratio = self.devicePixelRatioF()
+        # drawn to the width it is shown at, so the whole plot is seen without scrolling
+        room = self.scroll.viewport().width() - self.scroll.verticalScrollBar().sizeHint().width()
+        dpi = max(60.0, min(150.0, (room - 8) / WIDTH_INCHES)) * ratio
         self.run.setEnabled(False)
         self.picture.setText("Analysing…")
 
@@ -170,7 +175,7 @@ class AnalysisDialog(QDialog):
             with Store(path) as store:
                 a = analyse(store, opts["outcome"], opts["measure"], opts["model"],
                             opts["method"], opts["timepoint"], opts["medians"])  # fmt: skip
-            png = figure_png(forest_figure(a), dpi=int(100 * ratio)) if a.pooled else None
+            png = figure_png(forest_figure(a), dpi=int(dpi)) if a.pooled else None
             return a, png
 
         self.window_.jobs.start(work, on_success=self._done, on_failure=self._failed)

@@ -168,8 +168,10 @@ class _Grid(QTableWidget):
                     cell.setToolTip(plain_tip(tips[i]))
                 self.setItem(i, j, cell)
         header = self.horizontalHeader()
+        wide = {"", "name", "intervention", "timepoint"}
+        any_wide = bool(wide & set(fields))
         for j, f in enumerate(fields):
-            stretch = f in ("", "name", "intervention", "timepoint")
+            stretch = f in wide or not any_wide  # numbers only: they share the width
             header.setSectionResizeMode(
                 j, QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.ResizeToContents
             )
@@ -307,6 +309,9 @@ class ResultsPanel(QWidget):
         )
         self.suggestion_list.currentRowChanged.connect(self._hover_suggestion)
         lay.addWidget(self.suggestion_list)
+        self.no_suggestions = QLabel("Nothing more to suggest for this record.")
+        self.no_suggestions.setStyleSheet("color: palette(mid); font-size: 11px;")
+        lay.addWidget(self.no_suggestions)
         hint = QLabel(
             "Drop selected words on a cell, or select words and press Alt+1…Alt+9 for the "
             "cells of the current row. “12/120 (10%)” fills events and N; “3.1 ± 1.2” mean "
@@ -439,6 +444,8 @@ class ResultsPanel(QWidget):
             self.suggestion_list.addItem(item)
         self.suggestion_list.blockSignals(False)
         self.accept_button.setEnabled(bool(self._suggestions))
+        self.suggestion_list.setVisible(bool(self._suggestions))
+        self.no_suggestions.setVisible(not self._suggestions)
 
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")

@@ -114,3 +114,31 @@ def test_metafor_csv_carries_reported_estimates(bcg, tmp_path):
     first = read(tmp_path / "m.csv")[0]
     assert first["ai"] == "" and float(first["reported_yi"]) == pytest.approx(-0.8916, abs=1e-3)
     assert first["source"] == "estimate with its 95% CI"
+
+
+def _metafor_available() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        return False
+    probe = subprocess.run(["Rscript", "-e", "library(metafor)"], capture_output=True, timeout=60)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _metafor_available(), reason="R with metafor is not installed")
+def test_the_r_script_runs_on_the_exported_csv_and_agrees(bcg, tmp_path):
+    import re
+    import subprocess
+
+    export(bcg, "metafor", tmp_path / "bcg.csv",
+           analysis={"outcome": "Tuberculosis", "measure": "RR", "method": "REML"})  # fmt: skip
+    out = subprocess.run(["Rscript", str(tmp_path / "bcg.R")], capture_output=True, text=True,
+                         timeout=120, cwd="/")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    tau2 = float(re.search(r"tau\^2 \(estimated amount of total heterogeneity\): ([\d.]+)",
+                           out.stdout).group(1))  # fmt: skip
+    estimate = float(re.search(r"estimate\s+se.*\n\s*(-?[\d.]+)", out.stdout).group(1))
+    ours = analyse(bcg, "Tuberculosis", "RR", "random", "REML").pooled
+    assert tau2 == pytest.approx(ours.tau2, abs=1e-4)
+    assert estimate == pytest.approx(ours.estimate, abs=1e-4)
