@@ -23,7 +23,11 @@ _MEASURES = {
     "mean difference": "MD", "smd": "SMD", "standardised mean difference": "SMD",
     "standardized mean difference": "SMD",
 }  # fmt: skip
-_MEASURE = "|".join(sorted((re.escape(k) for k in _MEASURES), key=len, reverse=True))
+# the abbreviations only in capitals ("or" is a word), the names in any case
+_MEASURE = "|".join(
+    f"(?-i:{re.escape(k.upper())})" if len(k) <= 3 else re.escape(k)
+    for k in sorted(_MEASURES, key=len, reverse=True)
+)
 
 EVENTS = re.compile(
     rf"(?<![\d.])(?P<events>{_N})\s*(?:/|of|out of)\s*(?P<n>{_N})(?![\d.])"
@@ -62,10 +66,61 @@ ARM_SIZE = re.compile(
     r"(?:the\s+)?(?P<arm2>[A-Za-z][\w\-+/ ]{1,40}?)(?=\s*(?:,|;|\.|\(|$)))?",
     re.IGNORECASE,
 )
-ARM_N = re.compile(
-    rf"(?P<arm>[A-Za-z][\w\-+/]*(?: [\w\-+/]+){{0,3}})\s*\(\s*n\s*=\s*(?P<n>{_N})\s*\)",
-    re.IGNORECASE,
-)
+ARM_N = re.compile(rf"\(\s*n\s*=\s*(?P<n>{_N})\s*\)", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"([A-Za-z][\w\-+/]*(?: [\w\-+/]+){0,3})\s*$")
+
+# Words that must be near a statement: each reader runs only around them, so a long
+# full text is read in milliseconds rather than tried at every digit. Found with
+# str.find (lower-cased words; abbreviations as written).
+_MARKERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "events": (("%",), ()),
+    "mean_sd": (("\u00b1", "+/-", "+-", "sd", "s.d.", "standard deviation"), ()),
+    "median": (("iqr", "interquartile", "range"), ()),
+    "estimate": (("hazard ratio", "risk ratio", "relative risk", "odds ratio", "risk difference",
+                  "mean difference"), ("HR", "RR", "OR", "RD", "MD", "SMD")),
+    "arm": (("assigned", "allocated", "randomi", "received", "n =", "n="), ()),
+}  # fmt: skip
+_REACH = {"events": (40, 2), "mean_sd": (40, 40), "median": (40, 60), "estimate": (2, 160),
+          "arm": (120, 160)}  # fmt: skip
+
+
+def _positions(haystack: str, word: str, start: int, end: int) -> list[int]:
+    out = []
+    at = haystack.find(word, start, end)
+    while at >= 0:
+        out.append(at)
+        at = haystack.find(word, at + 1, end)
+    return out
+
+
+def _windows(
+    text: str, kind: str, start: int, end: int, low: str | None = None
+) -> list[tuple[int, int]]:
+    """Stretches of ``text[start:end]`` around the words a ``kind`` statement needs."""
+    low = text.lower() if low is None else low
+    words, exact = _MARKERS[kind]
+    hits = sorted(
+        [(p, p + len(w)) for w in words for p in _positions(low, w, start, end)]
+        + [(p, p + len(w)) for w in exact for p in _positions(text, w, start, end)]
+    )
+    back, ahead = _REACH[kind]
+    out: list[tuple[int, int]] = []
+    for hit_start, hit_end in hits:
+        a, b = max(start, hit_start - back), min(end, hit_end + ahead)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _find(rx: re.Pattern[str], text: str, kind: str, start: int, end: int, low: str):  # noqa: ANN202
+    seen: set[tuple[int, int]] = set()
+    for a, b in _windows(text, kind, start, end, low):
+        for m in rx.finditer(text, a, b):
+            if m.span() not in seen:
+                seen.add(m.span())
+                yield m
 
 
 def number(text: str) -> float:
@@ -146,32 +201,34 @@ def find_statements(text: str, start: int = 0, end: int | None = None) -> list[S
     """Every arm size, events/total, mean ± SD, median (IQR/range) and effect estimate
     with its CI stated in ``text[start:end]``, in text order, overlaps dropped."""
     end = len(text) if end is None else end
+    low = text.lower()
     found: list[Statement] = []
-    for m in ARM_SIZE.finditer(text, start, end):
+    for m in _find(ARM_SIZE, text, "arm", start, end, low):
         found.append(Statement("arm", m.start(), m.end("arm"),
                                {"n_randomised": int(number(m["n"]))}, _arm_name(m["arm"])))  # fmt: skip
         if m["arm2"]:
             found.append(Statement("arm", m.start("n2"), m.end("arm2"),
                                    {"n_randomised": int(number(m["n2"]))},
                                    _arm_name(m["arm2"])))  # fmt: skip
-    for m in ARM_N.finditer(text, start, end):
-        name = _arm_name(m["arm"])
-        if name.lower() not in {"total", "all", "overall", "patients"}:
-            found.append(Statement("arm", m.start(), m.end(), {"n_randomised": int(number(m["n"]))},
-                                   name))  # fmt: skip
-    for m in ESTIMATE.finditer(text, start, end):
+    for m in _find(ARM_N, text, "arm", start, end, low):
+        before = _NAME_BEFORE.search(text, max(start, m.start() - 50), m.start())
+        name = _arm_name(before.group(1)) if before else ""
+        if name and name.lower() not in {"total", "all", "overall", "patients"}:
+            found.append(Statement("arm", before.start(1), m.end(),  # type: ignore[union-attr]
+                                   {"n_randomised": int(number(m["n"]))}, name))  # fmt: skip
+    for m in _find(ESTIMATE, text, "estimate", start, end, low):
         vals = _estimate(m, _MEASURES[m["measure"].lower()])
         if vals:
             found.append(Statement("estimate", m.start(), m.end(), vals))
-    for m in EVENTS.finditer(text, start, end):
+    for m in _find(EVENTS, text, "events", start, end, low):
         vals = _events(m)
         if vals and m["pct"]:  # "12/120 (10%)": a count with its share, not a date or a dose
             found.append(Statement("events", m.start(), m.end(), vals))
-    for m in MEAN_SD.finditer(text, start, end):
+    for m in _find(MEAN_SD, text, "mean_sd", start, end, low):
         mean, sd = (m["mean"], m["sd"]) if m["mean"] else (m["mean2"], m["sd2"])
         found.append(Statement("mean_sd", m.start(), m.end(),
                                {"mean": number(mean), "sd": number(sd)}))  # fmt: skip
-    for m in MEDIAN.finditer(text, start, end):
+    for m in _find(MEDIAN, text, "median", start, end, low):
         lo, hi = ("min", "max") if m["what"].lower() == "range" else ("q1", "q3")
         found.append(Statement("median", m.start(), m.end(),
                                {"median": number(m["median"]), lo: number(m["lo"]),

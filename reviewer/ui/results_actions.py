@@ -97,6 +97,7 @@ class ResultsController(QObject):
         rid = self.w.current_id if record_id is None else record_id
         store = self.w.store
         self.results = result_store.study_results(store, rid) if rid is not None else StudyResults(0)
+        self.panel.review_outcomes = list(self.w.template.outcomes)
         self.panel.show_results(rid, self.results)
         self.rob.set_available(rob2.has_rob2(self.w.template))
         self.rob.show_values(rid, store.values(rid) if rid is not None else {})

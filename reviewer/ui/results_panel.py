@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QStyledItemDelegate,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.domain import OutcomeSpec
 from reviewer.domain.results import (
     MEASURES,
     OUTCOME_KINDS,
@@ -245,6 +247,7 @@ class ResultsPanel(QWidget):
         self.outcome_id: str | None = None
         self.medians = False
         self._suggestions: list[GridSuggestion] = []
+        self._stale = False
 
         self.arms = _Grid("results_arms", self)
         self.outcomes = _Grid("results_outcomes", self)
@@ -265,6 +268,13 @@ class ResultsPanel(QWidget):
         self.arm_add, self.arm_del = self._heading(lay, "Arms", "arm")
         lay.addWidget(self.arms)
         self.outcome_add, self.outcome_del = self._heading(lay, "Outcomes", "outcome")
+        self.review_outcomes: list[OutcomeSpec] = []  # the template's, offered by + 's menu
+        self.outcome_menu = QMenu(self.outcome_add)
+        self.outcome_menu.setObjectName("results_outcome_menu")
+        self.outcome_menu.aboutToShow.connect(self._fill_outcome_menu)
+        self.outcome_add.setMenu(self.outcome_menu)
+        self.outcome_add.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.outcome_add.setToolTip("Add an outcome (the arrow lists the review's outcomes)")
         lay.addWidget(self.outcomes)
         row = QHBoxLayout()
         self.per_arm_label = QLabel("Results per arm")
@@ -432,7 +442,16 @@ class ResultsPanel(QWidget):
         )
         self.comparison_add.setEnabled(outcome is not None)
 
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt API)
+        super().showEvent(event)
+        if self._stale:
+            self._fill_suggestions()
+
     def _fill_suggestions(self) -> None:
+        if not self.isVisible():  # read the text only when the tab is looked at
+            self._stale = True
+            return
+        self._stale = False
         self._suggestions = self.suggest(self.results, self.outcome_id) if self.suggest else []
         self.suggestion_list.blockSignals(True)
         self.suggestion_list.clear()
@@ -543,6 +562,33 @@ class ResultsPanel(QWidget):
                        CellChange(item, "control", ctrl[0].id),
                        CellChange(item, "measure", measure)]  # fmt: skip
         self.cells_requested.emit(changes, f"add {kind}")
+
+    def _fill_outcome_menu(self) -> None:
+        self.outcome_menu.clear()
+        have = {(str(o.value("name", "")).casefold(), str(o.value("timepoint") or "").casefold())
+                for o in self.results.outcomes}  # fmt: skip
+        for spec in self.review_outcomes:
+            act = self.outcome_menu.addAction(
+                spec.name + (f" · {spec.timepoint}" if spec.timepoint else "")
+                + f"  ({spec.kind.replace('_', ' ')})"
+            )
+            act.setEnabled((spec.name.casefold(), spec.timepoint.casefold()) not in have)
+            act.triggered.connect(lambda _c=False, spec=spec: self.add_review_outcome(spec))
+        if self.review_outcomes:
+            self.outcome_menu.addSeparator()
+        other = self.outcome_menu.addAction("Another outcome")
+        other.triggered.connect(lambda: self.add("outcome"))
+
+    def add_review_outcome(self, spec: OutcomeSpec) -> None:
+        """Add one of the review's outcomes (as the template names it) to this study."""
+        if self.record_id is None:
+            return
+        item = new_item_id("outcome")
+        changes = [CellChange(item, "name", spec.name), CellChange(item, "kind", spec.kind)]
+        if spec.timepoint:
+            changes.append(CellChange(item, "timepoint", spec.timepoint))
+        self.outcome_id = item
+        self.cells_requested.emit(changes, "add outcome")
 
     def delete_selected(self, kind: str) -> None:
         grid = {"arm": self.arms, "outcome": self.outcomes, "comparison": self.comparisons}[kind]

@@ -182,3 +182,17 @@ def test_results_tab_fits_the_form_panel_at_1024x700(qtbot, trial):
     qtbot.wait(50)
     for grid in (panel.arms, panel.outcomes, panel.per_arm, panel.comparisons):
         assert grid.horizontalHeader().length() <= grid.viewport().width() + 1, grid.objectName()
+
+
+def test_the_reviews_outcomes_are_offered(qtbot, trial):
+    panel = trial.results.panel
+    names = [o.name for o in trial.template.outcomes]
+    assert "Overall survival" in names
+    panel.outcome_menu.aboutToShow.emit()
+    acts = [a for a in panel.outcome_menu.actions() if a.text().startswith("Overall survival")]
+    acts[0].trigger()
+    (o,) = rs.study_results(trial.store, trial.current_id).outcomes
+    assert (o.value("name"), o.value("kind")) == ("Overall survival", "time_to_event")
+    panel.outcome_menu.aboutToShow.emit()
+    assert not [a for a in panel.outcome_menu.actions()
+                if a.text().startswith("Overall survival")][0].isEnabled()  # fmt: skip
