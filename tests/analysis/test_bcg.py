@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,9 +28,10 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           timeout=120)  # fmt: skip
 
 
-@pytest.fixture
-def bcg_review(tmp_path) -> Path:
-    review = tmp_path / "bcg.review"
+@pytest.fixture(scope="module")
+def _bcg_master(tmp_path_factory) -> Path:
+    """The 13 trials imported through the command line, once for the module."""
+    review = tmp_path_factory.mktemp("bcg") / "bcg.review"
     create_review(review).close()
     out = cli("--review", str(review), "import", str(DATA / "bcg_records.ris"), "--json")
     assert json.loads(out.stdout)["added"] == 13, out.stderr
@@ -37,6 +39,13 @@ def bcg_review(tmp_path) -> Path:
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert (report["rows"], report["records"], report["unmatched"]) == (26, 13, [])
+    return review
+
+
+@pytest.fixture
+def bcg_review(_bcg_master, tmp_path) -> Path:
+    review = tmp_path / "bcg.review"
+    shutil.copy(_bcg_master, review)
     return review
 
 
