@@ -11,8 +11,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reviewer import __version__
 from reviewer.paths import default_review_path
+from reviewer.version import version_text
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the version and build on one line (argparse's own would re-wrap it)."""
+
+    def __init__(
+        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
+    ):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reviewer",
         description="Reviewer: offline systematic reviews. With no command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
+    parser.add_argument("--version", action=VersionAction, help="show version and build, then exit")
     parser.add_argument(
         "--review",
         type=Path,

@@ -556,12 +556,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self._update_status()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Reviewer",
-            "Reviewer — offline systematic reviews.\n"
-            "Import, screen, extract with provenance, export.",
-        )
+        from reviewer.ui.about import show_about
+
+        show_about(self)
 
     # -- window state ----------------------------------------------------------------------
 
