@@ -279,6 +279,20 @@ def _write(
     return cell
 
 
+def put_cells(store: Store, record_id: int, cells_: Sequence[ResultCell], kind: str) -> None:
+    """Store cells as they were (who set them and when kept), each logged with ``kind``:
+    a review rebuilt from its JSON export."""
+    with store.atomic():
+        for c in cells_:
+            spans = [s.model_dump() for s in c.provenance]
+            write_state(store, ("result", record_id, c.item, c.field),
+                        {"value": c.value, "reviewer": c.reviewer, "time": c.time,
+                         "provenance": spans})  # fmt: skip
+            store.log_event(c.reviewer, kind, record_id,
+                            {"item": c.item, "field": c.field, "before": None,
+                             "after": c.value, "provenance": spans})  # fmt: skip
+
+
 def field_values_by_prefix(store: Store, prefix: str) -> dict[int, dict[str, Any]]:
     """Per record, the values of the fields whose keys start with ``prefix`` (the RoB 2
     answers of every record, say), read in one query."""
@@ -376,6 +390,7 @@ __all__ = [
     "all_results",
     "cells",
     "delete_item",
+    "put_cells",
     "field_values_by_prefix",
     "read_state",
     "record_keys",

@@ -142,3 +142,16 @@ def test_the_r_script_runs_on_the_exported_csv_and_agrees(bcg, tmp_path):
     ours = analyse(bcg, "Tuberculosis", "RR", "random", "REML").pooled
     assert tau2 == pytest.approx(ours.tau2, abs=1e-4)
     assert estimate == pytest.approx(ours.estimate, abs=1e-4)
+
+
+def test_the_whole_review_json_carries_results_and_comes_back(bcg, tmp_path):
+    from reviewer.export.json_import import import_review_json
+
+    export(bcg, "json", tmp_path / "all.json")
+    again = import_review_json(tmp_path / "all.json", tmp_path / "again.review", reviewer="t")
+    a, b = rs.study_results(bcg, 1), rs.study_results(again, 1)
+    assert {(i, f): c.value for i, it in a.items.items() for f, c in it.cells.items()} == {
+        (i, f): c.value for i, it in b.items.items() for f, c in it.cells.items()}  # fmt: skip
+    assert analyse(again, "Tuberculosis", "RR").pooled.estimate == pytest.approx(
+        analyse(bcg, "Tuberculosis", "RR").pooled.estimate)  # fmt: skip
+    again.close()
