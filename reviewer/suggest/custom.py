@@ -225,6 +225,8 @@ def value_from(doc: Document, field: Any, s: Sentence) -> tuple[Any, int, int] |
     if kind == "choice":
         low = doc.lower[start:end]
         for choice in getattr(field, "choices", []) or []:
+            if len(choice) < 3:
+                continue  # "Y", "PN": codes, not words a text prints
             if re.search(rf"\b{re.escape(choice.lower().replace('_', ' '))}\b", low):
                 return choice, start, end
         return None

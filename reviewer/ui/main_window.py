@@ -52,6 +52,7 @@ from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.record_model import RecordTableModel
+from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.tags_editor import TagsEditor
@@ -81,6 +82,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._build_widgets()
         self.exporter = ExportController(self)
         self._build_menus()
+        self.results = ResultsController(self)  # the Results and Risk of bias tabs
         self.importer = ImportController(self)
         self._restore_geometry()
         self._attach(store)
@@ -397,6 +399,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def show_record(self, record_id: int | None) -> None:
         self.form.flush()
         self.current_id = record_id
+        self.results.show_record(record_id)  # its cells' words are drawn with the highlights
         if record_id is None:
             self.document.show_record(None)
             self.form.load(None, {})

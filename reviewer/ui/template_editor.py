@@ -322,7 +322,10 @@ class TemplateEditorDialog(QDialog):
         self.unit.setText(spec.unit if spec else "")
         self.help.setPlainText(spec.help if spec else "")
         self.keywords.setText(", ".join(spec.keywords) if spec else "")
-        self.group.setCurrentIndex(self.group.findData(spec.group if spec else "other"))
+        group = spec.group if spec else "other"
+        if self.group.findData(group) < 0:  # a group of a built-in template (risk_of_bias)
+            self.group.addItem(_swatch(group), group, group)
+        self.group.setCurrentIndex(self.group.findData(group))
         self._loading = False
         adding = self._editing == _NEW
         self.editor.setEnabled(spec is not None or adding)

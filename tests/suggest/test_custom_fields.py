@@ -112,3 +112,17 @@ def test_adding_a_field_makes_suggestions_stale_and_fills_it(tmp_path):
     blinding = extraction.pending_by_field(store, rid)["blinding"]
     assert any("masked" in s.quote for s in blinding)
     store.close()
+
+
+def test_a_judgement_field_gets_no_suggested_value():
+    record = make_record(ABSTRACT, "Glucosamine for knee pain")
+    judgement = FieldSpec(
+        key="rob_d1_q1",
+        label="RoB 1.1",
+        type="choice",
+        choices=["Y", "PY", "PN", "N", "NI"],
+        help="Was the allocation sequence random?",
+        quote_only=True,
+    )
+    coded = FieldSpec(key="arm", label="Arm", type="choice", choices=["A", "B"])
+    assert suggest(record, Template(name="t", fields=[judgement, coded])) == []
