@@ -177,6 +177,9 @@ class Document:
         authors."""
         if _CITATION_LINE.search(line.lower()) and len(line) < 250:
             return True
+        journal = self.meta.journal
+        if journal and len(line) < 250 and line.strip().lower().startswith(journal.lower()):
+            return True  # "World Journal of Surgery. 2017": the citation importers compose
         first = self.meta.authors[0].split(",")[0].split()[0] if self.meta.authors else ""
         return bool(first) and len(first) > 1 and line.lstrip().startswith(first)
 
