@@ -2,13 +2,20 @@
 
 A field the built-in suggesters do not know ("Blinding", "Setting", "Dropouts (%)")
 still has a name, a type and perhaps a description and keywords. Its query is those
-words, each widened by a small table of words that go with it in trial reports
-(``resources/cues/field_synonyms.json``: "size" → patients, enrolled, randomized);
-the record's sentences are ranked by BM25 against it, and the best one to three
-are offered, each quoting its sentence, with the value parsed from it where the
-field's type allows: a number or whole number, a percentage, a list of drug or
-disease names, a choice that the sentence names, or the sentence itself for text.
-Nothing here knows the default template's fields.
+words, widened by the groups of a table of trial-reporting vocabulary whose names the
+field's name contains (``resources/cues/field_synonyms.json``: a field called "Number
+of participants" also looks for enrolled, randomized, a count of people). A sentence
+is a bag of its words and of what else it holds: a drug or disease the vocabularies
+know (and whether it is the study's own), a count of people, a share, a duration,
+being the title, the label of its structured-abstract section, and the kinds of
+sentence most abstracts have (where the arms are formed, what the study set out to
+do, who took part). The record's sentences are ranked by BM25 against the query, and
+the best one to three are offered, each quoting its sentence, with the value parsed
+from it where the field's type allows: a number or whole number, a percentage, a list
+of drug or disease names, a choice that the sentence names, or the sentence itself
+for text. Nothing here knows the default template's fields: a semantic sentence
+encoder was measured against this ranking and added nothing worth its size
+(``scripts/measure_sentence_encoder.py``).
 """
 
 from __future__ import annotations
@@ -217,7 +224,7 @@ def rank(doc: Document, field: Any, top: int = TOP) -> list[tuple[float, Sentenc
 
 
 # what a sentence holds besides words: a drug, a disease, a count of people, a share, a
-# duration; the synonym table ties field words to them ("comparator" → a drug)
+# duration, a kind; the table's groups tie field names to them ("comparator" → a drug)
 _PEOPLE_COUNT = re.compile(
     rf"\b{COUNT}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|people|children|"
     rf"adults|women|men|infants|individuals|volunteers)\b",
