@@ -35,6 +35,7 @@ from reviewer.annotate.undo import (
 )
 from reviewer.export.json_import import import_review_json
 from reviewer.review.keywords import compiled_terms
+from reviewer.review.pdf_files import find_record_pdf
 from reviewer.review.project import create_review, open_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
@@ -51,6 +52,7 @@ from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
+from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.record_model import RecordTableModel
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
@@ -138,6 +140,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         lv.addWidget(self.count_label)
 
         self.document = DocumentView()
+        self.pages = install_page_view(  # a record's PDF as pages, beside its text
+            self.document, lambda rid: find_record_pdf(self.store, rid, known_pdf_location)
+        )
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
