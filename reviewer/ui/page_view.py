@@ -168,6 +168,7 @@ class PageView(QWidget):
         self._reveal: tuple[int, int] | None = None
         self._goto_page: int | None = None
         self._opening = False
+        self._mode_now = ""  # a mode set without remembering it (screenshots)
         self._overlays: dict[int, list[tuple[QRectF, HighlightItem]]] = {}
         self.results_target: Callable[[PdfTable], None] | None = None
         self.last_table: PdfTable | None = None
@@ -412,8 +413,9 @@ class PageView(QWidget):
 
     # -- mode -------------------------------------------------------------------------------
 
-    @staticmethod
-    def preferred_mode() -> str:
+    def preferred_mode(self) -> str:
+        if self._mode_now:
+            return self._mode_now
         return "text" if QSettings().value(_SETTING_MODE, "pages") == "text" else "pages"
 
     def mode(self) -> str:
@@ -421,10 +423,13 @@ class PageView(QWidget):
         usable = self.pdf is not None and self.pdf.found and not self.open_error
         return "pages" if usable and self.preferred_mode() == "pages" else "text"
 
-    def set_mode(self, mode: str) -> None:
-        """Show the pages or the text (and remember the choice)."""
+    def set_mode(self, mode: str, remember: bool = True) -> None:
+        """Show the pages or the text (and remember the choice for other records)."""
         before = self.mode()
-        QSettings().setValue(_SETTING_MODE, mode)
+        if remember:
+            QSettings().setValue(_SETTING_MODE, mode)
+        else:
+            self._mode_now = mode
         if mode == "pages":
             self._ensure_open()
         after = self.mode()
@@ -1291,7 +1296,10 @@ class _Canvas(QAbstractScrollArea):
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         bar = self.verticalScrollBar()
         page_step = max(40, self.viewport().height() - 40)
-        if event.matches(QKeySequence.StandardKey.Find):
+        if ctrl and key == Qt.Key.Key_G:  # go to page, as in Okular (before FindNext's Ctrl+G)
+            owner.page_spin.setFocus()
+            owner.page_spin.selectAll()
+        elif event.matches(QKeySequence.StandardKey.Find):
             owner.open_find()
         elif event.matches(QKeySequence.StandardKey.FindNext):
             owner.find_next(1)
@@ -1305,9 +1313,6 @@ class _Canvas(QAbstractScrollArea):
             owner.zoom_in()
         elif ctrl and key == Qt.Key.Key_Minus:
             owner.zoom_out()
-        elif ctrl and key == Qt.Key.Key_G:
-            owner.page_spin.setFocus()
-            owner.page_spin.selectAll()
         elif key == Qt.Key.Key_Escape:
             if owner.find_bar.isVisible():
                 owner.close_find()
