@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import ctypes
 import difflib
+import math
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -153,6 +155,33 @@ def _aligned(chars: list[tuple[str, int]], target: str) -> list[tuple[str, int]]
 # -- one page -------------------------------------------------------------------------------
 
 
+class Boxes(Sequence):
+    """Characters' boxes, four floats each in one array (a page has thousands: as
+    tuples they took ten times the memory); ``boxes[i]`` is a ``Rect`` or None."""
+
+    __slots__ = ("_coords",)
+
+    def __init__(self, boxes: Iterable[Rect | None] = ()):
+        self._coords = array("d")
+        for box in boxes:
+            self._coords.extend(_NO_BOX if box is None else box)
+
+    def __len__(self) -> int:
+        return len(self._coords) // 4
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 (int -> Rect | None; slices unused)
+        if i < 0:
+            i += len(self)
+        c = self._coords
+        x0 = c[4 * i]
+        if x0 != x0:  # NaN: no box
+            return None
+        return x0, c[4 * i + 1], c[4 * i + 2], c[4 * i + 3]
+
+
+_NO_BOX = (math.nan, math.nan, math.nan, math.nan)
+
+
 @dataclass
 class Line:
     """Characters ``start:end`` of a page's text printed on one line, and their extent."""
@@ -180,11 +209,14 @@ class PageLayout:
     height: float
     text: str
     chars: list[int]
-    boxes: list[Rect | None]
+    boxes: Sequence[Rect | None]
     rotation: int = 0  # clockwise degrees the page is shown turned by
     lines: list[Line] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.boxes, Boxes):
+            self.boxes = Boxes(self.boxes)
+        self.chars = array("l", self.chars)  # type: ignore[assignment]
         if not self.lines:
             self.lines = _lines(self.text, self.boxes)
         self._line_starts = [line.start for line in self.lines]

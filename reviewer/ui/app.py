@@ -97,6 +97,7 @@ def screenshot(
         window.go_to_record(record_id)
     QApplication.processEvents()
     if page is not None:
+        window.splitter.setSizes([int(width * 0.22), int(width * 0.48), int(width * 0.3)])
         try:
             _show_page(window, page)
         except ValueError:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
@@ -109,6 +110,7 @@ MIN_ZOOM, MAX_ZOOM = 0.25, 6.0
 LAYOUT_CACHE = 48  # pages whose character boxes are kept
 THUMB_WIDTH = 96
 MAX_FIND_HITS = 5000
+REST_MS = 150  # the view rests when it has not moved for this long
 _FLASH_STEPS = (True, True, False, True, True, False)  # 150 ms each, as the text view
 _SETTING_MODE = "document/view"  # "pages" or "text": the reviewer's last choice
 _LAYER = {"keyword_include": 0, "keyword_exclude": 0, "note": 1, "suggestion": 2, "value": 3}
@@ -491,19 +493,23 @@ class PageView(QWidget):
 
     def schedule(self) -> None:
         """Ask the worker for what the view needs, once the current event is done."""
-        self._request_timer.start()
+        self._request_timer.start(0)
 
     def _request(self) -> None:
         if self.info is None or not self.isVisible():
             return
         scale = self.scale_key()
         visible = self.canvas.visible_pages()
+        # while the view moves, pages first (PDFium's C code, beside the UI thread);
+        # their text is read (Python work, which takes turns with the UI) once it rests
+        moving = self.canvas.moving()
         tasks: list[tuple[str, int, float]] = []
         for page in visible:
-            if page not in self.layouts and (page, "layout") not in self.failed:
-                tasks.append(("layout", page, 0.0))
             if self.images.get((page, scale)) is None and (page, "page") not in self.failed:
                 tasks.append(("page", page, scale))
+        for page in [] if moving else visible:
+            if page not in self.layouts and (page, "layout") not in self.failed:
+                tasks.append(("layout", page, 0.0))
         if self.thumbnails.isVisible():
             for page in self.thumbnails.visible_pages():
                 if self.thumbs.get(page) is None and (page, "thumb") not in self.failed:
@@ -512,11 +518,13 @@ class PageView(QWidget):
         if visible:
             for page in (visible[-1] + 1, visible[0] - 1):
                 if 0 <= page < len(self.info.sizes):
-                    if page not in self.layouts:
-                        tasks.append(("layout", page, 0.0))
                     if self.images.get((page, scale)) is None:
                         tasks.append(("page", page, scale))
+                    if page not in self.layouts and not moving:
+                        tasks.append(("layout", page, 0.0))
         self.renderer.want(self.token, tasks)
+        if moving:
+            self._request_timer.start(REST_MS)  # ask again once the view rests
 
     def idle(self) -> bool:
         """True when the pages on screen are drawn with their text (tests, screenshots)."""
@@ -853,8 +861,20 @@ class _Canvas(QAbstractScrollArea):
         self._autoscroll.setInterval(40)
         self._autoscroll.timeout.connect(self._autoscroll_tick)
         self._last_mouse = QPoint()
-        self.verticalScrollBar().valueChanged.connect(lambda _v: self.owner._scrolled())
+        self._scrolled_at = self._moving_until = 0.0
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
+
+    def _scrolled(self, _value: int) -> None:
+        now = time.monotonic()
+        if now - self._scrolled_at < REST_MS / 1000:  # one scroll after another: moving
+            self._moving_until = now + REST_MS / 1000
+        self._scrolled_at = now
+        self.owner._scrolled()
+
+    def moving(self) -> bool:
+        """True while the view is being scrolled on and on (not after one jump)."""
+        return time.monotonic() < self._moving_until
 
     # -- geometry -----------------------------------------------------------------------
 
@@ -1051,7 +1071,11 @@ class _Canvas(QAbstractScrollArea):
         self.owner.schedule()
 
     def _paint_marks(self, painter: QPainter, page: int) -> None:
+        """Marks as a highlighter draws them: multiplied with the page, so the printed
+        words stay black under any colour."""
         owner = self.owner
+        painter.save()
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
         painter.setPen(Qt.PenStyle.NoPen)
         for rect, m in owner.overlays(page):
             view = self.to_view(page, rect)
@@ -1068,17 +1092,18 @@ class _Canvas(QAbstractScrollArea):
                 for r in owner.rects_for(page, *span):
                     view = self.to_view(page, r)
                     if kind == "selection":
-                        painter.fillRect(view, _rgba(highlight.name(), 110))
+                        painter.fillRect(view, _rgba(highlight.name(), 140))
                     elif kind == "find":
                         fill = FIND_CURRENT if span == current else FIND_FILL
-                        painter.fillRect(view, _rgba(fill, 150 if span == current else 110))
+                        painter.fillRect(view, QColor(fill))
                     elif kind == "flash":
-                        painter.fillRect(view, _rgba(FLASH_COLOUR, 170))
+                        painter.fillRect(view, QColor(FLASH_COLOUR))
                     else:  # the focused field: an outline on top of its fill
                         painter.setPen(QPen(QColor(colour or FLASH_COLOUR).darker(160), 2))
-                        painter.setBrush(_rgba(colour or FLASH_COLOUR, 90))
+                        painter.setBrush(QColor(colour or FLASH_COLOUR))
                         painter.drawRect(view.adjusted(-1, -1, 1, 1))
                         painter.setPen(Qt.PenStyle.NoPen)
+        painter.restore()
 
     # -- the mouse ----------------------------------------------------------------------
 
@@ -1340,15 +1365,15 @@ def _paint_mark(painter: QPainter, view: QRectF, kind: str, group: str) -> None:
     """One mark's box, in the look ``legend`` gives its kind in the text."""
     accent = QColor(GROUP_ACCENTS.get(group or "other", GROUP_ACCENTS["other"]))
     if kind == "value":
-        painter.fillRect(view, _rgba(group_colour(group), 150))
+        painter.fillRect(view, QColor(group_colour(group)))
         painter.fillRect(QRectF(view.left(), view.bottom() - 1.5, view.width(), 1.5), accent)
     elif kind == "suggestion":
-        painter.fillRect(view, _rgba(group_colour(group), 70))
+        painter.fillRect(view, _rgba(group_colour(group), 110))
         painter.setPen(QPen(accent, 1, Qt.PenStyle.DotLine))
         painter.drawLine(view.bottomLeft(), view.bottomRight())
         painter.setPen(Qt.PenStyle.NoPen)
     elif kind == "note":
-        painter.fillRect(view, _rgba(NOTE_FILL, 150))
+        painter.fillRect(view, QColor(NOTE_FILL))
         painter.fillRect(
             QRectF(view.left(), view.bottom() - 1.5, view.width(), 1.5), QColor(NOTE_ACCENT)
         )

@@ -30,7 +30,7 @@ from reviewer.ingest.pdf_pages import (
     Task,
 )
 
-PAGE_CACHE_BYTES = 160 * 1024 * 1024
+PAGE_CACHE_BYTES = 128 * 1024 * 1024
 THUMB_CACHE_BYTES = 24 * 1024 * 1024
 
 

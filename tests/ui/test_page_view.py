@@ -237,6 +237,35 @@ def test_a_drag_across_a_line_break_and_ctrl_0(qtbot, win):
     assert len(drawn) == 2  # one box on each line
 
 
+def test_a_selection_dragged_from_the_page_onto_a_field(qtbot, win, monkeypatch):
+    from PySide6.QtGui import QDrag, QDropEvent
+    from PySide6.QtWidgets import QLineEdit
+
+    start, end, boxes = select_words(qtbot, win, 1, "Pregnant smokers")
+    dragged = []
+    monkeypatch.setattr(QDrag, "exec", lambda self, *a: dragged.append(self.mimeData()) or 0)
+    viewport = win.pages.canvas.viewport()
+    left = Qt.MouseButton.LeftButton
+    inside = at(win, 1, boxes[2])
+    send(viewport, QEvent.Type.MouseButtonPress, inside, left)
+    send(viewport, QEvent.Type.MouseMove, inside + QPoint(40, 30), left, Qt.MouseButton.NoButton)
+    send(viewport, QEvent.Type.MouseButtonRelease, inside + QPoint(40, 30), Qt.MouseButton.NoButton)
+    (mime,) = dragged
+    assert mime.text() == "Pregnant smokers"
+    target = win.findChild(QLineEdit, "field_condition")
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, left,
+                      Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    win.form.editors["condition"].eventFilter(target, drop)
+    span = win.store.values(win.rid)["condition"].provenance[0]
+    assert (span.start, span.end, span.page) == (start, end, 2)
+
+
+def test_tooltips_show_text_as_it_is():
+    from reviewer.ui.page_view import plain_tooltip
+
+    assert "&lt;b&gt;" in plain_tooltip("<b>not bold</b>")
+
+
 def test_dragging_from_one_column_into_the_next_reads_on(qtbot, win):
     left = pdfium_boxes(win.pages.pdf.path, 1, "towards increasing")
     right = pdfium_boxes(win.pages.pdf.path, 1, "consultations. Fourteen")
