@@ -23,6 +23,7 @@ import statistics
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
+from reviewer.export.cells import safe_text
 from reviewer.ingest.pdf_layout import PageLayout, Rect
 
 _PIECE_GAP = 0.5  # a gap wider than this many character heights separates two cells
@@ -228,7 +229,6 @@ def _words(layout: PageLayout, piece: _Piece, limit: int = 40) -> str:
 def tsv(rows: list[list[str]]) -> str:
     """Rows as tab-separated lines for the clipboard; tabs and line breaks in a cell
     become spaces, and text a spreadsheet could run as a formula is quoted."""
-    from reviewer.export.cells import safe_text
 
     def clean(cell: str) -> str:
         cell = " ".join(cell.replace("\t", " ").split())

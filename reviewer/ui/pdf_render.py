@@ -13,7 +13,7 @@ is. Thumbnails have a cache of their own, so reading never evicts them.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -112,8 +112,11 @@ class ImageCache:
                 return self._items[key]
         return None
 
-    def keys(self) -> list[Hashable]:
-        return list(self._items)
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(list(self._items))
 
     def clear(self) -> None:
         self._items.clear()

@@ -358,7 +358,7 @@ def test_zoom_renders_anew_and_fit_page_shows_a_whole_page(qtbot, win):
     qtbot.keyClick(pages.canvas, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     assert pages.canvas.zoom > zoom
     qtbot.waitUntil(pages.idle, timeout=WAIT)
-    assert (pages.current_page(), pages.scale_key()) in pages.images.keys()
+    assert (pages.current_page(), pages.scale_key()) in pages.images
     pages._zoom_chosen("page")
     qtbot.waitUntil(pages.idle, timeout=WAIT)
     rect = pages.canvas.page_rect(pages.current_page())
@@ -377,7 +377,7 @@ def test_thumbnails_render_and_take_you_to_a_page(qtbot, win):
 
 def test_memory_stays_within_the_cache(qtbot, win):
     pages = win.pages
-    one_page = max(img.sizeInBytes() for img in (pages.images.get(k) for k in pages.images.keys()))
+    one_page = max(img.sizeInBytes() for img in (pages.images.get(k) for k in pages.images))
     pages.images.limit = int(one_page * 3.5)
     for page in range(10):
         pages.go_to_page(page)
