@@ -35,6 +35,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pypdfium2 as pdfium  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from reviewer.ingest.formats.pdf import PDFIUM_LOCK  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf" / "clinical_oa"
 LOCAL = ROOT / "tests" / "data" / "corpus" / "pdf" / "clinical_oa"
@@ -73,12 +75,15 @@ def wait(app: QApplication, done, timeout: float = 60.0) -> float:
 def peer_first_page(pdf: Path, zoom: float) -> float:
     """PDFium alone: open the file, render page 1 at the view's scale, read its text."""
     start = time.perf_counter()
-    doc = pdfium.PdfDocument(str(pdf))
-    page = doc[0]
-    page.render(scale=zoom, prefer_bgrx=True).close()
-    page.get_textpage().get_text_range()
-    page.close()
-    doc.close()
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(str(pdf))
+        page = doc[0]
+        page.render(scale=zoom, prefer_bgrx=True).close()
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+        doc.close()
     return time.perf_counter() - start
 
 

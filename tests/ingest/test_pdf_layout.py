@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewer.ingest.formats import pdf
+from reviewer.ingest.formats.pdf import PDFIUM_LOCK
 from reviewer.ingest.pdf_layout import locate_page, map_clean, page_starts, read_layout
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "corpus" / "pdf"
@@ -57,35 +58,48 @@ def test_each_character_points_at_the_one_it_came_from():
 
 @pytest.fixture(scope="module")
 def doc():
-    document = pdfium.PdfDocument(str(USSHER))
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(USSHER))
     yield document
-    document.close()
+    with PDFIUM_LOCK:
+        document.close()
 
 
 def pdfium_box(doc, page_index: int, char_index: int) -> tuple[float, float, float, float]:
     """PDFium's loose box of a character on the page as shown, read independently."""
-    page = doc[page_index]
-    textpage = page.get_textpage()
-    rect = pdfium_c.FS_RECTF()
-    assert pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, char_index, rect)
-    width, height = page.get_size()
-    scale = 1000
-    dx, dy = ctypes.c_int(), ctypes.c_int()
-    xs, ys = [], []
-    for x, y in ((rect.left, rect.bottom), (rect.right, rect.top)):
-        pdfium_c.FPDF_PageToDevice(
-            page.raw, 0, 0, round(width * scale), round(height * scale), 0, x, y, dx, dy
-        )
-        xs.append(dx.value / scale)
-        ys.append(dy.value / scale)
-    return min(xs), min(ys), max(xs), max(ys)
+    with PDFIUM_LOCK:  # a page view's worker may be using PDFium
+        page = doc[page_index]
+        textpage = page.get_textpage()
+        try:
+            rect = pdfium_c.FS_RECTF()
+            assert pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, char_index, rect)
+            width, height = page.get_size()
+            scale = 1000
+            dx, dy = ctypes.c_int(), ctypes.c_int()
+            xs, ys = [], []
+            for x, y in ((rect.left, rect.bottom), (rect.right, rect.top)):
+                pdfium_c.FPDF_PageToDevice(
+                    page.raw, 0, 0, round(width * scale), round(height * scale), 0, x, y, dx, dy
+                )
+                xs.append(dx.value / scale)
+                ys.append(dy.value / scale)
+            return min(xs), min(ys), max(xs), max(ys)
+        finally:
+            textpage.close()
+            page.close()
 
 
 def raw_index(doc, page_index: int, words: str) -> int:
-    textpage = doc[page_index].get_textpage()
-    raw = textpage.get_text_range()
-    assert len(raw) == textpage.count_chars()  # one text character per PDFium character
-    return raw.index(words)
+    with PDFIUM_LOCK:
+        page = doc[page_index]
+        textpage = page.get_textpage()
+        try:
+            raw = textpage.get_text_range()
+            assert len(raw) == textpage.count_chars()  # one text character per PDFium character
+            return raw.index(words)
+        finally:
+            textpage.close()
+            page.close()
 
 
 def test_every_page_reads_as_the_importer_stored_it(doc):
@@ -134,8 +148,11 @@ def test_a_span_over_two_lines_has_a_box_on_each(doc):
 def test_rotated_pages_keep_boxes_on_their_characters(tmp_path, rotation):
     turned = tmp_path / f"turned-{rotation}.pdf"
     shutil.copy(USSHER, turned)
-    doc = pdfium.PdfDocument(str(turned))
-    doc[1].set_rotation(rotation)
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(str(turned))
+        page = doc[1]
+        page.set_rotation(rotation)
+        page.close()
     layout = read_layout(doc, 1)
     words = "Methods"  # a heading: one line, however PDFium orders a turned page
     start = layout.text.index(words)
@@ -148,7 +165,8 @@ def test_rotated_pages_keep_boxes_on_their_characters(tmp_path, rotation):
     box = layout.box(start)
     middle = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
     assert layout.char_at(*middle) == start
-    doc.close()
+    with PDFIUM_LOCK:
+        doc.close()
 
 
 # -- where a drag selects, in two columns ---------------------------------------------------
@@ -203,7 +221,8 @@ def test_pointing_beside_the_text_takes_the_nearest_line_of_that_column(doc):
 
 
 def test_no_text_no_caret(tmp_path):
-    doc = pdfium.PdfDocument.new()
-    doc.new_page(200, 200)
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument.new()
+        doc.new_page(200, 200).close()
     layout = read_layout(doc, 0)
     assert layout.text == "" and layout.caret_at(10, 10) is None and layout.rects(0, 5) == []

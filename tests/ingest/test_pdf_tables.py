@@ -8,6 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from reviewer.ingest.formats.pdf import PDFIUM_LOCK
 from reviewer.ingest.pdf_layout import read_layout
 from reviewer.ingest.pdf_tables import table_in, tsv
 
@@ -19,9 +20,11 @@ USSHER = (
 
 @pytest.fixture(scope="module")
 def page7():
-    doc = pdfium.PdfDocument(str(USSHER))
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(str(USSHER))
     layout = read_layout(doc, 6)  # Table 3 (abstinence) and Table 4 (depression)
-    doc.close()
+    with PDFIUM_LOCK:
+        doc.close()
     return layout
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 from reviewer.domain import ParsedRecord, Source
 from reviewer.export.json_export import export_json
 from reviewer.ingest import import_paths
+from reviewer.ingest.formats.pdf import PDFIUM_LOCK
 from reviewer.review.project import create_review
 from reviewer.store import Store
 
@@ -85,31 +86,37 @@ def article_id(store) -> int:
 
 
 def pdfium_boxes(pdf: Path, page: int, words: str) -> list[tuple[float, float, float, float]]:
-    """PDFium's loose box of each character of ``words`` on ``page`` (as shown)."""
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
+    """PDFium's loose box of each character of ``words`` on ``page`` (as shown).
+
+    PDFium serves one thread at a time: the page view's worker may be rendering, so
+    this takes the same lock, and closes what it opened before letting go."""
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(str(pdf))
         p = doc[page]
         textpage = p.get_textpage()
-        raw = textpage.get_text_range()
-        assert len(raw) == textpage.count_chars()
-        first = raw.index(words)
-        width, height = p.get_size()
-        out = []
-        for k in range(len(words)):
-            rect = pdfium_c.FS_RECTF()
-            pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, first + k, rect)
-            xs, ys = [], []
-            for x, y in ((rect.left, rect.bottom), (rect.right, rect.top)):
-                dx, dy = ctypes.c_int(), ctypes.c_int()
-                pdfium_c.FPDF_PageToDevice(
-                    p.raw, 0, 0, round(width * 1000), round(height * 1000), 0, x, y, dx, dy
-                )
-                xs.append(dx.value / 1000)
-                ys.append(dy.value / 1000)
-            out.append((min(xs), min(ys), max(xs), max(ys)))
-        return out
-    finally:
-        doc.close()
+        try:
+            raw = textpage.get_text_range()
+            assert len(raw) == textpage.count_chars()
+            first = raw.index(words)
+            width, height = p.get_size()
+            out = []
+            for k in range(len(words)):
+                rect = pdfium_c.FS_RECTF()
+                pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, first + k, rect)
+                xs, ys = [], []
+                for x, y in ((rect.left, rect.bottom), (rect.right, rect.top)):
+                    dx, dy = ctypes.c_int(), ctypes.c_int()
+                    pdfium_c.FPDF_PageToDevice(
+                        p.raw, 0, 0, round(width * 1000), round(height * 1000), 0, x, y, dx, dy
+                    )
+                    xs.append(dx.value / 1000)
+                    ys.append(dy.value / 1000)
+                out.append((min(xs), min(ys), max(xs), max(ys)))
+            return out
+        finally:
+            textpage.close()
+            p.close()
+            doc.close()
 
 
 def union(boxes):
