@@ -171,6 +171,7 @@ class PageView(QWidget):
         self._goto_page: int | None = None
         self._opening = False
         self._mode_now = ""  # a mode set without remembering it (screenshots)
+        self._opened_stat: tuple[int, int] | None = None
         self._overlays: dict[int, list[tuple[QRectF, HighlightItem]]] = {}
         self.results_target: Callable[[PdfTable], None] | None = None
         self.last_table: PdfTable | None = None
@@ -278,8 +279,21 @@ class PageView(QWidget):
 
     def load(self, record: Record | None) -> None:
         """Show ``record``'s PDF (the document view has just shown its text)."""
-        self.record = record
-        self.pdf = self.find_pdf(record.id) if record is not None else None
+        pdf = self.find_pdf(record.id) if record is not None else None
+        same = (
+            record is not None
+            and self.record is not None
+            and record.id == self.record.id
+            and record.text == self.record.text
+            and pdf == self.pdf
+            and (self.info is not None or self._opening)
+            and _stat(pdf) == self._opened_stat
+        )
+        self.record, self.pdf = record, pdf
+        if same:  # the same record shown again (after an edit): keep the place and pages
+            self._text_selection_changed()
+            self.mode_changed.emit(self.mode())
+            return
         self._reset()
         if self.pdf is not None and self.pdf.found and self.preferred_mode() == "pages":
             self._open()
@@ -312,6 +326,7 @@ class PageView(QWidget):
     def _open(self) -> None:
         assert self.pdf is not None
         self._opening = True
+        self._opened_stat = _stat(self.pdf)
         self.token = self.renderer.open(self.pdf.path)
         self.canvas.update()
 
@@ -430,6 +445,7 @@ class PageView(QWidget):
         before = self.mode()
         if remember:
             QSettings().setValue(_SETTING_MODE, mode)
+            self._mode_now = ""
         else:
             self._mode_now = mode
         if mode == "pages":
@@ -1381,6 +1397,15 @@ def _paint_mark(painter: QPainter, view: QRectF, kind: str, group: str) -> None:
         painter.setPen(QPen(QColor(KEYWORD_COLOURS[kind]), 1.2, Qt.PenStyle.DashLine))
         painter.drawLine(view.bottomLeft(), view.bottomRight())
         painter.setPen(Qt.PenStyle.NoPen)
+
+
+def _stat(pdf: PdfFile | None) -> tuple[int, int] | None:
+    """The PDF file's modification time and size: a changed file is opened anew."""
+    try:
+        st = pdf.path.stat() if pdf is not None else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if st is not None else None
 
 
 def _rect(rect: QRectF) -> Rect:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -85,9 +85,9 @@ class TableDialog(QDialog):
         return tsv(self.table.texts())
 
     def copy(self) -> None:
-        mime = QMimeData()
-        mime.setText(self.tsv())
-        QGuiApplication.clipboard().setMimeData(mime)
+        # setText, not a QMimeData made here: the clipboard keeps what it is given until
+        # the process ends, and a Python-made object must not outlive Python
+        QGuiApplication.clipboard().setText(self.tsv())
 
     def _send(self) -> None:
         if self.send is not None:

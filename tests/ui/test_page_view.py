@@ -440,6 +440,14 @@ def test_a_damaged_or_missing_pdf_falls_back_to_the_text(qtbot, win, copy):
     assert win.pages.switch.locate.isVisible()
 
 
+def test_showing_the_same_record_again_keeps_the_place(qtbot, win):
+    win.pages.go_to_page(5)
+    qtbot.waitUntil(win.pages.idle, timeout=WAIT)
+    win.show_record(win.rid)
+    assert win.pages.current_page() == 5 and win.pages.is_open()
+    assert len(win.pages.images) > 0
+
+
 def test_a_record_without_a_pdf_shows_its_text_only(qtbot, win):
     other = next(r.id for r in win.store.records() if not r.page_offsets)
     win.go_to_record(other)
