@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -36,8 +37,47 @@ def review_to_open(review: Path | None) -> Path:
     return default_review_path()
 
 
-def main(review: Path | None = None) -> int:
+REVIEW_SUFFIX = ".review"
+
+
+def split_opened_files(files: Sequence[str | Path]) -> tuple[Path | None, list[Path]]:
+    """Files given to ``reviewer-gui`` (a double-click, "Open with"): the first ``.review``
+    is the review to open; the other files, citations or PDFs, are imported into it."""
+    paths = [Path(f).absolute() for f in files]
+    reviews = [p for p in paths if p.suffix.lower() == REVIEW_SUFFIX]
+    review = reviews[0] if reviews else None
+    return review, [p for p in paths if p.suffix.lower() != REVIEW_SUFFIX]
+
+
+def gui_script(argv: Sequence[str] | None = None) -> int:
+    """``reviewer-gui [FILE ...]``: what the menu entry and the file manager start."""
+    import argparse
+
+    from reviewer.cli import VersionAction
+
+    parser = argparse.ArgumentParser(
+        prog="reviewer-gui",
+        description="Open Reviewer's window. A .review file is opened; other files "
+        "(RIS, BibTeX, MEDLINE, PDFs ...) are imported into the open review.",
+    )
+    parser.add_argument("--version", action=VersionAction, help="show version and build, then exit")
+    parser.add_argument("files", nargs="*", metavar="FILE")
+    args = parser.parse_args(argv)
+    review, imports = split_opened_files(args.files)
+    return main(review=review, imports=imports)
+
+
+def main(review: Path | None = None, imports: Sequence[Path] = ()) -> int:
     app = application()
+    window = open_window(review, imports)
+    if window is None:
+        return 1
+    return app.exec()
+
+
+def open_window(review: Path | None = None, imports: Sequence[Path] = ()):
+    """Open the review (see ``review_to_open``) in a shown window, import ``imports`` into it
+    in the background; None when the review cannot be opened (the user has been told)."""
     from reviewer.ui.main_window import MainWindow
 
     path = review_to_open(review)
@@ -45,11 +85,13 @@ def main(review: Path | None = None) -> int:
         store = open_default_review(path)
     except StoreError as exc:
         QMessageBox.critical(None, "Cannot open review", str(exc))
-        return 1
+        return None
     ask_reviewer_name_once()
     window = MainWindow(store)
     window.show()
-    return app.exec()
+    if imports:
+        window.importer.start([str(p) for p in imports])
+    return window
 
 
 def ask_reviewer_name_once() -> None:

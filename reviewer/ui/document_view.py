@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
@@ -227,6 +227,8 @@ class DocumentView(QWidget):
         self._drawn: list[tuple[int, int, str]] = []
         self._formats: dict[tuple[str, str | None], QTextCharFormat] = {}
         self._fields: list[tuple[str, str, str | None]] = []
+        # other targets for a selection (the results grid) add their entries to the menu
+        self.menu_extenders: list[Callable[[QMenu, tuple[int, int] | None], None]] = []
         self._press: QPoint | None = None
         self._redrawing = False
         self._redraw_again = False
@@ -476,6 +478,8 @@ class DocumentView(QWidget):
         for submenu, append in ((set_menu, False), (add_menu, True)):
             self._fill_field_menu(submenu, append)
             submenu.setEnabled(sel is not None and bool(self._fields))
+        for extend in self.menu_extenders:
+            extend(menu, sel)
         note = menu.addAction("Add note…")
         note.setObjectName("menu_add_note")
         note.setEnabled(sel is not None)

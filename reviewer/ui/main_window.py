@@ -54,6 +54,7 @@ from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.record_model import RecordTableModel
+from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.tags_editor import TagsEditor
@@ -83,6 +84,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._build_widgets()
         self.exporter = ExportController(self)
         self._build_menus()
+        self.results = ResultsController(self)  # the Results and Risk of bias tabs
         self.importer = ImportController(self)
         self._restore_geometry()
         self._attach(store)
@@ -402,6 +404,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def show_record(self, record_id: int | None) -> None:
         self.form.flush()
         self.current_id = record_id
+        self.results.show_record(record_id)  # its cells' words are drawn with the highlights
         if record_id is None:
             self.document.show_record(None)
             self.form.load(None, {})
@@ -558,12 +561,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self._update_status()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Reviewer",
-            "Reviewer — offline systematic reviews.\n"
-            "Import, screen, extract with provenance, export.",
-        )
+        from reviewer.ui.about import show_about
+
+        show_about(self)
 
     # -- window state ----------------------------------------------------------------------
 
