@@ -205,12 +205,7 @@ def _column_bounds(pieces: list[list[_Piece]]) -> list[float]:
 def _cell(layout: PageLayout, pieces: list[_Piece], table: PdfTable, row: int) -> TableCell:
     offsets = sorted(i for p in pieces for i in p.offsets)
     text = layout.text
-    runs: list[tuple[int, int]] = []
-    for i in offsets:  # runs of the text with only white space between their characters
-        if runs and not text[runs[-1][1] : i].strip():
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
+    runs = _runs(text, offsets)
     words = " ".join(" ".join(text[a:b].split()) for a, b in runs)
     exact = len(runs) == 1
     if not exact:
@@ -222,8 +217,21 @@ def _cell(layout: PageLayout, pieces: list[_Piece], table: PdfTable, row: int) -
 
 
 def _words(layout: PageLayout, piece: _Piece, limit: int = 40) -> str:
-    words = " ".join("".join(layout.text[i] for i in sorted(piece.offsets)).split())
+    words = " ".join(
+        " ".join(layout.text[a:b].split()) for a, b in _runs(layout.text, piece.offsets)
+    )
     return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def _runs(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """Offsets as runs of the text with only white space between their characters."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(offsets):
+        if runs and not text[runs[-1][1] : i].strip():
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def tsv(rows: list[list[str]]) -> str:

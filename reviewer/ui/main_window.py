@@ -53,6 +53,7 @@ from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.page_view import install_page_view, known_pdf_location
+from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.record_model import RecordTableModel
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
@@ -85,6 +86,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.exporter = ExportController(self)
         self._build_menus()
         self.results = ResultsController(self)  # the Results and Risk of bias tabs
+        self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
         self.importer = ImportController(self)
         self._restore_geometry()
         self._attach(store)

@@ -393,17 +393,39 @@ def test_memory_stays_within_the_cache(qtbot, win):
     assert len(pages.images) <= 3
 
 
-def test_a_table_becomes_rows_to_copy_or_send(qtbot, win):
-    sent = []
-    win.pages.results_target = sent.append
+def drag_over_table_3(qtbot, win) -> None:
     first = pdfium_boxes(win.pages.pdf.path, 6, "Outcomes")[0]
     last = pdfium_boxes(win.pages.pdf.path, 6, "1.66 (0.82 to 3.37)")[-1]
     show(qtbot, win, 6, first)
-    top_left = at(win, 6, (first[0] - 3, first[1] - 25, first[0], first[3]), 0.0)
-    top_left.setY(int(win.pages.canvas.to_view(6, (0, first[1] - 25, 1, first[1])).top()))
-    bottom_right = at(win, 6, (last[2] + 30, last[1], last[2] + 31, last[3] + 3), 1.0)
-    bottom_right.setY(int(win.pages.canvas.to_view(6, (0, last[3] + 2, 1, last[3] + 3)).top()))
-    drag(win, top_left, bottom_right, Qt.KeyboardModifier.AltModifier)
+    canvas = win.pages.canvas
+    top_left = canvas.to_view(6, (first[0] - 3, first[1] - 25, first[0], first[1])).topLeft()
+    bottom_right = canvas.to_view(6, (last[2], last[3], last[2] + 30, last[3] + 3)).bottomRight()
+    drag(win, top_left.toPoint(), bottom_right.toPoint(), Qt.KeyboardModifier.AltModifier)
+
+
+def test_a_table_sent_to_the_results_tab(qtbot, win):
+    drag_over_table_3(qtbot, win)
+    assert win.pages.table_dialog.send_button.isEnabled()
+    win.pages.table_dialog.send_button.click()
+    mapping = win.table_results_dialog
+    uses, rows, kind = mapping.choices()
+    assert [u.use for u in uses] == ["skip", "arm", "arm", "comparison", "comparison"]
+    assert len(rows) == 3 and kind == "dichotomous"
+    mapping.accept()
+    results = win.results.results
+    assert {a.value("name") for a in results.arms} == {"Physical activity group", "Control group"}
+    assert len(results.outcomes) == 3 and len(results.results) == 6
+    assert win.results.tabs.currentWidget() is win.results.panel
+    events = sorted(r.value("events") for r in results.results)
+    assert events == [16, 24, 25, 30, 50, 61]
+    win.undo()  # one change, undone at once
+    assert not win.results.results.items
+
+
+def test_a_table_becomes_rows_to_copy_or_send(qtbot, win):
+    sent = []
+    win.pages.results_target = sent.append
+    drag_over_table_3(qtbot, win)
     table = win.pages.last_table
     assert table is not None and table.reliable, table and table.message()
     text = win.store.record(win.rid).text
