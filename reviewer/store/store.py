@@ -43,6 +43,10 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 
 
+# review_meta key naming the shared server's review once this one is published or cloned
+PUBLISHED_META = "sync.review"
+
+
 class StoreError(Exception):
     """A review file cannot be opened or written; the message says which and why."""
 
@@ -265,6 +269,16 @@ class Store:
                 "where r.id between ? and ? and r.trial_ids != '[]'",
                 [records.first_id, last_id],
             )
+            self.db.execute(
+                "insert into record_uids (record_id, uid) "
+                "select id, lower(hex(randomblob(16))) from records where id between ? and ?",
+                [records.first_id, last_id],
+            )
+            if self.meta(PUBLISHED_META):
+                # A published review's copies learn of new records through the event log.
+                from reviewer.store.sync import log_records_added
+
+                log_records_added(self, records.first_id, last_id)
         return list(range(records.first_id, last_id + 1))
 
     def records_with_identifier(self, identifier: str) -> list[int]:
