@@ -49,11 +49,13 @@ def replay(
     changed_here: set[tuple],
     source: str,
     reviewer: str,
+    also_keys: Iterable[tuple] = (),
 ) -> ReplayResult:
     """Copy ``incoming`` (events this review lacks) into the log and bring the state up
-    to date with them. Runs inside the caller's transaction."""
+    to date with them; ``also_keys`` are brought up to date too, though no incoming
+    event changed them. Runs inside the caller's transaction."""
     result = ReplayResult()
-    touched: dict[tuple, None] = {}  # ordered set of keys the incoming events changed
+    touched: dict[tuple, None] = dict.fromkeys(also_keys)  # ordered set of keys to bring up to date
     for row in incoming:
         st.copy_event(store, row)
         result.copied += 1

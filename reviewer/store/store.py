@@ -258,17 +258,7 @@ class Store:
                 return []
             _insert_rows(self.db.conn, records, source_id)
             last_id = records.first_id + records.count - 1
-            self.db.execute(
-                "insert into records_fts (rowid, title, authors, text) "
-                "select id, title, authors, text from records where id between ? and ?",
-                [records.first_id, last_id],
-            )
-            self.db.execute(
-                "insert or ignore into record_trial_ids (trial_id, record_id) "
-                "select j.value, r.id from records r, json_each(r.trial_ids) j "
-                "where r.id between ? and ? and r.trial_ids != '[]'",
-                [records.first_id, last_id],
-            )
+            self.index_records(records.first_id, last_id)
             self.db.execute(
                 "insert into record_uids (record_id, uid) "
                 "select id, lower(hex(randomblob(16))) from records where id between ? and ?",
@@ -280,6 +270,21 @@ class Store:
 
                 log_records_added(self, records.first_id, last_id)
         return list(range(records.first_id, last_id + 1))
+
+    def index_records(self, first_id: int, last_id: int) -> None:
+        """Add records just inserted (ids ``first_id..last_id``) to the full-text index
+        and the trial-id look-up."""
+        self.db.execute(
+            "insert into records_fts (rowid, title, authors, text) "
+            "select id, title, authors, text from records where id between ? and ?",
+            [first_id, last_id],
+        )
+        self.db.execute(
+            "insert or ignore into record_trial_ids (trial_id, record_id) "
+            "select j.value, r.id from records r, json_each(r.trial_ids) j "
+            "where r.id between ? and ? and r.trial_ids != '[]'",
+            [first_id, last_id],
+        )
 
     def records_with_identifier(self, identifier: str) -> list[int]:
         """Records carrying a DOI, PMID, PMCID or trial registry id (normalised first)."""
