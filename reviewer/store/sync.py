@@ -175,7 +175,8 @@ def log_records_added(store: Store, first_id: int, last_id: int) -> Event:
         "source": source.model_dump(exclude={"id", "status"}) if source else None,
         "records": records,
     }
-    return store.log_event("import", RECORDS_ADD, None, payload)
+    # logged as this copy's server role: the server accepts only its own events from it
+    return store.log_event(store.meta(USER_META) or "import", RECORDS_ADD, None, payload)
 
 
 def add_shared_records(store: Store, payload: dict[str, Any]) -> int:
