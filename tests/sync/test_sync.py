@@ -244,3 +244,26 @@ def test_tls_required_refuses_a_server_without_it(demo_review, team_db):
     url = team_db.url("ann").replace("sslmode=disable", "sslmode=require")
     with Store(demo_review) as store, pytest.raises(SyncError, match="SSL"):
         publish(store, url)
+
+
+def test_command_line_publish_clone_sync(demo_review, team_db, tmp_path, capsys):
+    import json
+
+    from reviewer.cli import main
+
+    assert main(["--review", str(demo_review), "publish", team_db.admin_url]) == 0
+    assert "published to" in capsys.readouterr().out
+    team_db.add_reviewers("ann")
+    copy = tmp_path / "ann.review"
+    assert main(["clone", team_db.url("ann"), "--review", str(copy)]) == 0
+    assert "you work as 'ann'" in capsys.readouterr().out
+    assert main(["--review", str(copy), "decide", "1", "include", "--reviewer", "ann"]) == 0
+    capsys.readouterr()
+    assert main(["--review", str(copy), "sync", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["pushed"], report["pulled"], report["user"]) == (1, 0, "ann")
+    assert main(["--review", str(demo_review), "sync"]) == 0
+    assert "1 received" in capsys.readouterr().out
+    # a second clone into the same file is refused, clearly
+    assert main(["clone", team_db.url("ann"), "--review", str(copy)]) == 2
+    assert "already exists" in capsys.readouterr().err
