@@ -72,6 +72,7 @@ class SyncReport:
     server_events: int = 0
     user: str = ""
     time: str = ""
+    records: list[int] = field(default_factory=list)  # records others' events changed here
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -301,6 +302,9 @@ def _apply_pulled(store: Store, batch: list[pg.ServerEvent], role: str, report: 
         own_keys = [key for key, (_row, ours) in last_on_key.items() if ours]
         result = replay(store, incoming, theirs, changed_here, SOURCE, role, own_keys)
         report.pulled += len(incoming)
+        touched = dict.fromkeys(report.records)
+        touched.update(dict.fromkeys(r.record_id for r in incoming if r.record_id is not None))
+        report.records = list(touched)
         report.applied += result.applied
         report.conflicts += result.conflicts
         for kind, n in result.not_applied.items():
