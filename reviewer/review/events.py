@@ -128,9 +128,7 @@ def _decision_fields(state: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def state_after(
-    key: Key, kind: str, reviewer: str, time: str, payload: dict[str, Any]
-) -> Any:
+def state_after(key: Key, kind: str, reviewer: str, time: str, payload: dict[str, Any]) -> Any:
     """The state of ``key`` after this event, in the shape ``reviewer.store.state``
     reads it from a review (``None``: the event left no such state).
 
@@ -164,7 +162,9 @@ def state_after(
             "provenance": payload.get("provenance", []),
         }
     if what == "tag":
-        return {"tag": payload["tag"], "reviewer": reviewer, "time": time} if kind == TAG_ADD else None
+        return (
+            {"tag": payload["tag"], "reviewer": reviewer, "time": time} if kind == TAG_ADD else None
+        )
     if what == "setting":
         return payload.get("after")
     if what == "template":
@@ -205,4 +205,3 @@ def map_record_refs(kind: str, payload: dict[str, Any], to: Any) -> dict[str, An
             if key and key[0] == "duplicate_of" and isinstance(p.get(side), dict):
                 p[side] = {"duplicate_of": to(p[side].get("duplicate_of"))}
     return p
-

@@ -90,9 +90,7 @@ def _apply_additive(
         st.mark_settled(store, payload.get("conflicts", []), who, time, payload.get("choice"))
     elif kind.startswith(ev.SUGGESTION_PREFIX):
         st.set_suggestion_status(store, rid, kind.split(".", 1)[1], payload)
-    elif kind not in (ev.MERGE_DONE, ev.RECORDS_ADD) and not ev.state_keys(
-        kind, rid, who, payload
-    ):
+    elif kind not in (ev.MERGE_DONE, ev.RECORDS_ADD) and not ev.state_keys(kind, rid, who, payload):
         result.not_applied[kind] = result.not_applied.get(kind, 0) + 1
 
 
@@ -151,9 +149,7 @@ def conflict_from_event(
 
 
 def _open_conflict_exists(store: Store, key: tuple, kept: Any, other: Any) -> bool:
-    return any(
-        c.kept == kept and c.other == other for c in conflicts_on(store, list(key), True)
-    )
+    return any(c.kept == kept and c.other == other for c in conflicts_on(store, list(key), True))
 
 
 def conflicts_on(store: Store, key: list[Any], open_only: bool) -> list[MergeConflict]:

@@ -288,7 +288,9 @@ def _apply_pulled(store: Store, batch: list[pg.ServerEvent], role: str, report: 
         rows = _to_local(store, batch)
         last_on_key: dict[tuple, tuple[EventRow, bool]] = {}
         for e, row in zip(batch, rows, strict=True):
-            for key in ev.state_keys(row.kind, row.record_id, row.reviewer, json.loads(row.payload)):
+            for key in ev.state_keys(
+                row.kind, row.record_id, row.reviewer, json.loads(row.payload)
+            ):
                 last_on_key[key] = (row, e.id in known)
 
         def theirs(key: tuple) -> Any:
@@ -361,12 +363,16 @@ def _to_server(store: Store, rows: list[EventRow], base_seq: int) -> list[pg.Ser
         if r.kind in _REF_KINDS:
             payload = json.dumps(ev.map_record_refs(r.kind, json.loads(payload), to_uid))
         out.append(
-            pg.ServerEvent(0, r.id, r.time, r.reviewer, r.kind, to_uid(r.record_id), payload, base_seq)
+            pg.ServerEvent(
+                0, r.id, r.time, r.reviewer, r.kind, to_uid(r.record_id), payload, base_seq
+            )
         )
     return out
 
 
-def _pending(store: Store, conn: Any, role: str, cursor: int) -> tuple[int, list[pg.ServerEvent], int]:
+def _pending(
+    store: Store, conn: Any, role: str, cursor: int
+) -> tuple[int, list[pg.ServerEvent], int]:
     """What to push: (the local seq it reaches, the events, how many are held back)."""
     meta = local.sync_meta(store)
     assert meta is not None

@@ -230,7 +230,9 @@ def upload_snapshot(conn: psycopg.Connection, parts: Iterable[bytes]) -> int:
 def download_snapshot(conn: psycopg.Connection) -> Iterator[bytes]:
     parts = [r[0] for r in conn.execute("select part from reviewer.snapshot order by part")]
     for part in parts:
-        yield conn.execute("select data from reviewer.snapshot where part = %s", [part]).fetchone()[0]
+        yield conn.execute("select data from reviewer.snapshot where part = %s", [part]).fetchone()[
+            0
+        ]
 
 
 def push(conn: psycopg.Connection, events: Sequence[ServerEvent]) -> int:
@@ -266,8 +268,7 @@ def last_seq(conn: psycopg.Connection) -> int:
 def event_count(conn: psycopg.Connection) -> tuple[int, str]:
     """How many events, and an MD5 of their ids in ``seq`` order (for checks)."""
     return conn.execute(
-        "select count(*), md5(coalesce(string_agg(id, ',' order by seq), '')) "
-        "from reviewer.events"
+        "select count(*), md5(coalesce(string_agg(id, ',' order by seq), '')) from reviewer.events"
     ).fetchone()
 
 

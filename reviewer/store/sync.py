@@ -193,7 +193,10 @@ def add_shared_records(store: Store, payload: dict[str, Any]) -> int:
     sql = f"insert into records ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})"
     store.db.conn.executemany(
         sql,
-        ([first + i, source_id, *(r.get(c) for c in _SHARED_COLUMNS)] for i, r in enumerate(records)),
+        (
+            [first + i, source_id, *(r.get(c) for c in _SHARED_COLUMNS)]
+            for i, r in enumerate(records)
+        ),
     )
     store.db.conn.executemany(
         "insert into record_uids (record_id, uid) values (?, ?)",
@@ -261,7 +264,9 @@ def _state_lines(store: Store) -> Iterable[Any]:
     for name, sql in tables.items():
         rows = q(sql.format(u=uid.format("record_id")) + " order by 1, 2, 3").fetchall()
         yield from ([name, *r] for r in rows)
-    for key, value in q("select key, value from review_meta where key like 'setting.%' order by key"):
+    for key, value in q(
+        "select key, value from review_meta where key like 'setting.%' order by key"
+    ):
         yield ["setting", key, json.loads(value)]
     row = q("select json from templates order by id desc limit 1").fetchone()
     yield ["template", json.loads(row[0]) if row else None]

@@ -47,7 +47,9 @@ class SyncStatusButton(QToolButton):
         if status.last_sync:
             parts.append(f"synced {_clock(status.last_sync)}")
         if status.waiting:
-            parts.append(f"{status.waiting:,} to send" if status.online else f"{status.waiting:,} waiting")
+            parts.append(
+                f"{status.waiting:,} to send" if status.online else f"{status.waiting:,} waiting"
+            )
         self.setText(" · ".join(parts))
         tip = [f"Server: {status.server}"]
         if status.message and not status.online:

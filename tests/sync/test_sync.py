@@ -47,7 +47,11 @@ def test_two_reviewers_see_each_others_decisions(demo_review, team_db, tmp_path)
     assert ra2.pulled == 1 and ra2.pushed == 0
     for store in (a, b):
         got = {(d.record_id, d.reviewer, d.decision) for d in store.decisions()}
-        assert {(ids[0], "ann", "include"), (ids[1], "ann", "exclude"), (ids[0], "bob", "exclude")} <= got
+        assert {
+            (ids[0], "ann", "include"),
+            (ids[1], "ann", "exclude"),
+            (ids[0], "bob", "exclude"),
+        } <= got
 
     # nothing lost, nothing doubled, and a repeated sync changes nothing
     again = [sync(s) for s in (a, b)]
@@ -121,9 +125,8 @@ def test_blinding_and_conflicts_across_machines(demo_review, team_db, tmp_path):
 
 
 def test_records_imported_after_publishing_travel_by_uid(demo_review, team_db, tmp_path):
-    from tests.conftest import ROOT
-
     from reviewer.ingest import import_paths
+    from tests.conftest import ROOT
 
     _published(demo_review, team_db)
     a, _ = clone(team_db.url("ann"), tmp_path / "ann.review")
@@ -169,14 +172,14 @@ def test_the_server_lets_reviewers_append_only_their_own_events(demo_review, tea
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("truncate reviewer.events")
     # not even the owner may rewrite the log
-    with psycopg.connect(team_db.admin_url, autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
-            conn.execute("delete from reviewer.events")
+    owner = psycopg.connect(team_db.admin_url, autocommit=True)
+    with owner, pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+        owner.execute("delete from reviewer.events")
     # a role that is not in the team reads nothing
     team_db.server.create_login("eve", "eve-secret")
-    with psycopg.connect(team_db.server.url("eve", "eve-secret", team_db.name)) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("select * from reviewer.events")
+    outsider = psycopg.connect(team_db.server.url("eve", "eve-secret", team_db.name))
+    with outsider, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        outsider.execute("select * from reviewer.events")
 
 
 def test_publish_refuses_a_database_holding_another_review(demo_review, team_db, tmp_path):
