@@ -243,6 +243,7 @@ def _sync(
             raise SyncError(f"{display(url)} does not hold this review")
         role = pg.current_user(conn)
         report = SyncReport(display(url), user=role)
+        _reconcile(store, conn)
         cursor = meta.cursor
         while batch := pg.pull(conn, cursor):  # catch up without holding anyone up
             cursor = _apply_pulled(store, batch, role, report)
@@ -259,18 +260,34 @@ def _sync(
         raise SyncError(f"sync with {display(url)} stopped: {_first_line(exc)}") from exc
     report.held_back = meta.held_back + held
     report.time = now_iso()
+    local.mark_pushed(store, pushed_to)
     local.set_sync_meta(
-        store, pushed=pushed_to, last=report.time, held_back=report.held_back, url=display(url),
-        user=role,
-    )  # fmt: skip
-    report.waiting = local.count_events_after(store, pushed_to)
+        store, last=report.time, held_back=report.held_back, url=display(url), user=role
+    )
+    report.waiting = local.count_pending(store)
     return report
+
+
+def _reconcile(store: Store, conn: Any) -> None:
+    """Count as pushed what reached the server though this copy never heard so (the
+    connection dropped while the push committed): those events are no longer changes
+    the server lacks, and must not turn others' later changes into conflicts."""
+    rows = local.pending_events(store)
+    if not rows:
+        return
+    there = pg.existing_ids(conn, [row.id for _seq, row in rows])
+    reached = None
+    for seq, row in rows:
+        if row.id not in there:
+            break
+        reached = seq
+    if reached is not None:
+        local.mark_pushed(store, reached)
 
 
 def waiting(store: Store) -> int:
     """Events logged here that the server does not have yet."""
-    meta = local.sync_meta(store)
-    return 0 if meta is None else local.count_events_after(store, meta.pushed)
+    return local.count_pending(store)
 
 
 def _apply_pulled(store: Store, batch: list[pg.ServerEvent], role: str, report: SyncReport) -> int:
@@ -280,8 +297,10 @@ def _apply_pulled(store: Store, batch: list[pg.ServerEvent], role: str, report: 
         meta = local.sync_meta(store)
         assert meta is not None
         known = local.known_event_ids(store, (e.id for e in batch))
-        pending = [row for _seq, row in local.events_after(store, meta.pushed)]
-        changed_here = keys_of(pending)
+        batch_ids = {e.id for e in batch}
+        pending = [row for _seq, row in local.pending_events(store)]
+        # changes here the server lacks (one of them in this batch has reached it)
+        changed_here = keys_of(row for row in pending if row.id not in batch_ids)
         for e in batch:
             if e.kind == ev.RECORDS_ADD and e.id not in known:
                 report.records_added += local.add_shared_records(store, json.loads(e.payload))
@@ -312,10 +331,11 @@ def _apply_pulled(store: Store, batch: list[pg.ServerEvent], role: str, report: 
         for kind, n in result.not_applied.items():
             report.not_applied[kind] = report.not_applied.get(kind, 0) + n
         cursor = batch[-1].seq
-        values: dict[str, Any] = {"cursor": cursor}
-        if not pending:  # what came in is on the server already: nothing here to push
-            values["pushed"] = local.last_event_seq(store)
-        local.set_sync_meta(store, **values)
+        local.set_sync_meta(store, cursor=cursor)
+        if not pending and not result.conflicts:  # nothing here to send: all is on the server
+            local.mark_pushed(store, local.last_event_seq(store))
+        else:
+            local.mark_pulled(store, (row.id for row in incoming))
     return cursor
 
 
@@ -370,27 +390,13 @@ def _to_server(store: Store, rows: list[EventRow], base_seq: int) -> list[pg.Ser
     return out
 
 
-def _pending(
-    store: Store, conn: Any, role: str, cursor: int
-) -> tuple[int, list[pg.ServerEvent], int]:
+def _pending(store: Store, conn: Any, role: str, cursor: int) -> tuple[int, list[pg.ServerEvent], int]:
     """What to push: (the local seq it reaches, the events, how many are held back)."""
-    meta = local.sync_meta(store)
-    assert meta is not None
-    rows = local.events_after(store, meta.pushed)
-    if not rows:
-        return meta.pushed, [], 0
-    others = [row.id for _seq, row in rows if row.reviewer != role]
-    on_server = pg.existing_ids(conn, others) if others else set()
-    any_name = bool(others) and pg.may_insert_any(conn)
-    send, held = [], 0
-    for _seq, row in rows:
-        if row.id in on_server:
-            continue
-        if row.reviewer != role and not any_name:
-            held += 1
-            continue
-        send.append(row)
-    return rows[-1][0], _to_server(store, send, cursor), held
+    last = local.last_event_seq(store)  # first: an event the window logs meanwhile stays
+    rows = [row for seq, row in local.pending_events(store) if seq <= last]
+    any_name = any(row.reviewer != role for row in rows) and pg.may_insert_any(conn)
+    send = [row for row in rows if row.reviewer == role or any_name]
+    return last, _to_server(store, send, cursor), len(rows) - len(send)
 
 
 __all__ = [

@@ -481,6 +481,10 @@ def m013_record_uids(db: sqlite_utils.Database) -> None:
     different records the same id. Events that travel through a shared server name
     records by this uid instead. It lives in its own small table so that adding it to
     a large review does not rewrite every record row.
+
+    ``sync_pulled`` notes the events a sync brought in from the server while this copy
+    had events of its own still to send: they are on the server already, so they are
+    neither sent back nor mistaken for changes made here.
     """
     run_script(db, _M013)
 
@@ -491,4 +495,5 @@ create table record_uids (
     uid text not null unique
 );
 insert into record_uids (record_id, uid) select id, lower(hex(randomblob(16))) from records;
+create table sync_pulled (seq integer primary key);
 """

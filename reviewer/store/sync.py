@@ -102,8 +102,46 @@ def events_after(store: Store, seq: int) -> list[tuple[int, EventRow]]:
     return [(r[0], EventRow(*r[1:])) for r in rows]
 
 
-def count_events_after(store: Store, seq: int) -> int:
-    return store.db.execute("select count(*) from events where seq > ?", [seq]).fetchone()[0]
+def pending_events(store: Store) -> list[tuple[int, EventRow]]:
+    """Events of this copy the server lacks (after the pushed mark, less those pulled)."""
+    meta = sync_meta(store)
+    if meta is None:
+        return []
+    rows = store.db.execute(
+        "select seq, id, time, reviewer, kind, record_id, payload from events "
+        "where seq > ? and seq not in (select seq from sync_pulled) order by seq",
+        [meta.pushed],
+    )
+    return [(r[0], EventRow(*r[1:])) for r in rows]
+
+
+def count_pending(store: Store) -> int:
+    meta = sync_meta(store)
+    if meta is None:
+        return 0
+    return store.db.execute(
+        "select count(*) from events where seq > ? and seq not in (select seq from sync_pulled)",
+        [meta.pushed],
+    ).fetchone()[0]
+
+
+def mark_pulled(store: Store, ids: Iterable[str]) -> None:
+    """These events came from the server: nothing to send back."""
+    ids = list(ids)
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" for _ in part)
+        store.db.execute(
+            f"insert or ignore into sync_pulled (seq) select seq from events where id in ({marks})",
+            part,
+        )
+
+
+def mark_pushed(store: Store, seq: int) -> None:
+    """Every event up to ``seq`` is on the server."""
+    with store.atomic():
+        store._set_meta(PUSHED_META, str(seq))
+        store.db.execute("delete from sync_pulled where seq <= ?", [seq])
 
 
 def known_event_ids(store: Store, ids: Iterable[str]) -> set[str]:
@@ -246,27 +284,26 @@ def state_digest(store: Store) -> str:
 
 def _state_lines(store: Store) -> Iterable[Any]:
     q = store.db.execute
-    uid = "(select uid from record_uids where record_id = {})"
     yield from (
         ["record", *r]
         for r in q(
-            f"select {uid.format('r.id')}, r.title, {uid.format('r.duplicate_of')} from records r "
-            "order by 1"
+            "select u.uid, r.title, d.uid from records r "
+            "join record_uids u on u.record_id = r.id "
+            "left join record_uids d on d.record_id = r.duplicate_of order by u.uid"
         )
     )
     tables = {
-        "decision": "select {u}, stage, reviewer, decision, reason, note from decisions",
-        "resolution": "select {u}, stage, decision, reason, note, resolver from resolutions",
-        "value": "select {u}, field, value, reviewer, provenance from field_values",
-        "result": "select {u}, item, field, value, reviewer, provenance from result_cells",
-        "tag": "select {u}, lower(tag), reviewer from record_tags",
+        "decision": "stage, t.reviewer, decision, reason, note from decisions",
+        "resolution": "stage, decision, reason, note, resolver from resolutions",
+        "value": "field, value, t.reviewer, provenance from field_values",
+        "result": "item, field, value, t.reviewer, provenance from result_cells",
+        "tag": "lower(tag), t.reviewer from record_tags",
     }
-    for name, sql in tables.items():
-        rows = q(sql.format(u=uid.format("record_id")) + " order by 1, 2, 3").fetchall()
-        yield from ([name, *r] for r in rows)
-    for key, value in q(
-        "select key, value from review_meta where key like 'setting.%' order by key"
-    ):
+    for name, rest in tables.items():
+        sql = f"select u.uid, {rest} t join record_uids u on u.record_id = t.record_id"
+        yield from ([name, *r] for r in q(sql + " order by 1, 2, 3").fetchall())
+    settings = q("select key, value from review_meta where key like 'setting.%' order by key")
+    for key, value in settings:
         yield ["setting", key, json.loads(value)]
     row = q("select json from templates order by id desc limit 1").fetchone()
     yield ["template", json.loads(row[0]) if row else None]
