@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot results-screenshots clean bundle bundle-test
+.PHONY: run test lint bench screenshot page-screenshot results-screenshots clean bundle bundle-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ screenshot: $(STAMP)
 	$(BIN)/reviewer --review $(SHOT) suggest --apply --reviewer demo > /dev/null
 	for id in 1 2 3; do $(BIN)/reviewer --review $(SHOT) decide $$id include --reviewer demo > /dev/null; done
 	QT_QPA_PLATFORM=offscreen REVIEWER_NAME=demo $(BIN)/reviewer --review $(SHOT) screenshot docs/screenshot.png
+
+# The README's page view picture: a trial's PDF beside the form, its values boxed.
+page-screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/page_view_screenshot.py
 
 # The README's results pictures: Results and RoB 2 tabs, forest plot, RoB 2 plot.
 results-screenshots: $(STAMP)

@@ -302,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="show this record instead of the first",
     )
+    p.add_argument(
+        "--page",
+        type=int,
+        default=None,
+        metavar="N",
+        help="show the record's PDF as pages, at page N, with the boxes of its values",
+    )
     return parser
 
 
@@ -716,7 +723,11 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from reviewer.ui.app import screenshot
 
     width, height = (int(v) for v in args.size.lower().split("x"))
-    screenshot(args.review, args.out, width, height, record_id=args.record)
+    try:
+        screenshot(args.review, args.out, width, height, record_id=args.record, page=args.page)
+    except ValueError as exc:
+        print(f"reviewer: screenshot: {exc}", file=sys.stderr)
+        return 1
     print(args.out)
     return 0
 

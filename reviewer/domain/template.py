@@ -43,6 +43,8 @@ class FieldSpec(BaseModel):
     unit: str = ""
     help: str = ""
     group: str = "other"
+    # words a reviewer gives so that suggestions find the field's evidence ("masked", "sham")
+    keywords: list[str] = Field(default_factory=list)
     # a judgement (a RoB 2 answer, say): words selected for it support the value the
     # reviewer chose and never set it
     quote_only: bool = False

@@ -119,8 +119,12 @@ def screenshot(
     width: int = 1400,
     height: int = 900,
     record_id: int | None = None,
+    page: int | None = None,
 ) -> Path:
-    """Render the main window offscreen with the first record selected, save a PNG."""
+    """Render the main window offscreen with the first record selected, save a PNG.
+
+    With ``page`` (1-based), the record's PDF is shown as pages at that page, with
+    the boxes of its values; ``ValueError`` if the record has no PDF to show."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     application()
     from reviewer.ui.main_window import MainWindow
@@ -134,9 +138,42 @@ def screenshot(
     if record_id is not None:
         window.go_to_record(record_id)
     QApplication.processEvents()
+    if page is not None:
+        window.splitter.setSizes([int(width * 0.22), int(width * 0.48), int(width * 0.3)])
+        try:
+            _show_page(window, page)
+        except ValueError:
+            window.close()
+            store.close()
+            raise
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out)):
         raise OSError(f"{out}: could not write the PNG")
     window.close()
     store.close()
     return out
+
+
+def _show_page(window, page: int, timeout: float = 30.0) -> None:  # noqa: ANN001 (MainWindow)
+    """Show the current record's PDF at ``page`` and wait until it is drawn."""
+    import time
+
+    pages = window.pages
+    pages.set_mode("pages", remember=False)
+    if pages.mode() != "pages":
+        raise ValueError(pages.notice() or "this record has no PDF to show as pages")
+    end = time.monotonic() + timeout
+    while not pages.is_open() and not pages.open_error and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    if pages.open_error:
+        raise ValueError(pages.open_error)
+    if not 1 <= page <= pages.page_total():
+        raise ValueError(f"the PDF has {pages.page_total()} pages, not a page {page}")
+    pages.go_to_page(page - 1)
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if pages.idle():
+            break
+        time.sleep(0.01)
+    QApplication.processEvents()

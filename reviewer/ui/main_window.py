@@ -35,6 +35,7 @@ from reviewer.annotate.undo import (
 )
 from reviewer.export.json_import import import_review_json
 from reviewer.review.keywords import compiled_terms
+from reviewer.review.pdf_files import find_record_pdf
 from reviewer.review.project import create_review, open_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
@@ -51,6 +52,8 @@ from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
+from reviewer.ui.page_view import install_page_view, known_pdf_location
+from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.record_model import RecordTableModel
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
@@ -85,6 +88,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.exporter = ExportController(self)
         self._build_menus()
         self.results = ResultsController(self)  # the Results and Risk of bias tabs
+        self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
         self.importer = ImportController(self)
         self._restore_geometry()
         self._attach(store)
@@ -142,6 +146,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         lv.addWidget(self.count_label)
 
         self.document = DocumentView()
+        self.pages = install_page_view(  # a record's PDF as pages, beside its text
+            self.document, lambda rid: find_record_pdf(self.store, rid, known_pdf_location)
+        )
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
