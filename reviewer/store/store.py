@@ -47,6 +47,33 @@ RECORD_COLUMNS = (
 PUBLISHED_META = "sync.review"
 
 
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' database whose outermost ``atomic()`` takes the write lock first.
+
+    A deferred ``BEGIN`` reads first and asks for the lock at the first write; when
+    another connection (a background sync, a suggestion job) committed in between,
+    SQLite refuses that transaction at once ("database is locked") instead of waiting.
+    ``BEGIN IMMEDIATE`` waits for the lock (``busy_timeout``) and then sees the latest
+    state, so a change made in the window never fails because of work behind it.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        if self.conn.in_transaction:
+            with super().atomic():  # nested: a savepoint
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+
 class StoreError(Exception):
     """A review file cannot be opened or written; the message says which and why."""
 
@@ -60,7 +87,7 @@ class Store:
             raise StoreError(f"{self.path}: no such review")
         try:
             conn = sqlite3.connect(str(self.path), timeout=30)
-            self.db = sqlite_utils.Database(conn)
+            self.db = _Database(conn)
             self._configure()
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:

@@ -73,20 +73,10 @@ def set_sync_meta(store: Store, **values: Any) -> None:
 
 @contextmanager
 def write_lock(store: Store) -> Iterator[Store]:
-    """A transaction that takes the write lock first (``BEGIN IMMEDIATE``): a sync reads
-    what is pending and then writes, while the window may be writing too."""
-    if store.db.conn.in_transaction:
-        with store.atomic():
-            yield store
-        return
-    store.db.execute("begin immediate")
-    try:
+    """A transaction that takes the write lock first (``Store.atomic`` does): a sync
+    reads what is pending and then writes, while the window may be writing too."""
+    with store.atomic():
         yield store
-    except BaseException:
-        if store.db.conn.in_transaction:
-            store.db.conn.rollback()
-        raise
-    store.db.conn.commit()
 
 
 def last_event_seq(store: Store) -> int:
