@@ -153,4 +153,4 @@ def _open_conflict_exists(store: Store, key: tuple, kept: Any, other: Any) -> bo
 
 
 def conflicts_on(store: Store, key: list[Any], open_only: bool) -> list[MergeConflict]:
-    return [c for c in st.merge_conflicts(store, open_only) if c.key == key]
+    return st.merge_conflicts(store, open_only, key)

@@ -398,15 +398,22 @@ def mark_settled(store: Store, ids: list[str], who: str, time: str, choice: str 
         )
 
 
-def merge_conflicts(store: Store, open_only: bool = True) -> list[MergeConflict]:
-    """Merge conflicts, oldest first; only those not yet settled unless ``open_only`` is off."""
+def merge_conflicts(
+    store: Store, open_only: bool = True, key: list[Any] | None = None
+) -> list[MergeConflict]:
+    """Merge conflicts, oldest first; only those not yet settled unless ``open_only`` is
+    off; only those on one piece of state when ``key`` is given."""
     sql = (
         "select id, key, record_id, kept, other, source, reviewer, time, settled_by, "
-        "settled_at, choice from merge_conflicts"
+        "settled_at, choice from merge_conflicts where 1"
     )
+    params: list[Any] = []
+    if key is not None:
+        sql += " and key = ?"
+        params.append(json.dumps(list(key)))
     if open_only:
-        sql += " where settled_at is null"
-    rows = store.db.execute(sql + " order by time, id").fetchall()
+        sql += " and settled_at is null"
+    rows = store.db.execute(sql + " order by time, id", params).fetchall()
     return [
         MergeConflict(r[0], json.loads(r[1]), r[2], json.loads(r[3]), json.loads(r[4]), *r[5:])
         for r in rows
