@@ -32,14 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests import pg_server  # noqa: E402  (the same server the tests start)
-
 from reviewer.domain import ParsedRecord  # noqa: E402
 from reviewer.review.project import create_review  # noqa: E402
 from reviewer.review.screening import decide  # noqa: E402
 from reviewer.review.sync import SyncError, clone, publish, sync  # noqa: E402
 from reviewer.store import Store, pg  # noqa: E402
 from reviewer.store import sync as local  # noqa: E402
+from tests import pg_server  # noqa: E402  (the same server the tests start)
 
 DB = "team_review"
 FIELDS = ("condition", "comparator", "funding")
@@ -60,7 +59,9 @@ class Reviewer:
 def build_review(path: Path, n: int) -> None:
     store = create_review(path, "Sync benchmark")
     records = [
-        ParsedRecord(title=f"Trial {i} of an intervention", abstract=f"Abstract {i}.", year=2000 + i % 24)
+        ParsedRecord(
+            title=f"Trial {i} of an intervention", abstract=f"Abstract {i}.", year=2000 + i % 24
+        )
         for i in range(n)
     ]
     store.add_records(None, records)
@@ -175,7 +176,9 @@ def main() -> int:
         gate, online_at, stop = threading.Event(), threading.Event(), threading.Event()
         cuts: list[int] = []
         threads = [threading.Thread(target=work, args=(r, args, gate, online_at)) for r in team]
-        killer = threading.Thread(target=saboteur, args=(server, stop, random.Random(args.seed), cuts))
+        killer = threading.Thread(
+            target=saboteur, args=(server, stop, random.Random(args.seed), cuts)
+        )
         for t in threads:
             t.start()
         t0 = time.perf_counter()
@@ -209,8 +212,12 @@ def main() -> int:
         total, digest, by = server_log(server.admin_url(DB))
         logs = [log_of(s) for s in stores]
         states = {local.state_digest(s) for s in stores}
-        own = {r.name: s.db.execute("select count(*) from events where reviewer = ?", [r.name]).fetchone()[0]
-               for s, r in zip(stores, team, strict=True)}
+        own = {
+            r.name: s.db.execute(
+                "select count(*) from events where reviewer = ?", [r.name]
+            ).fetchone()[0]
+            for s, r in zip(stores, team, strict=True)
+        }
         conflicts = stores[0].db.execute("select count(*) from merge_conflicts").fetchone()[0]
         if len(states) > 1:
             first = list(local._state_lines(stores[0]))
@@ -221,10 +228,15 @@ def main() -> int:
                 if diff and diff[0][0][0] == "decision" and "--debug" in sys.argv:
                     uid, who = diff[0][0][1], diff[0][0][3]
                     with pg.connect(server.admin_url(DB)) as c:
-                        for row in c.execute("select seq, id, reviewer, kind, payload::text, pushed_by, base_seq from reviewer.events where record_uid = %s order by seq", [uid]):
+                        for row in c.execute(
+                            "select seq, id, reviewer, kind, payload::text, pushed_by, base_seq from reviewer.events where record_uid = %s order by seq",
+                            [uid],
+                        ):
                             print("     ", row)
                     for st_ in stores:
-                        rid = st_.db.execute("select record_id from record_uids where uid=?", [uid]).fetchone()[0]
+                        rid = st_.db.execute(
+                            "select record_id from record_uids where uid=?", [uid]
+                        ).fetchone()[0]
                         print("    ", st_.path.name, st_.decision(rid, "title_abstract", who))
         for s in stores:
             s.close()
@@ -237,21 +249,31 @@ def main() -> int:
         )
         logged = sum(r.logged for r in team)
         log_rate = logged / sum(r.log_seconds for r in team) * len(team)
-        print(f"reviewers: {len(team)} ({len(online)} online, 1 offline until the others were done)")
-        print(f"work: {logged:,} edits logged in {worked:.1f} s; connections cut {len(cuts)} times "
-              f"({sum(cuts)} backends); syncs {sum(r.syncs for r in team)}, "
-              f"{sum(r.failed_syncs for r in team)} cut off and retried")
-        print(f"server: {total:,} events; every copy: {logs[0][0]:,} events, ids hash "
-              f"{logs[0][1][:12]} ({'same' if len(set(logs)) == 1 else 'DIFFERENT'}), "
-              f"state hash {'same on all copies' if len(states) == 1 else 'DIFFERENT'}; "
-              f"{conflicts} conflicts raised for people to settle")
-        print(f"each reviewer's own events on the server once: "
-              f"{'yes' if all(by.get(n, 0) == c for n, c in own.items()) else 'NO'} {own}")
+        print(
+            f"reviewers: {len(team)} ({len(online)} online, 1 offline until the others were done)"
+        )
+        print(
+            f"work: {logged:,} edits logged in {worked:.1f} s; connections cut {len(cuts)} times "
+            f"({sum(cuts)} backends); syncs {sum(r.syncs for r in team)}, "
+            f"{sum(r.failed_syncs for r in team)} cut off and retried"
+        )
+        print(
+            f"server: {total:,} events; every copy: {logs[0][0]:,} events, ids hash "
+            f"{logs[0][1][:12]} ({'same' if len(set(logs)) == 1 else 'DIFFERENT'}), "
+            f"state hash {'same on all copies' if len(states) == 1 else 'DIFFERENT'}; "
+            f"{conflicts} conflicts raised for people to settle"
+        )
+        print(
+            f"each reviewer's own events on the server once: "
+            f"{'yes' if all(by.get(n, 0) == c for n, c in own.items()) else 'NO'} {own}"
+        )
         print(f"converged in {converged:.2f} s ({rounds} sync rounds after the work)")
         rate = (total * len(team)) / (worked + converged)
-        print(f"through the server: {rate:,.0f} events/s delivered to copies over the run "
-              f"(each event reaches {len(team)} copies); local logging ran at "
-              f"{log_rate:,.0f} events/s across the team: ratio {rate / log_rate:.2f}")
+        print(
+            f"through the server: {rate:,.0f} events/s delivered to copies over the run "
+            f"(each event reaches {len(team)} copies); local logging ran at "
+            f"{log_rate:,.0f} events/s across the team: ratio {rate / log_rate:.2f}"
+        )
         for r in team:
             for e in r.errors:
                 print(f"  {r.name}: {e}")

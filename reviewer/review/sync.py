@@ -157,8 +157,10 @@ def publish(
             except pg.Error as exc:
                 raise SyncError(f"cannot publish to {display(url)}: {_first_line(exc)}") from exc
         cursor = pg.last_seq(conn)
+        # the publisher owns the log and may add events under any name: its copy goes on
+        # recording under the reviewer's own name (no server role to adopt)
         local.set_sync_meta(
-            store, url=display(url), cursor=cursor, pushed=last, user=role, last=now_iso()
+            store, url=display(url), cursor=cursor, pushed=last, user="", last=now_iso()
         )
         return SyncReport(
             display(url), pushed=pushed, server_events=cursor, user=role, time=now_iso()
@@ -242,6 +244,7 @@ def _sync(
         if review is None or review.uid != meta.review_uid:
             raise SyncError(f"{display(url)} does not hold this review")
         role = pg.current_user(conn)
+        privileged = pg.may_insert_any(conn)  # the log's owner, or a superuser
         report = SyncReport(display(url), user=role)
         _reconcile(store, conn)
         cursor = meta.cursor
@@ -253,7 +256,7 @@ def _sync(
             pg.lock_appends(conn)
             while batch := pg.pull(conn, cursor):
                 cursor = _apply_pulled(store, batch, role, report)
-            pushed_to, events, held = _pending(store, conn, role, cursor)
+            pushed_to, events, held = _pending(store, role, privileged, cursor)
             report.pushed = pg.push(conn, events)
         report.server_events = cursor + report.pushed
     except pg.Error as exc:
@@ -262,7 +265,11 @@ def _sync(
     report.time = now_iso()
     local.mark_pushed(store, pushed_to)
     local.set_sync_meta(
-        store, last=report.time, held_back=report.held_back, url=display(url), user=role
+        store,
+        last=report.time,
+        held_back=report.held_back,
+        url=display(url),
+        user="" if privileged else role,  # the name this copy's events must carry
     )
     report.waiting = local.count_pending(store)
     return report
@@ -390,12 +397,13 @@ def _to_server(store: Store, rows: list[EventRow], base_seq: int) -> list[pg.Ser
     return out
 
 
-def _pending(store: Store, conn: Any, role: str, cursor: int) -> tuple[int, list[pg.ServerEvent], int]:
+def _pending(
+    store: Store, role: str, privileged: bool, cursor: int
+) -> tuple[int, list[pg.ServerEvent], int]:
     """What to push: (the local seq it reaches, the events, how many are held back)."""
     last = local.last_event_seq(store)  # first: an event the window logs meanwhile stays
     rows = [row for seq, row in local.pending_events(store) if seq <= last]
-    any_name = any(row.reviewer != role for row in rows) and pg.may_insert_any(conn)
-    send = [row for row in rows if row.reviewer == role or any_name]
+    send = [row for row in rows if row.reviewer == role or privileged]
     return last, _to_server(store, send, cursor), len(rows) - len(send)
 
 
