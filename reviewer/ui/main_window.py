@@ -423,7 +423,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.notes_panel.reload(self.store, record_id)
         self.tags_editor.set_record(record_id)
         if self.docks["history"].isVisible():
-            self.history_panel.reload(self.store, record_id)
+            self.history_panel.reload(self.store, record_id, self.reviewer)
         self._show_decision()
 
     def show_prisma(self) -> None:

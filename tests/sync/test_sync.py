@@ -113,6 +113,9 @@ def test_blinding_and_conflicts_across_machines(demo_review, team_db, tmp_path):
     assert is_blinded(b)
     assert [d.reviewer for d in visible_decisions(b, rid, "title_abstract", "bob")] == ["bob"]
     assert len(b.decisions(rid)) == 2  # there, for the conflict count, but not shown
+    from reviewer.review.audit import history
+
+    assert {h.reviewer for h in history(b, rid, "bob")} == {"bob"}  # nor in the history
 
     set_blinded(a, False, "ann")
     sync(a)
@@ -120,6 +123,7 @@ def test_blinding_and_conflicts_across_machines(demo_review, team_db, tmp_path):
     assert not is_blinded(b)
     shown = {d.reviewer for d in visible_decisions(b, rid, "title_abstract", "bob")}
     assert shown == {"ann", "bob"}
+    assert {"ann", "bob"} <= {h.reviewer for h in history(b, rid, "bob")}
     assert [c.record_id for c in conflicts(b, "title_abstract")] == [rid]
     assert [c.record_id for c in conflicts(a, "title_abstract")] == [rid]
 
