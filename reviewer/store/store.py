@@ -51,6 +51,10 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 
 
+# review_meta key naming the shared server's review once this one is published or cloned
+PUBLISHED_META = "sync.review"
+
+
 class _Database(sqlite_utils.Database):
     """sqlite-utils' ``Database`` whose transactions take the write lock first.
 
@@ -354,23 +358,27 @@ class Store:
             _insert_rows(self.db.conn, records, source_id)
             dedup_keys.insert(self.db.conn, records.keys)
             last_id = records.first_id + records.count - 1
+            self.index_records(records.first_id, last_id)
             self.db.execute(
-                "insert into records_fts (rowid, title, authors, text) "
-                "select id, title, authors, text from records where id between ? and ?",
+                "insert into record_uids (record_id, uid) "
+                "select id, lower(hex(randomblob(16))) from records where id between ? and ?",
                 [records.first_id, last_id],
             )
-            self.db.execute(
-                "insert or ignore into record_trial_ids (trial_id, record_id) "
-                "select j.value, r.id from records r, json_each(r.trial_ids) j "
-                "where r.id between ? and ? and r.trial_ids != '[]'",
-                [records.first_id, last_id],
-            )
+            if self.meta(PUBLISHED_META):
+                # A published review's copies learn of new records through the event log.
+                from reviewer.store.sync import log_records_added
+
+                log_records_added(self, records.first_id, last_id)
         return list(range(records.first_id, last_id + 1))
 
     def renumber_record(self, old: int, new: int) -> None:
         """Give a just-added record (nothing attached to it yet) another, free id; its
-        search entry, duplicate keys and trial ids follow it (no event)."""
+        search entry, duplicate keys, trial ids and uid follow it (no event)."""
         with self.atomic():
+            uid = self.db.execute(
+                "select uid from record_uids where record_id = ?", [old]
+            ).fetchone()
+            self.db.execute("delete from record_uids where record_id = ?", [old])
             keys = self.db.execute(
                 "select title, marks, head, tail, doi from dedup_keys where record_id = ?",
                 [old],
@@ -396,6 +404,25 @@ class Store:
                 "insert into record_trial_ids (trial_id, record_id) values (?, ?)",
                 [(t, new) for t in trials],
             )
+            if uid is not None:
+                self.db.execute(
+                    "insert into record_uids (record_id, uid) values (?, ?)", [new, uid[0]]
+                )
+
+    def index_records(self, first_id: int, last_id: int) -> None:
+        """Add records just inserted (ids ``first_id..last_id``) to the full-text index
+        and the trial-id look-up."""
+        self.db.execute(
+            "insert into records_fts (rowid, title, authors, text) "
+            "select id, title, authors, text from records where id between ? and ?",
+            [first_id, last_id],
+        )
+        self.db.execute(
+            "insert or ignore into record_trial_ids (trial_id, record_id) "
+            "select j.value, r.id from records r, json_each(r.trial_ids) j "
+            "where r.id between ? and ? and r.trial_ids != '[]'",
+            [first_id, last_id],
+        )
 
     def records_with_identifier(self, identifier: str) -> list[int]:
         """Records carrying a DOI, PMID, PMCID or trial registry id (normalised first)."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -35,6 +34,7 @@ from reviewer.annotate.undo import (
 )
 from reviewer.export.json_import import import_review_json
 from reviewer.review.keywords import compiled_terms
+from reviewer.review.pdf_files import find_record_pdf
 from reviewer.review.project import create_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
@@ -53,9 +53,13 @@ from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.opening import open_review_asking
+from reviewer.ui.page_view import install_page_view, known_pdf_location
+from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.record_model import RecordTableModel
+from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
+from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
 from reviewer.ui.tags_editor import TagsEditor
 
 MAX_RECENT = 8
@@ -74,7 +78,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.jobs = jobs or JobRunner()
         self.stage = "title_abstract"
         self.reviewer = str(
-            os.environ.get("REVIEWER_NAME")  # as on the command line
+            server_role(store)  # a review on a server: the role it syncs as
+            or os.environ.get("REVIEWER_NAME")  # as on the command line
             or settings().value("reviewer/name", "")
             or getpass.getuser()
         )
@@ -85,6 +90,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._build_widgets()
         self.exporter = ExportController(self)
         self._build_menus()
+        self.results = ResultsController(self)  # the Results and Risk of bias tabs
+        self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
         self.importer = ImportController(self)
         self._restore_geometry()
         self._attach(store)
@@ -142,6 +149,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         lv.addWidget(self.count_label)
 
         self.document = DocumentView()
+        self.pages = install_page_view(  # a record's PDF as pages, beside its text
+            self.document, lambda rid: find_record_pdf(self.store, rid, known_pdf_location)
+        )
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
@@ -336,6 +346,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         "&Merge another copy of this review…", "Not a duplicate (unmerge this record)",
         "Review settings (reasons, keywords, blinding)…", "Accept all suggestions",
         "Compute suggestions for all records", "Edit template…", "&Undo", "&Redo",
+        "Add RoB 2 to the template", "&Import results (CSV)…",
     )  # fmt: skip
 
     def _add(self, menu, text: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -386,6 +397,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.table.setFocus()  # keyboard screening works at once
         self._update_status()
         self.restore_drafts()
+        if not store.read_only:  # a sync writes what it brings in
+            attach_sync(self)  # a review on a shared server syncs in the background
 
     def reload_records(self) -> None:
         """Records were added (an import finished): refresh the list, keep the selection."""
@@ -439,6 +452,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def show_record(self, record_id: int | None) -> None:
         self.form.flush()
         self.current_id = record_id
+        self.results.show_record(record_id)  # its cells' words are drawn with the highlights
         if record_id is None:
             self.document.show_record(None)
             self.form.load(None, {})
@@ -452,7 +466,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.notes_panel.reload(self.store, record_id)
         self.tags_editor.set_record(record_id)
         if self.docks["history"].isVisible():
-            self.history_panel.reload(self.store, record_id)
+            self.history_panel.reload(self.store, record_id, self.reviewer)
         self._show_decision()
 
     def show_prisma(self) -> None:
@@ -598,12 +612,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self._update_status()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Reviewer",
-            "Reviewer — offline systematic reviews.\n"
-            "Import, screen, extract with provenance, export.",
-        )
+        from reviewer.ui.about import show_about
+
+        show_about(self)
 
     # -- window state ----------------------------------------------------------------------
 
@@ -628,6 +639,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._recount_timer.stop()
         self._search_timer.stop()
         self.importer.cancel()
+        stop_sync(self)
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())

@@ -58,9 +58,19 @@ def same_length(text: str) -> str:
     return text if text.isascii() else _BIDI.sub(BIDI_MARK, text)
 
 
+_ESCAPED = '<p style="white-space:pre-wrap">'
+
+
 def as_html(text: str) -> str:
     """Rich text that shows exactly ``text``: escaped, spaces and line breaks kept."""
-    return f'<p style="white-space:pre-wrap">{html.escape(shown(text))}</p>'
+    return f"{_ESCAPED}{html.escape(shown(text))}</p>"
+
+
+def is_as_html(text: str) -> bool:
+    """Whether ``text`` is what ``as_html`` made (escaped already: shown as it is)."""
+    return (
+        text.startswith(_ESCAPED) and text.endswith("</p>") and "<" not in text[len(_ESCAPED) : -4]
+    )
 
 
 def label(text: str = "", parent: QWidget | None = None, *, wrap: bool = False) -> QLabel:
@@ -104,10 +114,11 @@ def show_tooltip(pos: QPoint, text: str, widget: QWidget, rect: QRect | None = N
     if not text:
         QToolTip.hideText()
         return
+    rich = text if is_as_html(text) else as_html(text)
     if rect is None:
-        QToolTip.showText(pos, as_html(text), widget)
+        QToolTip.showText(pos, rich, widget)
     else:
-        QToolTip.showText(pos, as_html(text), widget, rect)
+        QToolTip.showText(pos, rich, widget, rect)
 
 
 class PlainToolTips(QObject):
