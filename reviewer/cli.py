@@ -54,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser(
+        "new",
+        help="create a new review",
+        description="Create the review named by --review: empty, with the default "
+        "extraction template (--demo: the demo review built from the sample documents).",
+    )
+    p.add_argument("--name", default=None, help="the review's name (default: the file name)")
+    p.add_argument("--demo", action="store_true", help="import the sample documents")
+
+    p = sub.add_parser(
         "list", help="list the review's records", description="List records in import order."
     )
     p.add_argument("--json", action="store_true", help="print a JSON array")
@@ -203,9 +212,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _open(args: argparse.Namespace):
-    from reviewer.review.project import open_default_review
+def _open(args: argparse.Namespace, create: bool = False):
+    """The review named by ``--review``; without it, the default (demo) review.
 
+    A path that does not exist yet becomes a new, empty review for commands that add
+    to it (``create``); the others say there is no such review rather than making
+    an empty file out of a typo.
+    """
+    from reviewer.review.project import is_default_review, open_default_review
+    from reviewer.store import StoreError
+
+    missing = args.review is not None and not args.review.exists()
+    if missing and not create and not is_default_review(args.review):
+        raise StoreError(
+            f"{args.review}: no such review (create it with 'reviewer --review "
+            f"{args.review} new', or import files into it)"
+        )
     return open_default_review(args.review)
 
 
@@ -213,14 +235,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     from reviewer.ingest import import_paths
 
     column_map = _parse_map(args.column_map) if args.column_map else None
-    with _open(args) as store:
+    with _open(args, create=True) as store:
         report = import_paths(
             store,
             args.files,
             format_name=args.format_name,
             column_map=column_map,
-            progress=None if args.json else _stderr_progress(),
+            progress=_stderr_progress() if not args.json and sys.stderr.isatty() else None,
         )
+    if not args.json and sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)  # clear the progress line
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -267,6 +291,20 @@ def _stderr_progress():
     return show
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from reviewer.review.project import create_demo_review, create_review
+
+    if args.review is None:
+        raise ValueError("name the new review with --review PATH")
+    if args.demo:
+        store = create_demo_review(args.review, args.name)
+    else:
+        store = create_review(args.review, args.name)
+    with store:
+        print(f"{args.review}: {store.name}, {store.record_count()} records")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     with _open(args) as store:
         sources = {s.id: s.name for s in store.sources()}
@@ -311,7 +349,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 for err in f.errors:
                     print(f"error: {err}", file=sys.stderr)
         else:
-            store = _open(args)
+            store = _open(args, create=True)
         with store:
             compute_suggestions(store)
             if args.apply:
@@ -452,6 +490,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "new": cmd_new,
     "import": cmd_import,
     "list": cmd_list,
     "suggest": cmd_suggest,

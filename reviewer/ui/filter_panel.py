@@ -7,9 +7,11 @@ the counts for every option, in one go) and hands the counts back with
 ``set_counts``, which relabels the options without touching the choice. So a
 change costs one query round, however many combos there are.
 
-While the review is blinded the panel shows only the viewer as a reviewer and
-always filters by them (``set_blinded``): their own decisions are all they may see,
-and other reviewers' names and counts would say more than that.
+While the review is blinded (``set_blinded``) the decision and reason filters read
+the viewer's own decisions (the viewer is passed as ``viewer``, a point of view that
+never narrows the list by itself), and the reviewer filter offers only the viewer:
+their own decisions are all they may see, and other reviewers' names and counts
+would say more than that.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ _TIPS = {
 class FilterPanel(QWidget):
     """A combo per facet; each option labelled with its count, e.g. “exclude (700)”."""
 
-    filters_changed = Signal(dict)  # {"decision":, "conflict":, "reason":, "tag":, "reviewer":}
+    # {"decision":, "conflict":, "reason":, "tag":, "reviewer":, "viewer":}
+    filters_changed = Signal(dict)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -93,8 +96,7 @@ class FilterPanel(QWidget):
     def filters(self) -> dict[str, Any]:
         """The chosen filters as ``filter_records`` keyword arguments (``None``: any)."""
         out: dict[str, Any] = {facet: combo.currentData() for facet, combo in self.combos.items()}
-        if self._viewer is not None:
-            out["reviewer"] = self._viewer
+        out["viewer"] = self._viewer
         return out
 
     def set_filters(self, **chosen: Any) -> None:
@@ -110,26 +112,28 @@ class FilterPanel(QWidget):
         self._emit()
 
     def clear(self) -> None:
-        """Back to “any” everywhere (the blinded viewer stays chosen)."""
+        """Back to “any” everywhere: every record at the stage."""
         with self._quiet():
-            for facet, combo in self.combos.items():
-                if not (facet == "reviewer" and self._viewer is not None):
-                    combo.setCurrentIndex(0)
+            for combo in self.combos.values():
+                combo.setCurrentIndex(0)
         self._emit()
 
     def set_blinded(self, viewer: str | None) -> None:
-        """While blinded, filter by ``viewer`` alone; ``None`` once the review is unblinded."""
+        """While blinded, read decisions as ``viewer``'s and name no other reviewer;
+        ``None`` once the review is unblinded."""
         combo = self.combos["reviewer"]
         self._viewer = viewer
         with self._quiet():
             if viewer is not None:
+                if combo.currentData() not in (None, viewer):
+                    combo.setCurrentIndex(0)
                 _fill(combo, {viewer: None})
-                combo.setCurrentIndex(combo.findData(viewer))
-                combo.setToolTip("The review is blinded: you see your own decisions only")
+                combo.setToolTip(
+                    "The review is blinded: decisions and reasons are your own; "
+                    "choose your name to list only the records you have screened"
+                )
             else:
-                combo.setCurrentIndex(0)
                 combo.setToolTip(_TIPS["reviewer"])
-            combo.setEnabled(viewer is None)
         self._emit()
 
     def _emit(self) -> None:
@@ -140,8 +144,7 @@ class FilterPanel(QWidget):
 
     def _update_clear(self) -> None:
         chosen = self.filters()
-        if self._viewer is not None:
-            chosen.pop("reviewer")
+        chosen.pop("viewer")
         self.clear_button.setEnabled(any(v is not None for v in chosen.values()))
 
     def _quiet(self) -> _Blocked:

@@ -337,8 +337,10 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.model.compiled = self.compiled_terms
         for widget in (self.conflicts_view, self.stats_panel, self.tags_editor):
             widget.set_store(store)
+        was = self.filter_panel.blockSignals(True)  # the list is loaded below, once
         self.filter_panel.set_blinded(self.reviewer if is_blinded(store) else None)
-        self.filters: dict[str, Any] = {}
+        self.filter_panel.blockSignals(was)
+        self.filters: dict[str, Any] = _chosen(self.filter_panel.filters())
         self._reload_reasons()
         self._reload_list()
         self.table.setModel(self.model)
@@ -586,6 +588,11 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         s.sync()
         self.jobs.wait(10000)
         super().closeEvent(event)
+
+
+def _chosen(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters that are set (``None`` means any)."""
+    return {k: v for k, v in filters.items() if v is not None}
 
 
 def focused_in(widget: QWidget) -> bool:

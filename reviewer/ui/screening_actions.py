@@ -138,9 +138,7 @@ class ScreeningActions:
         row = self.model.row_of(record_id)
         if row < 0:  # filtered out: show everything at this stage
             self.search.setText("")
-            self.filter_panel.clear()
-            self.filters = {}
-            self._reload_list()
+            self.filter_panel.clear()  # emits: the list is reloaded with no filter
             row = self.model.row_of(record_id)
         if row >= 0:
             self.select_row(row)
