@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -41,6 +41,15 @@ RECORD_COLUMNS = (
     "pmcid", "trial_ids", "abstract", "keywords", "type", "url", "text", "page_offsets",
     "extra", "duplicate_of", "created_at",
 )  # fmt: skip
+
+
+class ListRow(NamedTuple):
+    """A record as the record list shows it."""
+
+    title: str
+    year: int | None
+    decision: str | None  # the reviewer's own decision at the stage
+    final: str | None  # include, exclude, maybe, conflict or None (nobody has screened it)
 
 
 class StoreError(Exception):
@@ -327,18 +336,30 @@ class Store:
             )
         ]
 
-    def list_rows(self, ids: Sequence[int], stage: str, reviewer: str) -> dict[int, tuple]:
-        """Display rows (title, year, decision) for a page of ids: what a list view needs."""
+    def list_rows(self, ids: Sequence[int], stage: str, reviewer: str) -> dict[int, ListRow]:
+        """Display rows for a page of ids: what a list view needs. ``decision`` is the
+        reviewer's own; ``final`` the stage's final decision, ``conflict`` when the
+        reviewers disagree and nobody has resolved it, ``maybe`` when every reviewer
+        who screened it said so, else ``None``."""
         if not ids:
             return {}
         marks = ",".join("?" for _ in ids)
         rows = self.db.execute(
-            f"select r.id, r.title, r.year, d.decision from records r "
+            f"select r.id, r.title, r.year, d.decision, s.final, s.conflict, s.maybes, "
+            f"s.includes, s.excludes, s.resolution from records r "
             f"left join decisions d on d.record_id = r.id and d.stage = ? and d.reviewer = ? "
+            f"left join screening s on s.record_id = r.id and s.stage = ? "
             f"where r.id in ({marks})",
-            [stage, reviewer, *ids],
+            [stage, reviewer, stage, *ids],
         )
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        out = {}
+        for rid, title, year, mine, final, conflict, maybes, includes, excludes, res in rows:
+            if conflict:
+                final = "conflict"
+            elif res is None and maybes and maybes == includes and not excludes:
+                final = "maybe"
+            out[rid] = ListRow(title, year, mine, final)
+        return out
 
     # -- field values ------------------------------------------------------------
 

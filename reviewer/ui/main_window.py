@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -286,9 +287,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             ("stats", "Ctrl+Shift+S"),
             ("history", "Ctrl+Shift+H"),
         ):
-            act = self.docks[name].toggleViewAction()
-            act.setShortcut(QKeySequence(key))
-            m.addAction(act)
+            m.addAction(self._dock_action(self.docks[name], key))
 
         m = self.menuBar().addMenu("E&xtraction")
         act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
@@ -297,10 +296,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m.addSeparator()
         self._add(m, "Edit template…", self.edit_template)
         self._add(m, "Orphaned highlights…", self.show_orphans)
-        notes = self.notes_dock.toggleViewAction()
-        notes.setText("Notes panel")
-        notes.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        m.addAction(notes)
+        m.addAction(self._dock_action(self.notes_dock, "Ctrl+Shift+N"))
 
         m = self.menuBar().addMenu("&Edit")
         self.undo_action = self._add(m, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
@@ -315,6 +311,36 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
         m = self.menuBar().addMenu("&Help")
         self._add(m, "&About Reviewer", self.about)
+
+    def _dock_action(self, dock: QDockWidget, shortcut: str) -> QAction:
+        """A menu entry that brings a panel forward (docks share one tabbed area, so a
+        panel can be open behind another tab), and hides it when it is in front."""
+        act = QAction(f"{dock.windowTitle()} panel", self)
+        act.setObjectName(f"show_{dock.objectName()}")
+        act.setCheckable(True)
+        act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _c=False, d=dock: self.toggle_dock(d))
+        dock.visibilityChanged.connect(lambda _v, d=dock, a=act: a.setChecked(self.in_front(d)))
+        return act
+
+    def toggle_dock(self, dock: QDockWidget) -> None:
+        if self.in_front(dock):
+            dock.hide()
+            return
+        dock.show()
+        dock.raise_()
+        if dock.widget() is not None:
+            dock.widget().setFocus()
+
+    def in_front(self, dock: QDockWidget) -> bool:
+        """Shown, and not behind another panel's tab."""
+        if not dock.isVisible():
+            return False
+        for bar in self.findChildren(QTabBar):
+            for i in range(bar.count()):
+                if bar.tabText(i) == dock.windowTitle():
+                    return bar.currentIndex() == i
+        return True  # alone in its area: no tab bar
 
     def _add(self, menu, text: str, slot: Any, shortcut: Any = None) -> QAction:
         act = QAction(text, self)
@@ -338,7 +364,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         for widget in (self.conflicts_view, self.stats_panel, self.tags_editor):
             widget.set_store(store)
         was = self.filter_panel.blockSignals(True)  # the list is loaded below, once
-        self.filter_panel.set_blinded(self.reviewer if is_blinded(store) else None)
+        blinded = is_blinded(store)
+        self.model.blinded = blinded
+        self.filter_panel.set_blinded(self.reviewer if blinded else None)
         self.filter_panel.blockSignals(was)
         self.filters: dict[str, Any] = _chosen(self.filter_panel.filters())
         self._reload_reasons()

@@ -157,6 +157,8 @@ class ScreeningActions:
 
     def _blinding_changed(self) -> None:
         blinded = is_blinded(self.store)
+        self.model.blinded = blinded
+        self.model.set_ids(self.model.ids)  # the Decision column changes meaning
         self.filter_panel.set_blinded(self.reviewer if blinded else None)
         self.conflicts_view.reload()
         self._reload_list()

@@ -44,3 +44,40 @@ def test_the_full_text_stage_lists_its_records_after_a_filter_change(qtbot, wind
     _choose(window.filter_panel.combos["decision"], None)
     assert window.model.ids == ids[:4]
     assert "0 shown" not in window.count_label.text()
+
+
+# -- bug 11: once unblinded the list shows the final decision; Ctrl+Shift+S brings Statistics
+
+
+def test_after_unblinding_the_list_shows_final_decisions_and_conflicts(qtbot, window):
+    ids = window.model.ids
+    screening.decide(window.store, ids[0], "include", "tester")
+    screening.decide(window.store, ids[0], "exclude", "bob", reason="wrong population")
+    screening.decide(window.store, ids[1], "include", "tester")
+    screening.decide(window.store, ids[1], "include", "bob")
+    screening.decide(window.store, ids[2], "exclude", "bob", reason="wrong population")
+    window._reload_list()
+
+    def column(row: int) -> str:
+        return window.model.index(row, 2).data()
+
+    assert [column(0), column(1), column(2)] == ["include", "include", ""]  # blinded: mine
+    settings.set_blinded(window.store, False, "tester")
+    window._blinding_changed()
+    assert [column(0), column(1), column(2)] == ["conflict", "include", "exclude"]
+    assert "Your decision: include" in window.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_panel_shortcuts_bring_their_tab_forward(qtbot, window):
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    window.activateWindow()
+    qtbot.keyClick(window.table, Qt.Key.Key_C, ctrl_shift)
+    assert window.in_front(window.docks["conflicts"])
+    qtbot.keyClick(window.table, Qt.Key.Key_S, ctrl_shift)
+    assert window.in_front(window.docks["stats"])
+    assert not window.in_front(window.docks["conflicts"])
+    assert window.docks["conflicts"].isVisible()  # still open, behind its tab
+    qtbot.keyClick(window.table, Qt.Key.Key_C, ctrl_shift)
+    assert window.in_front(window.docks["conflicts"])
+    qtbot.keyClick(window.table, Qt.Key.Key_C, ctrl_shift)  # in front: the key hides it
+    assert not window.docks["conflicts"].isVisible()
