@@ -80,9 +80,24 @@ class ScreeningActions:
             if self.current_id is not None
             else None
         )
-        self.decision_label.setText(f"Your decision: {d.decision}" if d else "Not screened yet")
+        if d is None:
+            text = "Not screened yet" if self.current_id is not None else ""
+        else:
+            text = f"Your decision: {d.decision}" + (f" — {d.reason}" if d.reason else "")
+        self.decision_label.setText(text)
+        self._show_reason(d.reason if d is not None and d.decision == "exclude" else "")
         for b in self.buttons.values():
             b.setEnabled(self.current_id is not None)
+        self.reason_combo.setEnabled(self.current_id is not None)
+
+    def _show_reason(self, reason: str) -> None:
+        """The reason combo shows the record's own exclusion reason (kept when the
+        reviewer excludes it again), or "(no reason)"."""
+        index = self.reason_combo.findData(reason)
+        if index < 0:  # a reason no longer in the review's list (or from another copy)
+            self.reason_combo.addItem(reason, reason)
+            index = self.reason_combo.count() - 1
+        self.reason_combo.setCurrentIndex(index)
 
     def _update_status(self) -> None:
         p = screening_progress(self.store, self.stage, self.reviewer)

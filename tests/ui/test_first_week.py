@@ -81,3 +81,28 @@ def test_panel_shortcuts_bring_their_tab_forward(qtbot, window):
     assert window.in_front(window.docks["conflicts"])
     qtbot.keyClick(window.table, Qt.Key.Key_C, ctrl_shift)  # in front: the key hides it
     assert not window.docks["conflicts"].isVisible()
+
+
+# -- bug 6: a full-text exclusion reason is shown again when the record is opened again ------
+
+
+def test_a_full_text_exclusion_reason_is_shown_when_the_record_is_reopened(
+    qtbot, window, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    ids = window.model.ids
+    for rid in ids[:2]:
+        screening.decide(window.store, rid, "include", "tester")
+    window.set_stage(FT)
+    first = window.current_id
+    monkeypatch.setattr(
+        QInputDialog, "getItem", lambda *a, **k: ("wrong study design", True)
+    )
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_E)
+    assert window.store.decision(first, FT, "tester").reason == "wrong study design"
+    assert window.current_id != first
+    window.go_to_record(first)
+    assert window.reason_combo.currentText() == "wrong study design"
+    assert "wrong study design" in window.decision_label.text()
