@@ -217,6 +217,10 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.docks["stats"].visibilityChanged.connect(
             lambda shown: self.stats_panel.reload() if shown else None
         )
+        # a panel opened on a record shows that record at once, not from the next one on
+        self.docks["history"].visibilityChanged.connect(
+            lambda shown: self.history_panel.reload(self.store, self.current_id) if shown else None
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")

@@ -106,3 +106,15 @@ def test_a_full_text_exclusion_reason_is_shown_when_the_record_is_reopened(
     window.go_to_record(first)
     assert window.reason_combo.currentText() == "wrong study design"
     assert "wrong study design" in window.decision_label.text()
+
+
+# -- bug 8: the History panel shows the current record as soon as it is opened ----------------
+
+
+def test_the_history_panel_shows_the_current_record_when_opened(qtbot, window):
+    rid = window.current_id
+    screening.decide(window.store, rid, "include", "tester")
+    assert not window.docks["history"].isVisible()
+    window.toggle_dock(window.docks["history"])
+    assert window.history_panel.record_id == rid
+    assert window.history_panel.table.rowCount() >= 1
