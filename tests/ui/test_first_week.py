@@ -118,3 +118,61 @@ def test_the_history_panel_shows_the_current_record_when_opened(qtbot, window):
     window.toggle_dock(window.docks["history"])
     assert window.history_panel.record_id == rid
     assert window.history_panel.table.rowCount() >= 1
+
+
+# -- bug 4: the extraction form fits its panel at every window size ----------------------------
+
+
+def _form_fits(window) -> None:
+    from PySide6.QtCore import QPoint
+
+    form = window.form
+    viewport = form.scroll.viewport()
+    assert form.scroll.horizontalScrollBar().maximum() == 0
+    assert form._body.width() <= viewport.width()
+    shown = [e for e in form.editors.values() if e.suggestion_row.isVisible()]
+    assert shown, "the record has suggestions to show"
+    for editor in shown:
+        for button in (editor.accept_button, editor.reject_button):
+            right = button.mapTo(viewport, QPoint(button.width(), 0)).x()
+            assert right <= viewport.width(), editor.spec.key
+
+
+def _article(window) -> int:
+    """The demo's longest record (an article, with many long suggestions)."""
+    return max(window.store.record_ids(), key=lambda r: len(window.store.record(r).text))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800), (1600, 1000)])
+def test_the_form_fits_its_panel_with_suggestions(qtbot, window, size):
+    window.resize(*size)
+    window.go_to_record(_article(window))
+    qtbot.wait(10)
+    _form_fits(window)
+
+
+def test_accepting_a_suggestion_does_not_move_the_rows_below(qtbot, window):
+    from PySide6.QtCore import QPoint
+
+    window.resize(1024, 700)
+    window.go_to_record(_article(window))
+    qtbot.wait(10)
+    editors = [e for e in window.form.editors.values() if e.suggestion_row.isVisible()]
+    first, later = editors[0], list(window.form.editors.values())[-1]
+    body = window.form._body
+    before = later.widget.mapTo(body, QPoint(0, 0)).y()
+    qtbot.mouseClick(first.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(200)
+    assert window.store.values(window.current_id).get(first.spec.key) is not None
+    assert later.widget.mapTo(body, QPoint(0, 0)).y() == before
+
+
+def test_a_long_suggestion_shows_its_whole_text_in_a_tooltip(qtbot, window):
+    window.go_to_record(_article(window))
+    editor = next(e for e in window.form.editors.values() if e.suggestion_row.isVisible())
+    tip = editor.candidates.toolTip()
+    s = editor.current_suggestion()
+    assert s is not None and " ".join(s.quote.split()) in " ".join(tip.split())
