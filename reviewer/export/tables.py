@@ -293,6 +293,7 @@ def log_table(store: Store, ids: Sequence[int] | None = None) -> Table:
     value's spans, a highlight, a merge)."""
     wanted = None if ids is None else set(ids)
     total = store.db.execute("select count(*) from events").fetchone()[0]
+    specs = {f.key: f for f in store.template().fields}  # the summary names fields by label
 
     def make_rows(convert: Convert) -> Iterator[list[Any]]:
         rows = store.db.execute(
@@ -302,7 +303,7 @@ def log_table(store: Store, ids: Sequence[int] | None = None) -> Table:
             if wanted is not None and rid is not None and rid not in wanted:
                 continue
             payload = json.loads(raw)
-            head = [seq, time, reviewer, kind, rid, describe(kind, payload)]
+            head = [seq, time, reviewer, kind, rid, describe(kind, payload, specs)]
             shown = [cell(payload.pop(k, None)) for k in SHOWN]
             rest = {k: v for k, v in payload.items() if v not in ([], {}, None, "")}
             detail = json.dumps(rest, ensure_ascii=False) if rest else None

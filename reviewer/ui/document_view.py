@@ -603,14 +603,15 @@ def items_for_record(
     items: list[HighlightItem] = []
     for key, fv in values.items():
         label, group = label_group(key)
-        tip = f"{label}: {_clip(display_text(fv.value))}"
+        tip = f"{label}: {_clip(display_text(fv.value, specs.get(key)))}"
         for i, span in enumerate(fv.provenance):
             items.append(HighlightItem(span.start, span.end, "value", key, group, tip, i))
     for s in suggestions:
         if s.status != "pending":
             continue
         label, group = label_group(s.field)
-        tip = f"Suggested — {label}: {_clip(display_text(s.value))} ({s.confidence:.0%})"
+        shown = display_text(s.value, specs.get(s.field))
+        tip = f"Suggested — {label}: {_clip(shown)} ({s.confidence:.0%})"
         items.append(HighlightItem(s.start, s.end, "suggestion", s.field, group, tip, s.id))
     for n in notes:
         if n.field is not None:

@@ -208,7 +208,7 @@ class ExtractionActions:
             field,
             self.reviewer,
             lambda store: extraction.accept(store, suggestion_id, self.reviewer),
-            f"accept {field}",
+            "accept {field}",
         )
 
     # -- undo ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain import FieldSpec, FieldType, Suggestion, Template
+from reviewer.domain.template import choice_label
 from reviewer.ui import theme
 from reviewer.ui.mime import SPAN_MIME
 
@@ -39,8 +40,10 @@ _BOOL_CHOICES = ("", "yes", "no")
 WRAP_BELOW = 340  # a form panel narrower than this puts every label above its field
 
 
-def display_text(value: Any) -> str:
-    """How a stored value reads in an editor."""
+def display_text(value: Any, spec: FieldSpec | None = None) -> str:
+    """How a stored value reads in an editor (a choice by its label, with ``spec``)."""
+    if spec is not None:
+        value = spec.display(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -73,9 +76,9 @@ class FieldEditor(QObject):
         if spec.type in (FieldType.CHOICE, FieldType.BOOL):
             combo = QComboBox()
             _narrow(combo)
-            combo.addItems(
-                list(_BOOL_CHOICES) if spec.type is FieldType.BOOL else ["", *spec.choices]
-            )
+            # choices show their labels; the stored code is the item's data
+            for choice in _BOOL_CHOICES if spec.type is FieldType.BOOL else ("", *spec.choices):
+                combo.addItem(choice_label(choice), choice)
             combo.activated.connect(lambda _i: self.save())
             self.widget = combo
         else:
@@ -129,7 +132,7 @@ class FieldEditor(QObject):
 
     def _candidate_changed(self, _index: int) -> None:
         s = self.current_suggestion()
-        self.candidates.setToolTip(suggestion_tip(s) if s is not None else "")
+        self.candidates.setToolTip(suggestion_tip(s, self.spec) if s is not None else "")
         self.form.field_focused.emit(self.spec.key)
 
     def _emit(self, signal: Any) -> None:
@@ -151,29 +154,35 @@ class FieldEditor(QObject):
             quote = " ".join(s.quote.split())
             quote = quote if len(quote) <= 60 else quote[:57] + "…"
             self.candidates.addItem(
-                f"{display_text(s.value)}{_detail_text(s.detail)}   ({s.confidence:.0%})  “{quote}”"
+                f"{display_text(s.value, self.spec)}{_detail_text(s.detail)}"
+                f"   ({s.confidence:.0%})  “{quote}”"
             )
             self.candidates.setItemData(
-                self.candidates.count() - 1, suggestion_tip(s), Qt.ItemDataRole.ToolTipRole
+                self.candidates.count() - 1,
+                suggestion_tip(s, self.spec),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.candidates.blockSignals(False)
-        self.candidates.setToolTip(suggestion_tip(suggestions[0]) if suggestions else "")
+        first = suggestion_tip(suggestions[0], self.spec) if suggestions else ""
+        self.candidates.setToolTip(first)
         for w in (self.candidates, self.accept_button, self.reject_button):
             w.setVisible(bool(suggestions))
         keep = keep_space and self.suggestion_row.isVisibleTo(self.form)
         self.suggestion_row.setVisible(bool(suggestions) or keep)
 
     def text(self) -> str:
+        """The value as typed or chosen (a choice's stored code, not its label)."""
         if isinstance(self.widget, QComboBox):
-            return self.widget.currentText()
+            data = self.widget.currentData()
+            return data if isinstance(data, str) else self.widget.currentText()
         return self.widget.text()
 
     def set_text(self, text: str) -> None:
         self.timer.stop()
         if isinstance(self.widget, QComboBox):
-            i = self.widget.findText(text)
+            i = self.widget.findData(text)
             if i < 0:  # a stored value the template no longer offers: show it anyway
-                self.widget.addItem(text)
+                self.widget.addItem(choice_label(text), text)
                 i = self.widget.count() - 1
             self.widget.setCurrentIndex(i)
         else:
@@ -223,11 +232,11 @@ class FieldEditor(QObject):
         return False
 
 
-def suggestion_tip(s: Suggestion) -> str:
+def suggestion_tip(s: Suggestion, spec: FieldSpec | None = None) -> str:
     """The whole of a suggestion, for its tooltip: the row shows it elided."""
     quote = " ".join(s.quote.split())
     return (
-        f"Suggested: {display_text(s.value)}{_detail_text(s.detail)}\n"
+        f"Suggested: {display_text(s.value, spec)}{_detail_text(s.detail)}\n"
         f"Confidence {s.confidence:.0%}\n“{quote}”"
     )
 

@@ -176,3 +176,35 @@ def test_a_long_suggestion_shows_its_whole_text_in_a_tooltip(qtbot, window):
     tip = editor.candidates.toolTip()
     s = editor.current_suggestion()
     assert s is not None and " ".join(s.quote.split()) in " ".join(tip.split())
+
+
+# -- bug 14: people read labels, never internal names -----------------------------------------
+
+
+def test_choices_undo_and_history_read_as_labels(qtbot, window):
+    from reviewer.review.audit import history
+
+    combo = window.form.editors["study_design"].widget
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert "Randomized controlled trial" in labels
+    assert not any("_" in label for label in labels)
+    combo.setCurrentIndex(combo.findText("Randomized controlled trial"))
+    combo.activated.emit(combo.currentIndex())  # what a click on the item does
+    rid = window.current_id
+    assert window.store.values(rid)["study_design"].value == "randomized_controlled_trial"
+    window.undo()
+    message = window.statusBar().currentMessage()
+    assert message == "Undid set Study design", message
+    rows = history(window.store, rid)
+    assert rows[0].summary == "Study design: set"
+    assert rows[0].after == "Randomized controlled trial"
+    window.go_to_record(rid)  # the stored code is shown by its label again
+    window.redo()
+    assert window.form.editors["study_design"].widget.currentText() == "Randomized controlled trial"
+
+
+def test_suggested_choices_read_as_labels(qtbot, window):
+    window.go_to_record(_article(window))
+    editor = window.form.editors["study_design"]
+    assert editor.suggestion_row.isVisible()
+    assert "_" not in editor.candidates.currentText().split("(")[0]

@@ -96,7 +96,7 @@ def test_invalid_value_shows_error_beside_field_and_is_not_saved(qtbot, window):
 
 def test_choice_field(qtbot, window):
     combo = window.findChild(QComboBox, "field_study_design")
-    combo.setCurrentIndex(combo.findText("cohort"))
+    combo.setCurrentIndex(combo.findText("Cohort"))
     combo.activated.emit(combo.currentIndex())
     assert window.store.values(window.current_id)["study_design"].value == "cohort"
 

@@ -340,7 +340,7 @@ def test_history_lists_a_records_changes_and_exports_the_log(
     table = panel.table
     assert table.rowCount() == 4 == len(history(store, 3))
     rows = [[table.item(r, c).text() for c in range(1, 4)] for r in range(table.rowCount())]
-    assert rows[0] == ["bob", "sample_size: set", "(nothing) → 120"]  # newest first
+    assert rows[0] == ["bob", "Sample size: set", "(nothing) → 120"]  # newest first
     assert rows[1] == ["bob", "tagged 'RCT'", ""]
     assert rows[2][0] == "ann"
     assert rows[2][1].startswith("title/abstract: exclude (was include)")
