@@ -324,8 +324,12 @@ class DocumentView(QWidget):
         self._redraw()
 
     def _scroll_to(self, offset: int) -> None:
+        """Bring ``offset`` on screen; words already on screen stay where they are (and
+        the reader's selection with them), so nothing jumps under the eye."""
         cursor = QTextCursor(self.text.document())
         cursor.setPosition(self._offsets.to_doc(offset))
+        if self.text.viewport().rect().contains(self.text.cursorRect(cursor)):
+            return
         self.text.setTextCursor(cursor)
         self.text.centerCursor()
 

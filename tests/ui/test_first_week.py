@@ -3,7 +3,7 @@ through the real widgets on a copy of the demo review."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from reviewer.review import screening, settings
 
@@ -208,3 +208,49 @@ def test_suggested_choices_read_as_labels(qtbot, window):
     editor = window.form.editors["study_design"]
     assert editor.suggestion_row.isVisible()
     assert "_" not in editor.candidates.currentText().split("(")[0]
+
+
+# -- bug 13: the keyboard -----------------------------------------------------------------------
+
+
+def test_tab_leaves_the_record_list_without_changing_record(qtbot, window):
+    window.activateWindow()
+    window.table.setFocus()
+    first = window.current_id
+    qtbot.keyClick(window.table, Qt.Key.Key_Tab)
+    assert window.current_id == first
+    assert not window.table.hasFocus()
+
+
+def test_sending_a_selection_to_a_field_does_not_move_the_document(qtbot, window):
+    rid = _article(window)
+    window.go_to_record(rid)
+    view = window.document.text
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum() // 2)
+    qtbot.wait(10)
+    # words on screen, a little below the top of the view
+    cursor = view.cursorForPosition(view.viewport().rect().topLeft() + QPoint(5, 40))
+    start = window.document._offsets.to_py(cursor.position())
+    text = window.store.record(rid).text
+    end = text.find(" ", start + 3)
+    window.document.select(start, end)
+    before = bar.value()
+    window.set_field_from_text("condition", start, end)
+    qtbot.wait(10)
+    assert window.store.values(rid)["condition"].provenance[0].start == start
+    assert bar.value() == before
+
+
+def test_a_field_whose_words_are_off_screen_still_brings_them_into_view(qtbot, window):
+    rid = _article(window)
+    window.go_to_record(rid)
+    view = window.document.text
+    view.verticalScrollBar().setValue(0)
+    text = window.store.record(rid).text
+    start = len(text) - 40
+    window.document.highlight([(start, start + 10, "#ffe082")])
+    cursor = view.textCursor()
+    assert view.viewport().rect().contains(view.cursorRect(cursor))
+    assert view.verticalScrollBar().value() > 0
