@@ -4,7 +4,6 @@ and a folder of real PDFs matched to records by DOI or title."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from reviewer.domain import ParsedRecord, Source
 from reviewer.review import filters
 from reviewer.review import fulltext as ft
 from reviewer.store import Store
+from tests.conftest import CORPUS
 
-PDFS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pdf"
-pytestmark = pytest.mark.skipif(not PDFS.exists(), reason="shared corpus not present")
+PDFS = CORPUS / "pdf"
 
 TULLY = PDFS / "clinical_oa" / "Tully2010_RehabResPract_heart_failure_programmes.pdf"
 USSHER = PDFS / "clinical_oa" / "Ussher2015_BMJ_RCT_smoking_pregnancy.pdf"
