@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reviewer.domain import Event
 from reviewer.domain.models import now_iso
@@ -111,6 +112,24 @@ def group(store: Store, record_id: int) -> list[int]:
 def duplicate_map(store: Store) -> dict[int, int | None]:
     """Each record's ``duplicate_of`` (null for kept records), in import order."""
     return dict(store.db.execute("select id, duplicate_of from records order by id").fetchall())
+
+
+class Identity(NamedTuple):
+    """What identifies a record outside the review, and the record its group keeps."""
+
+    id: int
+    keep: int  # the record screened for it: itself, or the kept record of its group
+    doi: str
+    title: str
+
+
+def identities(store: Store) -> list[Identity]:
+    """Every record's DOI and title with its kept record, kept records first."""
+    rows = store.db.execute(
+        "select id, coalesce(duplicate_of, id), doi, title from records "
+        "order by duplicate_of is not null, id"
+    )
+    return [Identity(*row) for row in rows]
 
 
 def counts_by_source(store: Store) -> dict[int | None, tuple[int, int]]:

@@ -25,6 +25,7 @@ from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store
 from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
+from reviewer.wording import count
 
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
 
@@ -290,11 +291,11 @@ class ScreeningActions:
                 return result
 
         def done(result) -> None:
-            lines = [f"{len(result.matched)} PDFs attached to their records."]
+            lines = [f"{count(len(result.matched), 'PDF')} attached to their records."]
             if result.unmatched:
-                lines.append(f"{len(result.unmatched)} matched no record:")
+                lines.append(f"{count(len(result.unmatched), 'PDF')} matched no record:")
                 lines += [
-                    f"  {Path(p).name}" + (f" — {result.errors[p]}" if p in result.errors else "")
+                    f"  {Path(p).name}" + (f" — {result.reason(p)}" if result.reason(p) else "")
                     for p in result.unmatched
                 ]
             self.fulltext_report = "\n".join(lines)

@@ -96,9 +96,7 @@ def test_a_full_text_exclusion_reason_is_shown_when_the_record_is_reopened(
         screening.decide(window.store, rid, "include", "tester")
     window.set_stage(FT)
     first = window.current_id
-    monkeypatch.setattr(
-        QInputDialog, "getItem", lambda *a, **k: ("wrong study design", True)
-    )
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("wrong study design", True))
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_E)
     assert window.store.decision(first, FT, "tester").reason == "wrong study design"
@@ -254,3 +252,27 @@ def test_a_field_whose_words_are_off_screen_still_brings_them_into_view(qtbot, w
     cursor = view.textCursor()
     assert view.viewport().rect().contains(view.cursorRect(cursor))
     assert view.verticalScrollBar().value() > 0
+
+
+# -- bug 10: a folder of full texts says, for each file that matched nothing, what was tried --
+
+
+def test_the_full_text_report_says_what_was_tried(qtbot, window, tmp_path, monkeypatch):
+    import shutil
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.conftest import CORPUS
+
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    shutil.copy(CORPUS / "pdf" / "clinical_oa" / "Ussher2015_BMJ_RCT_smoking_pregnancy.pdf", folder)
+    shutil.copy(CORPUS / "pdf" / "edge_cases" / "minimal-highlight-with-note.pdf", folder)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    window.import_fulltext_folder(str(folder))
+    (report,) = shown
+    assert "0 PDFs attached" in report and "2 PDFs matched no record" in report
+    assert "DOI 10.1136/bmj.h2145 found in the PDF, but no record has it" in report
+    assert "no DOI found in the PDF" in report
+    assert "most similar title is" in report
