@@ -159,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--bom", action="store_true", help="CSV: start with a BOM, for Excel")
     p.add_argument(
+        "--duplicates",
+        action="store_true",
+        help="with --decision any: add the merged duplicates, marked by a duplicate_of column "
+        "(left out by default: each repeats a record already listed)",
+    )
+    p.add_argument(
         "--no-provenance",
         dest="provenance",
         action="store_false",
@@ -460,9 +466,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             decision=args.decision,
             bom=args.bom,
             provenance=args.provenance,
+            duplicates=args.duplicates,
         )
-    rows = f" ({report.rows} rows)" if report.rows else ""
-    print(f"{report.path}{rows}")
+    counted = args.fmt not in ("prisma-svg", "prisma-png")
+    print(f"{report.path} ({report.summary()})" if counted else str(report.path))
     return 0
 
 

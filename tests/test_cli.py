@@ -312,3 +312,14 @@ def test_json_export_builds_an_equal_review(tmp_path, demo_review):
     assert sa["prisma"] == sb["prisma"]
     again = run("--review", copy, "new-from-json", str(export), check=False)
     assert again.returncode == 2 and "exists" in again.stderr
+
+
+def test_an_empty_export_says_so_and_why(tmp_path, demo_review):
+    out = tmp_path / "x.csv"
+    res = run("--review", str(demo_review), "export", "--format", "csv", "--out", str(out))
+    assert "(0 records: nothing is included at the last stage" in res.stdout
+    res = run(
+        "--review", str(demo_review), "export", "--format", "csv", "--out", str(out),
+        "--decision", "any",
+    )  # fmt: skip
+    assert "(34 records)" in res.stdout

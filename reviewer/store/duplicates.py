@@ -132,6 +132,12 @@ def identities(store: Store) -> list[Identity]:
     return [Identity(*row) for row in rows]
 
 
+def merged_ids(store: Store) -> list[int]:
+    """The merged duplicates (records whose group keeps another), in import order."""
+    rows = store.db.execute("select id from records where duplicate_of is not null order by id")
+    return [r[0] for r in rows]
+
+
 def counts_by_source(store: Store) -> dict[int | None, tuple[int, int]]:
     """Per source: records identified and how many of them are duplicates (for PRISMA)."""
     rows = store.db.execute(

@@ -75,6 +75,12 @@ class ExportDialog(QDialog):
         self.decision = QComboBox()
         for key, label in DECISIONS.items():
             self.decision.addItem(label, key)
+        self.duplicates = QCheckBox("Add merged duplicates, marked in a duplicate_of column")
+        self.duplicates.setObjectName("export_duplicates")
+        self.duplicates.setToolTip(
+            "Left out by default: each repeats a record already in the table. "
+            "Only “all records” lists them."
+        )
         self.bom = QCheckBox("Start with a byte-order mark (for Excel)")
         self.provenance = QCheckBox("Include provenance (quote, location, who, when)")
         self.provenance.setChecked(True)
@@ -82,6 +88,7 @@ class ExportDialog(QDialog):
         form.addRow("Table", self.table)
         form.addRow("Stage", self.stage)
         form.addRow("Records", self.decision)
+        form.addRow("", self.duplicates)
         form.addRow("", self.bom)
         form.addRow("", self.provenance)
         buttons = QDialogButtonBox(
@@ -93,7 +100,8 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.fmt.currentIndexChanged.connect(self._enable)
+        for combo in (self.fmt, self.stage, self.decision):
+            combo.currentIndexChanged.connect(self._enable)
         self._enable()
 
     def _enable(self) -> None:
@@ -104,6 +112,8 @@ class ExportDialog(QDialog):
         self.decision.setEnabled(tabular or fmt == "ris")
         self.bom.setEnabled(fmt == "csv")
         self.provenance.setEnabled(tabular)
+        everything = self.decision.currentData() == "any" and self.stage.currentData() is None
+        self.duplicates.setEnabled((tabular or fmt == "ris") and everything)
 
     def options(self) -> dict:
         return {
@@ -113,6 +123,7 @@ class ExportDialog(QDialog):
             "decision": self.decision.currentData(),
             "bom": self.bom.isChecked(),
             "provenance": self.provenance.isChecked(),
+            "duplicates": self.duplicates.isEnabled() and self.duplicates.isChecked(),
         }
 
 
@@ -122,6 +133,7 @@ class ExportController:
     def __init__(self, window: MainWindow):
         self.window = window
         self.last_report = None
+        self.last_message = ""
 
     def choose(self) -> None:
         dialog = ExportDialog(self.window)
@@ -160,8 +172,15 @@ class ExportController:
         def done(report) -> None:
             progress_dialog.reset()
             self.last_report = report
-            what = "cancelled; no file written" if report.cancelled else f"written to {path}"
-            self.window.statusBar().showMessage(f"Export {what}", 8000)
+            if report.cancelled:
+                self.last_message = "Export cancelled; no file written"
+            elif fmt in ("prisma-svg", "prisma-png"):
+                self.last_message = f"Export written to {path}"
+            else:
+                self.last_message = f"Export written to {path} ({report.summary()})"
+            self.window.statusBar().showMessage(self.last_message, 8000)
+            if report.empty_because:  # an empty table is a surprise: say so, and why
+                QMessageBox.warning(self.window, "Nothing exported", self.last_message)
 
         def failed(message: str) -> None:
             progress_dialog.reset()

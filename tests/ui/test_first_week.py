@@ -276,3 +276,21 @@ def test_the_full_text_report_says_what_was_tried(qtbot, window, tmp_path, monke
     assert "DOI 10.1136/bmj.h2145 found in the PDF, but no record has it" in report
     assert "no DOI found in the PDF" in report
     assert "most similar title is" in report
+
+
+# -- bug 7: an export that selects nothing says so, and why ------------------------------------
+
+
+def test_an_empty_export_from_the_window_says_0_records_and_why(
+    qtbot, window, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    out = tmp_path / "included.csv"
+    window.exporter.start(str(out), "csv", table="extraction", stage=None, decision=None)
+    assert out.exists()
+    (message,) = warned
+    assert "0 records: nothing is included at the last stage" in message
+    assert "0 records" in window.exporter.last_message
