@@ -136,6 +136,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
+        "copy",
+        help="make a copy of the review for another reviewer",
+        description="Write a consistent copy of the review to DEST (SQLite's backup API: "
+        "the latest work is in it even while the app has the review open), with a name of "
+        "its own so that the two copies are told apart. The other reviewer screens the "
+        "copy; 'reviewer merge' brings their work back.",
+    )
+    p.add_argument("dest", type=Path, metavar="DEST")
+    p.add_argument("--for", dest="who", default="", help="who the copy is for (names it)")
+    p.add_argument("--name", default=None, help="the copy's name (default: from --for)")
+
+    p = sub.add_parser(
         "export",
         help="export tables, the whole review, RIS or the PRISMA diagram",
         description="Export the review. csv/xlsx: a table (--table) of the selected records "
@@ -453,6 +465,16 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from reviewer.store.copies import copy_name, copy_review
+
+    with _open(args) as store:
+        name = args.name or copy_name(store.name, args.who)
+        path = copy_review(store, args.dest, name)
+    print(f"{path}: {name}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from reviewer.export.formats import export
 
@@ -506,6 +528,7 @@ _COMMANDS = {
     "resolve": cmd_resolve,
     "stats": cmd_stats,
     "merge": cmd_merge,
+    "copy": cmd_copy,
     "new-from-json": cmd_new_from_json,
     "screenshot": cmd_screenshot,
 }

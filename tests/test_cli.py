@@ -323,3 +323,41 @@ def test_an_empty_export_says_so_and_why(tmp_path, demo_review):
         "--decision", "any",
     )  # fmt: skip
     assert "(34 records)" in res.stdout
+
+
+def test_copy_while_the_review_is_open_holds_the_latest_work(tmp_path, demo_review):
+    """Bug 9 of issue 10: a file copy misses what sits in the -wal; `reviewer copy` does not."""
+    import shutil
+
+    from reviewer.store import Store
+
+    review = tmp_path / "mine.review"
+    shutil.copy(demo_review, review)
+    with Store(review) as open_app:  # the app has the review open, its work in the WAL
+        open_app.db.execute("pragma wal_autocheckpoint=0")
+        from reviewer.review import screening
+
+        screening.decide(open_app, 1, "include", "ann")
+        assert Path(f"{review}-wal").stat().st_size > 0
+        plain = tmp_path / "plain.review"
+        shutil.copy(review, plain)  # what a file manager would copy
+        out = run("--review", str(review), "copy", str(tmp_path / "bob.review"), "--for", "Bob")
+    assert "bob.review: Lenalidomide demo review — Bob's copy" in out.stdout
+    with Store(plain) as naive:
+        assert naive.decision(1, "title_abstract", "ann") is None  # the work was lost
+    with Store(tmp_path / "bob.review") as copy:
+        assert copy.decision(1, "title_abstract", "ann").decision == "include"
+        assert copy.name == "Lenalidomide demo review — Bob's copy"
+    res = run("--review", str(review), "copy", str(tmp_path / "bob.review"), check=False)
+    assert res.returncode == 2 and "already exists" in res.stderr
+
+
+def test_merging_leaves_no_wal_or_shm_beside_the_other_copy(tmp_path, demo_review):
+    other = tmp_path / "bob.review"
+    run("--review", str(demo_review), "copy", str(other), "--for", "Bob")
+    run("--review", str(other), "decide", "2", "exclude", "--reviewer", "bob",
+        "--reason", "wrong population")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bob")) == ["bob.review"]
+    out = json.loads(run("--review", str(demo_review), "merge", str(other), "--json").stdout)
+    assert out["copied"] >= 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bob")) == ["bob.review"]

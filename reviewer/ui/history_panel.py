@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.review.audit import HistoryRow, export_log, history
 from reviewer.store import Store
+from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import local_time
 
@@ -129,13 +129,11 @@ class HistoryPanel(QWidget):
             self.export_to(path)
 
     def ask_export_path(self) -> str | None:
-        suggested = str(self.store.path.with_name(f"{self.store.path.stem}-log.csv"))
-        path, chosen = QFileDialog.getSaveFileName(self, "Export log", suggested, LOG_FILTER)
-        if not path:
-            return None
-        if not Path(path).suffix:  # the reviewer chose a type but typed no suffix
-            path += ".json" if chosen.startswith("JSON") else ".csv"
-        return path
+        path = dialogs.save_file(
+            self, "Export log", "exports", f"{self.store.path.stem}-log.csv", LOG_FILTER,
+            self.store.path.parent,
+        )  # fmt: skip
+        return path or None
 
     def export_to(self, path: str) -> None:
         """Write the log to ``path`` (CSV or JSON by its suffix) on a background job."""

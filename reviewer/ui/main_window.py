@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -40,7 +39,9 @@ from reviewer.review.project import create_review, open_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
 from reviewer.store import Store, StoreError
+from reviewer.store.copies import copy_name, copy_review
 from reviewer.store.duplicates import unmerge
+from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
@@ -261,6 +262,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
         self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
         self._add(m, "Import full-text PDFs…", self.choose_fulltext_folder)
+        self._add(m, "Save a &copy for another reviewer…", self.save_copy)
         self._add(m, "&Merge another copy of this review…", self.choose_merge)
         m.addSeparator()
         self._add(m, "&Export…", self.exporter.choose, "Ctrl+E")
@@ -388,8 +390,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         )
         self.form.set_template(self.template)
         self.document.set_fields([(f.key, f.label, f.group) for f in self.template.fields])
-        self.setWindowTitle(f"{store.name} — Reviewer")
-        self._remember_recent(store.path)
+        # the review's name and its file: two copies of one review are told apart
+        self.setWindowTitle(f"{store.name} ({store.path.name}) — Reviewer")
+        self._remember_recent(store.path, store.name)
         self.select_row(0)
         self.table.setFocus()  # keyboard screening works at once
         self._update_status()
@@ -475,8 +478,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     # -- files ---------------------------------------------------------------------------
 
     def new_review(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New review", str(Path.home() / "new.review"), REVIEW_FILTER
+        path = dialogs.save_file(
+            self, "New review", "reviews", "new.review", REVIEW_FILTER, self.store.path.parent
         )
         if not path:
             return
@@ -491,13 +494,13 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.switch_review(path)
 
     def choose_json_export(self) -> None:
-        src, _ = QFileDialog.getOpenFileName(
-            self, "JSON export", str(Path.home()), "JSON (*.json);;All files (*)"
+        src = dialogs.open_file(
+            self, "JSON export", "exports", "JSON (*.json);;All files (*)", self.store.path.parent
         )
         if not src:
             return
-        dest, _ = QFileDialog.getSaveFileName(
-            self, "New review", str(Path(src).with_suffix(".review")), REVIEW_FILTER
+        dest = dialogs.save_file(
+            self, "New review", "reviews", Path(src).with_suffix(".review").name, REVIEW_FILTER
         )
         if dest:
             self.new_review_from_json(src, dest)
@@ -523,21 +526,64 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         )
 
     def choose_review(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open review", str(self.store.path.parent), REVIEW_FILTER
+        path = dialogs.open_file(
+            self, "Open review", "reviews", REVIEW_FILTER, self.store.path.parent
         )
         if path:
             self.switch_review(path)
 
     def choose_import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import files", str(Path.home()))
+        paths = dialogs.open_files(self, "Import files", "imports", "", self.store.path.parent)
         if paths:
             self.importer.start(paths)
 
     def choose_import_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Import folder", str(Path.home()))
+        path = dialogs.existing_folder(self, "Import folder", "imports", self.store.path.parent)
         if path:
             self.importer.start([path])
+
+    def save_copy(self) -> None:
+        """File → Save a copy for another reviewer: ask who it is for and where."""
+        who, ok = QInputDialog.getText(
+            self,
+            "Save a copy for another reviewer",
+            "Who is the copy for? (it is named after them, so that the two copies are "
+            "told apart)\n\nThey screen their copy; File → Merge another copy brings "
+            "their work back here.",
+        )
+        if not ok:
+            return
+        who = who.strip()
+        stem = self.store.path.stem + (f"-{_file_word(who)}" if who else "-copy")
+        path = dialogs.save_file(
+            self, "Save the copy as", "copies", f"{stem}.review", REVIEW_FILTER,
+            self.store.path.parent,
+        )  # fmt: skip
+        if path:
+            if not path.endswith(".review"):
+                path += ".review"
+            self.copy_for(path, copy_name(self.store.name, who))
+
+    def copy_for(self, dest: str, name: str) -> None:
+        """Write the copy in the background (SQLite's backup API: a consistent copy with
+        the latest work, while this window keeps the review open)."""
+        review_path = self.store.path
+
+        def work(progress, cancelled) -> str:
+            with Store(review_path) as store:
+                copy_review(store, dest, name, lambda d, t: progress((d, t)), cancelled)
+            return dest
+
+        def done(path: str) -> None:
+            self.last_copy = path
+            self._remember_recent(Path(path), name, opened=False)
+            self.statusBar().showMessage(f"Copy “{name}” saved as {path}", 10000)
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: QMessageBox.warning(self, "Copy not saved", m),
+        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
@@ -559,15 +605,25 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         index = self.table.indexAt(viewport.mapFrom(self, window_point))
         return self.model.id_at(index.row()) if index.isValid() else None
 
-    def _remember_recent(self, path: Path) -> None:
+    def _remember_recent(self, path: Path, name: str, opened: bool = True) -> None:
+        """Put a review in Recent reviews under its name (two copies of one review have
+        different names, and the file beside it): first when it was ``opened``, else
+        second (a copy just saved; the next start still opens this review)."""
         s = settings()
-        recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
-        recent.insert(0, str(path))
-        s.setValue("recent", recent[:MAX_RECENT])
-        s.setValue("last_review", str(path))
+        recent = [p for p in _as_list(s.value("recent", [])) if p != str(path)]
+        recent.insert(0 if opened else min(1, len(recent)), str(path))
+        recent = recent[:MAX_RECENT]
+        names = {p: n for p, n in (s.value("recent_names", {}) or {}).items() if p in recent}
+        names[str(path)] = name
+        s.setValue("recent", recent)
+        s.setValue("recent_names", names)
+        if opened:
+            s.setValue("last_review", str(path))
         self.recent_menu.clear()
-        for p in recent[:MAX_RECENT]:
-            act = self.recent_menu.addAction(p)
+        for p in recent:
+            label = f"{names.get(p) or Path(p).stem}  —  {p}"
+            act = self.recent_menu.addAction(label.replace("&", "&&"))
+            act.setData(p)
             act.triggered.connect(lambda _c=False, p=p: self.switch_review(p))
 
     # -- reviewer ---------------------------------------------------------------------------
@@ -621,6 +677,18 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         s.sync()
         self.jobs.wait(10000)
         super().closeEvent(event)
+
+
+def _as_list(value: Any) -> list[str]:
+    """A list from the settings (a single entry comes back as a plain string)."""
+    if not value:
+        return []
+    return [str(value)] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _file_word(who: str) -> str:
+    """A person's name as part of a file name."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in who.strip()).strip("-") or "copy"
 
 
 def _chosen(filters: dict[str, Any]) -> dict[str, Any]:

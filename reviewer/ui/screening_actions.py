@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from reviewer.annotate.undo import DecisionChange
 from reviewer.domain import Decision
@@ -23,6 +23,7 @@ from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecid
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store
+from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
@@ -198,9 +199,10 @@ class ScreeningActions:
             self._blinding_changed()
 
     def choose_merge(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Merge another copy of this review", str(self.store.path.parent), REVIEW_FILTER
-        )
+        path = dialogs.open_file(
+            self, "Merge another copy of this review", "copies", REVIEW_FILTER,
+            self.store.path.parent,
+        )  # fmt: skip
         if path:
             self.merge_from(path)
 
@@ -273,8 +275,8 @@ class ScreeningActions:
         )
 
     def choose_fulltext_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Folder of full-text PDFs", str(Path.home())
+        folder = dialogs.existing_folder(
+            self, "Folder of full-text PDFs", "fulltexts", self.store.path.parent
         )
         if folder:
             self.import_fulltext_folder(folder)

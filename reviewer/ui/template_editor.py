@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from reviewer.annotate import template_ops as ops
 from reviewer.domain import FieldSpec, FieldType, Template
 from reviewer.store import Store
+from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui.legend import GROUPS, group_colour
 
 TYPE_LABELS = {
@@ -524,8 +524,8 @@ class TemplateEditorDialog(QDialog):
     # -- files --------------------------------------------------------------------------
 
     def choose_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save template", str(Path.home() / f"{key_from_label(self.template().name)}.json"),
+        path = dialogs.save_file(
+            self, "Save template", "templates", f"{key_from_label(self.template().name)}.json",
             TEMPLATE_FILTER,
         )  # fmt: skip
         if path:
@@ -541,8 +541,7 @@ class TemplateEditorDialog(QDialog):
         return True
 
     def choose_load(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load template", str(Path.home()),
-                                              TEMPLATE_FILTER)  # fmt: skip
+        path = dialogs.open_file(self, "Load template", "templates", TEMPLATE_FILTER)
         if path:
             self.load_from(path)
 

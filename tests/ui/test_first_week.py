@@ -294,3 +294,48 @@ def test_an_empty_export_from_the_window_says_0_records_and_why(
     (message,) = warned
     assert "0 records: nothing is included at the last stage" in message
     assert "0 records" in window.exporter.last_message
+
+
+# -- bug 9: File → Save a copy for another reviewer ---------------------------------------------
+
+
+def test_save_a_copy_for_another_reviewer(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from reviewer.store import Store
+
+    rid = window.current_id
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_I)  # the latest work, still in the -wal
+    dest = tmp_path / "copies" / "demo-Bob.review"
+    dest.parent.mkdir()
+    offered = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Bob", True))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[1:]))
+
+    def save(parent, title, start, filters):
+        offered.append(start)
+        return (str(dest), filters) if not dest.exists() else ("", "")  # then: Cancel
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    window.save_copy()
+    assert offered[0].endswith("demo-Bob.review")
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["demo-Bob.review"]
+    with Store(dest) as copy:
+        assert copy.decision(rid, "title_abstract", "tester").decision == "include"
+        assert copy.name == "Lenalidomide demo review — Bob's copy"
+    # told apart in Recent reviews (this review stays first: it opens next time)
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert texts[0].startswith("Lenalidomide demo review  —  ")
+    assert texts[1].startswith("Lenalidomide demo review — Bob's copy  —  ")
+    # ... and in the window title
+    window.switch_review(str(dest))
+    assert (
+        window.windowTitle() == "Lenalidomide demo review — Bob's copy (demo-Bob.review) — Reviewer"
+    )
+    # the next save dialog opens in the folder used last for copies
+    offered.clear()
+    window.save_copy()
+    assert offered[0].startswith(str(dest.parent))
+    assert warned == []
