@@ -164,6 +164,7 @@ class FileReport(BaseModel):
     format: str = ""
     added: int = 0
     duplicates: int = 0
+    completed: int = 0  # earlier records that took an abstract, DOI ... from a duplicate here
     skipped: bool = False  # the same file was imported before
     errors: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # what the reviewer should know, not errors
@@ -191,6 +192,7 @@ class ImportReport(BaseModel):
                     "format": f.format,
                     "added": f.added,
                     "duplicates": f.duplicates,
+                    "completed": f.completed,
                     "skipped": f.skipped,
                     "errors": f.errors,
                     "notes": f.notes,

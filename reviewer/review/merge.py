@@ -28,6 +28,7 @@ version does not know) are still copied into the log, and counted in the report'
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Callable
@@ -37,10 +38,12 @@ from typing import Any
 
 from reviewer.domain import Event
 from reviewer.domain.models import now_iso
+from reviewer.ingest.merged import complete_groups
 from reviewer.review import events as ev
 from reviewer.review.screening import write_decision_row
 from reviewer.review.settings import setting_key
 from reviewer.store import Store
+from reviewer.store.duplicates import kept_record
 
 Reader = Callable[[sqlite3.Connection, tuple], Any]
 
@@ -153,8 +156,11 @@ def _merge(store: Store, other: sqlite3.Connection, source: str, reviewer: str) 
         for key in ev.state_keys(row[4], row[5], row[3], payload):
             touched[key] = None
         _apply_additive(store, row, payload, report)
+    groups = _groups_of(store, touched)
     for key in touched:
         _bring_up_to_date(store, other, key, key in changed_here, source, reviewer, report)
+    # the groups a record joined or left are completed again, as in the other copy
+    complete_groups(store, groups | _groups_of(store, touched), reviewer)
     if real_changes or report.conflicts:
         store._log(
             Event(
@@ -170,6 +176,16 @@ def _merge(store: Store, other: sqlite3.Connection, source: str, reviewer: str) 
             )
         )
     return report
+
+
+def _groups_of(store: Store, keys: dict[tuple, None]) -> set[int]:
+    """The kept records of the records whose ``duplicate_of`` the keys name."""
+    kept = set()
+    for key in keys:
+        if key[0] == "duplicate_of":
+            with contextlib.suppress(KeyError):  # a record only the other copy has
+                kept.add(kept_record(store, key[1]))
+    return kept
 
 
 def _check_records(store: Store, other: sqlite3.Connection, report: MergeReport) -> set[int]:

@@ -38,15 +38,18 @@ from PySide6.QtGui import (
     QHelpEvent,
     QKeySequence,
     QMouseEvent,
+    QPalette,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QMenu,
     QPlainTextEdit,
+    QPushButton,
     QTextEdit,
     QToolTip,
     QVBoxLayout,
@@ -182,6 +185,7 @@ class DocumentView(QWidget):
     span_remove_requested = Signal(str, int)  # field key, index of the span in its provenance
     note_delete_requested = Signal(int)  # note id
     selection_changed = Signal()
+    originals_requested = Signal()  # the reader asks to see each original of a merged record
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -194,7 +198,27 @@ class DocumentView(QWidget):
         self.meta = QLabel()
         self.meta.setWordWrap(True)
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta.setStyleSheet("color: #555; padding: 0 4px 4px 4px;")
+        self.meta.setStyleSheet("padding: 0 4px 4px 4px;")
+        self.meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, any palette
+        # a merged record: which sources it was completed from, and a way to each original
+        self.sources = QLabel()
+        self.sources.setObjectName("record_sources")
+        self.sources.setWordWrap(True)
+        self.sources.setTextFormat(Qt.TextFormat.PlainText)
+        self.sources.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.originals_button = QPushButton("See each original…")
+        self.originals_button.setObjectName("show_originals")
+        self.originals_button.setToolTip(
+            "The record shows the most complete value of each field of its duplicates; "
+            "see each one as it was imported"
+        )
+        self.originals_button.clicked.connect(self.originals_requested)
+        self.sources_row = QWidget()
+        row = QHBoxLayout(self.sources_row)
+        row.setContentsMargins(4, 0, 4, 4)
+        row.addWidget(self.sources, 1)
+        row.addWidget(self.originals_button)
+        self.sources_row.hide()
         self.text = _TextArea(self)
         self.text.setObjectName("document_text")
         self.text.setReadOnly(True)
@@ -207,6 +231,7 @@ class DocumentView(QWidget):
         self.legend = Legend()
         layout.addWidget(self.header)
         layout.addWidget(self.meta)
+        layout.addWidget(self.sources_row)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.legend)
 
@@ -233,8 +258,21 @@ class DocumentView(QWidget):
 
     # -- the record --------------------------------------------------------------------
 
-    def show_record(self, record: Record | None, source_name: str = "") -> None:
+    def show_record(
+        self, record: Record | None, source_name: str = "", merged_from: Sequence[str] = ()
+    ) -> None:
+        """Show ``record`` (from ``source_name``); ``merged_from`` names the sources of
+        its duplicate group when it has been completed from more than one record."""
         self.record = record
+        merged = record is not None and len(merged_from) > 1
+        self.sources_row.setVisible(merged)
+        if merged:
+            names = list(dict.fromkeys(merged_from))
+            self.sources.setText(
+                f"Merged from {len(merged_from)} records: {' · '.join(names)} "
+                "(the most complete value of each field)"
+            )
+            source_name = ""
         self._marks = _Marks()
         self._focus = []
         self._flash = None

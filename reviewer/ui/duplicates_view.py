@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain import Record
+from reviewer.ingest.merged import confirm_duplicate
 from reviewer.store import Store
 from reviewer.store import duplicates as dup
 from reviewer.ui import theme
@@ -221,7 +222,7 @@ class DuplicatesDialog(QDialog):
     def confirm(self) -> None:
         c = self.current()
         if c is not None:
-            dup.confirm(self.store, c.id, self.reviewer)
+            confirm_duplicate(self.store, c.id, self.reviewer)
             self._after()
 
     def reject_pair(self) -> None:

@@ -34,13 +34,14 @@ from reviewer.annotate.undo import (
     UndoStack,
 )
 from reviewer.export.json_import import import_review_json
+from reviewer.ingest.merged import unmerge_duplicate
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.project import create_review, open_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.store.copies import copy_name, copy_review
-from reviewer.store.duplicates import unmerge
+from reviewer.store.duplicates import group_sources, originals
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
@@ -53,6 +54,7 @@ from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
+from reviewer.ui.originals_dialog import OriginalsDialog
 from reviewer.ui.record_model import RecordTableModel
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
@@ -183,6 +185,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.document.note_requested.connect(self.add_note)
         self.document.span_remove_requested.connect(self.remove_span)
         self.document.note_delete_requested.connect(self.delete_note)
+        self.document.originals_requested.connect(self.show_originals)
 
         self.notes_panel = NotesPanel()
         self.notes_panel.note_activated.connect(self.go_to_span)
@@ -440,7 +443,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self.form.load(None, {})
         else:
             record = self.store.record(record_id)
-            self.document.show_record(record, self._sources.get(record.source_id or -1, ""))
+            group = group_sources(self.store, record_id) if record.duplicate_of is None else []
+            self.document.show_record(
+                record,
+                self._sources.get(record.source_id or -1, ""),
+                [name for _rid, name in group],
+            )
             values = {k: v.value for k, v in self.store.values(record_id).items()}
             self.form.load(record_id, values)
             self._show_suggestions()
@@ -450,6 +458,18 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if self.docks["history"].isVisible():
             self.history_panel.reload(self.store, record_id)
         self._show_decision()
+
+    def show_originals(self) -> None:
+        """Each record of the current record's duplicate group, as imported."""
+        if self.current_id is None:
+            return
+        group = group_sources(self.store, self.current_id)
+        records = originals(self.store, self.store.records([rid for rid, _n in group]))
+        self.originals_dialog = OriginalsDialog(
+            [(f"{name or 'unknown source'} (record {rid})", records[rid]) for rid, name in group],
+            self,
+        )
+        self.originals_dialog.show()
 
     def show_prisma(self) -> None:
         self.prisma_dialog = PrismaDialog(self.store, self)
@@ -465,7 +485,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if self.current_id is None:
             return
         try:
-            unmerge(self.store, self.current_id, self.reviewer)
+            unmerge_duplicate(self.store, self.current_id, self.reviewer)
         except ValueError as exc:
             QMessageBox.information(self, "Not merged", str(exc))
             return

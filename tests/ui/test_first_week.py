@@ -339,3 +339,37 @@ def test_save_a_copy_for_another_reviewer(qtbot, window, tmp_path, monkeypatch):
     window.save_copy()
     assert offered[0].startswith(str(dest.parent))
     assert warned == []
+
+
+# -- bug 3: a merged duplicate shows its abstract, where it came from, and each original ------
+
+
+def test_a_merged_record_shows_its_abstract_sources_and_originals(qtbot, tmp_path, sync_jobs):
+    from reviewer.ingest import import_paths
+    from reviewer.review.project import create_review
+    from reviewer.store import duplicates as dup
+    from reviewer.ui.main_window import MainWindow
+    from tests.conftest import DATA
+
+    exports = DATA / "search_exports" / "dimitrov_snhl"
+    store = create_review(tmp_path / "snhl.review")
+    import_paths(store, [exports / n for n in ("medline.csv", "embase.csv", "scopus.csv")])
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    kept = store.record(dup.merged_ids(store)[0]).duplicate_of
+    window.go_to_record(kept)
+    abstract = store.record(kept).abstract
+    assert abstract and abstract.strip()[:80] in window.document.text.toPlainText()
+    assert window.document.sources_row.isVisible()
+    assert window.document.sources.text().startswith(
+        "Merged from 3 records: medline.csv · embase.csv · scopus.csv"
+    )
+    qtbot.mouseClick(window.document.originals_button, Qt.MouseButton.LeftButton)
+    texts = window.originals_dialog.texts()
+    assert len(texts) == 3
+    assert "(no abstract in this source)" in texts[0]  # PubMed's CSV
+    assert abstract.strip()[:80] in "\n".join(texts[1:])
+    window.originals_dialog.close()
+    window.close()
+    store.close()
