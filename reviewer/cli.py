@@ -136,6 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
+        "sources",
+        help="list the review's sources, or name the database each came from",
+        description="List the imported files with their records and duplicates. --name "
+        "ID=DATABASE names the database or register a source was searched in; PRISMA and "
+        "the exports use that name instead of the file name.",
+    )
+    p.add_argument("--name", action="append", default=[], metavar="ID=DATABASE")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
         "copy",
         help="make a copy of the review for another reviewer",
         description="Write a consistent copy of the review to DEST (SQLite's backup API: "
@@ -465,6 +475,32 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    from reviewer.review.sources import guess_database
+    from reviewer.review.stats import record_counts
+
+    with _open(args) as store:
+        for item in args.name:
+            sid, sep, label = item.partition("=")
+            if not sep or not sid.strip().isdigit():
+                raise ValueError(f"--name takes ID=DATABASE, not {item!r}")
+            store.set_source_label(int(sid), label, _default_reviewer())
+        counts = {s["source_id"]: s for s in record_counts(store)["per_source"]}
+        rows = [
+            {"id": s.id, "file": s.name, "format": s.format, "database": s.label,
+             "suggested": guess_database(s), "records": counts.get(s.id, {}).get("records", 0),
+             "duplicates": counts.get(s.id, {}).get("duplicates", 0)}
+            for s in store.sources()
+        ]  # fmt: skip
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        named = r["database"] or f"(not named{'; perhaps ' + r['suggested'] if r['suggested'] else ''})"
+        print(f"{r['id']:>4}  {r['file']}  {r['records']:,} records  {named}")
+    return 0
+
+
 def cmd_copy(args: argparse.Namespace) -> int:
     from reviewer.store.copies import copy_name, copy_review
 
@@ -529,6 +565,7 @@ _COMMANDS = {
     "stats": cmd_stats,
     "merge": cmd_merge,
     "copy": cmd_copy,
+    "sources": cmd_sources,
     "new-from-json": cmd_new_from_json,
     "screenshot": cmd_screenshot,
 }

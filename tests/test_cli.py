@@ -361,3 +361,11 @@ def test_merging_leaves_no_wal_or_shm_beside_the_other_copy(tmp_path, demo_revie
     out = json.loads(run("--review", str(demo_review), "merge", str(other), "--json").stdout)
     assert out["copied"] >= 1
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bob")) == ["bob.review"]
+
+
+def test_sources_are_listed_and_named(demo_review):
+    out = json.loads(run("--review", str(demo_review), "sources", "--json").stdout)
+    assert out[0]["database"] == "" and out[0]["records"] >= 1
+    run("--review", str(demo_review), "sources", "--name", f"{out[0]['id']}=Guideline pages")
+    stats = json.loads(run("--review", str(demo_review), "stats", "--json").stdout)
+    assert "Guideline pages" in stats["prisma"]["identified_per_source"]

@@ -53,6 +53,13 @@ class Source(BaseModel):
     imported_at: str = Field(default_factory=now_iso)
     # 'importing' while records are written in batches, 'complete' after the last one
     status: str = "complete"
+    # the database or register the reviewer says it came from ("Embase via Ovid"); PRISMA
+    # and the exports name the source by it, else by the file name
+    label: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.name
 
 
 class ParsedRecord(BaseModel):

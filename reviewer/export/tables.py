@@ -81,7 +81,8 @@ _META_SQL = (
     "select id, {title}, {authors}, {journal}, year, {volume}, {issue}, {pages}, {doi}, "
     "{pmid}, {source} from (select r.id, r.title, r.journal, r.year, r.volume, r.issue, "
     "r.pages, r.doi, r.pmid, (select group_concat(value, '; ') from json_each(r.authors)) "
-    "as author_list, coalesce(s.name, '') as source_name from records r left join sources s "
+    "as author_list, coalesce(nullif(s.label, ''), s.name, '') as source_name "
+    "from records r left join sources s "
     "on s.id = r.source_id where r.id in {ids}) order by id"
 )
 

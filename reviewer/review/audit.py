@@ -189,6 +189,10 @@ def _describe_other(
             f"({payload.get('pages')} pages)"
         ),
         ev.TEMPLATE_SET: "extraction template replaced",
+        ev.SOURCE_LABEL: (
+            f"source {payload.get('name')!r} named {payload.get('after')!r}"
+            if payload.get("after") else f"source {payload.get('name')!r} unnamed"
+        ),
         ev.HIGHLIGHT_ADD: "highlight added",
         ev.MERGE_CONFLICT: f"merge conflict on {_key_words(payload.get('key'), specs)}",
         ev.MERGE_SETTLE: (

@@ -375,6 +375,15 @@ def _read_duplicate_of(conn: sqlite3.Connection, key: tuple) -> dict | None:
     return _row(conn, ("duplicate_of",), "records where id = ?", [key[1]])
 
 
+def _read_source_label(conn: sqlite3.Connection, key: tuple) -> dict | None:
+    return _row(conn, ("label",), "sources where id = ?", [key[1]])
+
+
+def _write_source_label(store: Store, key: tuple, state: dict | None) -> None:
+    if state is not None:
+        store.db.execute("update sources set label = ? where id = ?", [state["label"], key[1]])
+
+
 def _read_candidate(conn: sqlite3.Connection, key: tuple) -> dict | None:
     _k, rid, candidate_of = key
     return _row(
@@ -515,6 +524,7 @@ _STATE: dict[str, tuple[Reader, Callable[[Store, tuple, Any], None], Callable]] 
     "setting": (_read_setting, _write_setting, _equal),
     "fulltext": (_read_fulltext, _write_fulltext, _fields("sha256")),
     "template": (_read_template, _write_template, _fields("json")),
+    "source_label": (_read_source_label, _write_source_label, _fields("label")),
     "duplicate_of": (_read_duplicate_of, _write_duplicate_of, _equal),
     "candidate": (_read_candidate, _write_candidate, _fields("status")),
 }

@@ -33,7 +33,9 @@ from reviewer.domain import (
 from reviewer.domain.models import now_iso
 from reviewer.store import migrations
 
-_SOURCE_KEYS = ("id", "name", "path", "sha256", "size", "format", "imported_at", "status")
+_SOURCE_KEYS = (
+    "id", "name", "path", "sha256", "size", "format", "imported_at", "status", "label",
+)  # fmt: skip
 _JSON_RECORD_COLUMNS = ("authors", "trial_ids", "keywords", "page_offsets", "extra")
 RECORD_COLUMNS = (
     "source_id", "source_index", "source_start", "source_end", "source_line",
@@ -195,8 +197,7 @@ class Store:
 
     def source_by_sha256(self, sha256: str) -> Source | None:
         row = self.db.execute(
-            "select id, name, path, sha256, size, format, imported_at, status from sources "
-            "where sha256 = ? limit 1",
+            f"select {', '.join(_SOURCE_KEYS)} from sources where sha256 = ? limit 1",
             [sha256],
         ).fetchone()
         if row is None:
@@ -205,8 +206,8 @@ class Store:
 
     def add_source(self, source: Source) -> int:
         cur = self.db.execute(
-            "insert into sources (name, path, sha256, size, format, imported_at, status) "
-            "values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into sources (name, path, sha256, size, format, imported_at, status, label) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 source.name,
                 source.path,
@@ -215,6 +216,7 @@ class Store:
                 source.format,
                 source.imported_at,
                 source.status,
+                source.label,
             ],
         )
         return int(cur.lastrowid)
@@ -222,6 +224,27 @@ class Store:
     def sources(self) -> list[Source]:
         rows = self.db.execute(f"select {', '.join(_SOURCE_KEYS)} from sources order by id")
         return [Source(**dict(zip(_SOURCE_KEYS, r, strict=True))) for r in rows]
+
+    def set_source_label(self, source_id: int, label: str, reviewer: str) -> None:
+        """Name the database or register a source came from (an event: a person's word)."""
+        label = " ".join(label.split())
+        with self.atomic():
+            row = self.db.execute(
+                "select name, label from sources where id = ?", [source_id]
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"no source {source_id}")
+            if row[1] == label:
+                return
+            self.db.execute("update sources set label = ? where id = ?", [label, source_id])
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind="source.label",
+                    payload={"source_id": source_id, "name": row[0], "before": row[1],
+                             "after": label},
+                )
+            )  # fmt: skip
 
     def set_source_status(self, source_id: int, status: str) -> None:
         self.db.execute("update sources set status = ? where id = ?", [status, source_id])

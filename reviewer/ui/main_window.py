@@ -57,6 +57,7 @@ from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.originals_dialog import OriginalsDialog
 from reviewer.ui.record_model import RecordTableModel
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
+from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.tags_editor import TagsEditor
 
@@ -276,6 +277,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m = self.menuBar().addMenu("&Records")
         self._add(m, "Possible &duplicates…", self.show_duplicates, "Ctrl+D")
         self._add(m, "Not a duplicate (unmerge this record)", self.unmerge_current)
+        m.addSeparator()
+        self._add(m, "Name the &sources (databases, registers)…", self.show_sources)
 
         m = self.menuBar().addMenu("&Screening")
         for kind, keys in DECISION_KEYS.items():
@@ -367,7 +370,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.undo_stack = UndoStack(store)
         self.undo_stack.changed = self._undo_changed
         self.template = store.template()
-        self._sources = {s.id: s.name for s in store.sources() if s.id is not None}
+        self._sources = {s.id: s.shown for s in store.sources() if s.id is not None}
         self.model = RecordTableModel(store, self.reviewer, self.stage, self)
         self.compiled_terms = compiled_terms(store)
         self.model.compiled = self.compiled_terms
@@ -403,7 +406,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def reload_records(self) -> None:
         """Records were added (an import finished): refresh the list, keep the selection."""
         keep = self.current_id
-        self._sources = {s.id: s.name for s in self.store.sources() if s.id is not None}
+        self._sources = {s.id: s.shown for s in self.store.sources() if s.id is not None}
         self._reload_list()
         row = self.model.row_of(keep) if keep is not None else 0
         self.select_row(max(row, 0))
@@ -458,6 +461,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if self.docks["history"].isVisible():
             self.history_panel.reload(self.store, record_id)
         self._show_decision()
+
+    def show_sources(self) -> None:
+        dialog = SourcesDialog(self.store, self.reviewer, self)
+        dialog.changed.connect(self.reload_records)
+        self.sources_dialog = dialog
+        dialog.show()
 
     def show_originals(self) -> None:
         """Each record of the current record's duplicate group, as imported."""

@@ -373,3 +373,21 @@ def test_a_merged_record_shows_its_abstract_sources_and_originals(qtbot, tmp_pat
     window.originals_dialog.close()
     window.close()
     store.close()
+
+
+# -- friction: PRISMA sources are named by the reviewer, once -----------------------------------
+
+
+def test_sources_are_named_once_in_a_dialog(qtbot, window):
+    window.show_sources()
+    dialog = window.sources_dialog
+    first = window.store.sources()[0]
+    edit = dialog.editors[first.id]
+    edit.setText("Reference list of the guideline")
+    edit.editingFinished.emit()
+    assert window.store.sources()[0].label == "Reference list of the guideline"
+    window.go_to_record(window.model.ids[0])
+    record = window.store.record(window.current_id)
+    if record.source_id == first.id:
+        assert "from Reference list of the guideline" in window.document.meta.text()
+    dialog.close()
