@@ -50,6 +50,7 @@ from reviewer.ui.export_dialog import ExportController, PrismaDialog
 from reviewer.ui.extraction_actions import ExtractionActions
 from reviewer.ui.filter_panel import FilterPanel
 from reviewer.ui.form import ExtractionForm
+from reviewer.ui.help_dialogs import PANE_KEYS, ShortcutsDialog, menu_shortcuts, show_about
 from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
@@ -323,6 +324,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         )
 
         m = self.menuBar().addMenu("&Help")
+        act = self._add(m, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        act.setObjectName("help_shortcuts")
         self._add(m, "&About Reviewer", self.about)
 
     def _dock_action(self, dock: QDockWidget, shortcut: str) -> QAction:
@@ -673,12 +676,13 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self._update_status()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Reviewer",
-            "Reviewer — offline systematic reviews.\n"
-            "Import, screen, extract with provenance, export.",
-        )
+        show_about(self)
+
+    def show_shortcuts(self) -> None:
+        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        rows = menu_shortcuts(menus) + list(PANE_KEYS)  # type: ignore[arg-type]
+        self.shortcuts_dialog = ShortcutsDialog(rows, self)
+        self.shortcuts_dialog.show()
 
     # -- window state ----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ through the real widgets on a copy of the demo review."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 
 from reviewer.review import screening, settings
 
@@ -391,3 +392,22 @@ def test_sources_are_named_once_in_a_dialog(qtbot, window):
     if record.source_id == first.id:
         assert "from Reference list of the guideline" in window.document.meta.text()
     dialog.close()
+
+
+# -- friction: Help lists the keyboard shortcuts and says the version ---------------------------
+
+
+def test_help_lists_the_shortcuts_and_the_version(qtbot, window):
+    import reviewer
+    from reviewer.ui.help_dialogs import about_text
+
+    window.findChild(QAction, "help_shortcuts").trigger()
+    rows = window.shortcuts_dialog.rows
+    keys = {(what, keys) for _where, what, keys in rows}
+    assert ("Statistics panel", "Ctrl+Shift+S") in keys
+    assert ("Save a copy for another reviewer…", "") not in keys  # only what has keys
+    assert any(k == "I or 1" for _w, k in keys)
+    assert any(what == "Export…" and k == "Ctrl+E" for what, k in keys)
+    assert window.shortcuts_dialog.table.rowCount() == len(rows)
+    assert reviewer.__version__ in about_text()
+    window.shortcuts_dialog.close()
