@@ -223,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
+        from reviewer.ui.display_check import problem
+
+        trouble = problem()  # before Qt loads: its own abort names the wrong library
+        if trouble:
+            print(trouble, file=sys.stderr)
+            return 1
         from reviewer.ui.app import main as gui_main
 
         return gui_main(review=args.review)
