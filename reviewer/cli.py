@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reviewer import __version__
 from reviewer.paths import default_review_path
+from reviewer.wording import count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -291,7 +292,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  error: {err}")
             for note in f.notes:
                 print(f"  note: {note}")
-        print(f"{report.added} records added, {report.duplicates} duplicates")
+        print(f"{count(report.added, 'record')} added, {count(report.duplicates, 'duplicate')}")
     failed = report.added == 0 and report.duplicates == 0 and any(f.errors for f in report.files)
     return 1 if failed else 0
 
@@ -316,7 +317,8 @@ def _stderr_progress():
         if now - last[0] > 0.5:
             last[0] = now
             print(
-                f"\r{Path(p.path).name}: {p.records_done} records ({p.records_per_second:,.0f}/s)",
+                f"\r{Path(p.path).name}: {count(p.records_done, 'record')} "
+                f"({p.records_per_second:,.0f}/s)",
                 end="",
                 file=sys.stderr,
                 flush=True,
@@ -335,7 +337,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         store = create_review(args.review, args.name)
     with store:
-        print(f"{args.review}: {store.name}, {store.record_count()} records")
+        print(f"{args.review}: {store.name}, {count(store.record_count(), 'record')}")
     return 0
 
 
@@ -447,6 +449,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from reviewer.review.agreement import kappa_words
     from reviewer.review.stats import stats
 
     with _open(args) as store:
@@ -457,8 +460,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for stage, s in data["stages"].items():
         print(f"{stage}: {json.dumps(s.get('final', s), ensure_ascii=False)}")
         for pair in s.get("agreement", []):
+            k = pair["kappa"]
+            meaning = f" ({kappa_words(k)} agreement, Landis & Koch)" if k is not None else ""
             print(
-                f"  {' & '.join(pair['reviewers'])}: kappa={pair['kappa']} "
+                f"  {' & '.join(pair['reviewers'])}: kappa={k}{meaning} "
                 f"agreement={pair['percent_agreement']} pabak={pair['pabak']}"
             )
     return 0
@@ -547,7 +552,7 @@ def cmd_new_from_json(args: argparse.Namespace) -> int:
     except ReviewJsonError as exc:
         raise ValueError(f"{args.export_file}: {exc}") from exc
     with store:
-        print(f"{args.review}: {store.record_count()} records")
+        print(f"{args.review}: {count(store.record_count(), 'record')}")
     return 0
 
 

@@ -80,7 +80,7 @@ def test_import_exit_code_only_fails_when_nothing_imported(tmp_path):
     good.write_text("Title line\nbody\n", encoding="utf-8")
     res = run("--review", str(review), "import", str(empty), str(good), check=False)
     assert res.returncode == 0
-    assert "1 records added" in res.stdout
+    assert "1 record added, 0 duplicates" in res.stdout  # not "1 records"
 
 
 def test_a_new_review_path_becomes_an_empty_review(tmp_path):

@@ -32,7 +32,6 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QContextMenuEvent,
     QFont,
     QHelpEvent,
@@ -58,7 +57,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain import FieldValue, Highlight, Record, Suggestion, Template
 from reviewer.ui.form import display_text
-from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format
+from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format, fill
 from reviewer.ui.mime import SPAN_MIME
 
 __all__ = ["GROUP_COLOURS", "SPAN_MIME", "DocumentView", "HighlightItem", "items_for_record"]
@@ -677,7 +676,7 @@ def _clip(text: str, n: int = 200) -> str:
 
 def _fill(colour: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
-    fmt.setBackground(QColor(colour))
+    fmt.setBackground(fill(colour))  # deeper in a dark palette, behind its light text
     return fmt
 
 

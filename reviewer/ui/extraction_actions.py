@@ -21,7 +21,7 @@ from reviewer.ui.document_view import items_for_record
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.template_editor import TemplateEditorDialog
 
-PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber
+PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber (deepened in a dark palette)
 SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
 
 

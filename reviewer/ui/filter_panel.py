@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.review.filters import DECISION_OPTIONS, FACETS
+from reviewer.ui.theme import disabled_colour
+from reviewer.wording import count
 
 ANY = "any"
-EMPTY_COLOUR = "#9e9e9e"
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 CONFLICT_OPTIONS = ((True, "conflict", "in conflict"), (False, "no_conflict", "not in conflict"))
 _TIPS = {
@@ -77,7 +78,7 @@ class FilterPanel(QWidget):
 
         self.total = QLabel()
         self.total.setObjectName("filter_total")
-        self.total.setStyleSheet("color: #555;")
+        self.total.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setObjectName("filter_clear")
         self.clear_button.clicked.connect(self.clear)
@@ -169,7 +170,7 @@ class FilterPanel(QWidget):
             _fill(self.combos["reviewer"], reviewers)
         total = counts.get("total")
         if total is not None:
-            self.total.setText(f"{total} record{'' if total == 1 else 's'}")
+            self.total.setText(count(total, "record"))
 
     def option_labels(self, facet: str) -> list[str]:
         """The combo's labels, “any” first (what the reviewer reads)."""
@@ -194,7 +195,7 @@ def _set_option(combo: QComboBox, index: int, words: str, n: int | None) -> None
     """Label an option with its count; an option that would leave nothing is greyed
     (still choosable: the reviewer may be about to change another filter)."""
     combo.setItemText(index, words if n is None else f"{words} ({n})")
-    combo.setItemData(index, QBrush(QColor(EMPTY_COLOUR)) if n == 0 else None, _FOREGROUND)
+    combo.setItemData(index, QBrush(disabled_colour()) if n == 0 else None, _FOREGROUND)
 
 
 def _relabel(combo: QComboBox, counts: dict[str, int]) -> None:

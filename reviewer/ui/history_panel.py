@@ -26,14 +26,13 @@ from PySide6.QtWidgets import (
 from reviewer.review.audit import HistoryRow, export_log, history
 from reviewer.store import Store
 from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import theme
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import local_time
 
 COLUMNS = ("Time", "Reviewer", "What changed", "Before → after")
 LOG_FILTER = "CSV (*.csv);;JSON (*.json)"
 CHANGE_CHARS = 80  # a before or after longer than this is cut in the cell (whole in the tip)
-ERROR_STYLE = "color: #b71c1c;"
-MUTED = "color: #555;"
 
 
 class HistoryPanel(QWidget):
@@ -69,7 +68,7 @@ class HistoryPanel(QWidget):
 
         self.status = QLabel()
         self.status.setObjectName("history_status")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
         self.status.setWordWrap(True)
         self.export_button = QPushButton("Export whole log…")
         self.export_button.setObjectName("history_export")
@@ -92,7 +91,8 @@ class HistoryPanel(QWidget):
         self.record_id = record_id
         self.export_button.setEnabled(store is not None)
         self.rows = history(store, record_id) if store is not None and record_id is not None else []
-        self.heading.setText("History" if record_id is None else f"History of record {record_id}")
+        # the dock says "History"; the heading says whose
+        self.heading.setText("No record shown" if record_id is None else f"Record {record_id}")
         self.table.setRowCount(len(self.rows))
         for row, h in enumerate(reversed(self.rows)):
             self._fill_row(row, h)
@@ -103,7 +103,7 @@ class HistoryPanel(QWidget):
             self.status.setText(f"{n} change{'' if n == 1 else 's'}, newest first")
         else:
             self.status.setText("")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
 
     def _fill_row(self, row: int, h: HistoryRow) -> None:
         when = QTableWidgetItem(local_time(h.time))
@@ -148,7 +148,7 @@ class HistoryPanel(QWidget):
 
         self.export_button.setEnabled(False)
         self.status.setText(f"Exporting the log to {target.name}…")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
         self.jobs.start(
             work,
             on_success=lambda n: self._exported(str(target), n),
@@ -158,13 +158,13 @@ class HistoryPanel(QWidget):
     def _exported(self, path: str, n: int) -> None:
         self.export_button.setEnabled(self.store is not None)
         self.status.setText(f"{n} event{'' if n == 1 else 's'} exported to {path}")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
         self.log_exported.emit(path, n)
 
     def _export_failed(self, detail: str) -> None:
         self.export_button.setEnabled(self.store is not None)
         self.status.setText(f"The log could not be exported: {detail}")
-        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setStyleSheet(theme.error_style())
 
 
 def _change(before: str, after: str) -> str:

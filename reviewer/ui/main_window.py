@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,6 +31,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QTabBar,
     QTableView,
     QVBoxLayout,
@@ -43,9 +51,11 @@ from reviewer.store import Store, StoreError
 from reviewer.store.copies import copy_name, copy_review
 from reviewer.store.duplicates import group_sources, originals
 from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import theme
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
+from reviewer.ui.empty_state import IMPORT_HELP, EmptyState
 from reviewer.ui.export_dialog import ExportController, PrismaDialog
 from reviewer.ui.extraction_actions import ExtractionActions
 from reviewer.ui.filter_panel import FilterPanel
@@ -114,7 +124,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #555; padding: 2px;")
+        self.count_label.setStyleSheet("padding: 2px;")
+        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -140,6 +151,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.filter_panel = FilterPanel()
         self.filter_panel.filters_changed.connect(self._filters_changed)
         self.filter_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # one count under the list says how many are shown (the panel's own total is
+        # worked out a moment later in the background and could disagree meanwhile)
+        self.filter_panel.total.hide()
         lv.addWidget(self.filter_panel)
         lv.addWidget(self.table, 1)
         lv.addWidget(self.count_label)
@@ -157,10 +171,15 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.reason_combo.setToolTip("Exclusion reason (required at full text)")
         self.reason_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         bar.addWidget(self.reason_combo)
-        for kind, colour in (("include", "#2e7d32"), ("exclude", "#c62828"), ("maybe", "#ef6c00")):
+        for kind in ("include", "exclude", "maybe"):
             b = QPushButton(f"{kind.capitalize()}  ({DECISION_KEYS[kind][0]})")
             b.setObjectName(f"decide_{kind}")
-            b.setStyleSheet(f"QPushButton {{ color: {colour}; font-weight: 600; }}")
+            colour = theme.css(theme.decision_colour(kind))  # readable in this palette
+            disabled = theme.css(theme.disabled_colour())
+            b.setStyleSheet(
+                f"QPushButton {{ color: {colour}; font-weight: 600; }} "
+                f"QPushButton:disabled {{ color: {disabled}; }}"
+            )
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(lambda _c=False, k=kind: self.decide(k))
             bar.addWidget(b)
@@ -168,7 +187,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 4, 0, 4)
-        mv.addWidget(self.document, 1)
+        # the document, or (no record to show) what to do next
+        self.empty_state = EmptyState()
+        self.middle_pages = QStackedWidget()
+        self.middle_pages.addWidget(self.document)
+        self.middle_pages.addWidget(self.empty_state)
+        mv.addWidget(self.middle_pages, 1)
         self.tags_editor = TagsEditor(self.store, self.reviewer)
         self.tags_editor.tags_changed.connect(lambda _rid: self._reload_counts())
         self.tags_editor.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -459,6 +483,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self.form.load(record_id, values)
             self._show_suggestions()
             self._ensure_suggestions([record_id])
+        self._show_empty_state(record_id is None)
         self.notes_panel.reload(self.store, record_id)
         self.tags_editor.set_record(record_id)
         if self.docks["history"].isVisible():
@@ -470,6 +495,43 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         dialog.changed.connect(self.reload_records)
         self.sources_dialog = dialog
         dialog.show()
+
+    def _show_empty_state(self, empty: bool) -> None:
+        """A new review, or filters that leave nothing: say so, and what to do."""
+        self.tags_editor.setVisible(not empty)
+        if not empty:
+            self.middle_pages.setCurrentWidget(self.document)
+            return
+        if self.store.record_count() == 0:
+            self.empty_state.show_message(
+                "This review has no records yet",
+                IMPORT_HELP,
+                [("Import files…", self.choose_import_files),
+                 ("Import folder…", self.choose_import_folder)],
+            )  # fmt: skip
+        elif self.model.rowCount() == 0 and (self.filters_in_use() or self.search.text()):
+            self.empty_state.show_message(
+                "No record matches the filters",
+                "Every record is still in the review; the filters or the search above "
+                "the list leave none of them at this stage.",
+                [("Clear filters and search", self.clear_filters)],
+            )
+        elif self.model.rowCount() == 0:
+            self.empty_state.show_message(
+                f"No record has reached {STAGE_LABELS[self.stage]} yet",
+                "Records reach the next stage when they are included at the one before.",
+                [("Go to title/abstract", lambda: self.set_stage("title_abstract"))],
+            )
+        else:
+            self.empty_state.show_message("Choose a record in the list", "")
+        self.middle_pages.setCurrentWidget(self.empty_state)
+
+    def filters_in_use(self) -> bool:
+        return any(k != "viewer" for k in self.filters)
+
+    def clear_filters(self) -> None:
+        self.search.setText("")
+        self.filter_panel.clear()
 
     def show_originals(self) -> None:
         """Each record of the current record's duplicate group, as imported."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from reviewer.annotate.undo import DecisionChange
@@ -88,9 +89,14 @@ class ScreeningActions:
             text = f"Your decision: {d.decision}" + (f" — {d.reason}" if d.reason else "")
         self.decision_label.setText(text)
         self._show_reason(d.reason if d is not None and d.decision == "exclude" else "")
+        shown = self.current_id is not None
         for b in self.buttons.values():
-            b.setEnabled(self.current_id is not None)
-        self.reason_combo.setEnabled(self.current_id is not None)
+            b.setEnabled(shown)
+        for kind in self.buttons:  # the menu's Include/Exclude/Maybe too
+            act = self.findChild(QAction, f"menu_{kind}")
+            if act is not None:
+                act.setEnabled(shown)
+        self.reason_combo.setEnabled(shown)
 
     def _show_reason(self, reason: str) -> None:
         """The reason combo shows the record's own exclusion reason (kept when the
@@ -105,7 +111,7 @@ class ScreeningActions:
         p = screening_progress(self.store, self.stage, self.reviewer)
         shown = self.model.rowCount()
         filt = f"{shown:,} shown · " if shown != p.total else ""
-        self.count_label.setText(f"{filt}{p.total:,} records at {STAGE_LABELS[self.stage]}")
+        self.count_label.setText(f"{filt}{count(p.total, 'record')} at {STAGE_LABELS[self.stage]}")
         self.progress_label.setText(
             f"{p.screened:,} of {p.total:,} screened · reviewer: {self.reviewer}"
         )

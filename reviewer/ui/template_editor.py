@@ -39,7 +39,9 @@ from reviewer.annotate import template_ops as ops
 from reviewer.domain import FieldSpec, FieldType, Template
 from reviewer.store import Store
 from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import theme
 from reviewer.ui.legend import GROUPS, group_colour
+from reviewer.wording import count
 
 TYPE_LABELS = {
     FieldType.TEXT: "text",
@@ -181,7 +183,7 @@ class TemplateEditorDialog(QDialog):
             "to bring them back, or delete them."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(theme.muted_style())
         orphan_layout.addWidget(hint)
         row = QHBoxLayout()
         row.addWidget(self.orphans, 1)
@@ -246,7 +248,7 @@ class TemplateEditorDialog(QDialog):
     def _reload_orphans(self) -> None:
         self.orphans.clear()
         for key, n in ops.orphan_fields(self.store).items():
-            item = QListWidgetItem(f"{key} — values in {n} record{'s' if n != 1 else ''}")
+            item = QListWidgetItem(f"{key} — values in {count(n, 'record')}")
             item.setData(_KEY, key)
             self.orphans.addItem(item)
         self.orphan_box.setVisible(self.orphans.count() > 0)
@@ -378,7 +380,9 @@ class TemplateEditorDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        self.message.setStyleSheet(
+            theme.error_style() if error else f"color: {theme.css(theme.success_colour())};"
+        )
 
     # -- changes, each through template_ops ----------------------------------------------------
 
@@ -455,7 +459,7 @@ class TemplateEditorDialog(QDialog):
         if spec is None:
             return
         held = self.store.value_field_counts().get(spec.key, 0)
-        kept = f" Its values in {held} record{'s' if held != 1 else ''} are kept." if held else ""
+        kept = f" Its values in {count(held, 'record')} are kept." if held else ""
         row = self.fields.currentRow()
         keys = self.template().keys
         after = keys[row + 1] if row + 1 < len(keys) else (keys[row - 1] if row > 0 else None)
@@ -507,8 +511,8 @@ class TemplateEditorDialog(QDialog):
         n = self.store.value_field_counts().get(key, 0)
         if not self.confirm(
             "Delete values",
-            f"Delete the values of the removed field “{key}” in {n} record"
-            f"{'s' if n != 1 else ''}? They are gone from the review and its exports "
+            f"Delete the values of the removed field “{key}” in {count(n, 'record')}"
+            "? They are gone from the review and its exports "
             "(the event log keeps what they were).",
         ):
             return
@@ -518,7 +522,7 @@ class TemplateEditorDialog(QDialog):
             self._say(_reason(exc), error=True)
             return
         self._reload_orphans()
-        self._say(f"Deleted {deleted} value{'s' if deleted != 1 else ''} of “{key}”.")
+        self._say(f"Deleted {count(deleted, 'value')} of “{key}”.")
         self.values_deleted.emit(key, deleted)
 
     # -- files --------------------------------------------------------------------------

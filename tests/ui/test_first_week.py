@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel
 
 from reviewer.review import screening, settings
 
@@ -411,3 +412,68 @@ def test_help_lists_the_shortcuts_and_the_version(qtbot, window):
     assert window.shortcuts_dialog.table.rowCount() == len(rows)
     assert reviewer.__version__ in about_text()
     window.shortcuts_dialog.close()
+
+
+# -- friction: empty states, and nothing offered that cannot be done ----------------------------
+
+
+def test_a_new_review_says_what_to_do_and_offers_nothing_it_cannot_do(qtbot, tmp_path, sync_jobs):
+    from reviewer.review.project import create_review
+    from reviewer.ui.main_window import MainWindow
+
+    store = create_review(tmp_path / "new.review")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.middle_pages.currentWidget() is window.empty_state
+    assert window.empty_state.title.text() == "This review has no records yet"
+    assert "drop files and folders" in window.empty_state.body.text()
+    assert [b.text() for b in window.empty_state.actions] == ["Import files…", "Import folder…"]
+    assert not any(b.isEnabled() for b in window.buttons.values())
+    assert not window.findChild(QAction, "menu_include").isEnabled()
+    assert not any(e.widget.isEnabled() for e in window.form.editors.values())
+    assert window.decision_label.text() == ""
+    window.close()
+    store.close()
+
+
+def test_filters_that_leave_nothing_say_so_and_clear_in_one_click(qtbot, window):
+    window.search.setText("zzzzqqqq")
+    window._apply_search()
+    assert window.model.rowCount() == 0
+    assert window.empty_state.title.text() == "No record matches the filters"
+    assert not any(e.suggestion_row.isVisible() for e in window.form.editors.values())
+    qtbot.mouseClick(window.empty_state.actions[0], Qt.MouseButton.LeftButton)
+    window._apply_search()
+    assert window.model.rowCount() == 34
+    assert window.middle_pages.currentWidget() is window.document
+
+
+def test_counts_are_worded_for_people(qtbot, window):
+    from reviewer.ui.filter_panel import FilterPanel
+
+    panel = FilterPanel()
+    qtbot.addWidget(panel)
+    panel.set_counts({"total": 1})
+    assert panel.total.text() == "1 record"
+    panel.set_counts({"total": 1453})
+    assert panel.total.text() == "1,453 records"
+    assert not window.filter_panel.total.isVisibleTo(window)  # one count under the list
+    assert window.count_label.text() == "34 records at title/abstract"
+
+
+def test_kappa_is_interpreted(qtbot, window):
+    from reviewer.review.agreement import kappa_words
+
+    ids = window.model.ids
+    for i, rid in enumerate(ids[:10]):
+        screening.decide(window.store, rid, "include" if i < 5 else "exclude", "tester",
+                         reason="" if i < 5 else "wrong population")  # fmt: skip
+        screening.decide(window.store, rid, "include" if i < 6 else "exclude", "bob",
+                         reason="" if i < 6 else "wrong population")  # fmt: skip
+    window.toggle_dock(window.docks["stats"])
+    label = window.stats_panel.content.findChild(
+        QLabel, "stats_kappa_words_title_abstract_bob_tester"
+    )
+    assert label is not None and label.text() == "substantial agreement (Landis & Koch)"
+    assert kappa_words(0.8) == "substantial" and kappa_words(0.81) == "almost perfect"
