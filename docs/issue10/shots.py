@@ -58,8 +58,13 @@ def window_for(path: Path, size: tuple[int, int]):
 
 
 def grab(window, out: Path) -> None:
+    """Save the window as a 256-colour PNG (a third of the size, no visible loss)."""
+    from PIL import Image
+
     settle()
     window.grab().save(str(out))
+    image = Image.open(out).convert("RGB")
+    image.quantize(colors=256, dither=Image.Dither.NONE).save(out, optimize=True)
     print(out)
 
 
