@@ -1,13 +1,11 @@
-"""Help: the keyboard shortcuts (read from the window's own menus, so the list is never
-out of date) and the About box with the version.
+"""Help → Keyboard shortcuts, read from the window's own menus, so the list is never out
+of date (Help → About, with the version and build, is ``reviewer.ui.about``).
 
 Reviewers screen thousands of abstracts by keyboard; the keys are in the menus, but a
 list in one place is what a new reviewer looks for first.
 """
 
 from __future__ import annotations
-
-from importlib import metadata
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -17,14 +15,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-
-import reviewer
 
 # Keys that act on the record list and the document only (not menu shortcuts).
 PANE_KEYS = (
@@ -36,14 +31,6 @@ PANE_KEYS = (
     ("Duplicates", "Same record / different records", "Y / N"),
     ("Window", "Move between the list, the document and the form", "Tab / Shift+Tab"),
 )
-
-
-def version() -> str:
-    """The installed version (the package metadata), else the source's own."""
-    try:
-        return metadata.version("reviewer")
-    except metadata.PackageNotFoundError:
-        return reviewer.__version__
 
 
 def menu_shortcuts(menus: list[QMenu]) -> list[tuple[str, str, str]]:
@@ -100,16 +87,3 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.table = table
-
-
-def about_text() -> str:
-    return (
-        f"Reviewer {version()}\n\n"
-        "Offline systematic reviews: import search exports, find duplicates, screen by "
-        "keyboard with two blinded reviewers, extract with every value traced to the "
-        "words it came from, and export tables, RIS and the PRISMA diagram."
-    )
-
-
-def show_about(parent: QWidget) -> None:
-    QMessageBox.about(parent, "About Reviewer", about_text())

@@ -400,7 +400,7 @@ def test_sources_are_named_once_in_a_dialog(qtbot, window):
 
 def test_help_lists_the_shortcuts_and_the_version(qtbot, window):
     import reviewer
-    from reviewer.ui.help_dialogs import about_text
+    from reviewer.ui.about import about_details
 
     window.findChild(QAction, "help_shortcuts").trigger()
     rows = window.shortcuts_dialog.rows
@@ -410,7 +410,7 @@ def test_help_lists_the_shortcuts_and_the_version(qtbot, window):
     assert any(k == "I or 1" for _w, k in keys)
     assert any(what == "Export…" and k == "Ctrl+E" for what, k in keys)
     assert window.shortcuts_dialog.table.rowCount() == len(rows)
-    assert reviewer.__version__ in about_text()
+    assert reviewer.__version__ in about_details()  # Help → About (issue 19's box)
     window.shortcuts_dialog.close()
 
 
