@@ -565,8 +565,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         print(
-            f"{report.copied} events brought in, {report.applied} changes applied, "
-            f"{len(report.conflicts)} conflicts to settle"
+            f"{count(report.copied, 'event')} brought in, "
+            f"{count(report.applied, 'change')} applied, "
+            f"{count(len(report.conflicts), 'conflict')} to settle"
         )
         for c in report.conflicts:
             print(f"  conflict: {c}")
