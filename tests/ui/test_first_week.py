@@ -477,3 +477,21 @@ def test_kappa_is_interpreted(qtbot, window):
     )
     assert label is not None and label.text() == "substantial agreement (Landis & Koch)"
     assert kappa_words(0.8) == "substantial" and kappa_words(0.81) == "almost perfect"
+
+
+# -- friction: the export dialog remembers its choices -----------------------------------------
+
+
+def test_the_export_dialog_offers_the_last_choices_again(qtbot, window):
+    from reviewer.ui.export_dialog import ExportDialog
+
+    first = ExportDialog(window)
+    qtbot.addWidget(first)
+    first.fmt.setCurrentIndex(first.fmt.findData("csv"))
+    first.decision.setCurrentIndex(first.decision.findData("any"))
+    first.bom.setChecked(True)
+    first.accept()
+    again = ExportDialog(window)
+    qtbot.addWidget(again)
+    options = again.options()
+    assert (options["fmt"], options["decision"], options["bom"]) == ("csv", "any", True)
