@@ -21,7 +21,7 @@ from reviewer.ui.document_view import items_for_record
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.template_editor import TemplateEditorDialog
 
-PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber
+PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber (deepened in a dark palette)
 SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
 
 
@@ -208,7 +208,7 @@ class ExtractionActions:
             field,
             self.reviewer,
             lambda store: extraction.accept(store, suggestion_id, self.reviewer),
-            f"accept {field}",
+            "accept {field}",
         )
 
     # -- undo ------------------------------------------------------------------------------
