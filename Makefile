@@ -32,6 +32,7 @@ bench: $(STAMP)
 SHOT := /tmp/reviewer-screenshot.review
 screenshot: $(STAMP)
 	rm -f $(SHOT) $(SHOT)-wal $(SHOT)-shm
+	$(BIN)/reviewer --review $(SHOT) new --demo > /dev/null
 	$(BIN)/reviewer --review $(SHOT) suggest --apply --reviewer demo > /dev/null
 	for id in 1 2 3; do $(BIN)/reviewer --review $(SHOT) decide $$id include --reviewer demo > /dev/null; done
 	QT_QPA_PLATFORM=offscreen REVIEWER_NAME=demo $(BIN)/reviewer --review $(SHOT) screenshot docs/screenshot.png

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reviewer.paths import default_review_path
 from reviewer.version import version_text
+from reviewer.wording import count
 
 
 class VersionAction(argparse.Action):
@@ -72,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="for a CSV whose columns are not recognised: "
         "title=Col,abstract=Col,authors=Col,year=Col,doi=Col,...",
     )
+
+    p = sub.add_parser(
+        "new",
+        help="create a new review",
+        description="Create the review named by --review: empty, with the default "
+        "extraction template (--demo: the demo review built from the sample documents).",
+    )
+    p.add_argument("--name", default=None, help="the review's name (default: the file name)")
+    p.add_argument("--demo", action="store_true", help="import the sample documents")
 
     p = sub.add_parser(
         "list", help="list the review's records", description="List records in import order."
@@ -147,6 +157,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
+        "sources",
+        help="list the review's sources, or name the database each came from",
+        description="List the imported files with their records and duplicates. --name "
+        "ID=DATABASE names the database or register a source was searched in; PRISMA and "
+        "the exports use that name instead of the file name.",
+    )
+    p.add_argument("--name", action="append", default=[], metavar="ID=DATABASE")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "copy",
+        help="make a copy of the review for another reviewer",
+        description="Write a consistent copy of the review to DEST (SQLite's backup API: "
+        "the latest work is in it even while the app has the review open), with a name of "
+        "its own so that the two copies are told apart. The other reviewer screens the "
+        "copy; 'reviewer merge' brings their work back.",
+    )
+    p.add_argument("dest", type=Path, metavar="DEST")
+    p.add_argument("--for", dest="who", default="", help="who the copy is for (names it)")
+    p.add_argument("--name", default=None, help="the copy's name (default: from --for)")
+
+    p = sub.add_parser(
         "publish",
         help="put the review on a PostgreSQL server for a team",
         description="Publish the review to an empty PostgreSQL database: its event log, a "
@@ -212,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["include", "exclude", "maybe", "undecided", "conflict", "any"],
     )
     p.add_argument("--bom", action="store_true", help="CSV: start with a BOM, for Excel")
+    p.add_argument(
+        "--duplicates",
+        action="store_true",
+        help="with --decision any: add the merged duplicates, marked by a duplicate_of column "
+        "(left out by default: each repeats a record already listed)",
+    )
     p.add_argument(
         "--no-provenance",
         dest="provenance",
@@ -322,6 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
+        from reviewer.ui.display_check import problem
+
+        trouble = problem()  # before Qt loads: its own abort names the wrong library
+        if trouble:
+            print(trouble, file=sys.stderr)
+            return 1
         from reviewer.ui.app import main as gui_main
 
         return gui_main(review=args.review, read_only=args.read_only)
@@ -355,16 +399,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # Commands that only read the review: on a file that cannot be written they open it
 # read-only by themselves (and say so); the others need --read-only to be refused early.
-_READING = {"list", "stats", "export", "analyse"}
+_READING = {"list", "stats", "export", "analyse", "analyze", "copy"}
 
 
 def _default_path() -> Path:
     return default_review_path()
 
 
-def _open(args: argparse.Namespace):
-    from reviewer.review.project import open_default_review
-    from reviewer.store import Store
+def _open(args: argparse.Namespace, create: bool = False):
+    """The review named by ``--review``; without it, the default (demo) review.
+
+    A path that does not exist yet becomes a new, empty review for commands that add
+    to it (``create``); the others say there is no such review rather than making
+    an empty file out of a typo. With ``--read-only`` (or, for commands that only
+    read, a review that cannot be written) it is opened read-only.
+    """
+    from reviewer.review.project import is_default_review, open_default_review
+    from reviewer.store import Store, StoreError
     from reviewer.store.errors import ReadOnlyError
 
     if args.read_only:
@@ -373,6 +424,12 @@ def _open(args: argparse.Namespace):
                 f"'{args.command}' changes the review, which --read-only does not allow"
             )
         return Store(args.review or _default_path(), read_only=True)
+    missing = args.review is not None and not args.review.exists()
+    if missing and not create and not is_default_review(args.review):
+        raise StoreError(
+            f"{args.review}: no such review (create it with 'reviewer --review "
+            f"{args.review} new', or import files into it)"
+        )
     try:
         return open_default_review(args.review)
     except ReadOnlyError:
@@ -390,14 +447,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     from reviewer.ingest import import_paths
 
     column_map = _parse_map(args.column_map) if args.column_map else None
-    with _open(args) as store:
+    with _open(args, create=True) as store:
         report = import_paths(
             store,
             args.files,
             format_name=args.format_name,
             column_map=column_map,
-            progress=None if args.json else _stderr_progress(),
+            progress=_stderr_progress() if not args.json and sys.stderr.isatty() else None,
         )
+    if not args.json and sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)  # clear the progress line
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -410,7 +469,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  error: {err}")
             for note in f.notes:
                 print(f"  note: {note}")
-        print(f"{report.added} records added, {report.duplicates} duplicates")
+        print(f"{count(report.added, 'record')} added, {count(report.duplicates, 'duplicate')}")
     failed = report.added == 0 and report.duplicates == 0 and any(f.errors for f in report.files)
     return 1 if failed else 0
 
@@ -435,13 +494,28 @@ def _stderr_progress():
         if now - last[0] > 0.5:
             last[0] = now
             print(
-                f"\r{Path(p.path).name}: {p.records_done} records ({p.records_per_second:,.0f}/s)",
+                f"\r{Path(p.path).name}: {count(p.records_done, 'record')} "
+                f"({p.records_per_second:,.0f}/s)",
                 end="",
                 file=sys.stderr,
                 flush=True,
             )
 
     return show
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from reviewer.review.project import create_demo_review, create_review
+
+    if args.review is None:
+        raise ValueError("name the new review with --review PATH")
+    if args.demo:
+        store = create_demo_review(args.review, args.name)
+    else:
+        store = create_review(args.review, args.name)
+    with store:
+        print(f"{args.review}: {store.name}, {count(store.record_count(), 'record')}")
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -488,7 +562,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 for err in f.errors:
                     print(f"error: {err}", file=sys.stderr)
         else:
-            store = _open(args)
+            store = _open(args, create=True)
         with store:
             compute_suggestions(store)
             if args.apply:
@@ -552,6 +626,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from reviewer.review.agreement import kappa_words
     from reviewer.review.stats import stats
 
     with _open(args) as store:
@@ -562,8 +637,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for stage, s in data["stages"].items():
         print(f"{stage}: {json.dumps(s.get('final', s), ensure_ascii=False)}")
         for pair in s.get("agreement", []):
+            k = pair["kappa"]
+            meaning = f" ({kappa_words(k)} agreement, Landis & Koch)" if k is not None else ""
             print(
-                f"  {' & '.join(pair['reviewers'])}: kappa={pair['kappa']} "
+                f"  {' & '.join(pair['reviewers'])}: kappa={k}{meaning} "
                 f"agreement={pair['percent_agreement']} pabak={pair['pabak']}"
             )
     return 0
@@ -578,11 +655,48 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         print(
-            f"{report.copied} events brought in, {report.applied} changes applied, "
-            f"{len(report.conflicts)} conflicts to settle"
+            f"{count(report.copied, 'event')} brought in, "
+            f"{count(report.applied, 'change')} applied, "
+            f"{count(len(report.conflicts), 'conflict')} to settle"
         )
         for c in report.conflicts:
             print(f"  conflict: {c}")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from reviewer.review.sources import guess_database
+    from reviewer.review.stats import record_counts
+
+    with _open(args) as store:
+        for item in args.name:
+            sid, sep, label = item.partition("=")
+            if not sep or not sid.strip().isdigit():
+                raise ValueError(f"--name takes ID=DATABASE, not {item!r}")
+            store.set_source_label(int(sid), label, _default_reviewer())
+        counts = {s["source_id"]: s for s in record_counts(store)["per_source"]}
+        rows = [
+            {"id": s.id, "file": s.name, "format": s.format, "database": s.label,
+             "suggested": guess_database(s), "records": counts.get(s.id, {}).get("records", 0),
+             "duplicates": counts.get(s.id, {}).get("duplicates", 0)}
+            for s in store.sources()
+        ]  # fmt: skip
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        named = r["database"] or f"(not named{'; perhaps ' + r['suggested'] if r['suggested'] else ''})"
+        print(f"{r['id']:>4}  {r['file']}  {r['records']:,} records  {named}")
+    return 0
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from reviewer.store.copies import copy_name, copy_review
+
+    with _open(args) as store:
+        name = args.name or copy_name(store.name, args.who)
+        path = copy_review(store, args.dest, name)
+    print(f"{path}: {name}")
     return 0
 
 
@@ -639,6 +753,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             decision=args.decision,
             bom=args.bom,
             provenance=args.provenance,
+            duplicates=args.duplicates,
             analysis={
                 "outcome": args.outcome,
                 "measure": args.measure,
@@ -647,8 +762,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                 "timepoint": args.timepoint,
             },
         )
-    rows = f" ({report.rows} rows)" if report.rows else ""
-    print(f"{report.path}{rows}")
+    if args.fmt in ("csv", "xlsx", "ris", "json"):  # tables and records: how many, or why none
+        print(f"{report.path} ({report.summary()})")
+    else:
+        rows = f" ({report.rows} rows)" if report.rows else ""
+        print(f"{report.path}{rows}")
     for name in report.sheets:
         print(f"  {name}")
     return 0
@@ -762,7 +880,7 @@ def cmd_new_from_json(args: argparse.Namespace) -> int:
     except ReviewJsonError as exc:
         raise ValueError(f"{args.export_file}: {exc}") from exc
     with store:
-        print(f"{args.review}: {store.record_count()} records")
+        print(f"{args.review}: {count(store.record_count(), 'record')}")
     return 0
 
 
@@ -780,6 +898,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "new": cmd_new,
     "import": cmd_import,
     "list": cmd_list,
     "suggest": cmd_suggest,
@@ -788,6 +907,8 @@ _COMMANDS = {
     "resolve": cmd_resolve,
     "stats": cmd_stats,
     "merge": cmd_merge,
+    "copy": cmd_copy,
+    "sources": cmd_sources,
     "publish": cmd_publish,
     "clone": cmd_clone,
     "sync": cmd_sync,

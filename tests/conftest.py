@@ -12,7 +12,27 @@ import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+# Everything a test reads lives here (copied with its licence notes): a plain clone is
+# a whole test suite. Only benchmarks/ may read ../shared.
+DATA = ROOT / "tests" / "data"
+CORPUS = DATA / "corpus"
+
+
+def make_corpus(n: int, out: Path) -> Path:
+    """A large citation export for scale and deduplication tests, with ``out``'s
+    ``.truth.tsv`` beside it: the shared bench's ``make_corpus.py`` (a copy in
+    tests/data/bench), reading the seed it recombines from this checkout."""
+    import contextlib
+    import importlib.util
+    import io
+
+    spec = importlib.util.spec_from_file_location("make_corpus", DATA / "bench" / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    module.SEED_FILE = SEEDS / "001_7ff505f9225cc72e.txt"
+    with contextlib.redirect_stdout(io.StringIO()):
+        module.main([str(n), str(out)])
+    return out
 
 
 @pytest.fixture(autouse=True)

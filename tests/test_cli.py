@@ -33,7 +33,7 @@ def test_help_on_every_level():
 
 def test_import_then_list_json(tmp_path):
     review = tmp_path / "r.review"
-    # a review that does not exist yet is created (as the demo review, on first use)
+    run("--review", str(review), "new", "--demo")
     out = run("--review", str(review), "list", "--json")
     demo = json.loads(out.stdout)
     assert demo and {
@@ -80,7 +80,39 @@ def test_import_exit_code_only_fails_when_nothing_imported(tmp_path):
     good.write_text("Title line\nbody\n", encoding="utf-8")
     res = run("--review", str(review), "import", str(empty), str(good), check=False)
     assert res.returncode == 0
-    assert "1 records added" in res.stdout
+    assert "1 record added, 0 duplicates" in res.stdout  # not "1 records"
+
+
+def test_a_new_review_path_becomes_an_empty_review(tmp_path):
+    """Bug 1: only the default review becomes the demo; a new path starts empty."""
+    review = tmp_path / "NEW.review"
+    extra = tmp_path / "search.ris"
+    extra.write_text(
+        "TY  - JOUR\nTI  - Hearing loss after noise\nAU  - Doe, J\nPY  - 2020\nER  - \n",
+        encoding="utf-8",
+    )
+    report = json.loads(run("--review", str(review), "import", str(extra), "--json").stdout)
+    assert report["added"] == 1
+    listed = json.loads(run("--review", str(review), "list", "--json").stdout)
+    assert [r["title"] for r in listed] == ["Hearing loss after noise"]
+    from reviewer.store import Store
+
+    with Store(review) as store:
+        assert store.name == "NEW" and store.template().fields  # the default template
+
+
+def test_commands_that_only_read_refuse_a_missing_review(tmp_path):
+    missing = tmp_path / "typo.review"
+    res = run("--review", str(missing), "stats", "--json", check=False)
+    assert res.returncode == 2 and "no such review" in res.stderr
+    assert not missing.exists()
+
+
+def test_new_creates_an_empty_or_a_demo_review(tmp_path):
+    out = run("--review", str(tmp_path / "e.review"), "new", "--name", "SNHL").stdout
+    assert "SNHL, 0 records" in out
+    out = run("--review", str(tmp_path / "d.review"), "new", "--demo").stdout
+    assert "34 records" in out
 
 
 def test_default_review_lives_in_the_user_data_dir(tmp_path):
@@ -90,11 +122,11 @@ def test_default_review_lives_in_the_user_data_dir(tmp_path):
 
 
 @pytest.mark.parametrize("size", ["1400x900"])
-def test_screenshot(tmp_path, size):
+def test_screenshot(tmp_path, size, demo_review):
     out = tmp_path / "shot.png"
     run(
         "--review",
-        str(tmp_path / "r.review"),
+        str(demo_review),
         "screenshot",
         str(out),
         env={"QT_QPA_PLATFORM": "offscreen"},
@@ -118,9 +150,8 @@ def test_suggest_files_prints_predictions_per_record(tmp_path):
     assert not (tmp_path / "unused.review").exists()  # a temporary review was used
 
 
-def test_suggest_apply_stores_values_with_provenance(tmp_path):
-    review = tmp_path / "r.review"
-    run("--review", str(review), "list")  # creates the demo review
+def test_suggest_apply_stores_values_with_provenance(demo_review):
+    review = demo_review
     run("--review", str(review), "suggest", "--apply", "--reviewer", "bot")
     from reviewer.store import Store
 
@@ -134,8 +165,8 @@ def test_suggest_apply_stores_values_with_provenance(tmp_path):
                     assert text[span.start : span.end] == span.quote
 
 
-def test_two_reviewers_decide_resolve_and_see_agreement(tmp_path):
-    review = str(tmp_path / "r.review")
+def test_two_reviewers_decide_resolve_and_see_agreement(demo_review):
+    review = str(demo_review)
     ids = [r["id"] for r in json.loads(run("--review", review, "list", "--json").stdout)][:6]
     # ann and bob agree on 4 of 6: a 2x2 table include/include=2, exclude/exclude=2,
     # ann include & bob exclude=1, ann exclude & bob include=1 ("maybe" counts as include)
@@ -161,9 +192,8 @@ def test_two_reviewers_decide_resolve_and_see_agreement(tmp_path):
     assert after["stages"]["title_abstract"]["final"]["conflict"] == 1
 
 
-def test_decide_errors_are_clear(tmp_path):
-    review = str(tmp_path / "r.review")
-    run("--review", review, "list")
+def test_decide_errors_are_clear(demo_review):
+    review = str(demo_review)
     res = run("--review", review, "decide", "99999", "include", check=False)
     assert res.returncode == 2 and "error" in res.stderr and "Traceback" not in res.stderr
 
@@ -172,7 +202,7 @@ def test_merge_two_copies(tmp_path):
     import shutil
 
     a = tmp_path / "a.review"
-    run("--review", str(a), "list")
+    run("--review", str(a), "new", "--demo")
     b = tmp_path / "b.review"
     shutil.copy(a, b)
     run("--review", str(a), "decide", "1", "include", "--reviewer", "ann")
@@ -185,9 +215,8 @@ def test_merge_two_copies(tmp_path):
     assert stats["stages"]["title_abstract"]["agreement"][0]["table"]
 
 
-def test_export_every_format(tmp_path):
-    review = str(tmp_path / "r.review")
-    run("--review", review, "list")
+def test_export_every_format(tmp_path, demo_review):
+    review = str(demo_review)
     run("--review", review, "suggest", "--apply", "--reviewer", "bot")
     for rid in (1, 2):
         run("--review", review, "decide", str(rid), "include", "--reviewer", "ann")
@@ -254,9 +283,8 @@ def test_export_every_format(tmp_path):
     assert screening.read_bytes()[:3] == b"\xef\xbb\xbf"
 
 
-def test_json_export_builds_an_equal_review(tmp_path):
-    review = str(tmp_path / "r.review")
-    run("--review", review, "list")
+def test_json_export_builds_an_equal_review(tmp_path, demo_review):
+    review = str(demo_review)
     run("--review", review, "suggest", "--apply", "--reviewer", "bot")
     run(
         "--review",
@@ -284,3 +312,60 @@ def test_json_export_builds_an_equal_review(tmp_path):
     assert sa["prisma"] == sb["prisma"]
     again = run("--review", copy, "new-from-json", str(export), check=False)
     assert again.returncode == 2 and "exists" in again.stderr
+
+
+def test_an_empty_export_says_so_and_why(tmp_path, demo_review):
+    out = tmp_path / "x.csv"
+    res = run("--review", str(demo_review), "export", "--format", "csv", "--out", str(out))
+    assert "(0 records: nothing is included at the last stage" in res.stdout
+    res = run(
+        "--review", str(demo_review), "export", "--format", "csv", "--out", str(out),
+        "--decision", "any",
+    )  # fmt: skip
+    assert "(34 records)" in res.stdout
+
+
+def test_copy_while_the_review_is_open_holds_the_latest_work(tmp_path, demo_review):
+    """Bug 9 of issue 10: a file copy misses what sits in the -wal; `reviewer copy` does not."""
+    import shutil
+
+    from reviewer.store import Store
+
+    review = tmp_path / "mine.review"
+    shutil.copy(demo_review, review)
+    with Store(review) as open_app:  # the app has the review open, its work in the WAL
+        open_app.db.execute("pragma wal_autocheckpoint=0")
+        from reviewer.review import screening
+
+        screening.decide(open_app, 1, "include", "ann")
+        assert Path(f"{review}-wal").stat().st_size > 0
+        plain = tmp_path / "plain.review"
+        shutil.copy(review, plain)  # what a file manager would copy
+        out = run("--review", str(review), "copy", str(tmp_path / "bob.review"), "--for", "Bob")
+    assert "bob.review: Lenalidomide demo review — Bob's copy" in out.stdout
+    with Store(plain) as naive:
+        assert naive.decision(1, "title_abstract", "ann") is None  # the work was lost
+    with Store(tmp_path / "bob.review") as copy:
+        assert copy.decision(1, "title_abstract", "ann").decision == "include"
+        assert copy.name == "Lenalidomide demo review — Bob's copy"
+    res = run("--review", str(review), "copy", str(tmp_path / "bob.review"), check=False)
+    assert res.returncode == 2 and "already exists" in res.stderr
+
+
+def test_merging_leaves_no_wal_or_shm_beside_the_other_copy(tmp_path, demo_review):
+    other = tmp_path / "bob.review"
+    run("--review", str(demo_review), "copy", str(other), "--for", "Bob")
+    run("--review", str(other), "decide", "2", "exclude", "--reviewer", "bob",
+        "--reason", "wrong population")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bob")) == ["bob.review"]
+    out = json.loads(run("--review", str(demo_review), "merge", str(other), "--json").stdout)
+    assert out["copied"] >= 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bob")) == ["bob.review"]
+
+
+def test_sources_are_listed_and_named(demo_review):
+    out = json.loads(run("--review", str(demo_review), "sources", "--json").stdout)
+    assert out[0]["database"] == "" and out[0]["records"] >= 1
+    run("--review", str(demo_review), "sources", "--name", f"{out[0]['id']}=Guideline pages")
+    stats = json.loads(run("--review", str(demo_review), "stats", "--json").stdout)
+    assert "Guideline pages" in stats["prisma"]["identified_per_source"]

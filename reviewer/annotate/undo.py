@@ -55,7 +55,9 @@ class ValueChange:
         self.field = field
         self.reviewer = reviewer
         self.change = change
-        self.label = label or f"edit {field}"
+        # "{field}" in the label becomes the field's label (what the reviewer reads in
+        # the form, never its key) when the command first runs
+        self.label = label or "edit {field}"
         self._before: FieldValue | None = None
         self._after: FieldValue | None = None
         self._done_once = False
@@ -72,7 +74,7 @@ class ValueChange:
         def change(store: Store) -> None:
             store.set_value(record_id, field, value, reviewer, provenance=provenance)
 
-        return cls(record_id, field, reviewer, change, f"set {field}")
+        return cls(record_id, field, reviewer, change, "set {field}")
 
     @classmethod
     def from_selection(
@@ -87,14 +89,14 @@ class ValueChange:
         def change(store: Store) -> None:
             set_from_selection(store, record_id, field, start, end, reviewer, append)
 
-        return cls(record_id, field, reviewer, change, f"set {field} from the text")
+        return cls(record_id, field, reviewer, change, "set {field} from the text")
 
     @classmethod
     def remove_span(cls, record_id: int, field: str, span_index: int, reviewer: str) -> ValueChange:
         def change(store: Store) -> None:
             remove_span(store, record_id, field, span_index, reviewer)
 
-        return cls(record_id, field, reviewer, change, f"remove a span of {field}")
+        return cls(record_id, field, reviewer, change, "remove a span of {field}")
 
     def _current(self, store: Store) -> FieldValue | None:
         return store.values(self.record_id).get(self.field)
@@ -107,6 +109,8 @@ class ValueChange:
         if self._done_once:
             self._restore(store, self._after, "value.redo")
             return
+        if "{field}" in self.label:
+            self.label = self.label.replace("{field}", _field_label(store, self.field))
         self._before = self._current(store)
         self.change(store)
         self._after = self._current(store)
@@ -114,6 +118,14 @@ class ValueChange:
 
     def undo(self, store: Store, renumber: Renumber) -> None:
         self._restore(store, self._before, "value.undo")
+
+
+def _field_label(store: Store, key: str) -> str:
+    """The field's label in the review's template (its key if it is no longer there)."""
+    try:
+        return store.template().field(key).label
+    except KeyError:
+        return key
 
 
 # -- highlights and notes ---------------------------------------------------------------

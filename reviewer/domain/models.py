@@ -59,6 +59,13 @@ class Source(BaseModel):
     imported_at: str = Field(default_factory=now_iso)
     # 'importing' while records are written in batches, 'complete' after the last one
     status: str = "complete"
+    # the database or register the reviewer says it came from ("Embase via Ovid"); PRISMA
+    # and the exports name the source by it, else by the file name
+    label: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.name
 
 
 class ParsedRecord(BaseModel):
@@ -170,6 +177,7 @@ class FileReport(BaseModel):
     format: str = ""
     added: int = 0
     duplicates: int = 0
+    completed: int = 0  # earlier records that took an abstract, DOI ... from a duplicate here
     skipped: bool = False  # the same file was imported before
     errors: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # what the reviewer should know, not errors
@@ -197,6 +205,7 @@ class ImportReport(BaseModel):
                     "format": f.format,
                     "added": f.added,
                     "duplicates": f.duplicates,
+                    "completed": f.completed,
                     "skipped": f.skipped,
                     "errors": f.errors,
                     "notes": f.notes,

@@ -30,6 +30,16 @@ class FieldType(StrEnum):
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def choice_label(choice: str) -> str:
+    """How a choice reads: ``randomized_controlled_trial`` is stored (it is the code
+    exports and the scorer use) but a person reads "Randomized controlled trial".
+    Choices written as words ("I/II", "Phase 2") are shown as they are."""
+    if not _KEY.match(choice):
+        return choice
+    words = choice.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 class FieldSpec(BaseModel):
     """One field of a template."""
 
@@ -55,6 +65,12 @@ class FieldSpec(BaseModel):
         if not _KEY.match(v):
             raise ValueError("a key is lower-case letters, digits and _ and starts with a letter")
         return v
+
+    def display(self, value: Any) -> Any:
+        """A stored value as a person reads it (choices by their label)."""
+        if self.type is FieldType.CHOICE and isinstance(value, str):
+            return choice_label(value)
+        return value
 
     def python_type(self) -> Any:
         if self.type is FieldType.TEXT:

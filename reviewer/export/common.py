@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewer.wording import count
+
 ProgressFn = Callable[[int, int], None]  # (rows done, rows in all)
 CancelFn = Callable[[], bool]
 
@@ -34,6 +36,13 @@ class ExportReport:
     rows: int = 0
     cancelled: bool = False
     sheets: dict[str, int] = field(default_factory=dict)
+    unit: str = "record"  # what a row of the main table is: record, row or event
+    empty_because: str = ""  # when no row was written: why, in words
+
+    def summary(self) -> str:
+        """"1,234 records", or "0 records: nothing is included …"."""
+        said = count(self.rows, self.unit)
+        return f"{said}: {self.empty_because}" if self.empty_because else said
 
 
 class Ticker:

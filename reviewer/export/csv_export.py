@@ -20,6 +20,7 @@ from reviewer.export.common import (
     Ticker,
     atomic_output,
 )
+from reviewer.export.selection import explain
 from reviewer.export.tables import Table, main_table
 from reviewer.store import Store
 
@@ -34,14 +35,16 @@ def export_csv(
     provenance: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    duplicates: bool = False,
 ) -> ExportReport:
     """Write ``table`` (extraction, screening or log) of the selected records to
     ``out_path``; see ``reviewer.export.tables`` for the columns and
     ``select_record_ids`` for ``stage``/``decision``."""
     report = ExportReport(Path(out_path))
     with atomic_output(out_path, report) as tmp:
-        report.rows = write_csv(main_table(store, table, stage, decision, provenance), tmp, bom,
-                                Ticker(0, progress, cancel))  # fmt: skip
+        chosen = main_table(store, table, stage, decision, provenance, duplicates)
+        report.rows = write_csv(chosen, tmp, bom, Ticker(0, progress, cancel))
+    explain(store, report, table, stage, decision)
     return report
 
 

@@ -28,14 +28,17 @@ def export(
     provenance: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    duplicates: bool = False,
     analysis: dict | None = None,
 ) -> ExportReport:
     """Export in ``fmt`` (one of ``FORMATS``) to ``out_path``.
 
     ``table``, ``stage``, ``decision``, ``bom`` and ``provenance`` apply where the
     format has them (tables: csv, xlsx; records: ris) and are ignored elsewhere:
-    JSON is always the whole review, PRISMA always the review's numbers. ``analysis``
-    (outcome, measure, model, method, timepoint) says which analysis ``metafor`` writes.
+    JSON is always the whole review, PRISMA always the review's numbers. ``duplicates``
+    adds the merged duplicates (marked) to an "all records" selection. A report of no
+    rows says why (``ExportReport.empty_because``). ``analysis`` (outcome, measure,
+    model, method, timepoint) says which analysis ``metafor`` writes.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
@@ -43,15 +46,17 @@ def export(
         from reviewer.export.csv_export import export_csv
 
         return export_csv(store, out_path, table, stage, decision, bom, provenance, progress,
-                          cancel)  # fmt: skip
+                          cancel, duplicates)  # fmt: skip
     if fmt == "xlsx":
         from reviewer.export.xlsx_export import export_xlsx
 
-        return export_xlsx(store, out_path, table, stage, decision, provenance, progress, cancel)
+        return export_xlsx(
+            store, out_path, table, stage, decision, provenance, progress, cancel, duplicates
+        )
     if fmt == "ris":
         from reviewer.export.ris_export import export_ris
 
-        return export_ris(store, out_path, stage, decision, progress, cancel)
+        return export_ris(store, out_path, stage, decision, progress, cancel, duplicates)
     if fmt == "json":
         return _json(store, out_path, progress, cancel)
     if fmt in RESULT_FORMATS:

@@ -25,7 +25,7 @@ from reviewer.export.review_data import (
     finals_by_record,
     resolutions_by_record,
 )
-from reviewer.export.selection import select_record_ids
+from reviewer.export.selection import explain, select_record_ids
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
 
@@ -46,9 +46,10 @@ def export_ris(
     decision: str | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    duplicates: bool = False,
 ) -> ExportReport:
     """Write the selected records (default: the included studies) to ``out_path``."""
-    ids = select_record_ids(store, stage, decision or "include")
+    ids = select_record_ids(store, stage, decision or "include", duplicates)
     report = ExportReport(Path(out_path))
     ticker = Ticker(len(ids), progress, cancel)
     with (
@@ -60,6 +61,7 @@ def export_ris(
             ticker.tick()
         ticker.finish()
         report.rows = ticker.done
+    explain(store, report, "extraction", stage, decision)
     return report
 
 

@@ -48,6 +48,7 @@ from reviewer.export.selection import select_record_ids
 from reviewer.review.audit import describe
 from reviewer.review.screening import records_at_stage
 from reviewer.store import Store
+from reviewer.store.duplicates import duplicate_map
 
 Convert = Callable[[Cell], Any]
 RowMaker = Callable[[Convert], Iterator[list[Any]]]
@@ -82,7 +83,8 @@ _META_SQL = (
     "select id, {title}, {authors}, {journal}, year, {volume}, {issue}, {pages}, {doi}, "
     "{pmid}, {source} from (select r.id, r.title, r.journal, r.year, r.volume, r.issue, "
     "r.pages, r.doi, r.pmid, (select group_concat(value, '; ') from json_each(r.authors)) "
-    "as author_list, coalesce(s.name, '') as source_name from records r left join sources s "
+    "as author_list, coalesce(nullif(s.label, ''), s.name, '') as source_name "
+    "from records r left join sources s "
     "on s.id = r.source_id where r.id in {ids}) order by id"
 )
 
@@ -105,23 +107,31 @@ def _record_meta(store: Store, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
 # -- extraction -----------------------------------------------------------------------------
 
 
-def extraction_table(store: Store, ids: Sequence[int], provenance: bool = True) -> Table:
-    """One row per record of ``ids``: metadata, then each field's value (and provenance)."""
+def extraction_table(
+    store: Store, ids: Sequence[int], provenance: bool = True, mark_duplicates: bool = False
+) -> Table:
+    """One row per record of ``ids``: metadata, then each field's value (and provenance).
+    With ``mark_duplicates`` a ``duplicate_of`` column names, for a merged duplicate,
+    the record its group keeps (empty for the others)."""
     fields = export_fields(store)
     per_field = 1 + (len(PROVENANCE_SUFFIXES) if provenance else 0)
-    header = list(RECORD_HEADER)
+    meta_header = [*RECORD_HEADER, *(["duplicate_of"] if mark_duplicates else [])]
+    header = list(meta_header)
     for key in fields:
-        header.append(f"{key}__value" if key in RECORD_HEADER else key)
+        header.append(f"{key}__value" if key in meta_header else key)
         if provenance:
             header.extend(f"{key}__{suffix}" for suffix in PROVENANCE_SUFFIXES)
-    first = {key: len(RECORD_HEADER) + i * per_field for i, key in enumerate(fields)}
+    first = {key: len(meta_header) + i * per_field for i, key in enumerate(fields)}
     order = field_order(store)
+    kept_by = duplicate_map(store) if mark_duplicates else {}
 
     def make_rows(convert: Convert) -> Iterator[list[Any]]:
-        blank = [None] * (len(header) - len(RECORD_HEADER))
+        blank = [None] * (len(header) - len(meta_header))
         for chunk in chunks(ids):
             values = values_by_record(store, chunk, order, provenance)
             for meta in _record_meta(store, chunk):
+                if mark_duplicates:
+                    meta = (*meta, kept_by.get(meta[0]))
                 row = [*meta, *blank]
                 for v in values.get(meta[0], ()):
                     _put_value(row, first[v["field"]], v, provenance, convert)
@@ -300,6 +310,7 @@ def log_table(store: Store, ids: Sequence[int] | None = None) -> Table:
     value's spans, a highlight, a merge)."""
     wanted = None if ids is None else set(ids)
     total = store.db.execute("select count(*) from events").fetchone()[0]
+    specs = {f.key: f for f in store.template().fields}  # the summary names fields by label
 
     def make_rows(convert: Convert) -> Iterator[list[Any]]:
         rows = store.db.execute(
@@ -309,7 +320,7 @@ def log_table(store: Store, ids: Sequence[int] | None = None) -> Table:
             if wanted is not None and rid is not None and rid not in wanted:
                 continue
             payload = json.loads(raw)
-            head = [seq, time, reviewer, kind, rid, describe(kind, payload)]
+            head = [seq, time, reviewer, kind, rid, describe(kind, payload, specs)]
             shown = [cell(payload.pop(k, None)) for k in SHOWN]
             rest = {k: v for k, v in payload.items() if v not in ([], {}, None, "")}
             detail = json.dumps(rest, ensure_ascii=False) if rest else None
@@ -330,9 +341,11 @@ def main_table(
     stage: str | None = None,
     decision: str | None = None,
     provenance: bool = True,
+    duplicates: bool = False,
 ) -> Table:
     """The table ``--table`` names, of the records ``--stage``/``--decision`` select
-    (``decision=None``: included records for extraction, every record otherwise)."""
+    (``decision=None``: included records for extraction, every record otherwise;
+    ``duplicates``: merged duplicates too, marked, where "every record" is asked for)."""
     if table not in TABLE_CHOICES:
         raise ValueError(f"unknown table {table!r}; choose from {', '.join(TABLE_CHOICES)}")
     decision = decision or DEFAULT_DECISION[table]
@@ -341,10 +354,10 @@ def main_table(
             store, screening_ids(store, lambda s: select_record_ids(store, s, decision), stage)
         )
     everything = stage is None and decision == "any"
-    ids = None if everything else select_record_ids(store, stage, decision)
     if table == "log":
-        return log_table(store, ids)
-    return extraction_table(store, store.record_ids() if ids is None else ids, provenance)
+        return log_table(store, None if everything else select_record_ids(store, stage, decision))
+    ids = select_record_ids(store, stage, decision, duplicates)
+    return extraction_table(store, ids, provenance, mark_duplicates=duplicates)
 
 
 def workbook_tables(
@@ -353,18 +366,19 @@ def workbook_tables(
     stage: str | None = None,
     decision: str | None = None,
     provenance: bool = True,
+    duplicates: bool = False,
 ) -> list[Table]:
     """The sheets of an XLSX export: the main table and, for extraction, the same
     records' provenance, screening decisions and event log."""
     if table != "extraction":
-        return [main_table(store, table, stage, decision, provenance)]
-    ids = select_record_ids(store, stage, decision or DEFAULT_DECISION[table])
+        return [main_table(store, table, stage, decision, provenance, duplicates)]
+    ids = select_record_ids(store, stage, decision or DEFAULT_DECISION[table], duplicates)
     chosen = set(ids)
     by_stage = screening_ids(
         store, lambda s: [rid for rid in records_at_stage(store, s) if rid in chosen], None
     )
     return [
-        extraction_table(store, ids, provenance),
+        extraction_table(store, ids, provenance, mark_duplicates=duplicates),
         provenance_table(store, ids),
         screening_table(store, by_stage),
         log_table(store, ids),

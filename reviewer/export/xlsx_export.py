@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reviewer.export.cells import Cell
 from reviewer.export.common import CancelFn, ExportReport, ProgressFn, Ticker, atomic_output
+from reviewer.export.selection import explain
 from reviewer.export.tables import Table, workbook_tables
 from reviewer.export.xlsx_stream import Sheet, write_workbook
 from reviewer.store import Store
@@ -28,16 +29,18 @@ def export_xlsx(
     provenance: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    duplicates: bool = False,
 ) -> ExportReport:
     """Write ``table`` of the selected records (see ``export_csv``) as a workbook; the
     extraction table brings its Provenance, Screening and Events sheets along."""
     report = ExportReport(Path(out_path))
-    tables = workbook_tables(store, table, stage, decision, provenance)
+    tables = workbook_tables(store, table, stage, decision, provenance, duplicates)
     ticker = Ticker(sum(t.total for t in tables), progress, cancel)
     with atomic_output(out_path, report) as tmp:
         report.sheets = write_workbook(tmp, [_sheet(t) for t in tables], ticker.tick)
         ticker.finish()
         report.rows = report.sheets[tables[0].name]
+    explain(store, report, table, stage, decision)
     return report
 
 

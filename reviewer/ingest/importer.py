@@ -28,8 +28,10 @@ from reviewer.ingest.base import Format, ImportFailure, RecordError, UnknownColu
 from reviewer.ingest.dedup import Deduplicator, stored_keys
 from reviewer.ingest.encoding import MAX_REPORTED, Decoding, open_decoded, open_text
 from reviewer.ingest.limits import BoundedText, limit_record
+from reviewer.ingest.merged import complete_groups
 from reviewer.store import Store, StoreError, duplicates
 from reviewer.store.store import RecordRows, record_rows
+from reviewer.wording import count
 
 BATCH = 5000
 _SNIFF_CHARS = 8192
@@ -290,6 +292,8 @@ def _import_file(
                     source_id = store.add_source(source)
                 store.add_records(source_id, b.rows)
                 found += duplicates.add_candidates(store, b.candidates)
+                # a duplicate may hold what its kept record lacks (an abstract, a DOI)
+                report.completed += len(complete_groups(store, b.keeps))
             report.added += b.rows.count - b.duplicates
             report.duplicates += b.duplicates
             tick(report.added + report.duplicates)
@@ -304,9 +308,14 @@ def _import_file(
         raise ImportFailure(
             path, "records were added to the review from elsewhere meanwhile; "
             "importing the file again carries on where it stopped")  # fmt: skip
+    if report.completed:
+        report.notes.append(
+            f"{path.name}: {count(report.completed, 'earlier record')} completed with what "
+            "their duplicates here add (an abstract, an identifier, the journal or pages)"
+        )
     if found:
         report.notes.append(
-            f"{path.name}: {found} records may repeat earlier ones (similar titles); "
+            f"{path.name}: {count(found, 'record')} may repeat earlier ones (similar titles); "
             "confirm or reject them in the duplicates view"
         )
     if source_id is None and not resume:
@@ -324,6 +333,7 @@ class _Batch:
 
     rows: RecordRows  # with the ids they were checked with, and duplicate_of
     duplicates: int
+    keeps: set[int]  # the kept records the batch's duplicates join
     candidates: list[tuple[int, int, float]]  # (record, kept record, similarity)
     errors: list[str]  # met while reading them
 
@@ -343,7 +353,8 @@ def _deduplicate(
         pairs.extend((rid, of, score) for of, score in verdict.candidates)
     keys = [stored_keys(seen) for seen in seens]
     rows = record_rows(records, first_id, dup_of, keys)
-    return _Batch(rows, sum(1 for d in dup_of if d is not None), pairs, errors)
+    keeps = {d for d in dup_of if d is not None}
+    return _Batch(rows, len([d for d in dup_of if d is not None]), keeps, pairs, errors)
 
 
 # While a file's batches are written: commits are not flushed to disk one by one (in

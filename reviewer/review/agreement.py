@@ -137,3 +137,24 @@ def pair_tables(store: Store, stage: str) -> dict[tuple[str, str], PairTable]:
 def agreement(store: Store, stage: str) -> list[PairAgreement]:
     """Agreement of every reviewer pair at ``stage``, pairs in alphabetical order."""
     return [PairAgreement(stage, pair, t) for pair, t in pair_tables(store, stage).items()]
+
+
+# Landis and Koch's (1977) words for kappa, the ones reviews usually quote: each is
+# used up to its upper bound; below zero agreement is "poor".
+KAPPA_WORDS = (
+    (0.20, "slight"),
+    (0.40, "fair"),
+    (0.60, "moderate"),
+    (0.80, "substantial"),
+    (1.0, "almost perfect"),
+)
+
+
+def kappa_words(kappa: float) -> str:
+    """'substantial' for 0.61 to 0.80 and so on (Landis and Koch)."""
+    if kappa < 0:
+        return "poor"
+    for upper, words in KAPPA_WORDS:
+        if kappa <= upper:
+            return words
+    return KAPPA_WORDS[-1][1]

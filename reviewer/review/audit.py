@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from reviewer.domain import FieldSpec
 from reviewer.review import events as ev
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
@@ -59,12 +60,13 @@ def history(store: Store, record_id: int, viewer: str | None = None) -> list[His
         "where record_id = ? order by seq",
         [record_id],
     )
+    specs = _specs(store)
     hide = viewer is not None and is_blinded(store)
     out = []
     for r in rows:
         if hide and _others_decision(r[3], r[4], r[5], json.loads(r[6]), viewer):
             continue
-        out.append(_row(*r))
+        out.append(_row(*r, specs=specs))
     return out
 
 
@@ -78,14 +80,31 @@ def log_rows(store: Store) -> Iterator[HistoryRow]:
     rows = store.db.execute(
         "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
     )
+    specs = _specs(store)
     for r in rows:
-        yield _row(*r)
+        yield _row(*r, specs=specs)
+
+
+def _specs(store: Store) -> dict[str, FieldSpec]:
+    """The template's fields by key: events name fields by key, people read labels."""
+    return {f.key: f for f in store.template().fields}
 
 
 def _row(
-    seq: int, eid: str, time: str, reviewer: str, kind: str, rid: int | None, raw: str
+    seq: int,
+    eid: str,
+    time: str,
+    reviewer: str,
+    kind: str,
+    rid: int | None,
+    raw: str,
+    specs: dict[str, FieldSpec] | None = None,
 ) -> HistoryRow:
     payload = json.loads(raw)
+    spec = (specs or {}).get(payload.get("field", "")) if kind.startswith(ev.VALUE_PREFIX) else None
+    before, after = payload.get("before"), payload.get("after")
+    if spec is not None:
+        before, after = spec.display(before), spec.display(after)
     return HistoryRow(
         seq,
         eid,
@@ -93,9 +112,9 @@ def _row(
         reviewer,
         kind,
         rid,
-        describe(kind, payload),
-        show(payload.get("before")),
-        show(payload.get("after")),
+        describe(kind, payload, specs),
+        show(before),
+        show(after),
     )
 
 
@@ -109,25 +128,26 @@ def export_log(store: Store, path: str | Path, format: str | None = None) -> int
     rows = store.db.execute(
         "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
     )
+    specs = _specs(store)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        return _write_csv(fh, rows) if fmt == "csv" else _write_json(fh, rows)
+        return _write_csv(fh, rows, specs) if fmt == "csv" else _write_json(fh, rows, specs)
 
 
-def _write_csv(fh: Any, rows: Any) -> int:
+def _write_csv(fh: Any, rows: Any, specs: dict[str, FieldSpec]) -> int:
     writer = csv.writer(fh)
     writer.writerow(CSV_COLUMNS)
     n = 0
     for r in rows:
-        writer.writerow([*asdict(_row(*r)).values(), r[6]])
+        writer.writerow([*asdict(_row(*r, specs=specs)).values(), r[6]])
         n += 1
     return n
 
 
-def _write_json(fh: Any, rows: Any) -> int:
+def _write_json(fh: Any, rows: Any, specs: dict[str, FieldSpec]) -> int:
     fh.write("[")
     n = 0
     for r in rows:
-        item = asdict(_row(*r))
+        item = asdict(_row(*r, specs=specs))
         item["payload"] = json.loads(r[6])
         fh.write(("," if n else "") + "\n  " + json.dumps(item, ensure_ascii=False))
         n += 1
@@ -146,8 +166,10 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def describe(kind: str, payload: dict[str, Any]) -> str:
-    """One line saying what an event did."""
+def describe(
+    kind: str, payload: dict[str, Any], specs: dict[str, FieldSpec] | None = None
+) -> str:
+    """One line saying what an event did (fields by their label when ``specs`` knows them)."""
     stage = STAGE_LABELS.get(payload.get("stage", ""), payload.get("stage", ""))
     if kind in (ev.DECISION_SET, ev.DECISION_UNDO, ev.RESOLUTION_SET):
         what = {ev.DECISION_SET: "", ev.DECISION_UNDO: "undo: ", ev.RESOLUTION_SET: "resolved: "}
@@ -160,17 +182,25 @@ def describe(kind: str, payload: dict[str, Any]) -> str:
         return f"{stage}: resolution withdrawn{_was(payload)}"
     if kind.startswith(ev.VALUE_PREFIX):
         verb = {"value.clear": "cleared", "value.accept": "set from a suggestion"}
-        return f"{payload.get('field')}: {verb.get(kind, 'set')}"
+        return f"{_field(payload, specs)}: {verb.get(kind, 'set')}"
     if kind.startswith(ev.RESULT_PREFIX):
         item = str(payload.get("item", "")).split(":", 1)[0]
         verb = {"result.clear": "cleared", "result.import": "imported",
                 "result.undo": "undone", "result.redo": "redone",
                 "result.span_add": "support added"}  # fmt: skip
         return f"{item} {payload.get('field')}: {verb.get(kind, 'set')}"
-    return _describe_other(kind, payload)
+    return _describe_other(kind, payload, specs)
 
 
-def _describe_other(kind: str, payload: dict[str, Any]) -> str:
+def _field(payload: dict[str, Any], specs: dict[str, FieldSpec] | None) -> str:
+    key = str(payload.get("field", ""))
+    spec = (specs or {}).get(key)
+    return spec.label if spec is not None else key
+
+
+def _describe_other(
+    kind: str, payload: dict[str, Any], specs: dict[str, FieldSpec] | None = None
+) -> str:
     simple = {
         ev.TAG_ADD: f"tagged {payload.get('tag')!r}",
         ev.TAG_REMOVE: f"tag {payload.get('tag')!r} removed",
@@ -180,10 +210,14 @@ def _describe_other(kind: str, payload: dict[str, Any]) -> str:
             f"({payload.get('pages')} pages)"
         ),
         ev.TEMPLATE_SET: "extraction template replaced",
+        ev.SOURCE_LABEL: (
+            f"source {payload.get('name')!r} named {payload.get('after')!r}"
+            if payload.get("after") else f"source {payload.get('name')!r} unnamed"
+        ),
         ev.HIGHLIGHT_ADD: "highlight added",
-        ev.MERGE_CONFLICT: f"merge conflict on {_key_words(payload.get('key'))}",
+        ev.MERGE_CONFLICT: f"merge conflict on {_key_words(payload.get('key'), specs)}",
         ev.MERGE_SETTLE: (
-            f"merge conflict on {_key_words(payload.get('key'))} settled: "
+            f"merge conflict on {_key_words(payload.get('key'), specs)} settled: "
             f"{payload.get('choice')} copy kept"
         ),
         ev.DUPLICATE_CONFIRM: f"confirmed a duplicate of record {payload.get('duplicate_of')}",
@@ -196,7 +230,7 @@ def _describe_other(kind: str, payload: dict[str, Any]) -> str:
     if kind in simple:
         return simple[kind]
     if kind.startswith(ev.SUGGESTION_PREFIX):
-        return f"suggestion for {payload.get('field')} {kind.split('.', 1)[1]}"
+        return f"suggestion for {_field(payload, specs)} {kind.split('.', 1)[1]}"
     return kind
 
 
@@ -210,7 +244,7 @@ def _because(payload: dict[str, Any]) -> str:
     return f" — {'; '.join(parts)}" if parts else ""
 
 
-def _key_words(key: Any) -> str:
+def _key_words(key: Any, specs: dict[str, FieldSpec] | None = None) -> str:
     if not key:
         return "?"
     kind, *rest = key
@@ -220,7 +254,7 @@ def _key_words(key: Any) -> str:
     if kind == "resolution":
         return f"the {STAGE_LABELS.get(rest[1], rest[1])} resolution"
     if kind == "value":
-        return f"the value of {rest[1]}"
+        return f"the value of {_field({'field': rest[1]}, specs)}"
     if kind == "result":
         return f"the {str(rest[1]).split(':', 1)[0]} cell {rest[2]}"
     if kind == "setting":

@@ -29,6 +29,7 @@ TAG_ADD = "tag.add"
 TAG_REMOVE = "tag.remove"
 SETTING_SET = "setting.set"
 FULLTEXT_ATTACH = "fulltext.attach"
+SOURCE_LABEL = "source.label"
 MERGE_CONFLICT = "merge.conflict"
 MERGE_SETTLE = "merge.settle"
 MERGE_DONE = "merge.done"
@@ -63,8 +64,9 @@ def state_key(
     """The piece of current state an event changed, or ``None`` for additive events.
 
     Keys: ``("decision", record, stage, reviewer)``, ``("resolution", record, stage)``,
-    ``("value", record, field)``, ``("result", record, item, field)``, ``("tag", record, tag)``, ``("setting", name)``,
-    ``("fulltext", record)``, ``("template",)``. Decisions by different reviewers have
+    ``("value", record, field)``, ``("result", record, item, field)``, ``("tag", record, tag)``,
+    ``("setting", name)``, ``("fulltext", record)``, ``("template",)``,
+    ``("source_label", source)``. Decisions by different reviewers have
     different keys, which is why dual screening never produces a merge conflict.
     """
     if kind in DECISION_KINDS:
@@ -83,6 +85,8 @@ def state_key(
         return ("fulltext", record_id)
     if kind == TEMPLATE_SET:
         return ("template",)
+    if kind == SOURCE_LABEL:
+        return ("source_label", payload.get("source_id"))
     if kind == MERGE_SETTLE:
         return tuple(payload["key"])
     return None

@@ -11,12 +11,16 @@ What the options mean:
   reviewer's own decision (undecided: they have not screened it); without one it is
   the stage's final decision (include/exclude; maybe: some reviewer said maybe;
   undecided: nobody has screened it; records in conflict are neither, see
-  ``conflict``). While a review is blinded the UI passes the viewer as ``reviewer``.
+  ``conflict``). While a review is blinded the UI passes the viewer as ``viewer``.
 * ``conflict``: ``True`` for unresolved disagreements, ``False`` for the rest.
 * ``reason``: the reason the reviewer gave to exclude; without a reviewer, the
   record's own reason (the resolver's, else the one most of its excluding reviewers
   gave: the reason PRISMA counts it under).
 * ``tag``: records carrying the tag. ``reviewer`` alone: records they have decided.
+* ``viewer``: whose decisions ``decision`` and ``reason`` read when no ``reviewer`` is
+  chosen. While a review is blinded the UI passes the person at the keyboard here: it
+  is only a point of view and never narrows the list by itself (an "any" decision
+  still lists the records they have not screened).
 * ``search``: words that must all occur (as prefixes) in the title, authors, text
   or attached full text.
 
@@ -65,6 +69,12 @@ class Filter:
     tag: str | None = None
     reviewer: str | None = None
     search: str = ""
+    viewer: str | None = None
+
+    @property
+    def perspective(self) -> str | None:
+        """Whose decisions and reasons the decision and reason filters read."""
+        return self.reviewer or self.viewer
 
 
 class Clause(NamedTuple):
@@ -88,9 +98,10 @@ def filter_record_ids(
     tag: str | None = None,
     reviewer: str | None = None,
     search: str = "",
+    viewer: str | None = None,
 ) -> list[int]:
     """Ids of the records that pass every given filter, in import order."""
-    f = Filter(stage, decision, conflict, reason, tag, reviewer, search)
+    f = Filter(stage, decision, conflict, reason, tag, reviewer, search, viewer)
     return _Counter(store, f).ids()
 
 
@@ -103,6 +114,7 @@ def filter_counts(
     tag: str | None = None,
     reviewer: str | None = None,
     search: str = "",
+    viewer: str | None = None,
 ) -> dict[str, Any]:
     """The count of the current filter and of every option beside it::
 
@@ -113,7 +125,7 @@ def filter_counts(
      "tag": {"RCT": 5, ...},
      "reviewer": {"ann": 790, "bob": 400}}
     """
-    f = Filter(stage, decision, conflict, reason, tag, reviewer, search)
+    f = Filter(stage, decision, conflict, reason, tag, reviewer, search, viewer)
     return _Counter(store, f).counts()
 
 
@@ -156,11 +168,11 @@ def _clauses(f: Filter) -> dict[str, Clause]:
 def _decision_clause(f: Filter) -> Clause:
     if f.decision not in DECISION_OPTIONS:
         raise ValueError(f"unknown decision {f.decision!r}; options: {DECISION_OPTIONS}")
-    if f.reviewer:
+    if f.perspective:
         mine = "select record_id as id from decisions where stage = ? and reviewer = ?"
         if f.decision == "undecided":
-            return Clause(mine, [f.stage, f.reviewer], negate=True)
-        return Clause(f"{mine} and decision = ?", [f.stage, f.reviewer, f.decision])
+            return Clause(mine, [f.stage, f.perspective], negate=True)
+        return Clause(f"{mine} and decision = ?", [f.stage, f.perspective, f.decision])
     final = "select record_id as id from screening where stage = ?"
     if f.decision == "undecided":
         return Clause(final, [f.stage], negate=True)
@@ -170,10 +182,10 @@ def _decision_clause(f: Filter) -> Clause:
 
 
 def _reason_clause(f: Filter) -> Clause:
-    if f.reviewer:
+    if f.perspective:
         return Clause(
             "select record_id as id from decisions where stage = ? and reason = ? and reviewer = ?",
-            [f.stage, f.reason, f.reviewer],
+            [f.stage, f.reason, f.perspective],
         )
     return Clause(
         "select record_id as id from screening where stage = ? and reason = ?", [f.stage, f.reason]
@@ -442,13 +454,13 @@ class _Counter:
 
     def _decision_counts(self) -> dict[str, int]:
         skip = _FACET_SKIPS["decision"]
-        if self.f.reviewer:
+        if self.f.perspective:
             counts = self._grouped(
                 skip,
                 "t.decision",
                 "decisions t",
                 "t.stage = ? and t.reviewer = ?",
-                [self.f.stage, self.f.reviewer],
+                [self.f.stage, self.f.perspective],
             )
             decided = sum(counts.values())
         else:
@@ -465,13 +477,13 @@ class _Counter:
 
     def _reason_counts(self) -> dict[str, int]:
         skip = _FACET_SKIPS["reason"]
-        if self.f.reviewer:
+        if self.f.perspective:
             found = self._grouped(
                 skip,
                 "t.reason",
                 "decisions t",
                 "t.stage = ? and t.reviewer = ? and t.reason != ''",
-                [self.f.stage, self.f.reviewer],
+                [self.f.stage, self.f.perspective],
             )
         else:
             found = self._grouped(

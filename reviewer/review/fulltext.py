@@ -10,8 +10,10 @@ is searchable (``fulltexts_fts``) and attaching it is an event.
 Text comes from the PDF importer (``reviewer.ingest.formats.pdf``), which already
 knows the article's own DOI and its title as printed, and the three kinds of
 unreadable PDF. Matching a folder tries, for each PDF, the DOI, then the title
-(rapidfuzz), against the records at the full-text stage (all records when none is
-there yet); a record gets one PDF, and what matches nothing is listed.
+(rapidfuzz), against every record of the review (a duplicate's DOI or title leads to
+the record its group keeps: the PDFs may come before or after screening); a record
+gets one PDF, and each file that matches nothing is listed with what was tried: the
+DOI found in the PDF, or that none was, and the most similar title.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from reviewer.domain.models import now_iso
 from reviewer.ingest.base import ImportFailure
 from reviewer.ingest.formats import pdf
 from reviewer.review import events as ev
-from reviewer.review.screening import count_at_stage, stage_condition
 from reviewer.store import Store
+from reviewer.store.duplicates import identities
 
 TITLE_SCORE = 90  # rapidfuzz ratio of a PDF's title to a record's, out of 100
 HEAD_SCORE = 95  # partial match of a record's title within the PDF's first page
@@ -65,6 +67,11 @@ class FolderMatch:
     matched: list[tuple[int, Path]] = field(default_factory=list)
     unmatched: list[Path] = field(default_factory=list)
     errors: dict[Path, str] = field(default_factory=dict)  # unreadable PDFs (also unmatched)
+    tried: dict[Path, str] = field(default_factory=dict)  # why each readable one matched none
+
+    def reason(self, path: Path) -> str:
+        """Why ``path`` matched no record, in words."""
+        return self.errors.get(path) or self.tried.get(path, "")
 
 
 # -- one PDF ------------------------------------------------------------------------------
@@ -175,8 +182,8 @@ def match_fulltexts(
     """Match the PDFs under ``folder`` to records: ``(matched [(record_id, path)],
     unmatched [path])``. Nothing is attached; ``import_fulltexts`` does both."""
     result = FolderMatch()
-    for path, record_id, _parsed, error in _match_folder(store, Path(folder), progress):
-        _note(result, path, record_id, error)
+    for path, record_id, _parsed, error, tried in _match_folder(store, Path(folder), progress):
+        _note(result, path, record_id, error, tried)
     return result.matched, result.unmatched
 
 
@@ -185,18 +192,22 @@ def import_fulltexts(
 ) -> FolderMatch:
     """Match the PDFs under ``folder`` and attach each matched one to its record."""
     result = FolderMatch()
-    for path, record_id, parsed, error in _match_folder(store, Path(folder), progress):
+    for path, record_id, parsed, error, tried in _match_folder(store, Path(folder), progress):
         if record_id is not None and parsed is not None:
             attach_fulltext(store, record_id, path, reviewer, parsed=parsed)
-        _note(result, path, record_id, error)
+        _note(result, path, record_id, error, tried)
     return result
 
 
-def _note(result: FolderMatch, path: Path, record_id: int | None, error: str) -> None:
+def _note(
+    result: FolderMatch, path: Path, record_id: int | None, error: str, tried: str = ""
+) -> None:
     if record_id is None:
         result.unmatched.append(path)
         if error:
             result.errors[path] = error
+        elif tried:
+            result.tried[path] = tried
     else:
         result.matched.append((record_id, path))
 
@@ -209,53 +220,84 @@ def pdf_files(folder: Path) -> list[Path]:
 
 def _match_folder(
     store: Store, folder: Path, progress: Progress | None
-) -> Iterator[tuple[Path, int | None, ParsedRecord | None, str]]:
+) -> Iterator[tuple[Path, int | None, ParsedRecord | None, str, str]]:
+    """Each PDF: (path, record id or None, its text, why unreadable, what was tried)."""
     files = pdf_files(folder)
     matcher = _Matcher(store)
-    taken: set[int] = set()
+    taken: dict[int, Path] = {}
     for i, path in enumerate(files):
         try:
             parsed = read_pdf(path)
         except FullTextError as exc:
-            yield path, None, None, str(exc)
+            yield path, None, None, str(exc), ""
         else:
             record_id = matcher.match(parsed)
-            if record_id in taken:
-                record_id = None  # a record gets one PDF; a second one is listed
+            tried = ""
+            if record_id is not None and record_id in taken:
+                # a record gets one PDF; a second one is listed
+                tried = f"matches record {record_id}, which got {taken[record_id].name} already"
+                record_id = None
+            elif record_id is None:
+                tried = matcher.explain(parsed)
             if record_id is not None:
-                taken.add(record_id)
-            yield path, record_id, parsed, ""
+                taken[record_id] = path
+            yield path, record_id, parsed, "", tried
         if progress:
             progress(i + 1, len(files))
 
 
 class _Matcher:
-    """The candidate records' DOIs and titles, loaded once for a folder."""
+    """Every record's DOI and title, loaded once for a folder, each leading to the
+    record its duplicate group keeps (the one that is screened)."""
 
     def __init__(self, store: Store):
-        stage = "full_text" if count_at_stage(store, "full_text") else "title_abstract"
-        rows = store.db.execute(
-            f"select r.id, r.doi, r.title from records r where {stage_condition(stage)} "
-            "order by r.id"
-        ).fetchall()
+        rows = identities(store)
         self.by_doi: dict[str, int] = {}
-        for rid, doi, _title in rows:
-            if doi:
-                self.by_doi.setdefault(normalise_doi(doi), rid)
-        titled = [(rid, normalise_title(t)) for rid, _d, t in rows]
-        titled = [(rid, t) for rid, t in titled if len(t) >= MIN_TITLE_CHARS]
-        self.ids = [rid for rid, _t in titled]
-        self.titles = [t for _rid, t in titled]
+        for row in rows:
+            if row.doi:
+                self.by_doi.setdefault(normalise_doi(row.doi), row.keep)
+        titled = [(row.keep, normalise_title(row.title), row.title) for row in rows]
+        titled = [row for row in titled if len(row[1]) >= MIN_TITLE_CHARS]
+        self.ids = [keep for keep, _t, _shown in titled]
+        self.titles = [t for _keep, t, _shown in titled]
+        self.shown = [shown for _keep, _t, shown in titled]
 
     def match(self, parsed: ParsedRecord) -> int | None:
         return self._by_doi(parsed) or self._by_title(parsed) or self._by_head(parsed)
 
-    def _by_doi(self, parsed: ParsedRecord) -> int | None:
+    def _dois(self, parsed: ParsedRecord) -> list[str]:
+        """The PDF's own DOI and those printed on its first page, normalised, in order."""
         first_page = parsed.text[: _page_end(parsed, 0)]
-        for doi in [parsed.doi, *(m.group(0) for m in _DOI.finditer(first_page))]:
-            if doi and (rid := self.by_doi.get(normalise_doi(doi))):
+        found = [parsed.doi, *(m.group(0) for m in _DOI.finditer(first_page))]
+        return list(dict.fromkeys(normalise_doi(d) for d in found if d))
+
+    def _by_doi(self, parsed: ParsedRecord) -> int | None:
+        for doi in self._dois(parsed):
+            if rid := self.by_doi.get(doi):
                 return rid
         return None
+
+    def explain(self, parsed: ParsedRecord) -> str:
+        """What was tried for a PDF that matched no record, in words."""
+        dois = self._dois(parsed)
+        if dois:
+            found = ", ".join(dois[:3]) + (" …" if len(dois) > 3 else "")
+            doi_words = f"DOI {found} found in the PDF, but no record has it"
+        else:
+            doi_words = "no DOI found in the PDF"
+        title = normalise_title(parsed.title)
+        if not self.titles:
+            title_words = "the review has no titles to compare"
+        elif len(title) < MIN_TITLE_CHARS:
+            title_words = "no title found in the PDF"
+        else:
+            best = process.extractOne(title, self.titles, scorer=fuzz.ratio)
+            score, index = best[1], best[2]
+            title_words = (
+                f"the most similar title is {score:.0f}% alike (record {self.ids[index]}, "
+                f"“{_clip(self.shown[index])}”; {TITLE_SCORE}% needed)"
+            )
+        return f"{doi_words}; {title_words}"
 
     def _by_title(self, parsed: ParsedRecord) -> int | None:
         title = normalise_title(parsed.title)
@@ -277,6 +319,11 @@ def _title_in_head(head: str, title: str, score_cutoff: float | None = None, **_
     if len(title) > len(head):
         return 0.0
     return fuzz.partial_ratio(title, head, score_cutoff=score_cutoff or 0)
+
+
+def _clip(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _page_end(parsed: ParsedRecord, page: int) -> int:

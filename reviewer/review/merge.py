@@ -102,9 +102,16 @@ def _check_other(store: Store, other_path: Path) -> None:
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
-    """The other copy, read only: a merge must not change the file it reads."""
+    """The other copy, read only: a merge must not change the file it reads, nor leave
+    files beside it. A read-only connection to a WAL database creates ``-wal`` and
+    ``-shm`` files it cannot remove; so a copy that has no ``-wal`` (nobody has it
+    open, all its work is in the file) is read as immutable, which creates nothing.
+    One that has a ``-wal`` (open in another window, or not closed cleanly) is read
+    with it, so its latest work is merged too."""
+    live = Path(f"{path}-wal").exists()
+    mode = "mode=ro" if live else "immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
         conn.execute("select id, kind, record_id, payload from events limit 1").fetchall()
     except sqlite3.DatabaseError as exc:
         raise MergeError(f"{path}: not a review file ({exc})") from exc

@@ -28,16 +28,28 @@ def open_review(path: str | Path) -> Store:
     return Store(path)
 
 
-def create_demo_review(path: str | Path) -> Store:
+def create_demo_review(path: str | Path, name: str | None = None) -> Store:
     """The demo review: the default template and the seed documents imported."""
-    store = create_review(path, "Lenalidomide demo review")
+    store = create_review(path, name or "Lenalidomide demo review")
     import_paths(store, [seeds_dir()])
     return store
 
 
 def open_default_review(path: str | Path | None = None) -> Store:
-    """Open the default review, creating the demo review on first start."""
+    """Open a review, creating it when it does not exist yet.
+
+    Only the default review (no path, or the default path) becomes the demo review
+    on first start; any other new path becomes an empty review with the default
+    template, ready for the reviewer's own search exports.
+    """
     path = Path(path) if path else default_review_path()
     if path.exists():
         return open_review(path)
-    return create_demo_review(path)
+    if is_default_review(path):
+        return create_demo_review(path)
+    return create_review(path)
+
+
+def is_default_review(path: str | Path) -> bool:
+    """Whether ``path`` is the default (demo) review in the user data folder."""
+    return Path(path).expanduser().resolve() == default_review_path().resolve()

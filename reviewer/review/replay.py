@@ -19,15 +19,18 @@ and written is ``reviewer.store.state``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.domain import Event
+from reviewer.ingest.merged import complete_groups
 from reviewer.review import events as ev
 from reviewer.store import Store
 from reviewer.store import state as st
+from reviewer.store.duplicates import kept_record
 from reviewer.store.state import EventRow, MergeConflict
 
 Theirs = Callable[[tuple], Any]  # a key's state on the other side (may raise NotReplayable)
@@ -64,9 +67,22 @@ def replay(
         for key in ev.state_keys(row.kind, row.record_id, row.reviewer, payload):
             touched[key] = None
         _apply_additive(store, row, payload, result)
+    groups = _groups_of(store, touched)
     for key in touched:
         _bring_up_to_date(store, key, theirs, key in changed_here, source, reviewer, result)
+    # the duplicate groups a record joined or left are completed again, as in the other copy
+    complete_groups(store, groups | _groups_of(store, touched), reviewer)
     return result
+
+
+def _groups_of(store: Store, keys: dict[tuple, None]) -> set[int]:
+    """The kept records of the records whose ``duplicate_of`` the keys name."""
+    kept = set()
+    for key in keys:
+        if key[0] == "duplicate_of":
+            with contextlib.suppress(KeyError):  # a record only the other copy has
+                kept.add(kept_record(store, key[1]))
+    return kept
 
 
 def keys_of(rows: Iterable[EventRow]) -> set[tuple]:

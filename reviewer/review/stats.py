@@ -69,14 +69,15 @@ def stats(store: Store) -> dict[str, Any]:
 
 def record_counts(store: Store) -> dict[str, Any]:
     rows = store.db.execute(
-        "select s.id, coalesce(s.name, ''), coalesce(s.format, ''), count(r.id), "
-        "sum(r.duplicate_of is not null) from records r left join sources s "
+        "select s.id, coalesce(s.name, ''), coalesce(s.label, ''), coalesce(s.format, ''), "
+        "count(r.id), sum(r.duplicate_of is not null) from records r left join sources s "
         "on s.id = r.source_id group by r.source_id order by r.source_id"
     ).fetchall()
     per_source = [
-        {"source_id": sid, "name": name, "format": fmt, "records": n, "duplicates": dups or 0}
-        for sid, name, fmt, n, dups in rows
-    ]
+        {"source_id": sid, "name": name, "label": label, "format": fmt, "records": n,
+         "duplicates": dups or 0}
+        for sid, name, label, fmt, n, dups in rows
+    ]  # fmt: skip
     identified = sum(s["records"] for s in per_source)
     duplicates = sum(s["duplicates"] for s in per_source)
     return {
@@ -158,7 +159,7 @@ def final_reasons(store: Store, stage: str) -> dict[str, int]:
 def _per_source_name(per_source: list[dict[str, Any]]) -> dict[str, int]:
     out: Counter[str] = Counter()
     for s in per_source:
-        out[s["name"] or "(no source)"] += s["records"]
+        out[s.get("label") or s["name"] or "(no source)"] += s["records"]
     return dict(out)
 
 

@@ -11,10 +11,12 @@ transaction as the change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from reviewer.domain import Event
+from reviewer.domain import Event, Record
 from reviewer.domain.models import now_iso
 from reviewer.store.store import Store
 
@@ -111,6 +113,146 @@ def group(store: Store, record_id: int) -> list[int]:
 def duplicate_map(store: Store) -> dict[int, int | None]:
     """Each record's ``duplicate_of`` (null for kept records), in import order."""
     return dict(store.db.execute("select id, duplicate_of from records order by id").fetchall())
+
+
+class Identity(NamedTuple):
+    """What identifies a record outside the review, and the record its group keeps."""
+
+    id: int
+    keep: int  # the record screened for it: itself, or the kept record of its group
+    doi: str
+    title: str
+
+
+def identities(store: Store) -> list[Identity]:
+    """Every record's DOI and title with its kept record, kept records first."""
+    rows = store.db.execute(
+        "select id, coalesce(duplicate_of, id), doi, title from records "
+        "order by duplicate_of is not null, id"
+    )
+    return [Identity(*row) for row in rows]
+
+
+def merged_ids(store: Store) -> list[int]:
+    """The merged duplicates (records whose group keeps another), in import order."""
+    rows = store.db.execute("select id from records where duplicate_of is not null order by id")
+    return [r[0] for r in rows]
+
+
+# -- a kept record completed from its duplicates -------------------------------------------
+
+# The bibliographic fields a kept record may take from its duplicates (its title and
+# where it came from stay its own).
+COMPLETED_FIELDS = (
+    "authors", "journal", "year", "volume", "issue", "pages", "doi", "pmid", "pmcid",
+    "trial_ids", "abstract", "keywords", "type", "url",
+)  # fmt: skip
+_JSON_FIELDS = ("authors", "trial_ids", "keywords")
+
+
+def group_members(store: Store, keep_ids: Iterable[int]) -> dict[int, list[Record]]:
+    """For each kept record, its group's records as stored, the kept one first."""
+    keeps = sorted(set(keep_ids))
+    if not keeps:
+        return {}
+    ids = json.dumps(keeps)
+    rows = store.db.execute(
+        "select id from records where id in (select value from json_each(?)) "
+        "union select id from records where duplicate_of in (select value from json_each(?)) "
+        "order by 1",
+        [ids, ids],
+    )
+    out: dict[int, list[Record]] = {k: [] for k in keeps}
+    for record in store.records([r[0] for r in rows]):
+        keep = record.duplicate_of if record.duplicate_of in out else record.id
+        if keep in out:
+            out[keep].append(record)
+    for members in out.values():
+        members.sort(key=lambda r: (r.duplicate_of is not None, r.id or 0))
+    return {k: v for k, v in out.items() if v and v[0].id == k}
+
+
+def originals(store: Store, records: Iterable[Record]) -> dict[int, Record]:
+    """Records as imported: for those completed since, their saved original fields and
+    text over the stored row; the others as they are."""
+    records = list(records)
+    ids = json.dumps([r.id for r in records])
+    saved = {
+        rid: (json.loads(fields), text, json.loads(offsets))
+        for rid, fields, text, offsets in store.db.execute(
+            "select record_id, fields, text, page_offsets from record_originals "
+            "where record_id in (select value from json_each(?))",
+            [ids],
+        )
+    }
+    out = {}
+    for r in records:
+        if r.id in saved:
+            fields, text, offsets = saved[r.id]
+            r = r.model_copy(update={**fields, "text": text, "page_offsets": offsets})
+        out[r.id] = r  # type: ignore[index]
+    return out
+
+
+def has_original(store: Store, record_id: int) -> bool:
+    row = store.db.execute("select 1 from record_originals where record_id = ?", [record_id])
+    return row.fetchone() is not None
+
+
+def save_original(store: Store, record: Record) -> None:
+    """Keep a record's fields and text as imported, before it is first completed
+    (once: a later completion must not overwrite the original with a completed copy)."""
+    fields = {f: getattr(record, f) for f in COMPLETED_FIELDS}
+    store.db.execute(
+        "insert or ignore into record_originals (record_id, fields, text, page_offsets, "
+        "saved_at) values (?, ?, ?, ?, ?)",
+        [record.id, json.dumps(fields, ensure_ascii=False), record.text,
+         json.dumps(record.page_offsets), now_iso()],
+    )  # fmt: skip
+
+
+def set_fields(store: Store, record_id: int, fields: dict[str, Any]) -> None:
+    """Write bibliographic fields of a record (the search index follows by trigger)."""
+    unknown = set(fields) - set(COMPLETED_FIELDS)
+    if unknown:
+        raise ValueError(f"not a field a record is completed in: {', '.join(sorted(unknown))}")
+    if not fields:
+        return
+    names = list(fields)
+    values = [
+        json.dumps(fields[n], ensure_ascii=False) if n in _JSON_FIELDS else fields[n]
+        for n in names
+    ]
+    assignments = ", ".join(f"{n} = ?" for n in names)
+    store.db.execute(f"update records set {assignments} where id = ?", [*values, record_id])
+    if "trial_ids" in fields:
+        store.db.execute("delete from record_trial_ids where record_id = ?", [record_id])
+        store.db.conn.executemany(
+            "insert or ignore into record_trial_ids (trial_id, record_id) values (?, ?)",
+            [(t, record_id) for t in fields["trial_ids"]],
+        )
+
+
+def has_spans(store: Store, record_id: int) -> bool:
+    """Whether anything points into the record's text (values, highlights, suggestions)."""
+    return any(
+        store.db.execute(f"select exists (select 1 from {table} where record_id = ?)",
+                         [record_id]).fetchone()[0]
+        for table in ("field_values", "highlights", "suggestions")
+    )  # fmt: skip
+
+
+def group_sources(store: Store, record_id: int) -> list[tuple[int, str]]:
+    """(record id, source name) of every record of the group, the kept one first: where
+    a merged record came from."""
+    keep = kept_record(store, record_id)
+    rows = store.db.execute(
+        "select r.id, coalesce(nullif(s.label, ''), s.name, '') from records r "
+        "left join sources s on s.id = r.source_id where r.id = ? or r.duplicate_of = ? "
+        "order by r.duplicate_of is not null, r.id",
+        [keep, keep],
+    )
+    return [(rid, name) for rid, name in rows]
 
 
 def counts_by_source(store: Store) -> dict[int | None, tuple[int, int]]:

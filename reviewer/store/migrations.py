@@ -495,6 +495,34 @@ select j.value, r.id from records r, json_each(r.trial_ids) j where r.trial_ids 
 
 
 @migration
+def m007_source_labels_and_originals(db: sqlite_utils.Database) -> None:
+    """Two things a reviewer's first week on real data asked for.
+
+    ``sources.label``: the name the reviewer gives a source (the database or register it
+    was searched in, "Embase via Ovid"), used by PRISMA and the exports instead of the
+    file name; empty until named.
+
+    ``record_originals``: a kept record's bibliographic fields and text as imported,
+    saved once, before the record is first completed from its duplicates (a PubMed
+    export without abstracts, an Embase export with them): the completed record is what
+    a reviewer reads and screens, and nothing of the original is lost.
+    """
+    run_script(db, _M007)
+
+
+_M007 = """
+alter table sources add column label text not null default '';
+create table record_originals (
+    record_id integer primary key references records(id),
+    fields text not null,
+    text text not null,
+    page_offsets text not null default '[]',
+    saved_at text not null
+);
+"""
+
+
+@migration
 def m008_dedup_keys_and_drafts(db: sqlite_utils.Database) -> None:
     """Duplicate keys kept in the file, and drafts of what is being typed.
 

@@ -161,6 +161,15 @@ def _read_duplicate_of(conn: sqlite3.Connection, key: tuple) -> dict | None:
     return _row(conn, ("duplicate_of",), "records where id = ?", [key[1]])
 
 
+def _read_source_label(conn: sqlite3.Connection, key: tuple) -> dict | None:
+    return _row(conn, ("label",), "sources where id = ?", [key[1]])
+
+
+def _write_source_label(store: Store, key: tuple, state: dict | None) -> None:
+    if state is not None:
+        store.db.execute("update sources set label = ? where id = ?", [state["label"], key[1]])
+
+
 def _read_candidate(conn: sqlite3.Connection, key: tuple) -> dict | None:
     _k, rid, candidate_of = key
     return _row(
@@ -336,6 +345,7 @@ STATE: dict[str, StateKind] = {
     "setting": StateKind(_read_setting, _write_setting, _equal),
     "fulltext": StateKind(_read_fulltext, _write_fulltext, _fields("sha256")),
     "template": StateKind(_read_template, _write_template, _fields("json")),
+    "source_label": StateKind(_read_source_label, _write_source_label, _fields("label")),
     "duplicate_of": StateKind(_read_duplicate_of, _write_duplicate_of, _equal),
     "candidate": StateKind(_read_candidate, _write_candidate, _fields("status")),
     "result": StateKind(

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -41,7 +41,9 @@ from reviewer.store.errors import (
     read_only_message,
 )
 
-_SOURCE_KEYS = ("id", "name", "path", "sha256", "size", "format", "imported_at", "status")
+_SOURCE_KEYS = (
+    "id", "name", "path", "sha256", "size", "format", "imported_at", "status", "label",
+)  # fmt: skip
 _JSON_RECORD_COLUMNS = ("authors", "trial_ids", "keywords", "page_offsets", "extra")
 RECORD_COLUMNS = (
     "source_id", "source_index", "source_start", "source_end", "source_line",
@@ -85,6 +87,15 @@ class _Database(sqlite_utils.Database):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+class ListRow(NamedTuple):
+    """A record as the record list shows it."""
+
+    title: str
+    year: int | None
+    decision: str | None  # the reviewer's own decision at the stage
+    final: str | None  # include, exclude, maybe, conflict or None (nobody has screened it)
 
 
 class Store:
@@ -289,8 +300,7 @@ class Store:
 
     def source_by_sha256(self, sha256: str) -> Source | None:
         row = self.db.execute(
-            "select id, name, path, sha256, size, format, imported_at, status from sources "
-            "where sha256 = ? limit 1",
+            f"select {', '.join(_SOURCE_KEYS)} from sources where sha256 = ? limit 1",
             [sha256],
         ).fetchone()
         if row is None:
@@ -299,8 +309,8 @@ class Store:
 
     def add_source(self, source: Source) -> int:
         cur = self.db.execute(
-            "insert into sources (name, path, sha256, size, format, imported_at, status) "
-            "values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into sources (name, path, sha256, size, format, imported_at, status, label) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 source.name,
                 source.path,
@@ -309,6 +319,7 @@ class Store:
                 source.format,
                 source.imported_at,
                 source.status,
+                source.label,
             ],
         )
         return int(cur.lastrowid)
@@ -316,6 +327,27 @@ class Store:
     def sources(self) -> list[Source]:
         rows = self.db.execute(f"select {', '.join(_SOURCE_KEYS)} from sources order by id")
         return [Source(**dict(zip(_SOURCE_KEYS, r, strict=True))) for r in rows]
+
+    def set_source_label(self, source_id: int, label: str, reviewer: str) -> None:
+        """Name the database or register a source came from (an event: a person's word)."""
+        label = " ".join(label.split())
+        with self.atomic():
+            row = self.db.execute(
+                "select name, label from sources where id = ?", [source_id]
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"no source {source_id}")
+            if row[1] == label:
+                return
+            self.db.execute("update sources set label = ? where id = ?", [label, source_id])
+            self._log(
+                Event(
+                    reviewer=reviewer,
+                    kind="source.label",
+                    payload={"source_id": source_id, "name": row[0], "before": row[1],
+                             "after": label},
+                )
+            )  # fmt: skip
 
     def set_source_status(self, source_id: int, status: str) -> None:
         self.db.execute("update sources set status = ? where id = ?", [status, source_id])
@@ -484,18 +516,30 @@ class Store:
             )
         ]
 
-    def list_rows(self, ids: Sequence[int], stage: str, reviewer: str) -> dict[int, tuple]:
-        """Display rows (title, year, decision) for a page of ids: what a list view needs."""
+    def list_rows(self, ids: Sequence[int], stage: str, reviewer: str) -> dict[int, ListRow]:
+        """Display rows for a page of ids: what a list view needs. ``decision`` is the
+        reviewer's own; ``final`` the stage's final decision, ``conflict`` when the
+        reviewers disagree and nobody has resolved it, ``maybe`` when every reviewer
+        who screened it said so, else ``None``."""
         if not ids:
             return {}
         marks = ",".join("?" for _ in ids)
         rows = self.db.execute(
-            f"select r.id, r.title, r.year, d.decision from records r "
+            f"select r.id, r.title, r.year, d.decision, s.final, s.conflict, s.maybes, "
+            f"s.includes, s.excludes, s.resolution from records r "
             f"left join decisions d on d.record_id = r.id and d.stage = ? and d.reviewer = ? "
+            f"left join screening s on s.record_id = r.id and s.stage = ? "
             f"where r.id in ({marks})",
-            [stage, reviewer, *ids],
+            [stage, reviewer, stage, *ids],
         )
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        out = {}
+        for rid, title, year, mine, final, conflict, maybes, includes, excludes, res in rows:
+            if conflict:
+                final = "conflict"
+            elif res is None and maybes and maybes == includes and not excludes:
+                final = "maybe"
+            out[rid] = ListRow(title, year, mine, final)
+        return out
 
     # -- field values ------------------------------------------------------------
 

@@ -13,7 +13,7 @@ reason from the review's list, which full-text screening requires.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QResizeEvent
+from PySide6.QtGui import QBrush, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,10 +42,8 @@ from reviewer.review.screening import (
 )
 from reviewer.review.settings import exclusion_reasons, is_blinded, set_blinded
 from reviewer.store import Store
-from reviewer.ui import plain
+from reviewer.ui import plain, theme
 
-DECISION_COLOURS = {"include": "#2e7d32", "exclude": "#c62828", "maybe": "#ef6c00"}
-ERROR_COLOUR = "#b71c1c"
 TITLE_SHARE = 0.4  # of the table's width, kept for the title before decisions take more
 MIN_DECISION_WIDTH = 80  # px
 REASON_REQUIRED_AT = ("full_text",)  # as screening._checked_reason has it
@@ -284,7 +282,7 @@ class ConflictsView(QWidget):
         item = QTableWidgetItem("")
         if res is not None:
             item.setText(plain.shown(_decision_text(res.decision, res.reason) + f"  ({res.resolver})"))
-            item.setForeground(QBrush(QColor(DECISION_COLOURS[res.decision])))
+            item.setForeground(QBrush(theme.decision_colour(res.decision)))
             item.setToolTip(res.note)
         if self.show_resolved.isChecked():
             self.table.setItem(row, len(reviewers) + 2, item)
@@ -394,7 +392,7 @@ class ConflictsView(QWidget):
 
     def _show_error(self, text: str) -> None:
         self.message.setText(text[:1].upper() + text[1:] + ".")
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.message.setStyleSheet(theme.error_style())
 
     def unblind(self) -> bool:
         """Unblind the review, once the reviewer confirms; ``True`` when it was done."""
@@ -426,8 +424,9 @@ def confirm_unblind(parent: QWidget | None) -> bool:
 def _button_style(decision: str) -> str:
     """Coloured like the decision, and grey when disabled (a plain colour would hide that)."""
     return (
-        f"QPushButton {{ color: {DECISION_COLOURS[decision]}; font-weight: 600; }} "
-        "QPushButton:disabled { color: #9e9e9e; }"
+        f"QPushButton {{ color: {theme.css(theme.decision_colour(decision))}; "
+        "font-weight: 600; } "
+        f"QPushButton:disabled {{ color: {theme.css(theme.disabled_colour())}; }}"
     )
 
 
@@ -439,10 +438,10 @@ def _decision_item(d: Decision | None) -> QTableWidgetItem:
     if d is None:
         item = QTableWidgetItem("—")
         item.setToolTip("Not screened by this reviewer")
-        item.setForeground(QBrush(QColor("#888")))
+        item.setForeground(QBrush(theme.muted_colour()))
         return item
     text = _decision_text(d.decision, d.reason)
     item = QTableWidgetItem(plain.shown(text))
-    item.setForeground(QBrush(QColor(DECISION_COLOURS.get(d.decision, "#000"))))
+    item.setForeground(QBrush(theme.decision_colour(d.decision)))
     item.setToolTip(f"{text}\nNote: {d.note}" if d.note else text)
     return item

@@ -34,21 +34,23 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QContextMenuEvent,
     QFont,
     QHelpEvent,
     QKeySequence,
     QMouseEvent,
+    QPalette,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QMenu,
     QPlainTextEdit,
+    QPushButton,
     QStackedWidget,
     QTextEdit,
     QToolTip,
@@ -58,7 +60,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain import FieldValue, Highlight, Record, Suggestion, Template
 from reviewer.ui.form import display_text
-from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format
+from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format, fill
 from reviewer.ui.mime import SPAN_MIME
 from reviewer.ui.plain import same_length, show_tooltip, shown
 
@@ -208,6 +210,7 @@ class DocumentView(QWidget):
     span_remove_requested = Signal(str, int)  # field key, index of the span in its provenance
     note_delete_requested = Signal(int)  # note id
     selection_changed = Signal()
+    originals_requested = Signal()  # the reader asks to see each original of a merged record
     # for another view of the same record (the page view of a PDF, ``page_view``)
     record_shown = Signal()
     marks_changed = Signal()
@@ -225,7 +228,27 @@ class DocumentView(QWidget):
         self.meta = QLabel()
         self.meta.setWordWrap(True)
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta.setStyleSheet("color: #555; padding: 0 4px 4px 4px;")
+        self.meta.setStyleSheet("padding: 0 4px 4px 4px;")
+        self.meta.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, any palette
+        # a merged record: which sources it was completed from, and a way to each original
+        self.sources = QLabel()
+        self.sources.setObjectName("record_sources")
+        self.sources.setWordWrap(True)
+        self.sources.setTextFormat(Qt.TextFormat.PlainText)
+        self.sources.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.originals_button = QPushButton("See each original…")
+        self.originals_button.setObjectName("show_originals")
+        self.originals_button.setToolTip(
+            "The record shows the most complete value of each field of its duplicates; "
+            "see each one as it was imported"
+        )
+        self.originals_button.clicked.connect(self.originals_requested)
+        self.sources_row = QWidget()
+        row = QHBoxLayout(self.sources_row)
+        row.setContentsMargins(4, 0, 4, 4)
+        row.addWidget(self.sources, 1)
+        row.addWidget(self.originals_button)
+        self.sources_row.hide()
         self.text = _TextArea(self)
         self.text.setObjectName("document_text")
         self.text.setReadOnly(True)
@@ -238,6 +261,7 @@ class DocumentView(QWidget):
         self.legend = Legend()
         layout.addWidget(self.header)
         layout.addWidget(self.meta)
+        layout.addWidget(self.sources_row)
         self.stack = QStackedWidget()  # the text, and other views of the record
         self.stack.addWidget(self.text)
         layout.addWidget(self.stack, 1)
@@ -268,8 +292,21 @@ class DocumentView(QWidget):
 
     # -- the record --------------------------------------------------------------------
 
-    def show_record(self, record: Record | None, source_name: str = "") -> None:
+    def show_record(
+        self, record: Record | None, source_name: str = "", merged_from: Sequence[str] = ()
+    ) -> None:
+        """Show ``record`` (from ``source_name``); ``merged_from`` names the sources of
+        its duplicate group when it has been completed from more than one record."""
         self.record = record
+        merged = record is not None and len(merged_from) > 1
+        self.sources_row.setVisible(merged)
+        if merged:
+            names = list(dict.fromkeys(merged_from))
+            self.sources.setText(
+                f"Merged from {len(merged_from)} records: {' · '.join(names)} "
+                "(the most complete value of each field)"
+            )
+            source_name = ""
         self._marks = _Marks()
         self._focus = []
         self._flash = None
@@ -368,8 +405,12 @@ class DocumentView(QWidget):
         self._redraw()
 
     def _scroll_to(self, offset: int) -> None:
+        """Bring ``offset`` on screen; words already on screen stay where they are (and
+        the reader's selection with them), so nothing jumps under the eye."""
         cursor = QTextCursor(self.text.document())
         cursor.setPosition(self._offsets.to_doc(offset))
+        if self.text.viewport().rect().contains(self.text.cursorRect(cursor)):
+            return
         self.text.setTextCursor(cursor)
         self.text.centerCursor()
 
@@ -651,14 +692,15 @@ def items_for_record(
     items: list[HighlightItem] = []
     for key, fv in values.items():
         label, group = label_group(key)
-        tip = f"{label}: {_clip(display_text(fv.value))}"
+        tip = f"{label}: {_clip(display_text(fv.value, specs.get(key)))}"
         for i, span in enumerate(fv.provenance):
             items.append(HighlightItem(span.start, span.end, "value", key, group, tip, i))
     for s in suggestions:
         if s.status != "pending":
             continue
         label, group = label_group(s.field)
-        tip = f"Suggested — {label}: {_clip(display_text(s.value))} ({s.confidence:.0%})"
+        shown = display_text(s.value, specs.get(s.field))
+        tip = f"Suggested — {label}: {_clip(shown)} ({s.confidence:.0%})"
         items.append(HighlightItem(s.start, s.end, "suggestion", s.field, group, tip, s.id))
     for n in notes:
         if n.field is not None:
@@ -682,7 +724,7 @@ def _clip(text: str, n: int = 200) -> str:
 
 def _fill(colour: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
-    fmt.setBackground(QColor(colour))
+    fmt.setBackground(fill(colour))  # deeper in a dark palette, behind its light text
     return fmt
 
 

@@ -8,43 +8,117 @@ is kept for PRISMA), N rejects; each is an event.
 
 from __future__ import annotations
 
+import difflib
+import re
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from reviewer.domain import Record
+from reviewer.ingest.merged import confirm_duplicate
 from reviewer.store import Store
 from reviewer.store import duplicates as dup
+from reviewer.ui import theme
 
 
-def summary(record: Record, source: str) -> str:
-    """A plain-text card of a record for side-by-side comparison."""
-    lines = [record.title or "(untitled)"]
-    if record.authors:
-        lines.append("; ".join(record.authors[:8]) + (" …" if len(record.authors) > 8 else ""))
-    cite = ", ".join(str(x) for x in (record.journal, record.year, record.volume) if x)
-    if cite:
-        lines.append(cite)
-    for label, value in (("DOI", record.doi), ("PMID", record.pmid)):
-        if value:
-            lines.append(f"{label}: {value}")
-    lines.append(f"Record {record.id} from {source}")
-    if record.abstract:
-        lines += ["", record.abstract[:1500]]
-    return "\n".join(lines)
+def fields(record: Record, source: str) -> list[tuple[str, str]]:
+    """What is compared, field by field, as (label, text)."""
+    authors = "; ".join(record.authors[:8]) + (" …" if len(record.authors) > 8 else "")
+    out = [
+        ("Title", record.title or "(untitled)"),
+        ("Authors", authors),
+        ("Journal", record.journal),
+        ("Year", str(record.year or "")),
+        ("Volume", " ".join(x for x in (record.volume, record.issue and f"({record.issue})") if x)),
+        ("Pages", record.pages),
+        ("DOI", record.doi),
+        ("PMID", record.pmid),
+        ("Source", f"record {record.id} from {source}"),
+        ("Abstract", record.abstract[:3000] or ""),
+    ]
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\S+", text)
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[\W_]+", "", word.casefold())
+
+
+def different_words(text: str, other: str) -> list[tuple[int, int]]:
+    """Character ranges of ``text``'s words that ``other`` lacks (case and punctuation
+    aside): what to mark so that a reader sees at once where two records differ."""
+    words = list(re.finditer(r"\S+", text))
+    mine = [_norm(m.group()) for m in words]
+    theirs = [_norm(w) for w in _words(other)]
+    matcher = difflib.SequenceMatcher(a=mine, b=theirs, autojunk=False)
+    kept = set()
+    for block in matcher.get_matching_blocks():
+        kept.update(range(block.a, block.a + block.size))
+    return [(m.start(), m.end()) for i, m in enumerate(words) if i not in kept and mine[i]]
+
+
+class DifferenceCard(QTextEdit):
+    """One record of a pair, field by field, with what differs from the other marked.
+
+    Built with text cursors and character formats only: the records' words are
+    inserted as plain text, never read as markup."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.differing: list[str] = []  # labels of the fields that differ, in order
+        self.marked: list[str] = []  # the words marked as not in the other record
+
+    def show_pair(self, heading: str, mine: list[tuple[str, str]], other: dict[str, str]) -> None:
+        self.clear()
+        self.differing, self.marked = [], []
+        cursor = QTextCursor(self.document())
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        plain = QTextCharFormat()
+        muted = QTextCharFormat()
+        muted.setForeground(theme.muted_colour())
+        marked = QTextCharFormat()
+        marked.setBackground(theme.tint(theme.MAYBE))
+        marked.setForeground(self.palette().color(QPalette.ColorRole.Text))
+        cursor.insertText(heading + "\n", bold)
+        for label, value in mine:
+            theirs = other.get(label, "")
+            if not value and not theirs:
+                continue
+            differs = label != "Source" and _norm(value) != _norm(theirs)
+            if differs:
+                self.differing.append(label)
+            cursor.insertText(("≠ " if differs else "") + label + "\n", bold if differs else muted)
+            if not value:
+                cursor.insertText("(none)\n", muted)
+                continue
+            ranges = different_words(value, theirs) if differs else []
+            at = 0
+            for start, end in ranges:
+                cursor.insertText(value[at:start], plain)
+                cursor.insertText(value[start:end], marked)
+                self.marked.append(value[start:end])
+                at = end
+            cursor.insertText(value[at:] + "\n", plain)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
 
 
 class DuplicatesDialog(QDialog):
@@ -77,10 +151,9 @@ class DuplicatesDialog(QDialog):
         pair = QWidget()
         row = QHBoxLayout(pair)
         row.setContentsMargins(0, 0, 0, 0)
-        self.left = QPlainTextEdit()
-        self.right = QPlainTextEdit()
+        self.left = DifferenceCard()
+        self.right = DifferenceCard()
         for pane in (self.left, self.right):
-            pane.setReadOnly(True)
             row.addWidget(pane)
         split.addWidget(pair)
         layout.addWidget(split, 1)
@@ -124,9 +197,7 @@ class DuplicatesDialog(QDialog):
             b.setEnabled(bool(self.items))
         if self.items:
             self.table.setCurrentCell(0, 0)
-        else:
-            self.left.clear()
-            self.right.clear()
+        self._show_pair()  # also when the current cell stays where it was
 
     def current(self) -> dup.Candidate | None:
         row = self.table.currentRow()
@@ -135,10 +206,15 @@ class DuplicatesDialog(QDialog):
     def _show_pair(self) -> None:
         c = self.current()
         if c is None:
+            self.left.clear()
+            self.right.clear()
+            self.shown: tuple[int, int] | None = None
             return
         later, kept = self.store.record(c.record_id), self.store.record(c.candidate_of)
-        self.left.setPlainText("LATER RECORD\n" + summary(later, self._source(later)))
-        self.right.setPlainText("KEPT RECORD\n" + summary(kept, self._source(kept)))
+        a, b = fields(later, self._source(later)), fields(kept, self._source(kept))
+        self.left.show_pair(f"LATER RECORD ({later.id})", a, dict(b))
+        self.right.show_pair(f"KEPT RECORD ({kept.id})", b, dict(a))
+        self.shown = (later.id, kept.id)  # type: ignore[assignment]
 
     def _source(self, record: Record) -> str:
         return self._sources.get(record.source_id, "?")
@@ -146,7 +222,7 @@ class DuplicatesDialog(QDialog):
     def confirm(self) -> None:
         c = self.current()
         if c is not None:
-            dup.confirm(self.store, c.id, self.reviewer)
+            confirm_duplicate(self.store, c.id, self.reviewer)
             self._after()
 
     def reject_pair(self) -> None:
@@ -160,4 +236,5 @@ class DuplicatesDialog(QDialog):
         self.reload()
         if self.items:
             self.table.setCurrentCell(min(row, len(self.items) - 1), 0)
+        self._show_pair()
         self.changed.emit()

@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QProgressDialog,
@@ -29,6 +28,7 @@ from reviewer.export.formats import export
 from reviewer.export.prisma import prisma_counts, prisma_svg
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
+from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain
 
 if TYPE_CHECKING:
@@ -75,6 +75,12 @@ class ExportDialog(QDialog):
         self.decision = QComboBox()
         for key, label in DECISIONS.items():
             self.decision.addItem(label, key)
+        self.duplicates = QCheckBox("Add merged duplicates, marked in a duplicate_of column")
+        self.duplicates.setObjectName("export_duplicates")
+        self.duplicates.setToolTip(
+            "Left out by default: each repeats a record already in the table. "
+            "Only “all records” lists them."
+        )
         self.bom = QCheckBox("Start with a byte-order mark (for Excel)")
         self.provenance = QCheckBox("Include provenance (quote, location, who, when)")
         self.provenance.setChecked(True)
@@ -82,6 +88,7 @@ class ExportDialog(QDialog):
         form.addRow("Table", self.table)
         form.addRow("Stage", self.stage)
         form.addRow("Records", self.decision)
+        form.addRow("", self.duplicates)
         form.addRow("", self.bom)
         form.addRow("", self.provenance)
         buttons = QDialogButtonBox(
@@ -93,8 +100,36 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.fmt.currentIndexChanged.connect(self._enable)
+        self._restore()
+        for combo in (self.fmt, self.stage, self.decision):
+            combo.currentIndexChanged.connect(self._enable)
         self._enable()
+        self.accepted.connect(self._remember)
+
+    # the last choices are offered again next time
+
+    def _restore(self) -> None:
+        s = QSettings()
+        for key, combo in self._combos().items():
+            index = combo.findData(s.value(f"export/{key}", combo.currentData()))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        for key, box in self._boxes().items():
+            box.setChecked(str(s.value(f"export/{key}", box.isChecked())).lower() == "true")
+
+    def _remember(self) -> None:
+        s = QSettings()
+        for key, combo in self._combos().items():
+            s.setValue(f"export/{key}", combo.currentData())
+        for key, box in self._boxes().items():
+            s.setValue(f"export/{key}", box.isChecked())
+
+    def _combos(self) -> dict[str, QComboBox]:
+        return {"fmt": self.fmt, "table": self.table, "stage": self.stage,
+                "decision": self.decision}  # fmt: skip
+
+    def _boxes(self) -> dict[str, QCheckBox]:
+        return {"bom": self.bom, "provenance": self.provenance, "duplicates": self.duplicates}
 
     def _enable(self) -> None:
         fmt = self.fmt.currentData()
@@ -104,6 +139,8 @@ class ExportDialog(QDialog):
         self.decision.setEnabled(tabular or fmt == "ris")
         self.bom.setEnabled(fmt == "csv")
         self.provenance.setEnabled(tabular)
+        everything = self.decision.currentData() == "any" and self.stage.currentData() is None
+        self.duplicates.setEnabled((tabular or fmt == "ris") and everything)
 
     def options(self) -> dict:
         return {
@@ -113,6 +150,7 @@ class ExportDialog(QDialog):
             "decision": self.decision.currentData(),
             "bom": self.bom.isChecked(),
             "provenance": self.provenance.isChecked(),
+            "duplicates": self.duplicates.isEnabled() and self.duplicates.isChecked(),
         }
 
 
@@ -122,6 +160,7 @@ class ExportController:
     def __init__(self, window: MainWindow):
         self.window = window
         self.last_report = None
+        self.last_message = ""
 
     def choose(self) -> None:
         dialog = ExportDialog(self.window)
@@ -129,8 +168,12 @@ class ExportController:
             return
         opts = dialog.options()
         label, ext = FORMAT_LABELS[opts["fmt"]]
-        default = str(self.window.store.path.with_suffix("")) + f"-{opts['table']}{ext}"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export to", default, f"{label}")
+        store = self.window.store
+        name = f"{store.path.stem}-{opts['table']}{ext}"
+        path = dialogs.save_file(
+            self.window, "Export to", "exports", name, f"{label.split(' (')[0]} (*{ext})",
+            store.path.parent,
+        )  # fmt: skip
         if path:
             self.start(path, **opts)
 
@@ -160,8 +203,15 @@ class ExportController:
         def done(report) -> None:
             progress_dialog.reset()
             self.last_report = report
-            what = "cancelled; no file written" if report.cancelled else f"written to {path}"
-            self.window.statusBar().showMessage(f"Export {what}", 8000)
+            if report.cancelled:
+                self.last_message = "Export cancelled; no file written"
+            elif fmt in ("prisma-svg", "prisma-png"):
+                self.last_message = f"Export written to {path}"
+            else:
+                self.last_message = f"Export written to {path} ({report.summary()})"
+            self.window.statusBar().showMessage(self.last_message, 8000)
+            if report.empty_because:  # an empty table is a surprise: say so, and why
+                plain.warn(self.window, "Nothing exported", self.last_message)
 
         def failed(message: str) -> None:
             progress_dialog.reset()
@@ -203,7 +253,10 @@ class PrismaDialog(QDialog):
 
     def _save(self, fmt: str) -> None:
         ext = FORMAT_LABELS[fmt][1]
-        default = str(self.window_.store.path.with_suffix("")) + f"-prisma{ext}"
-        path, _ = QFileDialog.getSaveFileName(self, "Save diagram", default, f"*{ext}")
+        store = self.window_.store
+        path = dialogs.save_file(
+            self, "Save diagram", "exports", f"{store.path.stem}-prisma{ext}", f"*{ext}",
+            store.path.parent,
+        )  # fmt: skip
         if path:
             self.window_.exporter.start(str(Path(path)), fmt)

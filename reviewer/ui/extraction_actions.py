@@ -24,7 +24,7 @@ from reviewer.ui.form import raw_value
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.template_editor import TemplateEditorDialog
 
-PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber
+PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber (deepened in a dark palette)
 SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
 
 
@@ -213,7 +213,7 @@ class ExtractionActions:
             field,
             self.reviewer,
             lambda store: extraction.accept(store, suggestion_id, self.reviewer),
-            f"accept {field}",
+            "accept {field}",
         )
 
     # -- undo ------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ the counts for every option, in one go) and hands the counts back with
 ``set_counts``, which relabels the options without touching the choice. So a
 change costs one query round, however many combos there are.
 
-While the review is blinded the panel shows only the viewer as a reviewer and
-always filters by them (``set_blinded``): their own decisions are all they may see,
-and other reviewers' names and counts would say more than that.
+While the review is blinded (``set_blinded``) the decision and reason filters read
+the viewer's own decisions (the viewer is passed as ``viewer``, a point of view that
+never narrows the list by itself), and the reviewer filter offers only the viewer:
+their own decisions are all they may see, and other reviewers' names and counts
+would say more than that.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -29,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.review.filters import DECISION_OPTIONS, FACETS
+from reviewer.ui.theme import disabled_colour
+from reviewer.wording import count
 
 ANY = "any"
-EMPTY_COLOUR = "#9e9e9e"
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 CONFLICT_OPTIONS = ((True, "conflict", "in conflict"), (False, "no_conflict", "not in conflict"))
 _TIPS = {
@@ -49,7 +52,8 @@ _TIPS = {
 class FilterPanel(QWidget):
     """A combo per facet; each option labelled with its count, e.g. “exclude (700)”."""
 
-    filters_changed = Signal(dict)  # {"decision":, "conflict":, "reason":, "tag":, "reviewer":}
+    # {"decision":, "conflict":, "reason":, "tag":, "reviewer":, "viewer":}
+    filters_changed = Signal(dict)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -74,12 +78,13 @@ class FilterPanel(QWidget):
 
         self.total = QLabel()
         self.total.setObjectName("filter_total")
-        self.total.setStyleSheet("color: #555;")
+        self.total.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setObjectName("filter_clear")
         self.clear_button.clicked.connect(self.clear)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.total, 1)
+        bottom.addWidget(self.total)
+        bottom.addStretch(1)
         bottom.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -93,8 +98,7 @@ class FilterPanel(QWidget):
     def filters(self) -> dict[str, Any]:
         """The chosen filters as ``filter_records`` keyword arguments (``None``: any)."""
         out: dict[str, Any] = {facet: combo.currentData() for facet, combo in self.combos.items()}
-        if self._viewer is not None:
-            out["reviewer"] = self._viewer
+        out["viewer"] = self._viewer
         return out
 
     def set_filters(self, **chosen: Any) -> None:
@@ -110,26 +114,28 @@ class FilterPanel(QWidget):
         self._emit()
 
     def clear(self) -> None:
-        """Back to “any” everywhere (the blinded viewer stays chosen)."""
+        """Back to “any” everywhere: every record at the stage."""
         with self._quiet():
-            for facet, combo in self.combos.items():
-                if not (facet == "reviewer" and self._viewer is not None):
-                    combo.setCurrentIndex(0)
+            for combo in self.combos.values():
+                combo.setCurrentIndex(0)
         self._emit()
 
     def set_blinded(self, viewer: str | None) -> None:
-        """While blinded, filter by ``viewer`` alone; ``None`` once the review is unblinded."""
+        """While blinded, read decisions as ``viewer``'s and name no other reviewer;
+        ``None`` once the review is unblinded."""
         combo = self.combos["reviewer"]
         self._viewer = viewer
         with self._quiet():
             if viewer is not None:
+                if combo.currentData() not in (None, viewer):
+                    combo.setCurrentIndex(0)
                 _fill(combo, {viewer: None})
-                combo.setCurrentIndex(combo.findData(viewer))
-                combo.setToolTip("The review is blinded: you see your own decisions only")
+                combo.setToolTip(
+                    "The review is blinded: decisions and reasons are your own; "
+                    "choose your name to list only the records you have screened"
+                )
             else:
-                combo.setCurrentIndex(0)
                 combo.setToolTip(_TIPS["reviewer"])
-            combo.setEnabled(viewer is None)
         self._emit()
 
     def _emit(self) -> None:
@@ -140,8 +146,7 @@ class FilterPanel(QWidget):
 
     def _update_clear(self) -> None:
         chosen = self.filters()
-        if self._viewer is not None:
-            chosen.pop("reviewer")
+        chosen.pop("viewer")
         self.clear_button.setEnabled(any(v is not None for v in chosen.values()))
 
     def _quiet(self) -> _Blocked:
@@ -166,7 +171,7 @@ class FilterPanel(QWidget):
             _fill(self.combos["reviewer"], reviewers)
         total = counts.get("total")
         if total is not None:
-            self.total.setText(f"{total} record{'' if total == 1 else 's'}")
+            self.total.setText(count(total, "record"))
 
     def option_labels(self, facet: str) -> list[str]:
         """The combo's labels, “any” first (what the reviewer reads)."""
@@ -191,7 +196,7 @@ def _set_option(combo: QComboBox, index: int, words: str, n: int | None) -> None
     """Label an option with its count; an option that would leave nothing is greyed
     (still choosable: the reviewer may be about to change another filter)."""
     combo.setItemText(index, words if n is None else f"{words} ({n})")
-    combo.setItemData(index, QBrush(QColor(EMPTY_COLOUR)) if n == 0 else None, _FOREGROUND)
+    combo.setItemData(index, QBrush(disabled_colour()) if n == 0 else None, _FOREGROUND)
 
 
 def _relabel(combo: QComboBox, counts: dict[str, int]) -> None:

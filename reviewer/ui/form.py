@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,23 +29,28 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reviewer.domain import FieldSpec, FieldType, Suggestion, Template
-from reviewer.ui import plain
+from reviewer.domain.template import choice_label
+from reviewer.ui import plain, theme
 from reviewer.ui.mime import SPAN_MIME
 
 SaveFn = Callable[[str, Any], str | None]  # (field, raw value) -> error message or None
 DraftFn = Callable[[str, str | None], bool]  # (field, text or None to drop) -> kept on disk
 _DEBOUNCE_MS = 600
 _BOOL_CHOICES = ("", "yes", "no")
+WRAP_BELOW = 340  # a form panel narrower than this puts every label above its field
 
 
-def display_text(value: Any) -> str:
-    """How a stored value reads in an editor."""
+def display_text(value: Any, spec: FieldSpec | None = None) -> str:
+    """How a stored value reads in an editor (a choice by its label, with ``spec``)."""
+    if spec is not None:
+        value = spec.display(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -75,7 +81,7 @@ class FieldEditor(QObject):
         self.origin = ""  # where restored text came from, said with why it is not saved
         self.error = plain.label(wrap=True)  # messages quote what was typed
         self.error.setObjectName(f"error_{spec.key}")
-        self.error.setStyleSheet("color: #c62828; font-size: 11px;")
+        self.error.setStyleSheet(f"{theme.error_style()} font-size: 11px;")
         self.error.setWordWrap(True)
         self.error.hide()
         self.timer = QTimer(self)
@@ -85,9 +91,10 @@ class FieldEditor(QObject):
         self.widget: QLineEdit | QComboBox
         if spec.type in (FieldType.CHOICE, FieldType.BOOL):
             combo = QComboBox()
-            combo.addItems(
-                list(_BOOL_CHOICES) if spec.type is FieldType.BOOL else ["", *spec.choices]
-            )
+            _narrow(combo)
+            # choices show their labels; the stored code is the item's data
+            for choice in _BOOL_CHOICES if spec.type is FieldType.BOOL else ("", *spec.choices):
+                combo.addItem(choice_label(choice), choice)
             combo.activated.connect(lambda _i: self.save())
             self.widget = combo
         else:
@@ -112,10 +119,12 @@ class FieldEditor(QObject):
         row.setSpacing(2)
         self.candidates = QComboBox()
         self.candidates.setObjectName(f"candidates_{self.spec.key}")
-        self.candidates.setStyleSheet("color: #666; font-style: italic;")
-        self.candidates.currentIndexChanged.connect(
-            lambda _i: self.form.field_focused.emit(self.spec.key)
-        )
+        _narrow(self.candidates)  # a long quote is elided, whole in the tooltip
+        font = self.candidates.font()
+        font.setItalic(True)
+        self.candidates.setFont(font)
+        self.candidates.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.candidates.currentIndexChanged.connect(self._candidate_changed)
         self.accept_button = QToolButton()
         self.accept_button.setText("✓")
         self.accept_button.setToolTip("Accept this suggestion")
@@ -129,7 +138,18 @@ class FieldEditor(QObject):
         row.addWidget(self.candidates, 1)
         row.addWidget(self.accept_button)
         row.addWidget(self.reject_button)
+        # once a suggestion is accepted or rejected its row keeps its height until the
+        # next record, so the rows below never move under the pointer
+        for w in (self.candidates, self.accept_button, self.reject_button):
+            policy = w.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            w.setSizePolicy(policy)
         self.suggestion_row.hide()
+
+    def _candidate_changed(self, _index: int) -> None:
+        s = self.current_suggestion()
+        self.candidates.setToolTip(suggestion_tip(s, self.spec) if s is not None else "")
+        self.form.field_focused.emit(self.spec.key)
 
     def _emit(self, signal: Any) -> None:
         s = self.current_suggestion()
@@ -140,7 +160,9 @@ class FieldEditor(QObject):
         i = self.candidates.currentIndex()
         return self.suggestions[i] if 0 <= i < len(self.suggestions) else None
 
-    def set_suggestions(self, suggestions: list[Suggestion]) -> None:
+    def set_suggestions(self, suggestions: list[Suggestion], keep_space: bool = False) -> None:
+        """Show the pending suggestions; with ``keep_space`` (the same record as before)
+        a row that had some keeps its height when none are left."""
         self.suggestions = suggestions
         self.candidates.blockSignals(True)
         self.candidates.clear()
@@ -149,27 +171,36 @@ class FieldEditor(QObject):
             quote = quote if len(quote) <= 60 else quote[:57] + "…"
             self.candidates.addItem(
                 plain.shown(
-                    f"{display_text(s.value)}{_detail_text(s.detail)}   "
-                    f"({s.confidence:.0%})  “{quote}”"
+                    f"{display_text(s.value, self.spec)}{_detail_text(s.detail)}"
+                    f"   ({s.confidence:.0%})  “{quote}”"
                 )
             )
             self.candidates.setItemData(
-                self.candidates.count() - 1, s.quote, Qt.ItemDataRole.ToolTipRole
+                self.candidates.count() - 1,
+                suggestion_tip(s, self.spec),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.candidates.blockSignals(False)
-        self.suggestion_row.setVisible(bool(suggestions))
+        first = suggestion_tip(suggestions[0], self.spec) if suggestions else ""
+        self.candidates.setToolTip(first)
+        for w in (self.candidates, self.accept_button, self.reject_button):
+            w.setVisible(bool(suggestions))
+        keep = keep_space and self.suggestion_row.isVisibleTo(self.form)
+        self.suggestion_row.setVisible(bool(suggestions) or keep)
 
     def text(self) -> str:
+        """The value as typed or chosen (a choice's stored code, not its label)."""
         if isinstance(self.widget, QComboBox):
-            return self.widget.currentText()
+            data = self.widget.currentData()
+            return data if isinstance(data, str) else self.widget.currentText()
         return self.widget.text()
 
     def set_text(self, text: str) -> None:
         self.timer.stop()
         if isinstance(self.widget, QComboBox):
-            i = self.widget.findText(text)
+            i = self.widget.findData(text)
             if i < 0:  # a stored value the template no longer offers: show it anyway
-                self.widget.addItem(text)
+                self.widget.addItem(choice_label(text), text)
                 i = self.widget.count() - 1
             self.widget.setCurrentIndex(i)
         else:
@@ -192,9 +223,9 @@ class FieldEditor(QObject):
         """Show text typed earlier and not saved yet, and save it as soon as the record is
         shown; if it still cannot be saved, ``origin`` and the reason stay beside it."""
         if isinstance(self.widget, QComboBox):
-            i = self.widget.findText(text)
+            i = self.widget.findData(text)  # a choice's stored code, as ``text()`` gives
             if i < 0:
-                self.widget.addItem(text)
+                self.widget.addItem(choice_label(text), text)
                 i = self.widget.count() - 1
             self.widget.setCurrentIndex(i)
         else:
@@ -235,7 +266,8 @@ class FieldEditor(QObject):
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
         self.widget.setProperty("invalid", bool(message))
-        self.widget.setStyleSheet("border: 1px solid #c62828;" if message else "")
+        colour = theme.css(theme.error_colour())
+        self.widget.setStyleSheet(f"border: 1px solid {colour};" if message else "")
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         kind = event.type()
@@ -260,6 +292,21 @@ def raw_value(spec: FieldSpec, text: str) -> Any:
     if spec.type is FieldType.BOOL:
         raw = {"yes": True, "no": False}.get(raw)
     return raw
+def suggestion_tip(s: Suggestion, spec: FieldSpec | None = None) -> str:
+    """The whole of a suggestion, for its tooltip: the row shows it elided."""
+    quote = " ".join(s.quote.split())
+    return (
+        f"Suggested: {display_text(s.value, spec)}{_detail_text(s.detail)}\n"
+        f"Confidence {s.confidence:.0%}\n“{quote}”"
+    )
+
+
+def _narrow(combo: QComboBox) -> None:
+    """A combo as narrow as its panel allows, its text elided, instead of as wide as its
+    longest item (which pushed the form wider than its panel)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
 
 def _detail_text(detail: dict | None) -> str:
@@ -313,6 +360,9 @@ class ExtractionForm(QWidget):
         outer.addWidget(self.heading)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
+        # the form is as wide as its panel: long values and quotes elide or wrap
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._suggested_for: int | None = None
         outer.addWidget(self.scroll)
         self._body = QWidget()
         self.scroll.setWidget(self._body)
@@ -325,6 +375,8 @@ class ExtractionForm(QWidget):
         layout = QFormLayout(body)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self._layout = layout
+        self._wrap_to_width()
         for spec in template.fields:
             if spec.group in self.hidden_groups:
                 continue
@@ -338,9 +390,30 @@ class ExtractionForm(QWidget):
             col.addWidget(editor.widget)
             col.addWidget(editor.suggestion_row)
             col.addWidget(editor.error)
-            layout.addRow(plain.label(label), cell)  # the template may come from a file
+            name = plain.label(label)  # the template may come from a file
+            name.setToolTip(spec.help or spec.label)
+            layout.addRow(name, cell)
         self.scroll.setWidget(body)
         self._body = body
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._wrap_to_width()
+
+    def _wrap_to_width(self) -> None:
+        """Labels beside their fields when the panel is wide enough, above them all
+        when it is narrow (one rule for every row, so the form reads as one column)."""
+        layout = getattr(self, "_layout", None)
+        if layout is None:
+            return
+        narrow = self.scroll.viewport().width() < WRAP_BELOW
+        policy = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if narrow
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        )
+        if layout.rowWrapPolicy() != policy:
+            layout.setRowWrapPolicy(policy)
 
     def load(
         self,
@@ -355,6 +428,10 @@ class ExtractionForm(QWidget):
         the reason, and saved.
         """
         self.flush()
+        if record_id != self.record_id or record_id is None:
+            for editor in self.editors.values():  # never the last record's suggestions
+                editor.set_suggestions([])
+            self._suggested_for = None
         self.record_id = record_id
         for key, editor in self.editors.items():
             editor.set_text(display_text(values.get(key)))
@@ -410,8 +487,10 @@ class ExtractionForm(QWidget):
         return [(rid, key, u.text) for (rid, key), u in self.unsaved.items() if not u.on_disk]
 
     def set_suggestions(self, by_field: dict[str, list[Suggestion]]) -> None:
+        same = self.record_id is not None and self._suggested_for == self.record_id
         for key, editor in self.editors.items():
-            editor.set_suggestions(by_field.get(key, []))
+            editor.set_suggestions(by_field.get(key, []), keep_space=same)
+        self._suggested_for = self.record_id
 
     def flush(self) -> None:
         for editor in self.editors.values():

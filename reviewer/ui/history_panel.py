@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,15 +25,14 @@ from PySide6.QtWidgets import (
 
 from reviewer.review.audit import HistoryRow, export_log, history
 from reviewer.store import Store
-from reviewer.ui import plain
+from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import plain, theme
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import local_time
 
 COLUMNS = ("Time", "Reviewer", "What changed", "Before → after")
 LOG_FILTER = "CSV (*.csv);;JSON (*.json)"
 CHANGE_CHARS = 80  # a before or after longer than this is cut in the cell (whole in the tip)
-ERROR_STYLE = "color: #b71c1c;"
-MUTED = "color: #555;"
 
 
 class HistoryPanel(QWidget):
@@ -70,7 +68,7 @@ class HistoryPanel(QWidget):
 
         self.status = plain.label()  # names the file the log went to, and errors
         self.status.setObjectName("history_status")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
         self.status.setWordWrap(True)
         self.export_button = QPushButton("Export whole log…")
         self.export_button.setObjectName("history_export")
@@ -100,7 +98,8 @@ class HistoryPanel(QWidget):
             if store is not None and record_id is not None
             else []
         )
-        self.heading.setText("History" if record_id is None else f"History of record {record_id}")
+        # the dock says "History"; the heading says whose
+        self.heading.setText("No record shown" if record_id is None else f"Record {record_id}")
         self.table.setRowCount(len(self.rows))
         for row, h in enumerate(reversed(self.rows)):
             self._fill_row(row, h)
@@ -111,7 +110,7 @@ class HistoryPanel(QWidget):
             self.status.setText(f"{n} change{'' if n == 1 else 's'}, newest first")
         else:
             self.status.setText("")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
 
     def _fill_row(self, row: int, h: HistoryRow) -> None:
         when = QTableWidgetItem(local_time(h.time))
@@ -137,13 +136,11 @@ class HistoryPanel(QWidget):
             self.export_to(path)
 
     def ask_export_path(self) -> str | None:
-        suggested = str(self.store.path.with_name(f"{self.store.path.stem}-log.csv"))
-        path, chosen = QFileDialog.getSaveFileName(self, "Export log", suggested, LOG_FILTER)
-        if not path:
-            return None
-        if not Path(path).suffix:  # the reviewer chose a type but typed no suffix
-            path += ".json" if chosen.startswith("JSON") else ".csv"
-        return path
+        path = dialogs.save_file(
+            self, "Export log", "exports", f"{self.store.path.stem}-log.csv", LOG_FILTER,
+            self.store.path.parent,
+        )  # fmt: skip
+        return path or None
 
     def export_to(self, path: str) -> None:
         """Write the log to ``path`` (CSV or JSON by its suffix) on a background job."""
@@ -158,7 +155,7 @@ class HistoryPanel(QWidget):
 
         self.export_button.setEnabled(False)
         self.status.setText(f"Exporting the log to {target.name}…")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
         self.jobs.start(
             work,
             on_success=lambda n: self._exported(str(target), n),
@@ -168,13 +165,13 @@ class HistoryPanel(QWidget):
     def _exported(self, path: str, n: int) -> None:
         self.export_button.setEnabled(self.store is not None)
         self.status.setText(f"{n} event{'' if n == 1 else 's'} exported to {path}")
-        self.status.setStyleSheet(MUTED)
+        self.status.setStyleSheet(theme.muted_style())
         self.log_exported.emit(path, n)
 
     def _export_failed(self, detail: str) -> None:
         self.export_button.setEnabled(self.store is not None)
         self.status.setText(f"The log could not be exported: {detail}")
-        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setStyleSheet(theme.error_style())
 
 
 def _change(before: str, after: str) -> str:

@@ -29,6 +29,7 @@ from reviewer.ingest import Progress, import_paths
 from reviewer.store import Store
 from reviewer.ui import plain
 from reviewer.ui.column_map import ColumnMapDialog
+from reviewer.wording import count
 
 if TYPE_CHECKING:
     from reviewer.ui.jobs import Job
@@ -93,7 +94,7 @@ class ImportController:
         self.window.reload_records()
         if report.added:
             self.window.compute_all_suggestions()
-        msg = f"Imported {report.added:,} records, {report.duplicates:,} duplicates"
+        msg = f"Imported {count(report.added, 'record')}, {count(report.duplicates, 'duplicate')}"
         if report.cancelled:
             msg += " (cancelled)"
         self.window.statusBar().showMessage(msg, 8000)
@@ -147,7 +148,8 @@ class ImportReportDialog(QDialog):
         self.messages.setReadOnly(True)
         self.messages.setPlainText(
             "\n".join([*(f"Error: {e}" for e in lines), *notes])
-            or f"{report.added:,} records added, {report.duplicates:,} duplicates, no errors."
+            or f"{count(report.added, 'record')} added, "
+            f"{count(report.duplicates, 'duplicate')}, no errors."
         )
         layout.addWidget(self.messages)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 
 from reviewer.review.keywords import Compiled
 from reviewer.ui.legend import KEYWORD_COLOURS
+from reviewer.ui.theme import readable
 
 BACKGROUND_ALPHA = 40  # of 255: a row's tint is a faint wash of the term's colour
 
@@ -33,7 +34,7 @@ def keyword_kind(title: str, compiled: Compiled) -> str | None:
 def keyword_colour(title: str, compiled: Compiled) -> QColor | None:
     """The text colour for a title (ForegroundRole), or ``None`` when no term occurs."""
     kind = keyword_kind(title, compiled)
-    return None if kind is None else QColor(KEYWORD_COLOURS[f"keyword_{kind}"])
+    return None if kind is None else readable(KEYWORD_COLOURS[f"keyword_{kind}"])
 
 
 def keyword_background(title: str, compiled: Compiled) -> QColor | None:

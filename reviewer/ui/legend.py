@@ -6,6 +6,11 @@ suggestions a faint wash of that colour with a dotted underline in a darker shad
 a coloured text. ``char_format`` is the single place that turns a kind and a group
 into a text format; the document view draws with it and the legend draws its
 samples with it, so the two cannot disagree.
+
+The colours below are hues, named as they look in a light palette; what is drawn is
+derived from the application's palette (``reviewer.ui.theme``): fills behind text
+deepen in a dark palette so its light text stays readable on them, and coloured
+text and underlines lighten.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from reviewer.ui import theme
 
 GROUPS = ("bibliographic", "design", "population", "intervention", "outcomes", "other")
 
@@ -46,13 +53,19 @@ KINDS = ("value", "suggestion", "note", "keyword_include", "keyword_exclude")
 
 
 def group_colour(group: str | None) -> str:
-    return GROUP_COLOURS.get(group or "other", GROUP_COLOURS["other"])
+    """The group's fill as drawn in the current palette (``#rrggbb``)."""
+    return theme.css(theme.tint(GROUP_COLOURS.get(group or "other", GROUP_COLOURS["other"])))
+
+
+def fill(colour: str) -> QColor:
+    """A light-palette fill as drawn behind text in the current palette."""
+    return theme.tint(colour)
 
 
 def char_format(kind: str, group: str | None = None) -> QTextCharFormat:
     """The format a mark of ``kind`` (and field ``group``) is drawn with."""
     fmt = QTextCharFormat()
-    accent = QColor(GROUP_ACCENTS.get(group or "other", GROUP_ACCENTS["other"]))
+    accent = theme.readable(GROUP_ACCENTS.get(group or "other", GROUP_ACCENTS["other"]))
     if kind == "value":
         fmt.setBackground(QColor(group_colour(group)))
     elif kind == "suggestion":
@@ -62,13 +75,14 @@ def char_format(kind: str, group: str | None = None) -> QTextCharFormat:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         fmt.setUnderlineColor(accent)
     elif kind == "note":
-        fmt.setBackground(QColor(NOTE_FILL))
+        fmt.setBackground(fill(NOTE_FILL))
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(QColor(NOTE_ACCENT))
+        fmt.setUnderlineColor(theme.readable(NOTE_ACCENT))
     elif kind in KEYWORD_COLOURS:
-        fmt.setForeground(QColor(KEYWORD_COLOURS[kind]))
+        colour = theme.readable(KEYWORD_COLOURS[kind])
+        fmt.setForeground(colour)
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-        fmt.setUnderlineColor(QColor(KEYWORD_COLOURS[kind]))
+        fmt.setUnderlineColor(colour)
     else:
         raise ValueError(f"no style for a mark of kind {kind!r}")
     return fmt

@@ -8,13 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -24,6 +30,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
+    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,31 +41,38 @@ from reviewer.annotate.undo import (
     UndoStack,
 )
 from reviewer.export.json_import import import_review_json
+from reviewer.ingest.merged import unmerge_duplicate
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.pdf_files import find_record_pdf
 from reviewer.review.project import create_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
 from reviewer.store import Store, StoreError
-from reviewer.store.duplicates import unmerge
-from reviewer.ui import plain
+from reviewer.store.copies import copy_name, copy_review
+from reviewer.store.duplicates import group_sources, originals
+from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import plain, theme
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
+from reviewer.ui.empty_state import IMPORT_HELP, EmptyState
 from reviewer.ui.export_dialog import ExportController, PrismaDialog
 from reviewer.ui.extraction_actions import ExtractionActions
 from reviewer.ui.filter_panel import FilterPanel
 from reviewer.ui.form import ExtractionForm
+from reviewer.ui.help_dialogs import PANE_KEYS, ShortcutsDialog, menu_shortcuts
 from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.opening import open_review_asking
+from reviewer.ui.originals_dialog import OriginalsDialog
 from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.record_model import RecordTableModel
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
+from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
 from reviewer.ui.tags_editor import TagsEditor
@@ -115,10 +130,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #555; padding: 2px;")
+        self.count_label.setStyleSheet("padding: 2px;")
+        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -144,6 +161,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.filter_panel = FilterPanel()
         self.filter_panel.filters_changed.connect(self._filters_changed)
         self.filter_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # one count under the list says how many are shown (the panel's own total is
+        # worked out a moment later in the background and could disagree meanwhile)
+        self.filter_panel.total.hide()
         lv.addWidget(self.filter_panel)
         lv.addWidget(self.table, 1)
         lv.addWidget(self.count_label)
@@ -164,10 +184,15 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.reason_combo.setToolTip("Exclusion reason (required at full text)")
         self.reason_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         bar.addWidget(self.reason_combo)
-        for kind, colour in (("include", "#2e7d32"), ("exclude", "#c62828"), ("maybe", "#ef6c00")):
+        for kind in ("include", "exclude", "maybe"):
             b = QPushButton(f"{kind.capitalize()}  ({DECISION_KEYS[kind][0]})")
             b.setObjectName(f"decide_{kind}")
-            b.setStyleSheet(f"QPushButton {{ color: {colour}; font-weight: 600; }}")
+            colour = theme.css(theme.decision_colour(kind))  # readable in this palette
+            disabled = theme.css(theme.disabled_colour())
+            b.setStyleSheet(
+                f"QPushButton {{ color: {colour}; font-weight: 600; }} "
+                f"QPushButton:disabled {{ color: {disabled}; }}"
+            )
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(lambda _c=False, k=kind: self.decide(k))
             bar.addWidget(b)
@@ -175,7 +200,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 4, 0, 4)
-        mv.addWidget(self.document, 1)
+        # the document, or (no record to show) what to do next
+        self.empty_state = EmptyState()
+        self.middle_pages = QStackedWidget()
+        self.middle_pages.addWidget(self.document)
+        self.middle_pages.addWidget(self.empty_state)
+        mv.addWidget(self.middle_pages, 1)
         self.tags_editor = TagsEditor(self.store, self.reviewer)
         self.tags_editor.tags_changed.connect(lambda _rid: self._reload_counts())
         self.tags_editor.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -195,6 +225,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.document.note_requested.connect(self.add_note)
         self.document.span_remove_requested.connect(self.remove_span)
         self.document.note_delete_requested.connect(self.delete_note)
+        self.document.originals_requested.connect(self.show_originals)
 
         self.notes_panel = NotesPanel()
         self.notes_panel.note_activated.connect(self.go_to_span)
@@ -230,6 +261,10 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.tabifyDockWidget(self.docks["stats"], self.docks["history"])
         self.docks["stats"].visibilityChanged.connect(
             lambda shown: self.stats_panel.reload() if shown else None
+        )
+        # a panel opened on a record shows that record at once, not from the next one on
+        self.docks["history"].visibilityChanged.connect(
+            lambda shown: self.history_panel.reload(self.store, self.current_id) if shown else None
         )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -279,6 +314,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
         self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
         self._add(m, "Import full-text PDFs…", self.choose_fulltext_folder)
+        self._add(m, "Save a &copy for another reviewer…", self.save_copy)
         self._add(m, "&Merge another copy of this review…", self.choose_merge)
         m.addSeparator()
         self._add(m, "&Export…", self.exporter.choose, "Ctrl+E")
@@ -289,6 +325,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m = self.menuBar().addMenu("&Records")
         self._add(m, "Possible &duplicates…", self.show_duplicates, "Ctrl+D")
         self._add(m, "Not a duplicate (unmerge this record)", self.unmerge_current)
+        m.addSeparator()
+        self._add(m, "Name the &sources (databases, registers)…", self.show_sources)
 
         m = self.menuBar().addMenu("&Screening")
         for kind, keys in DECISION_KEYS.items():
@@ -310,9 +348,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             ("stats", "Ctrl+Shift+S"),
             ("history", "Ctrl+Shift+H"),
         ):
-            act = self.docks[name].toggleViewAction()
-            act.setShortcut(QKeySequence(key))
-            m.addAction(act)
+            m.addAction(self._dock_action(self.docks[name], key))
 
         m = self.menuBar().addMenu("E&xtraction")
         act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
@@ -321,10 +357,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m.addSeparator()
         self._add(m, "Edit template…", self.edit_template)
         self._add(m, "Orphaned highlights…", self.show_orphans)
-        notes = self.notes_dock.toggleViewAction()
-        notes.setText("Notes panel")
-        notes.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        m.addAction(notes)
+        m.addAction(self._dock_action(self.notes_dock, "Ctrl+Shift+N"))
 
         m = self.menuBar().addMenu("&Edit")
         self.undo_action = self._add(m, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
@@ -338,6 +371,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         )
 
         m = self.menuBar().addMenu("&Help")
+        act = self._add(m, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        act.setObjectName("help_shortcuts")
         self._add(m, "&About Reviewer", self.about)
 
     # Menu entries that change the review: disabled while it is open read-only.
@@ -348,6 +383,35 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         "Compute suggestions for all records", "Edit template…", "&Undo", "&Redo",
         "Add RoB 2 to the template", "&Import results (CSV)…",
     )  # fmt: skip
+    def _dock_action(self, dock: QDockWidget, shortcut: str) -> QAction:
+        """A menu entry that brings a panel forward (docks share one tabbed area, so a
+        panel can be open behind another tab), and hides it when it is in front."""
+        act = QAction(f"{dock.windowTitle()} panel", self)
+        act.setObjectName(f"show_{dock.objectName()}")
+        act.setCheckable(True)
+        act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _c=False, d=dock: self.toggle_dock(d))
+        dock.visibilityChanged.connect(lambda _v, d=dock, a=act: a.setChecked(self.in_front(d)))
+        return act
+
+    def toggle_dock(self, dock: QDockWidget) -> None:
+        if self.in_front(dock):
+            dock.hide()
+            return
+        dock.show()
+        dock.raise_()
+        if dock.widget() is not None:
+            dock.widget().setFocus()
+
+    def in_front(self, dock: QDockWidget) -> bool:
+        """Shown, and not behind another panel's tab."""
+        if not dock.isVisible():
+            return False
+        for bar in self.findChildren(QTabBar):
+            for i in range(bar.count()):
+                if bar.tabText(i) == dock.windowTitle():
+                    return bar.currentIndex() == i
+        return True  # alone in its area: no tab bar
 
     def _add(self, menu, text: str, slot: Any, shortcut: Any = None) -> QAction:
         act = QAction(text, self)
@@ -366,14 +430,18 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.undo_stack = UndoStack(store)
         self.undo_stack.changed = self._undo_changed
         self.template = store.template()
-        self._sources = {s.id: s.name for s in store.sources() if s.id is not None}
+        self._sources = {s.id: s.shown for s in store.sources() if s.id is not None}
         self.model = RecordTableModel(store, self.reviewer, self.stage, self)
         self.compiled_terms = compiled_terms(store)
         self.model.compiled = self.compiled_terms
         for widget in (self.conflicts_view, self.stats_panel, self.tags_editor):
             widget.set_store(store)
-        self.filter_panel.set_blinded(self.reviewer if is_blinded(store) else None)
-        self.filters: dict[str, Any] = {}
+        was = self.filter_panel.blockSignals(True)  # the list is loaded below, once
+        blinded = is_blinded(store)
+        self.model.blinded = blinded
+        self.filter_panel.set_blinded(self.reviewer if blinded else None)
+        self.filter_panel.blockSignals(was)
+        self.filters: dict[str, Any] = _chosen(self.filter_panel.filters())
         self._reload_reasons()
         self._reload_list()
         self.table.setModel(self.model)
@@ -389,10 +457,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.form.set_template(self.template)
         self.document.set_fields([(f.key, f.label, f.group) for f in self.template.fields])
         self._show_read_only(store.read_only)
+        # the review's name and its file: two copies of one review are told apart
         self.setWindowTitle(
-            f"{store.name} — Reviewer" + (" (read-only)" if store.read_only else "")
+            f"{store.name} ({store.path.name}) — Reviewer"
+            + (" (read-only)" if store.read_only else "")
         )
-        self._remember_recent(store.path)
+        self._remember_recent(store.path, store.name)
         self.select_row(0)
         self.table.setFocus()  # keyboard screening works at once
         self._update_status()
@@ -403,7 +473,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def reload_records(self) -> None:
         """Records were added (an import finished): refresh the list, keep the selection."""
         keep = self.current_id
-        self._sources = {s.id: s.name for s in self.store.sources() if s.id is not None}
+        self._sources = {s.id: s.shown for s in self.store.sources() if s.id is not None}
         self._reload_list()
         row = self.model.row_of(keep) if keep is not None else 0
         self.select_row(max(row, 0))
@@ -458,16 +528,77 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self.form.load(None, {})
         else:
             record = self.store.record(record_id)
-            self.document.show_record(record, self._sources.get(record.source_id or -1, ""))
+            group = group_sources(self.store, record_id) if record.duplicate_of is None else []
+            self.document.show_record(
+                record,
+                self._sources.get(record.source_id or -1, ""),
+                [name for _rid, name in group],
+            )
             values = {k: v.value for k, v in self.store.values(record_id).items()}
             self.form.load(record_id, values, self._drafts(record_id))
             self._show_suggestions()
             self._ensure_suggestions([record_id])
+        self._show_empty_state(record_id is None)
         self.notes_panel.reload(self.store, record_id)
         self.tags_editor.set_record(record_id)
         if self.docks["history"].isVisible():
             self.history_panel.reload(self.store, record_id, self.reviewer)
         self._show_decision()
+
+    def show_sources(self) -> None:
+        dialog = SourcesDialog(self.store, self.reviewer, self)
+        dialog.changed.connect(self.reload_records)
+        self.sources_dialog = dialog
+        dialog.show()
+
+    def _show_empty_state(self, empty: bool) -> None:
+        """A new review, or filters that leave nothing: say so, and what to do."""
+        self.tags_editor.setVisible(not empty)
+        if not empty:
+            self.middle_pages.setCurrentWidget(self.document)
+            return
+        if self.store.record_count() == 0:
+            self.empty_state.show_message(
+                "This review has no records yet",
+                IMPORT_HELP,
+                [("Import files…", self.choose_import_files),
+                 ("Import folder…", self.choose_import_folder)],
+            )  # fmt: skip
+        elif self.model.rowCount() == 0 and (self.filters_in_use() or self.search.text()):
+            self.empty_state.show_message(
+                "No record matches the filters",
+                "Every record is still in the review; the filters or the search above "
+                "the list leave none of them at this stage.",
+                [("Clear filters and search", self.clear_filters)],
+            )
+        elif self.model.rowCount() == 0:
+            self.empty_state.show_message(
+                f"No record has reached {STAGE_LABELS[self.stage]} yet",
+                "Records reach the next stage when they are included at the one before.",
+                [("Go to title/abstract", lambda: self.set_stage("title_abstract"))],
+            )
+        else:
+            self.empty_state.show_message("Choose a record in the list", "")
+        self.middle_pages.setCurrentWidget(self.empty_state)
+
+    def filters_in_use(self) -> bool:
+        return any(k != "viewer" for k in self.filters)
+
+    def clear_filters(self) -> None:
+        self.search.setText("")
+        self.filter_panel.clear()
+
+    def show_originals(self) -> None:
+        """Each record of the current record's duplicate group, as imported."""
+        if self.current_id is None:
+            return
+        group = group_sources(self.store, self.current_id)
+        records = originals(self.store, self.store.records([rid for rid, _n in group]))
+        self.originals_dialog = OriginalsDialog(
+            [(f"{name or 'unknown source'} (record {rid})", records[rid]) for rid, name in group],
+            self,
+        )
+        self.originals_dialog.show()
 
     def show_prisma(self) -> None:
         self.prisma_dialog = PrismaDialog(self.store, self)
@@ -483,7 +614,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if self.current_id is None:
             return
         try:
-            unmerge(self.store, self.current_id, self.reviewer)
+            unmerge_duplicate(self.store, self.current_id, self.reviewer)
         except ValueError as exc:
             plain.inform(self, "Not merged", str(exc))
             return
@@ -496,8 +627,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     # -- files ---------------------------------------------------------------------------
 
     def new_review(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New review", str(Path.home() / "new.review"), REVIEW_FILTER
+        path = dialogs.save_file(
+            self, "New review", "reviews", "new.review", REVIEW_FILTER, self.store.path.parent
         )
         if not path:
             return
@@ -512,13 +643,13 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.switch_review(path)
 
     def choose_json_export(self) -> None:
-        src, _ = QFileDialog.getOpenFileName(
-            self, "JSON export", str(Path.home()), "JSON (*.json);;All files (*)"
+        src = dialogs.open_file(
+            self, "JSON export", "exports", "JSON (*.json);;All files (*)", self.store.path.parent
         )
         if not src:
             return
-        dest, _ = QFileDialog.getSaveFileName(
-            self, "New review", str(Path(src).with_suffix(".review")), REVIEW_FILTER
+        dest = dialogs.save_file(
+            self, "New review", "reviews", Path(src).with_suffix(".review").name, REVIEW_FILTER
         )
         if dest:
             self.new_review_from_json(src, dest)
@@ -544,24 +675,68 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         )
 
     def choose_review(self, read_only: bool = False) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = dialogs.open_file(
             self,
             "Open review read-only" if read_only else "Open review",
-            str(self.store.path.parent),
+            "reviews",
             REVIEW_FILTER,
+            self.store.path.parent,
         )
         if path:
             self.switch_review(path, read_only=read_only)
 
     def choose_import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import files", str(Path.home()))
+        paths = dialogs.open_files(self, "Import files", "imports", "", self.store.path.parent)
         if paths:
             self.importer.start(paths)
 
     def choose_import_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Import folder", str(Path.home()))
+        path = dialogs.existing_folder(self, "Import folder", "imports", self.store.path.parent)
         if path:
             self.importer.start([path])
+
+    def save_copy(self) -> None:
+        """File → Save a copy for another reviewer: ask who it is for and where."""
+        who, ok = QInputDialog.getText(
+            self,
+            "Save a copy for another reviewer",
+            "Who is the copy for? (it is named after them, so that the two copies are "
+            "told apart)\n\nThey screen their copy; File → Merge another copy brings "
+            "their work back here.",
+        )
+        if not ok:
+            return
+        who = who.strip()
+        stem = self.store.path.stem + (f"-{_file_word(who)}" if who else "-copy")
+        path = dialogs.save_file(
+            self, "Save the copy as", "copies", f"{stem}.review", REVIEW_FILTER,
+            self.store.path.parent,
+        )  # fmt: skip
+        if path:
+            if not path.endswith(".review"):
+                path += ".review"
+            self.copy_for(path, copy_name(self.store.name, who))
+
+    def copy_for(self, dest: str, name: str) -> None:
+        """Write the copy in the background (SQLite's backup API: a consistent copy with
+        the latest work, while this window keeps the review open)."""
+        review_path = self.store.path
+
+        def work(progress, cancelled) -> str:
+            with Store(review_path) as store:
+                copy_review(store, dest, name, lambda d, t: progress((d, t)), cancelled)
+            return dest
+
+        def done(path: str) -> None:
+            self.last_copy = path
+            self._remember_recent(Path(path), name, opened=False)
+            self.statusBar().showMessage(f"Copy “{name}” saved as {path}", 10000)
+
+        self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=lambda m: plain.warn(self, "Copy not saved", m),
+        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
@@ -583,15 +758,25 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         index = self.table.indexAt(viewport.mapFrom(self, window_point))
         return self.model.id_at(index.row()) if index.isValid() else None
 
-    def _remember_recent(self, path: Path) -> None:
+    def _remember_recent(self, path: Path, name: str, opened: bool = True) -> None:
+        """Put a review in Recent reviews under its name (two copies of one review have
+        different names, and the file beside it): first when it was ``opened``, else
+        second (a copy just saved; the next start still opens this review)."""
         s = settings()
-        recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
-        recent.insert(0, str(path))
-        s.setValue("recent", recent[:MAX_RECENT])
-        s.setValue("last_review", str(path))
+        recent = [p for p in _as_list(s.value("recent", [])) if p != str(path)]
+        recent.insert(0 if opened else min(1, len(recent)), str(path))
+        recent = recent[:MAX_RECENT]
+        names = {p: n for p, n in (s.value("recent_names", {}) or {}).items() if p in recent}
+        names[str(path)] = name
+        s.setValue("recent", recent)
+        s.setValue("recent_names", names)
+        if opened:
+            s.setValue("last_review", str(path))
         self.recent_menu.clear()
-        for p in recent[:MAX_RECENT]:
-            act = self.recent_menu.addAction(p)
+        for p in recent:
+            label = f"{names.get(p) or Path(p).stem}  —  {p}"
+            act = self.recent_menu.addAction(label.replace("&", "&&"))
+            act.setData(p)
             act.triggered.connect(lambda _c=False, p=p: self.switch_review(p))
 
     # -- reviewer ---------------------------------------------------------------------------
@@ -615,6 +800,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         from reviewer.ui.about import show_about
 
         show_about(self)
+
+    def show_shortcuts(self) -> None:
+        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        rows = menu_shortcuts(menus) + list(PANE_KEYS)  # type: ignore[arg-type]
+        self.shortcuts_dialog = ShortcutsDialog(rows, self)
+        self.shortcuts_dialog.show()
 
     # -- window state ----------------------------------------------------------------------
 
@@ -646,6 +837,23 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         s.sync()
         self.jobs.wait(10000)
         super().closeEvent(event)
+
+
+def _as_list(value: Any) -> list[str]:
+    """A list from the settings (a single entry comes back as a plain string)."""
+    if not value:
+        return []
+    return [str(value)] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _file_word(who: str) -> str:
+    """A person's name as part of a file name."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in who.strip()).strip("-") or "copy"
+
+
+def _chosen(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters that are set (``None`` means any)."""
+    return {k: v for k, v in filters.items() if v is not None}
 
 
 def focused_in(widget: QWidget) -> bool:

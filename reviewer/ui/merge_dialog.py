@@ -34,13 +34,11 @@ from PySide6.QtWidgets import (
 from reviewer.review.merge import MergeConflict, MergeError, MergeReport, settle_conflict
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
-from reviewer.ui import plain
+from reviewer.ui import plain, theme
 
 COLUMNS = ("Record", "What", "This copy kept", "The other copy has", "Settled")
 STATE_CHARS = 120
 RECORD_LINES = 10  # lines of unmatched records shown before the list scrolls
-MUTED = "color: #555;"
-ERROR_STYLE = "color: #b71c1c;"
 
 
 class MergeReportDialog(QDialog):
@@ -111,7 +109,8 @@ class MergeReportDialog(QDialog):
         if r.conflicts:
             n = len(r.conflicts)
             lines.append(
-                f"<b style='color:#b71c1c'>{n} merge conflict{_s(n)}</b>: both copies changed "
+                f"<b style='color:{theme.css(theme.error_colour())}'>{n} merge conflict{_s(n)}</b>: "
+                "both copies changed "
                 "the same thing differently. This copy kept its own; nothing was overwritten."
                 + (" Settle each below." if self.store is not None else "")
             )
@@ -218,13 +217,13 @@ class MergeReportDialog(QDialog):
             settle_conflict(self.store, c.id, choice, self.reviewer)
         except MergeError as exc:
             self.message.setText(str(exc))
-            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setStyleSheet(theme.error_style())
             return False
         self.settled[c.id] = choice
         words = "this copy's kept" if choice == "kept" else "the other copy's taken"
         self.table.item(self.table.currentRow(), 4).setText(words)
         self.message.setText(f"Settled: {describe_key(c.key)}, {words}.")
-        self.message.setStyleSheet(MUTED)
+        self.message.setStyleSheet(theme.muted_style())
         self._update_buttons()
         self.conflict_settled.emit(c.id, -1 if c.record_id is None else c.record_id)
         return True

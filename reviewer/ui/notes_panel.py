@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -29,7 +28,8 @@ from PySide6.QtWidgets import (
 from reviewer.annotate.notes import notes
 from reviewer.domain import Highlight
 from reviewer.store import Store
-from reviewer.ui import plain
+from reviewer.ui import plain, theme
+from reviewer.wording import count
 
 QUOTE_CHARS = 90
 _NOTE = Qt.ItemDataRole.UserRole
@@ -78,7 +78,7 @@ class NotesPanel(QWidget):
         self.delete_button.setObjectName("notes_delete")
         self.delete_button.clicked.connect(self.delete_current)
         self.count = plain.label()  # it quotes what was typed in the search
-        self.count.setStyleSheet("color: #555;")
+        self.count.setStyleSheet(theme.muted_style())
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -89,8 +89,7 @@ class NotesPanel(QWidget):
         bottom.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(QLabel("Notes"))
-        layout.addLayout(top)
+        layout.addLayout(top)  # the dock's title already says "Notes"
         layout.addWidget(self.list, 1)
         layout.addLayout(bottom)
 
@@ -127,7 +126,7 @@ class NotesPanel(QWidget):
         where = "in the review" if self.whole_review.isChecked() else "on this record"
         typed = self.search.text().strip()
         self.count.setText(
-            f"{len(shown)} note{'s' if len(shown) != 1 else ''} {where}"
+            f"{count(len(shown), 'note')} {where}"
             + (f" matching “{typed}”" if typed else "")
         )
         self._update_buttons()

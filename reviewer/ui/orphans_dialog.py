@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from reviewer.annotate.anchors import Orphan, orphans
 from reviewer.store import Store
+from reviewer.ui import theme
 from reviewer.ui.notes_panel import local_time
+from reviewer.wording import count
 
 QUOTE_CHARS = 120
 _ORPHAN = Qt.ItemDataRole.UserRole
@@ -79,7 +81,7 @@ class OrphansDialog(QDialog):
         self.reattach_button.setToolTip("Anchor it at the words selected in the document")
         self.dismiss_button = self._button("Dismiss", "orphans_dismiss", self.dismiss_current)
         self.count = QLabel()
-        self.count.setStyleSheet("color: #555;")
+        self.count.setStyleSheet(theme.muted_style())
         buttons = QHBoxLayout()
         buttons.addWidget(self.count, 1)
         buttons.addWidget(self.reattach_button)
@@ -130,7 +132,7 @@ class OrphansDialog(QDialog):
                 self.table.selectRow(row)
         self.table.resizeRowsToContents()
         where = "in the review" if self.whole_review.isChecked() else "on this record"
-        self.count.setText(f"{len(listed)} orphaned span{'s' if len(listed) != 1 else ''} {where}")
+        self.count.setText(f"{count(len(listed), 'orphaned span')} {where}")
         self._update_buttons()
 
     def _read(self) -> list[Orphan]:

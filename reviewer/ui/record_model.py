@@ -11,16 +11,17 @@ from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from reviewer.store import Store
+from reviewer.store.store import ListRow
 from reviewer.ui.keyword_colours import keyword_colour
 from reviewer.ui.plain import shown
+from reviewer.ui.theme import decision_colour
 
 COLUMNS = ("Title", "Year", "Decision")
 _PAGE = 200
 _CACHE_PAGES = 50
-_DECISION_COLOURS = {"include": "#2e7d32", "exclude": "#c62828", "maybe": "#ef6c00"}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -35,6 +36,9 @@ class RecordTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, dict[int, tuple]] = OrderedDict()
         self.search = ""
         self.compiled = None  # the review's keyword terms, compiled, for title colours
+        # While blinded the Decision column is the reviewer's own; once unblinded it is
+        # the stage's final decision ("conflict" while the reviewers disagree).
+        self.blinded = True
 
     # -- content -------------------------------------------------------------
 
@@ -83,7 +87,7 @@ class RecordTableModel(QAbstractTableModel):
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page)
-        return cached.get(self.ids[row], ("", None, None))
+        return cached.get(self.ids[row], ListRow("", None, None, None))
 
     # -- Qt model interface ----------------------------------------------------
 
@@ -100,10 +104,18 @@ class RecordTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def _decision_tip(self, row: ListRow) -> str:
+        mine = f"Your decision: {row.decision or 'not screened yet'}"
+        if self.blinded:
+            return f"{mine} (the review is blinded)"
+        return f"Final decision: {row.final or 'not screened yet'}\n{mine}"
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        title, year, decision = self._row(index.row())
+        row = self._row(index.row())
+        title, year = row.title, row.year
+        decision = row.decision if self.blinded else row.final
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:  # bidi controls named, not obeyed: "gnp.exe" never reads "exe.png"
@@ -113,8 +125,10 @@ class RecordTableModel(QAbstractTableModel):
             return decision or ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return title  # shown as plain text by ``plain.PlainToolTips``, like every tooltip
+        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            return self._decision_tip(row)
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and decision:
-            return QBrush(QColor(_DECISION_COLOURS[decision]))
+            return QBrush(decision_colour(decision))
         if role == Qt.ItemDataRole.ForegroundRole and col == 0 and self.compiled is not None:
             colour = keyword_colour(title, self.compiled)
             return QBrush(colour) if colour is not None else None

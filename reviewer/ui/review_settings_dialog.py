@@ -38,12 +38,10 @@ from reviewer.review.settings import (
     set_exclusion_reasons,
 )
 from reviewer.store import Store
-from reviewer.ui import plain
+from reviewer.ui import plain, theme
 from reviewer.ui.conflicts_view import confirm_unblind
 from reviewer.ui.legend import KEYWORD_COLOURS
 
-ERROR_STYLE = "color: #b71c1c;"
-HINT_STYLE = "color: #555;"
 _EDITABLE = (
     Qt.ItemFlag.ItemIsEnabled
     | Qt.ItemFlag.ItemIsSelectable
@@ -73,7 +71,7 @@ class ReviewSettingsDialog(QDialog):
 
         self.error = plain.label()  # quotes the terms typed
         self.error.setObjectName("settings_error")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(theme.error_style())
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -97,7 +95,7 @@ class ReviewSettingsDialog(QDialog):
             "removing a reason leaves the decisions already made with it as they are."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
+        hint.setStyleSheet(theme.muted_style())
         self.reasons = QListWidget()
         self.reasons.setObjectName("settings_reasons")
         self.reasons.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -139,7 +137,7 @@ class ReviewSettingsDialog(QDialog):
             "<i>random*</i> matches “randomised” and <i>*mab</i> “rituximab”."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
+        hint.setStyleSheet(theme.muted_style())
         self.include_terms = _terms_edit("settings_include_terms", "random*\nplacebo")
         self.exclude_terms = _terms_edit("settings_exclude_terms", "rat\nmice\nin vitro")
         for edit in (self.include_terms, self.exclude_terms):
@@ -161,7 +159,7 @@ class ReviewSettingsDialog(QDialog):
         self.blinded.toggled.connect(lambda _on: self._update_blinding_hint())
         self.blinding_hint = QLabel()
         self.blinding_hint.setWordWrap(True)
-        self.blinding_hint.setStyleSheet(HINT_STYLE)
+        self.blinding_hint.setStyleSheet(theme.muted_style())
         v = QVBoxLayout(page)
         v.addWidget(self.blinded)
         v.addWidget(self.blinding_hint)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog
 
 from reviewer.annotate.undo import DecisionChange
 from reviewer.domain import Decision
@@ -23,9 +24,11 @@ from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecid
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
+from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain
 from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
+from reviewer.wording import count
 
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
 
@@ -84,15 +87,35 @@ class ScreeningActions:
             if self.current_id is not None
             else None
         )
-        self.decision_label.setText(f"Your decision: {d.decision}" if d else "Not screened yet")
+        if d is None:
+            text = "Not screened yet" if self.current_id is not None else ""
+        else:
+            text = f"Your decision: {d.decision}" + (f" — {d.reason}" if d.reason else "")
+        self.decision_label.setText(text)
+        self._show_reason(d.reason if d is not None and d.decision == "exclude" else "")
+        shown = self.current_id is not None
         for b in self.buttons.values():
-            b.setEnabled(self.current_id is not None and not self.store.read_only)
+            b.setEnabled(shown and not self.store.read_only)
+        for kind in self.buttons:  # the menu's Include/Exclude/Maybe too
+            act = self.findChild(QAction, f"menu_{kind}")
+            if act is not None:
+                act.setEnabled(shown and not self.store.read_only)
+        self.reason_combo.setEnabled(shown and not self.store.read_only)
+
+    def _show_reason(self, reason: str) -> None:
+        """The reason combo shows the record's own exclusion reason (kept when the
+        reviewer excludes it again), or "(no reason)"."""
+        index = self.reason_combo.findData(reason)
+        if index < 0:  # a reason no longer in the review's list (or from another copy)
+            self.reason_combo.addItem(reason, reason)
+            index = self.reason_combo.count() - 1
+        self.reason_combo.setCurrentIndex(index)
 
     def _update_status(self) -> None:
         p = screening_progress(self.store, self.stage, self.reviewer)
         shown = self.model.rowCount()
         filt = f"{shown:,} shown · " if shown != p.total else ""
-        self.count_label.setText(f"{filt}{p.total:,} records at {STAGE_LABELS[self.stage]}")
+        self.count_label.setText(f"{filt}{count(p.total, 'record')} at {STAGE_LABELS[self.stage]}")
         self.progress_label.setText(
             f"{p.screened:,} of {p.total:,} screened · reviewer: {self.reviewer}"
         )
@@ -142,9 +165,7 @@ class ScreeningActions:
         row = self.model.row_of(record_id)
         if row < 0:  # filtered out: show everything at this stage
             self.search.setText("")
-            self.filter_panel.clear()
-            self.filters = {}
-            self._reload_list()
+            self.filter_panel.clear()  # emits: the list is reloaded with no filter
             row = self.model.row_of(record_id)
         if row >= 0:
             self.select_row(row)
@@ -163,6 +184,8 @@ class ScreeningActions:
 
     def _blinding_changed(self) -> None:
         blinded = is_blinded(self.store)
+        self.model.blinded = blinded
+        self.model.set_ids(self.model.ids)  # the Decision column changes meaning
         self.filter_panel.set_blinded(self.reviewer if blinded else None)
         self.conflicts_view.reload()
         self._reload_list()
@@ -186,9 +209,10 @@ class ScreeningActions:
             self._blinding_changed()
 
     def choose_merge(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Merge another copy of this review", str(self.store.path.parent), REVIEW_FILTER
-        )
+        path = dialogs.open_file(
+            self, "Merge another copy of this review", "copies", REVIEW_FILTER,
+            self.store.path.parent,
+        )  # fmt: skip
         if path:
             self.merge_from(path)
 
@@ -261,8 +285,8 @@ class ScreeningActions:
         )
 
     def choose_fulltext_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Folder of full-text PDFs", str(Path.home())
+        folder = dialogs.existing_folder(
+            self, "Folder of full-text PDFs", "fulltexts", self.store.path.parent
         )
         if folder:
             self.import_fulltext_folder(folder)
@@ -279,11 +303,11 @@ class ScreeningActions:
                 return result
 
         def done(result) -> None:
-            lines = [f"{len(result.matched)} PDFs attached to their records."]
+            lines = [f"{count(len(result.matched), 'PDF')} attached to their records."]
             if result.unmatched:
-                lines.append(f"{len(result.unmatched)} matched no record:")
+                lines.append(f"{count(len(result.unmatched), 'PDF')} matched no record:")
                 lines += [
-                    f"  {Path(p).name}" + (f" — {result.errors[p]}" if p in result.errors else "")
+                    f"  {Path(p).name}" + (f" — {result.reason(p)}" if result.reason(p) else "")
                     for p in result.unmatched
                 ]
             self.fulltext_report = "\n".join(lines)

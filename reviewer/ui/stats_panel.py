@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,36 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain import STAGES
+from reviewer.review.agreement import kappa_words
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.stats import stats
 from reviewer.store import Store
-from reviewer.ui import plain
-from reviewer.ui.conflicts_view import DECISION_COLOURS
+from reviewer.ui import plain, theme
 
 MAYBE_NOTE = "“Maybe” is counted as include."
 UNDEFINED = "—"
-MUTED = "color: #555;"
-# Landis and Koch's (1977) words for kappa, the ones reviews usually quote: each is
-# used up to its upper bound; below zero agreement is "poor".
-KAPPA_WORDS = (
-    (0.20, "slight"),
-    (0.40, "fair"),
-    (0.60, "moderate"),
-    (0.80, "substantial"),
-    (1.0, "almost perfect"),
-)
-
-
-def kappa_words(kappa: float) -> str:
-    """'substantial' for 0.61 to 0.80 and so on (Landis and Koch)."""
-    if kappa < 0:
-        return "poor"
-    for upper, words in KAPPA_WORDS:
-        if kappa <= upper:
-            return words
-    return KAPPA_WORDS[-1][1]
-
-
 class StatsPanel(QWidget):
     """Per stage: records, decisions and resolutions; per reviewer pair: agreement."""
 
@@ -203,8 +181,8 @@ class StatsPanel(QWidget):
             grid.addWidget(plain.label(name), row, 0)  # names come from other copies too
             for col, what in enumerate(("screened", "include", "exclude", "maybe"), start=1):
                 label = _number(f"stats_{stage}_{name}_{what}", counts[what])
-                if what in DECISION_COLOURS:
-                    label.setStyleSheet(f"color: {DECISION_COLOURS[what]};")
+                if what in theme.DECISIONS:
+                    label.setStyleSheet(f"color: {theme.css(theme.decision_colour(what))};")
                 grid.addWidget(label, row, col)
         grid.setColumnStretch(5, 1)
         return w
@@ -255,6 +233,13 @@ class StatsPanel(QWidget):
             label.setToolTip(tip)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             figures.addWidget(label, row, 1)
+        # what a kappa means, in the words reviews quote (Landis and Koch, 1977)
+        meaning = _muted(
+            f"{kappa_words(kappa)} agreement (Landis & Koch)" if kappa is not None else
+            "undefined: see percent agreement"
+        )  # fmt: skip
+        meaning.setObjectName(f"stats_kappa_words_{key}")
+        figures.addWidget(meaning, 2, 2)
         h.addLayout(figures)
         h.addSpacing(16)
         h.addWidget(_table_2x2(key, first, second, p["table"]))
@@ -282,7 +267,7 @@ def _table_2x2(key: str, first: str, second: str, table: list[list[int]]) -> QWi
             if (row, col) in ((1, 1), (2, 2)):
                 label.setStyleSheet("font-weight: 600;")
             elif row == 3 or col == 3:
-                label.setStyleSheet(MUTED)
+                label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             grid.addWidget(label, row, col)
     return w
 
@@ -294,7 +279,7 @@ def _figure(name: str, n: int, words: str, colour: str | None) -> QLabel:
     label = QLabel(f"<b>{n}</b> {words}")
     label.setObjectName(name)
     if colour:
-        label.setStyleSheet(f"color: {DECISION_COLOURS[colour]};")
+        label.setStyleSheet(f"color: {theme.css(theme.decision_colour(colour))};")
     return label
 
 
@@ -313,7 +298,8 @@ def _header(text: str) -> QLabel:
 
 def _muted(text: str) -> QLabel:
     label = plain.label(text)  # headers name reviewers
-    label.setStyleSheet(MUTED)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # reviewer names are data, not markup
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
 

@@ -24,12 +24,20 @@ from PySide6.QtWidgets import (
 
 from reviewer.review.tags import add_tag, all_tags, remove_tag, tags
 from reviewer.store import Store
+from reviewer.ui import theme
 
-CHIP_STYLE = (
-    "QPushButton { background: #e3f2fd; border: 1px solid #90caf9; border-radius: 10px; "
-    "padding: 2px 8px; color: #0d47a1; } "
-    "QPushButton:hover { background: #ffebee; border-color: #ef9a9a; color: #b71c1c; }"
-)
+
+def chip_style() -> str:
+    """A tag chip: a pale blue pill (deep blue in a dark palette) that turns red under
+    the pointer, since a click removes the tag."""
+    fill, hover = theme.tint("#e3f2fd"), theme.tint("#ffebee")
+    text, danger = theme.readable("#0d47a1", on=fill), theme.readable("#b71c1c", on=hover)
+    border = theme.readable("#90caf9", on=fill, ratio=1.6)
+    return (
+        f"QPushButton {{ background: {theme.css(fill)}; border: 1px solid {theme.css(border)}; "
+        f"border-radius: 10px; padding: 2px 8px; color: {theme.css(text)}; }} "
+        f"QPushButton:hover {{ background: {theme.css(hover)}; color: {theme.css(danger)}; }}"
+    )
 
 
 class TagsEditor(QWidget):
@@ -48,7 +56,7 @@ class TagsEditor(QWidget):
         self.chip_area = QWidget()
         self.flow = FlowLayout(self.chip_area, spacing=4)
         self.empty = QLabel("No tags")
-        self.empty.setStyleSheet("color: #777;")
+        self.empty.setStyleSheet(theme.muted_style())
 
         self.entry = _Entry()
         self.entry.setObjectName("tags_entry")
@@ -117,7 +125,7 @@ class TagsEditor(QWidget):
         chip = QPushButton(f"{tag}  ✕")
         chip.setObjectName(f"tag_chip_{tag}")
         chip.setToolTip(f"Remove the tag “{tag}”")
-        chip.setStyleSheet(CHIP_STYLE)
+        chip.setStyleSheet(chip_style())
         chip.setCursor(Qt.CursorShape.PointingHandCursor)
         chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         chip.clicked.connect(lambda _c=False, t=tag: self.remove(t))

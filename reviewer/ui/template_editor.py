@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,8 +37,10 @@ from PySide6.QtWidgets import (
 from reviewer.annotate import template_ops as ops
 from reviewer.domain import FieldSpec, FieldType, Template
 from reviewer.store import Store
-from reviewer.ui import plain
+from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import plain, theme
 from reviewer.ui.legend import GROUPS, group_colour
+from reviewer.wording import count
 
 TYPE_LABELS = {
     FieldType.TEXT: "text",
@@ -190,7 +191,7 @@ class TemplateEditorDialog(QDialog):
             "to bring them back, or delete them."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(theme.muted_style())
         orphan_layout.addWidget(hint)
         row = QHBoxLayout()
         row.addWidget(self.orphans, 1)
@@ -255,7 +256,7 @@ class TemplateEditorDialog(QDialog):
     def _reload_orphans(self) -> None:
         self.orphans.clear()
         for key, n in ops.orphan_fields(self.store).items():
-            item = QListWidgetItem(f"{key} — values in {n} record{'s' if n != 1 else ''}")
+            item = QListWidgetItem(f"{key} — values in {count(n, 'record')}")
             item.setData(_KEY, key)
             self.orphans.addItem(item)
         self.orphan_box.setVisible(self.orphans.count() > 0)
@@ -392,7 +393,9 @@ class TemplateEditorDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        self.message.setStyleSheet(
+            theme.error_style() if error else f"color: {theme.css(theme.success_colour())};"
+        )
 
     # -- changes, each through template_ops ----------------------------------------------------
 
@@ -469,7 +472,7 @@ class TemplateEditorDialog(QDialog):
         if spec is None:
             return
         held = self.store.value_field_counts().get(spec.key, 0)
-        kept = f" Its values in {held} record{'s' if held != 1 else ''} are kept." if held else ""
+        kept = f" Its values in {count(held, 'record')} are kept." if held else ""
         row = self.fields.currentRow()
         keys = self.template().keys
         after = keys[row + 1] if row + 1 < len(keys) else (keys[row - 1] if row > 0 else None)
@@ -521,8 +524,8 @@ class TemplateEditorDialog(QDialog):
         n = self.store.value_field_counts().get(key, 0)
         if not self.confirm(
             "Delete values",
-            f"Delete the values of the removed field “{key}” in {n} record"
-            f"{'s' if n != 1 else ''}? They are gone from the review and its exports "
+            f"Delete the values of the removed field “{key}” in {count(n, 'record')}"
+            "? They are gone from the review and its exports "
             "(the event log keeps what they were).",
         ):
             return
@@ -532,14 +535,14 @@ class TemplateEditorDialog(QDialog):
             self._say(_reason(exc), error=True)
             return
         self._reload_orphans()
-        self._say(f"Deleted {deleted} value{'s' if deleted != 1 else ''} of “{key}”.")
+        self._say(f"Deleted {count(deleted, 'value')} of “{key}”.")
         self.values_deleted.emit(key, deleted)
 
     # -- files --------------------------------------------------------------------------
 
     def choose_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save template", str(Path.home() / f"{key_from_label(self.template().name)}.json"),
+        path = dialogs.save_file(
+            self, "Save template", "templates", f"{key_from_label(self.template().name)}.json",
             TEMPLATE_FILTER,
         )  # fmt: skip
         if path:
@@ -555,8 +558,7 @@ class TemplateEditorDialog(QDialog):
         return True
 
     def choose_load(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load template", str(Path.home()),
-                                              TEMPLATE_FILTER)  # fmt: skip
+        path = dialogs.open_file(self, "Load template", "templates", TEMPLATE_FILTER)
         if path:
             self.load_from(path)
 

@@ -30,7 +30,7 @@ def test_undo_and_redo_a_value_from_a_selection(store, stack):
     stack.push(ValueChange.from_selection(store.rid, "sample_size", *at("182 patients"), "a"))
     stack.push(ValueChange.from_selection(store.rid, "sample_size", *at("1,234 patients"), "a"))
     assert value(store, "sample_size") == (1234, ["1,234 patients"])
-    assert stack.undo() == "set sample_size from the text"
+    assert stack.undo() == "set Sample size from the text"  # the label, not the key
     assert value(store, "sample_size") == (182, ["182 patients"])
     assert stack.undo()
     assert value(store, "sample_size") is None

@@ -14,6 +14,7 @@ from reviewer.export.tables import PROVENANCE_SUFFIXES, RECORD_HEADER
 from reviewer.export.xlsx_export import export_xlsx
 from reviewer.review import screening as sc
 from reviewer.review.stats import stats
+from reviewer.store import duplicates
 from tests.export.screened import screened_demo
 
 
@@ -100,8 +101,8 @@ def test_stage_and_decision_choose_the_records(store, tmp_path):
     assert report.rows == numbers["stages"]["title_abstract"]["final"]["exclude"]
     report = export_csv(store, out, stage="title_abstract", decision="conflict")
     assert report.rows == numbers["stages"]["title_abstract"]["final"]["conflict"]
-    report = export_csv(store, out, decision="any")
-    assert report.rows == store.record_count()
+    report = export_csv(store, out, decision="any")  # every record, less merged duplicates
+    assert report.rows == store.record_count() - len(duplicates.merged_ids(store))
     assert select_record_ids(store) == sc.records_at_stage(store, "extraction")
     with pytest.raises(ValueError):
         select_record_ids(store, decision="perhaps")
@@ -200,3 +201,35 @@ def test_xlsx_screening_table_alone(store, tmp_path):
     assert book.sheetnames == ["Screening"]
     rows = list(book["Screening"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == stats(store)["stages"]["full_text"]["records"]
+
+
+# -- issue 10, bug 7: exports are never empty or padded without a word ------------------------
+
+
+def test_an_all_records_export_leaves_merged_duplicates_out_unless_asked(store, tmp_path):
+    dups = duplicates.merged_ids(store)
+    assert dups  # the screened demo has two
+    out = tmp_path / "all.csv"
+    export_csv(store, out, decision="any")
+    rows = _read_csv(out)
+    assert not {int(r["record_id"]) for r in rows} & set(dups)
+    assert "duplicate_of" not in rows[0]
+    report = export_csv(store, out, decision="any", duplicates=True)
+    rows = _read_csv(out)
+    assert report.rows == store.record_count()
+    marked = {int(r["record_id"]): r["duplicate_of"] for r in rows if r["duplicate_of"]}
+    assert marked == {rid: str(store.record(rid).duplicate_of) for rid in dups}
+
+
+def test_an_empty_export_says_0_records_and_why(demo_review, tmp_path):
+    from reviewer.store import Store
+
+    with Store(demo_review) as fresh:  # nothing screened: nothing is included yet
+        report = export_csv(fresh, tmp_path / "e.csv")
+        assert report.rows == 0
+        assert report.summary().startswith("0 records: nothing is included at the last stage")
+        assert "choose a stage" in report.summary()
+        report = export_csv(fresh, tmp_path / "f.csv", stage="full_text", decision="include")
+        assert "no record has reached full text yet" in report.empty_because
+        report = export_csv(fresh, tmp_path / "g.csv", decision="any")
+        assert report.empty_because == "" and report.summary() == "34 records"

@@ -6,13 +6,11 @@ re-spelled, a field missing, a character dropped, a year later) and records that
 look like an earlier one (an erratum, a part II). Its truth file names each duplicate
 and the record it repeats, by 1-based position, which in a fresh review is the record
 id. Both the RIS and the MEDLINE export go through the real ``import_paths``. The test
-is skipped where the shared folder is not next to the repository.
+reads the bench's generator from tests/data/bench.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,16 +18,13 @@ import pytest
 from reviewer.ingest import import_paths
 from reviewer.review.project import create_review
 from reviewer.store import duplicates
+from tests.conftest import make_corpus
 
-MAKE_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bench" / "make_corpus.py"
 N = 2000
 
-pytestmark = pytest.mark.skipif(not MAKE_CORPUS.exists(), reason="no ../shared/bench")
 
-
-def make_corpus(path: Path) -> dict[int, int]:
-    subprocess.run([sys.executable, str(MAKE_CORPUS), str(N), str(path)], check=True,
-                   capture_output=True)  # fmt: skip
+def corpus(path: Path) -> dict[int, int]:
+    make_corpus(N, path)
     rows = path.with_suffix(".truth.tsv").read_text().splitlines()[1:]
     return dict((int(d), int(o)) for d, o in (r.split("\t") for r in rows))
 
@@ -50,7 +45,7 @@ def precision_recall(merged: dict[int, int | None], truth: dict[int, int]) -> tu
 @pytest.mark.parametrize("suffix", ["ris", "nbib"])
 def test_automatic_merges_are_precise_and_complete(tmp_path, suffix):
     path = tmp_path / f"corpus.{suffix}"
-    truth = make_corpus(path)
+    truth = corpus(path)
     with create_review(tmp_path / "r.review") as store:
         report = import_paths(store, [path])
         assert report.added + report.duplicates == N

@@ -225,3 +225,42 @@ def test_mutated_article_never_crashes(start, length, insert):
     text = SEED.read_text(encoding="utf-8")
     start = start % len(text)
     _only_records_or_failure(text[:start] + insert + text[start + length :], "a.txt")
+
+
+# Bug 12 of issue 10: a site's menu, above the headline, became the record's title.
+NAV_NEWS = """News | Conference Coverage | Drug Approvals | Videos | Podcasts | Publications
+Home › Oncology › Multiple Myeloma
+Share on Facebook | Share on X | LinkedIn | Email | Print
+Facebook Twitter LinkedIn Email
+
+FDA Approves Quadruplet Regimen for Newly Diagnosed Multiple Myeloma
+
+March 5, 2024
+By Jane Smith
+
+The approval rests on a phase 3 trial in which the regimen cut the risk of progression.
+
+Related Articles
+Another regimen approved
+An older story
+"""
+
+
+def test_a_site_menu_share_bar_or_breadcrumb_is_never_the_title():
+    rec = _one(NAV_NEWS)
+    assert rec.title == "FDA Approves Quadruplet Regimen for Newly Diagnosed Multiple Myeloma"
+    assert rec.text.startswith("FDA Approves Quadruplet Regimen")
+    assert "Conference Coverage" not in rec.text and "LinkedIn" not in rec.text
+    assert "Another regimen" not in rec.text
+
+
+def test_a_table_row_in_the_article_is_not_taken_for_a_menu():
+    text = (
+        "Lenalidomide maintenance in myeloma: a pooled analysis\n\n"
+        "Results of three trials were pooled in this analysis of survival.\n\n"
+        "Arm | Patients | Median PFS | Median OS\n"
+        "Lenalidomide | 605 | 52.8 months | not reached\n"
+    )
+    rec = _one(text)
+    assert rec.title == "Lenalidomide maintenance in myeloma: a pooled analysis"
+    assert "Arm | Patients | Median PFS | Median OS" in rec.text

@@ -126,3 +126,22 @@ def test_mutated_page_never_crashes(start, length, insert):
     page = PAGE.read_text(encoding="utf-8")
     start = start % len(page)
     _only_records_or_failure(page[:start] + insert + page[start + length :])
+
+
+def test_a_menu_in_the_page_title_or_first_heading_is_not_the_title():
+    """Bug 12 of issue 10: the page's headline is the title, never its navigation."""
+    page = """<html><head><title>News | Conference Coverage | Drug Approvals | Videos</title></head>
+<body>
+<div class="menu"><a href="/news">News</a> | <a href="/cc">Conference Coverage</a> |
+<a href="/fda">Drug Approvals</a> | <a href="/v">Videos</a> | <a href="/p">Podcasts</a></div>
+<div class="crumbs"><a href="/">Home</a> &rsaquo; <a href="/onc">Oncology</a> &rsaquo; Myeloma</div>
+<div class="share">Share on Facebook | Share on X | LinkedIn | Email</div>
+<h2 class="headline">FDA Approves Quadruplet Regimen for Newly Diagnosed Multiple Myeloma</h2>
+<p>March 5, 2024</p>
+<p>The approval rests on a phase 3 trial in which the regimen cut the risk of progression.</p>
+<h3>Related Articles</h3>
+<ul><li><a href="/a">Another regimen approved</a></li><li><a href="/b">An older story</a></li></ul>
+</body></html>"""
+    (rec,) = _parse(page)
+    assert rec.title == "FDA Approves Quadruplet Regimen for Newly Diagnosed Multiple Myeloma"
+    assert "Conference Coverage" not in rec.text

@@ -17,9 +17,9 @@ from reviewer.ingest import import_paths
 from reviewer.ingest.base import ImportFailure, RecordError
 from reviewer.ingest.formats import pdf
 from reviewer.review.project import create_review
+from tests.conftest import CORPUS as DATA_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pdf"
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+CORPUS = DATA_CORPUS / "pdf"
 
 Line = tuple[int, str]  # font size, text
 
@@ -182,7 +182,6 @@ def test_import_keeps_page_offsets_and_reports_failures(tmp_path):
         store.close()
 
 
-@needs_corpus
 def test_corpus_span_is_located_on_its_page():
     import pypdfium2 as pdfium
 
@@ -202,7 +201,6 @@ def test_corpus_span_is_located_on_its_page():
     assert rec.text[rec.page_offsets[page] :].startswith(own[:200])
 
 
-@needs_corpus
 @pytest.mark.parametrize(
     ("name", "title", "doi"),
     [
@@ -241,7 +239,6 @@ def test_corpus_titles_and_dois(name, title, doi):
         assert rec.trial_ids == ["ISRCTN48600346"]
 
 
-@needs_corpus
 @pytest.mark.parametrize(
     ("name", "message"),
     [

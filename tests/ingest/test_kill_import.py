@@ -1,7 +1,7 @@
 """Nothing half-stored: an import killed at any moment leaves a sound review, and resumes.
 
-A subprocess imports a large RIS file (from ../shared/bench/make_corpus.py, or one
-generated here when the shared folder is absent) and is killed with SIGKILL while
+A subprocess imports a large RIS file (from the bench's make_corpus.py, copied in
+tests/data/bench) and is killed with SIGKILL while
 batches are being written, twice. After each kill the review must pass
 ``PRAGMA integrity_check``, hold whole records only (title, authors and text equal to
 what the file holds at that record's position), and its full-text index must agree
@@ -28,9 +28,9 @@ from reviewer.ingest.encoding import open_text
 from reviewer.ingest.formats import ris
 from reviewer.review.project import create_review
 from reviewer.store import Store, duplicates
+from tests.conftest import make_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 N = 12_000
 CHILD_BATCH = 500  # many small transactions: many moments to be killed between and in
 
@@ -47,22 +47,7 @@ pytestmark = pytest.mark.slow
 
 
 def big_ris(path: Path) -> None:
-    if MAKE_CORPUS.exists():
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(N), str(path)], check=True,
-                       capture_output=True)  # fmt: skip
-        return
-    rng = random.Random(7)
-    words = ["myeloma", "lenalidomide", "trial", "patients", "response", "survival", "dose",
-             "relapse", "cohort"]  # fmt: skip
-    with path.open("w", encoding="utf-8") as fh:
-        for i in range(N):
-            j = rng.randrange(i) if i and rng.random() < 0.05 else i  # some duplicates
-            r = random.Random(j)
-            title = " ".join(r.choice(words) for _ in range(12)) + f" {j}"
-            abstract = " ".join(r.choice(words) for _ in range(150))
-            fh.write(f"TY  - JOUR\nAU  - Author{j % 97} A\nAU  - Müller{j % 13} B\n"
-                     f"TI  - {title}\nPY  - {2000 + j % 20}\nDO  - 10.1/{j}\n"
-                     f"AB  - {abstract}\nER  - \n\n")  # fmt: skip
+    make_corpus(N, path)
 
 
 def count(review: Path) -> int:

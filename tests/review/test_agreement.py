@@ -150,5 +150,6 @@ def test_stats_json_shape(store):
     assert prisma["excluded_full_text_reasons"] == {"wrong outcomes": 1}
     assert prisma["included"] == 1
     assert out["records"]["per_source"] == [
-        {"source_id": 1, "name": "t.ris", "format": "ris", "records": 50, "duplicates": 0}
-    ]
+        {"source_id": 1, "name": "t.ris", "label": "", "format": "ris", "records": 50,
+         "duplicates": 0}
+    ]  # fmt: skip

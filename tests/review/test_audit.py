@@ -40,7 +40,7 @@ def test_a_record_history_reads_as_sentences(store):
         ("ann", "title/abstract: exclude (was include) — wrong outcomes"),
         ("ann", "title/abstract: undo: include (was exclude) — looks relevant"),
         ("ann", "tagged 'RCT'"),
-        ("ann", "sample_size: set"),
+        ("ann", "Sample size: set"),
     ]
     assert (rows[3].before, rows[3].after) == ("include", "exclude")
     assert rows[-1].after == "42"

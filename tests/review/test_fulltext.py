@@ -4,7 +4,6 @@ and a folder of real PDFs matched to records by DOI or title."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from reviewer.domain import ParsedRecord, Source
 from reviewer.review import filters
 from reviewer.review import fulltext as ft
 from reviewer.store import Store
+from tests.conftest import CORPUS
 
-PDFS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pdf"
-pytestmark = pytest.mark.skipif(not PDFS.exists(), reason="shared corpus not present")
+PDFS = CORPUS / "pdf"
 
 TULLY = PDFS / "clinical_oa" / "Tully2010_RehabResPract_heart_failure_programmes.pdf"
 USSHER = PDFS / "clinical_oa" / "Ussher2015_BMJ_RCT_smoking_pregnancy.pdf"
@@ -140,12 +139,41 @@ def test_a_record_gets_one_pdf(store, folder):
     assert "tully-copy.pdf" in {p.name for p in unmatched}  # files are taken in name order
 
 
-def test_candidates_are_the_full_text_stage_once_it_has_records(store, folder):
+def test_every_record_is_a_candidate_whatever_its_stage(store, folder):
+    """Bug 10 of issue 10: with one record at full text, the other four PDFs (exact DOIs
+    and titles) were matched to nothing."""
     from reviewer.review import screening
 
-    screening.decide(store, 2, "include", "ann")  # only record 2 is at full text
+    screening.decide(store, 5, "include", "ann")  # only record 5 is at full text
     matched, _ = ft.match_fulltexts(store, folder)
-    assert [rid for rid, _ in matched] == [2]
+    assert sorted(rid for rid, _ in matched) == [1, 2, 3, 4]
+
+
+def test_a_duplicates_doi_leads_to_the_record_its_group_keeps(store, tmp_path):
+    with store.atomic():
+        sid = store.add_source(Source(name="u.ris", sha256="d" * 64, size=1, format="ris"))
+        store.add_records(
+            sid, [ParsedRecord(title="Ussher et al.", doi="10.1136/bmj.h2145")], duplicate_of=[5]
+        )
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy(USSHER, folder / "ussher.pdf")
+    store.db.execute("update records set title = 'Another title entirely' where id = 2")
+    matched, _ = ft.match_fulltexts(store, folder)
+    assert [rid for rid, _ in matched] == [5]
+
+
+def test_each_unmatched_file_says_what_was_tried(store, folder):
+    store.db.execute("update records set doi = '', title = 'Something else entirely' where id = 2")
+    result = ft.import_fulltexts(store, folder, "ann")
+    ussher = folder / USSHER.name
+    assert ussher in result.unmatched
+    why = result.reason(ussher)
+    assert "DOI 10.1136/bmj.h2145 found in the PDF, but no record has it" in why
+    assert "most similar title is" in why and "% alike (record " in why
+    hello = result.reason(folder / "hello.pdf")
+    assert hello.startswith("no DOI found in the PDF")
+    assert "damaged" in result.reason(folder / "broken.pdf")
 
 
 def test_dois_and_titles_are_compared_in_a_normal_form():

@@ -272,3 +272,18 @@ def test_punctuation_only_search_matches_nothing(review):
 def test_an_unknown_decision_option_is_refused(review):
     with pytest.raises(ValueError, match="unknown decision"):
         filters.filter_record_ids(review, decision="perhaps")
+
+
+def test_a_viewer_is_a_point_of_view_never_a_filter(review):
+    """Bug 2 of issue 10: the blinded viewer reads decisions as theirs, and an "any"
+    decision still lists every record at the stage, decided by them or not."""
+    every = filters.filter_record_ids(review, "title_abstract")
+    assert filters.filter_record_ids(review, "title_abstract", viewer="ann") == every
+    mine = set(filters.filter_record_ids(review, "title_abstract", reviewer="ann"))
+    undecided = filters.filter_record_ids(
+        review, "title_abstract", decision="undecided", viewer="ann"
+    )
+    assert set(undecided) == set(every) - mine
+    counts = filters.filter_counts(review, "title_abstract", viewer="ann")
+    assert counts["total"] == len(every)
+    assert counts["decision"]["undecided"] == len(undecided)

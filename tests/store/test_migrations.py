@@ -89,3 +89,18 @@ def test_a_failing_migration_rolls_back_whole(tmp_path, monkeypatch):
         pass
     assert "half_done" not in db.table_names()
     assert "m999_broken" not in migrations.applied(db)
+
+
+def test_m007_adds_source_labels_and_record_originals():
+    db = sqlite_utils.Database(memory=True)
+    migrations.apply(db, upto="m006_identifier_index")
+    db.execute(
+        "insert into sources (name, sha256, size, format, imported_at) "
+        "values ('medline.csv', 'x', 1, 'csv', '2024')"
+    )
+    migrations.apply(db)
+    assert db["sources"].columns_dict["label"] is str
+    assert db.execute("select label from sources").fetchall() == [("",)]
+    assert set(db["record_originals"].columns_dict) == {
+        "record_id", "fields", "text", "page_offsets", "saved_at",
+    }  # fmt: skip

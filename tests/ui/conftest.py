@@ -18,6 +18,22 @@ def _qt_settings(tmp_path, qapp):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch):
+    """A message box a test did not expect would wait for a click forever: fail instead.
+    (A test that expects one replaces it with its own recorder.)"""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(kind):
+        def show(_parent, title, text, *args, **kwargs):
+            raise AssertionError(f"unexpected QMessageBox.{kind}: {title}: {text}")
+
+        return show
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+
+
 @pytest.fixture
 def sync_jobs(monkeypatch):
     from reviewer.ui.jobs import JobRunner

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QByteArray, QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from reviewer.annotate import template_ops
 from reviewer.ui.document_view import SPAN_MIME
+from tests.conftest import CORPUS
 
 
 def span_of(window, words: str) -> tuple[int, int]:
@@ -87,17 +86,9 @@ def test_template_change_rebuilds_the_form(qtbot, window):
     assert window.store.values(window.current_id)["dose_mg"].value == 40
 
 
-CORPUS_PDF = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "corpus"
-    / "pdf"
-    / "clinical_oa"
-    / "Ussher2015_BMJ_RCT_smoking_pregnancy.pdf"
-)
+CORPUS_PDF = CORPUS / "pdf" / "clinical_oa" / "Ussher2015_BMJ_RCT_smoking_pregnancy.pdf"
 
 
-@pytest.mark.skipif(not CORPUS_PDF.exists(), reason="shared corpus not present")
 def test_annotating_a_corpus_pdf_keeps_the_page(qtbot, window):
     window.importer.start([str(CORPUS_PDF)])
     rid = max(window.store.record_ids())

@@ -35,3 +35,47 @@ def test_confirm_and_reject_candidates(qtbot, window):
     window.unmerge_current()
     assert window.store.record(ids[5]).duplicate_of is None
     assert window.model.rowCount() == before
+
+
+def test_the_panes_follow_the_selected_pair_and_mark_differences(qtbot, window):
+    """Bug 5 of issue 10: after Y or N the panes show the next pair, not the one settled."""
+    ids = window.model.ids
+    store = window.store
+    store.db.execute(
+        "update records set title = ? where id = ?", ["Lenalidomide in myeloma: a trial", ids[2]]
+    )
+    store.db.execute(
+        "update records set title = ? where id = ?", ["Lenalidomide in myeloma: a study", ids[5]]
+    )
+    dup.add_candidates(store, [(ids[5], ids[2], 93.0), (ids[7], ids[3], 91.0)])
+    window.show_duplicates()
+    dialog: DuplicatesDialog = window.duplicates_dialog
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.same, Qt.MouseButton.LeftButton)  # Y
+    # the remaining pair, in both panes
+    assert store.record(ids[7]).title in dialog.left.toPlainText()
+    assert store.record(ids[3]).title in dialog.right.toPlainText()
+    assert store.record(ids[5]).title not in dialog.left.toPlainText()
+    assert dialog.shown == (ids[7], ids[3])
+    qtbot.mouseClick(dialog.different, Qt.MouseButton.LeftButton)  # N
+    assert dialog.shown is None and dialog.left.toPlainText() == ""
+
+
+def test_the_differences_between_the_two_records_are_marked(qtbot, window):
+    ids = window.model.ids
+    store = window.store
+    store.db.execute(
+        "update records set title = ? where id = ?", ["Lenalidomide in myeloma: a trial", ids[2]]
+    )
+    store.db.execute(
+        "update records set title = ? where id = ?", ["Lenalidomide in myeloma: a study", ids[5]]
+    )
+    dup.add_candidates(store, [(ids[5], ids[2], 93.0)])
+    window.show_duplicates()
+    dialog: DuplicatesDialog = window.duplicates_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.shown == (ids[5], ids[2])
+    assert "Title" in dialog.left.differing and "Source" not in dialog.left.differing
+    assert dialog.left.marked[:1] == ["study"] and dialog.right.marked[:1] == ["trial"]
+    text = dialog.left.toPlainText()
+    assert "≠ Title" in text

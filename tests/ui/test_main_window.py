@@ -96,7 +96,7 @@ def test_invalid_value_shows_error_beside_field_and_is_not_saved(qtbot, window):
 
 def test_choice_field(qtbot, window):
     combo = window.findChild(QComboBox, "field_study_design")
-    combo.setCurrentIndex(combo.findText("cohort"))
+    combo.setCurrentIndex(combo.findText("Cohort"))
     combo.activated.emit(combo.currentIndex())
     assert window.store.values(window.current_id)["study_design"].value == "cohort"
 
@@ -190,7 +190,9 @@ def test_new_and_recent_reviews(qtbot, window, tmp_path, monkeypatch):
     assert window.store.path == target
     assert window.model.rowCount() == 0
     assert "fresh" in window.windowTitle()
+    paths = [a.data() for a in window.recent_menu.actions()]
+    assert paths[:2] == [str(target), str(old)]
     titles = [a.text() for a in window.recent_menu.actions()]
-    assert titles[:2] == [str(target), str(old)]
+    assert titles[0].startswith("fresh  —  ") and titles[1].startswith("Lenalidomide demo review")
     window.recent_menu.actions()[1].trigger()
     assert window.store.path == old

@@ -270,6 +270,7 @@ def test_filter_options_carry_counts_and_emit_the_choice(qtbot, disagreeing):
         "reason": None,
         "tag": "RCT",
         "reviewer": None,
+        "viewer": None,
     }
     # the other facets are now counted within the tag; the choice is kept
     assert panel.option_labels("conflict") == ["any", "in conflict (1)", "not in conflict (1)"]
@@ -293,15 +294,20 @@ def test_a_blinded_panel_filters_by_the_viewer_only(qtbot, disagreeing):
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.filters_changed) as changed:
         panel.set_blinded("ann")
-    assert changed.args[0]["reviewer"] == "ann"
-    _ids, counts = filter_records(disagreeing, stage=TA, **panel.filters())
+    # ann's point of view, not a filter on the records ann has screened
+    assert changed.args[0]["viewer"] == "ann" and changed.args[0]["reviewer"] is None
+    ids, counts = filter_records(disagreeing, stage=TA, **panel.filters())
+    assert len(ids) == 34
     panel.set_counts(counts)
     assert panel.option_labels("reviewer") == ["any", "ann (5)"]  # bob is not named
-    assert not panel.combos["reviewer"].isEnabled()
+    assert panel.option_labels("decision")[1:3] == ["include (2)", "exclude (2)"]  # ann's own
+    _choose = panel.combos["reviewer"]
+    _choose.setCurrentIndex(_choose.findData("ann"))  # only the records ann has screened
+    assert len(filter_records(disagreeing, stage=TA, **panel.filters())[0]) == 5
     panel.clear()
-    assert panel.filters()["reviewer"] == "ann"
+    assert panel.filters()["reviewer"] is None and panel.filters()["viewer"] == "ann"
     panel.set_blinded(None)
-    assert panel.filters()["reviewer"] is None
+    assert panel.filters()["viewer"] is None
 
 
 def test_a_chosen_option_that_disappears_is_kept_with_zero(qtbot, store):
@@ -334,7 +340,7 @@ def test_history_lists_a_records_changes_and_exports_the_log(
     table = panel.table
     assert table.rowCount() == 4 == len(history(store, 3))
     rows = [[table.item(r, c).text() for c in range(1, 4)] for r in range(table.rowCount())]
-    assert rows[0] == ["bob", "sample_size: set", "(nothing) → 120"]  # newest first
+    assert rows[0] == ["bob", "Sample size: set", "(nothing) → 120"]  # newest first
     assert rows[1] == ["bob", "tagged 'RCT'", ""]
     assert rows[2][0] == "ann"
     assert rows[2][1].startswith("title/abstract: exclude (was include)")

@@ -43,14 +43,15 @@ def test_suggestion_shown_distinct_and_accepted(qtbot, window):
     fv = window.store.values(rid)["age"]
     assert fv.value == 62.5 and fv.provenance[0].quote == "62.5"
     assert window.findChild(QLineEdit, "field_age").text() == "62.5"
-    assert not editor.suggestion_row.isVisible()
+    # nothing is offered any more; the row keeps its height until the next record
+    assert not editor.candidates.isVisible() and not editor.accept_button.isVisible()
 
 
 def test_reject_hides_it_for_good(qtbot, window):
     rid = put_suggestions(window, ("age", 62.5, "62.5", 0.8))
     editor = window.form.editors["age"]
     qtbot.mouseClick(editor.reject_button, Qt.MouseButton.LeftButton)
-    assert not editor.suggestion_row.isVisible()
+    assert not editor.candidates.isVisible()
     assert "age" not in window.store.values(rid)
     window.move(1)
     window.move(-1)

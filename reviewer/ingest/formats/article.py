@@ -118,6 +118,18 @@ _RELATED_HEADING = re.compile(
     re.I,
 )
 _RELATED_END = 200  # a line this long is prose again: the list has ended
+# A site's menu or a share bar: three or more short items between separators
+# ("News | Conference Coverage | Drug Approvals", "Home · About · Contact").
+_MENU_SEPARATOR = re.compile(r"\s*[|\u2022\u00b7\u2016]\s*")
+_MENU_ITEM_WORDS = 4
+_SHARE_WORDS = frozenset(
+    {"share", "tweet", "email", "e-mail", "print", "facebook", "twitter", "x", "linkedin",
+     "pinterest", "whatsapp", "reddit", "bluesky", "mastodon", "copy", "link", "save", "on",
+     "this", "article", "page", "story", "via", "the"}
+)  # fmt: skip
+_SHARE_SITES = frozenset(
+    {"facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "email"}
+)
 _FOOTER = re.compile(r"^(?:(?:\u00a9|\(c\)|copyright)\s*\d{4}|all rights reserved\.?$)", re.I)
 _SHARE = re.compile(
     r"^(?:share|tweet|email|print|facebook|twitter|linkedin|pinterest|whatsapp)"
@@ -331,12 +343,30 @@ def headline(lines: list[Line]) -> int | None:
             or after_label
             or is_dateline(text)
             or _BREADCRUMB.search(text)
+            or is_menu(text)
             or _is_known_label(line.text)
             or _is_furniture_line(text)
         ):
             continue
         return i
     return None
+
+
+def is_menu(text: str) -> bool:
+    """A line of three or more short items between separators: a site's menu, not prose.
+    (A table row has the same shape; the callers only ask about the top of a page.)"""
+    items = [p for p in _MENU_SEPARATOR.split(text) if p.strip()]
+    return len(items) >= 3 and all(len(p.split()) <= _MENU_ITEM_WORDS for p in items)
+
+
+def is_share_bar(text: str) -> bool:
+    """A line made only of sharing words ("Facebook Twitter LinkedIn Email")."""
+    words = re.findall(r"[\w-]+", text.lower())
+    return (
+        len(words) >= 2
+        and all(w in _SHARE_WORDS for w in words)
+        and sum(w in _SHARE_SITES for w in words) >= 2
+    )
 
 
 def _is_body(text: str) -> bool:
@@ -425,7 +455,7 @@ def _line_kind(text: str) -> str | None:
         return "image credit"
     if _FOOTER.match(text):
         return "footer"
-    if _SHARE.match(text):
+    if _SHARE.match(text) or is_share_bar(text):
         return "sharing links"
     return None
 
@@ -455,11 +485,17 @@ def furniture(lines: list[Line], headline_line: int | None) -> list[Cut]:
 
 def _is_chrome(text: str, near_top: bool, i: int, headline_line: int | None) -> bool:
     """Site navigation: breadcrumbs near the top, and short lines above the headline."""
-    if near_top and _BREADCRUMB.search(text) and len(text) < 200:
-        return True
+    if near_top and (_BREADCRUMB.search(text) or _menu_above(text, i, headline_line)):
+        return len(text) < 200
     if headline_line is None or i >= headline_line:
         return False
     return len(text.split()) < _HEADLINE_MIN_WORDS and not is_dateline(text)
+
+
+def _menu_above(text: str, i: int, headline_line: int | None) -> bool:
+    """A menu line at the top of the page, above the headline (a table row below it is
+    part of the article)."""
+    return (headline_line is None or i < headline_line) and is_menu(text)
 
 
 def remove_cuts(source: str, cuts: list[Cut]) -> tuple[str, list[dict[str, object]]]:

@@ -157,7 +157,8 @@ def meta_hints(reader: _PageReader) -> Metadata:
     """Metadata from the page's meta tags, then its ``<h1>`` and ``<title>``."""
     meta = reader.meta
     hints = Metadata()
-    hints.title = _first(meta, "citation_title", "dc.title", "og:title") or reader.h1
+    heading = "" if article.is_menu(reader.h1) else reader.h1
+    hints.title = _first(meta, "citation_title", "dc.title", "og:title") or heading
     if not hints.title:
         hints.title = _site_free(" ".join(reader.title.split()))
     hints.title_from = "metadata" if hints.title else ""
@@ -182,7 +183,11 @@ def meta_hints(reader: _PageReader) -> Metadata:
 
 
 def _site_free(title: str) -> str:
-    """``Article title | Site name`` without the site name."""
+    """``Article title | Site name`` without the site name; nothing when the title is a
+    list of sections (``News | Conference Coverage | Drug Approvals``): the page's own
+    headline is then found in its text."""
+    if article.is_menu(title):
+        return ""
     parts = [p for p in re.split(r"\s+[|\u2013\u2014]\s+", title) if p.strip()]
     if len(parts) < 2:
         return title
