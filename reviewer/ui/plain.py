@@ -10,7 +10,7 @@ reviewer or a file name reaches Qt as a string it may guess about:
   filter that shows the tooltip's text escaped (whatever widget or item model gave
   it, including ones written later);
 - labels that show data are made with ``label`` (``Qt.PlainText``), message boxes with
-  ``message``/``warn``/``inform``/``ask`` (``Qt.PlainText`` too);
+  ``message`` (``Qt.PlainText`` too) or ``warn``/``inform``/``ask`` (text escaped);
 - ``shown`` marks the explicit bidirectional controls in a string (an override turns
   ``gnp.exe`` into what reads as ``exe.png``), so a list or a label shows them as
   ``[RLO]``, not their effect.
@@ -63,7 +63,7 @@ _ESCAPED = '<p style="white-space:pre-wrap">'
 
 def as_html(text: str) -> str:
     """Rich text that shows exactly ``text``: escaped, spaces and line breaks kept."""
-    return f"{_ESCAPED}{html.escape(shown(text))}</p>"
+    return f"{_ESCAPED}{html.escape(shown(text), quote=False)}</p>"
 
 
 def is_as_html(text: str) -> bool:
@@ -94,19 +94,24 @@ def message(
     return box
 
 
+# The everyday boxes go through QMessageBox's own static functions (so that whatever
+# watches those, a test among them, sees every message), with the text escaped.
+
+
 def warn(parent: QWidget | None, title: str, text: str) -> None:
-    message(parent, QMessageBox.Icon.Warning, title, text).exec()
+    QMessageBox.warning(parent, title, as_html(text))
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
-    message(parent, QMessageBox.Icon.Information, title, text).exec()
+    QMessageBox.information(parent, title, as_html(text))
 
 
 def ask(parent: QWidget | None, title: str, text: str, *, default_yes: bool = False) -> bool:
     yes, cancel = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Cancel
-    box = message(parent, QMessageBox.Icon.Question, title, text, yes | cancel)
-    box.setDefaultButton(yes if default_yes else cancel)
-    return box.exec() == yes
+    answer = QMessageBox.question(
+        parent, title, as_html(text), yes | cancel, yes if default_yes else cancel
+    )
+    return answer == yes
 
 
 def show_tooltip(pos: QPoint, text: str, widget: QWidget, rect: QRect | None = None) -> None:
