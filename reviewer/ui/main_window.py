@@ -51,7 +51,8 @@ from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
-from reviewer.ui.record_model import RecordTableModel
+from reviewer.ui.rank_controller import RankController
+from reviewer.ui.rank_model import RankedRecordModel
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.tags_editor import TagsEditor
@@ -79,6 +80,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._sources: dict[int, str] = {}
         self.setAcceptDrops(True)
         self._build_widgets()
+        self.ranking = RankController(self)
+        self.ranking.install()
         self.exporter = ExportController(self)
         self._build_menus()
         self.importer = ImportController(self)
@@ -289,6 +292,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             act = self.docks[name].toggleViewAction()
             act.setShortcut(QKeySequence(key))
             m.addAction(act)
+        act = self.ranking.dock.toggleViewAction()
+        act.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        m.addAction(act)
 
         m = self.menuBar().addMenu("E&xtraction")
         act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
@@ -332,7 +338,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.undo_stack.changed = self._undo_changed
         self.template = store.template()
         self._sources = {s.id: s.name for s in store.sources() if s.id is not None}
-        self.model = RecordTableModel(store, self.reviewer, self.stage, self)
+        self.model = RankedRecordModel(store, self.reviewer, self.stage, self)
+        self.ranking.attach(store)
         self.compiled_terms = compiled_terms(store)
         self.model.compiled = self.compiled_terms
         for widget in (self.conflicts_view, self.stats_panel, self.tags_editor):
@@ -580,6 +587,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._recount_timer.stop()
         self._search_timer.stop()
         self.importer.cancel()
+        self.ranking.shutdown()
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
