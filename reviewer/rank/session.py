@@ -130,10 +130,7 @@ def rank_stage(
             [s.label for s in known],
         )
     except NotTrainable:
-        result.reason = (
-            "The ranking starts once you have included one record and excluded another "
-            "at this stage."
-        )
+        result.reason = "Ranking starts after one include and one exclude at this stage"
         return result
     rows = features.rows(at_stage)
     scores = model.scores(features.matrix[rows])

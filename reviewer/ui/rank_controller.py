@@ -427,7 +427,7 @@ class RankController(QObject):
     # -- status --------------------------------------------------------------------------------
 
     def _waiting_text(self) -> str:
-        return "Ranking starts after one include and one exclude"
+        return "Ranking starts after one include and one exclude at this stage"
 
     def _set_status(self, text: str) -> None:
         self.status_text = text
