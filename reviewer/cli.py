@@ -494,6 +494,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from reviewer.rank.simulate import read_labelled, simulate
 
     data = read_labelled(args.labelled, args.label_column)
+    for warning in data.warnings:
+        print(f"reviewer simulate: warning: {warning}", file=sys.stderr)
     result = simulate(
         data,
         seed=args.seed,

@@ -106,8 +106,10 @@ def build_features(
                 raise RankCancelled()
             if progress is not None:
                 progress(len(keys), max(total, len(keys)))
-    if chunk or not blocks:
+    if chunk:
         blocks.append(hasher.transform(chunk))
+    if not blocks:  # no records: an empty matrix of the right width
+        return Features([], sparse.csr_matrix((0, config.n_features), dtype=np.float32), config)
     counts = sparse.vstack(blocks, format="csr")
     return Features(keys, tfidf(counts, config), config)
 

@@ -51,6 +51,7 @@ class Labelled:
     rows: list[int]
     texts: list[str]
     labels: list[int]
+    warnings: list[str] = field(default_factory=list)  # what the reader noticed, per record
 
 
 def read_labelled(path: str | Path, label_column: str | None = None) -> Labelled:
@@ -63,9 +64,11 @@ def read_labelled(path: str | Path, label_column: str | None = None) -> Labelled
     rows: list[int] = []
     texts: list[str] = []
     labels: list[int] = []
+    warnings: list[str] = []
     for item in read_records(path):
-        if not hasattr(item, "extra"):
-            raise LabelError(str(ImportFailure(path, item.message, item.line, item.record)))
+        if not hasattr(item, "extra"):  # a record that could not be read, or a warning
+            warnings.append(str(ImportFailure(path, item.message, item.line, item.record)))
+            continue
         label = _label(item.extra, label_column)
         if label is None:
             wanted = label_column or " or ".join(LABEL_COLUMNS)
@@ -81,7 +84,7 @@ def read_labelled(path: str | Path, label_column: str | None = None) -> Labelled
         raise LabelError(f"{path}: no records")
     if not 0 < sum(labels) < len(labels):
         raise LabelError(f"{path}: the labels must include at least one 1 and one 0")
-    return Labelled(rows, texts, labels)
+    return Labelled(rows, texts, labels, warnings)
 
 
 def _label(extra: dict[str, Any], column: str | None) -> int | None:

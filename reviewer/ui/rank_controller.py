@@ -166,8 +166,8 @@ class RankController(QObject):
         stored = repo.load_ranking(store, self.stage, key)
         self.positions = {rid: i for i, rid in enumerate(stored.record_ids)} if stored else {}
         self.decided = repo.decided_ids(store, self.stage, self.w.reviewer)
-        if stored is not None and not self.chosen:
-            self.mode = RELEVANCE_ORDER
+        if not self.chosen:  # relevance order is the default wherever a model exists
+            self.mode = RELEVANCE_ORDER if stored is not None else IMPORT_ORDER
         self._show_mode()
         self._push_ranking(stored.record_ids if stored else [])
         self._set_status(
@@ -362,7 +362,9 @@ class RankController(QObject):
             self.stopped_at = ranked.stopped_at
             self.panel.set_picture(ranked.png)
         self.panel.set_verdict(_verdict_text(result))
-        if not result.trained:
+        if not result.trained:  # e.g. the only include was undone: no ranking now
+            self.positions = {}
+            self._push_ranking([])
             self._set_status(result.reason or self._waiting_text())
             return
         self.positions = {rid: i for i, rid in enumerate(result.record_ids)}

@@ -169,8 +169,12 @@ def test_recall_curve_dock_shows_and_saves(qtbot, ranked_window, tmp_path):
     w.go_to_record(first(labels, 0))
     w.decide("exclude")
     wait_for_ranking(qtbot, w)
-    qtbot.waitUntil(lambda: w.ranking.panel.picture.pixmap() is not None
-                    and not w.ranking.panel.picture.pixmap().isNull())
+    qtbot.waitUntil(
+        lambda: (
+            w.ranking.panel.picture.pixmap() is not None
+            and not w.ranking.panel.picture.pixmap().isNull()
+        )
+    )
     assert "Stopping rule: not yet" in w.ranking.panel.verdict.text()
     for suffix in ("png", "svg"):
         out = tmp_path / f"curve.{suffix}"
