@@ -455,11 +455,15 @@ def _render(
 def _status_text(v: StopVerdict) -> str:
     """The status bar's words: includes found, estimated left, the verdict."""
     left = (
-        f"est. {v.missing_median:,} includes left (at most {v.missing_max:,})"
+        f"est. {_includes(v.missing_median)} left (at most {v.missing_max:,})"
         if v.screened < v.total
         else "all screened"
     )
-    return f"{v.found:,} includes · {left} · {v.short}"
+    return f"{_includes(v.found)} · {left} · {v.short} ·"
+
+
+def _includes(n: int) -> str:
+    return f"{n:,} include" + ("" if n == 1 else "s")
 
 
 def _verdict_text(result: RankResult) -> str:
