@@ -390,6 +390,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     # -- records ---------------------------------------------------------------------
 
     def select_row(self, row: int) -> None:
+        if self.table.selectionModel() is None:
+            return  # the list has no model yet (the review is still being attached)
         if not 0 <= row < self.model.rowCount():
             self.show_record(None)
             return

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -58,6 +59,7 @@ class _Ranked:
 
     generation: int
     result: RankResult
+    rank_of: np.ndarray
     decided: set[int]
     stopped_at: int | None
     png: bytes | None
@@ -82,12 +84,13 @@ class RankController(QObject):
         self._changed_at = 0.0
         self.stage = ""
         self.key: str | None = None
-        self.positions: dict[int, int] = {}
+        self.rank_of = np.empty(0, dtype=np.int64)  # by record id: place in the ranking
         self.decided: set[int] = set()
         self._decided_since_start: set[int] = set()
         self.result: RankResult | None = None
         self.stopped_at: int | None = None
         self.status_text = ""
+        self.closed = False
 
         self.sort_combo = QComboBox()
         self.sort_combo.setObjectName("sort_order")
@@ -133,6 +136,7 @@ class RankController(QObject):
     def attach(self, store: Store) -> None:
         """A review was opened: forget the old one's ranking and start on this one."""
         self.cancel()
+        self.closed = False
         self.generation += 1
         self.features = None
         self._features_for = -1
@@ -164,17 +168,19 @@ class RankController(QObject):
         self.result = None
         self.stopped_at = None
         stored = repo.load_ranking(store, self.stage, key)
-        self.positions = {rid: i for i, rid in enumerate(stored.record_ids)} if stored else {}
+        self.rank_of = rank_array(stored.record_ids if stored else [])
         self.decided = repo.decided_ids(store, self.stage, self.w.reviewer)
         if not self.chosen:  # relevance order is the default wherever a model exists
             self.mode = RELEVANCE_ORDER if stored is not None else IMPORT_ORDER
         self._show_mode()
-        self._push_ranking(stored.record_ids if stored else [])
+        self._push_ranking()
         self._set_status(
             "Ranking from the last session; retraining…" if stored else self._waiting_text()
         )
 
     def shutdown(self) -> None:
+        """The window closes: stop polling and let running work end."""
+        self.closed = True
         self.timer.stop()
         self.cancel()
         self.jobs.wait(10000)
@@ -189,11 +195,13 @@ class RankController(QObject):
     def order(self, ids: list[int]) -> list[int]:
         """The list's ids (filtered, in import order) in the order chosen."""
         self.sync()
-        if self.mode != RELEVANCE_ORDER or not self.positions:
+        if self.mode != RELEVANCE_ORDER or not self.has_ranking:
             return ids
-        last = len(self.positions)
-        pos = self.positions
-        return sorted(ids, key=lambda i: (pos.get(i, last), i))
+        return ranked_order(ids, self.rank_of)
+
+    @property
+    def has_ranking(self) -> bool:
+        return bool(len(self.rank_of)) and bool((self.rank_of >= 0).any())
 
     def _order_chosen(self, index: int) -> None:
         self.chosen = True
@@ -237,10 +245,10 @@ class RankController(QObject):
             bar.setValue(max(bar.value() - offset, 0))
         table.viewport().update()
 
-    def _push_ranking(self, ranked_ids: list[int]) -> None:
+    def _push_ranking(self) -> None:
         model = self.w.model
         if isinstance(model, RankedRecordModel):
-            model.set_ranking(ranked_ids)
+            model.set_ranking(self.rank_of, int((self.rank_of >= 0).sum()))
 
     # -- keyboard screening ------------------------------------------------------------
 
@@ -250,7 +258,7 @@ class RankController(QObject):
         self.decided.add(done)
         self._decided_since_start.add(done)
         self._poll_soon()
-        if self.mode == RELEVANCE_ORDER and self.positions:
+        if self.mode == RELEVANCE_ORDER and self.has_ranking:
             for rid in self.w.model.ids:
                 if rid != done and rid not in self.decided:
                     return rid
@@ -265,7 +273,7 @@ class RankController(QObject):
     def poll(self) -> None:
         """Start what is due: features for new records, or a retrain after changes."""
         store = self.w.store
-        if store is None:
+        if store is None or self.closed:
             return
         self.sync()
         marker = repo.change_marker(store)
@@ -341,7 +349,8 @@ class RankController(QObject):
                 decided = repo.decided_ids(store, stage, reviewer)
             stopped_at = curve.first_stop(result.labels, result.total) if want_curve else None
             png = _render(result, stopped_at, size, colours) if want_curve else None
-            return _Ranked(generation, result, decided, stopped_at, png)
+            rank_of = rank_array(result.record_ids)
+            return _Ranked(generation, result, rank_of, decided, stopped_at, png)
 
         self._rank_job = self.jobs.start(work, on_success=self._apply, on_failure=self._failed)
 
@@ -363,12 +372,12 @@ class RankController(QObject):
             self.panel.set_picture(ranked.png)
         self.panel.set_verdict(_verdict_text(result))
         if not result.trained:  # e.g. the only include was undone: no ranking now
-            self.positions = {}
-            self._push_ranking([])
+            self.rank_of = rank_array([])
+            self._push_ranking()
             self._set_status(result.reason or self._waiting_text())
             return
-        self.positions = {rid: i for i, rid in enumerate(result.record_ids)}
-        self._push_ranking(result.record_ids)
+        self.rank_of = ranked.rank_of
+        self._push_ranking()
         if not self.chosen and self.mode != RELEVANCE_ORDER:
             self.mode = RELEVANCE_ORDER
             self._show_mode()
@@ -434,6 +443,24 @@ class RankController(QObject):
     def _set_status(self, text: str) -> None:
         self.status_text = text
         self.status.setText(text)
+
+
+def rank_array(ranked_ids: list[int]) -> np.ndarray:
+    """Places in the ranking (0 = best) indexed by record id; -1 for records not in it."""
+    ids = np.asarray(ranked_ids, dtype=np.int64)
+    out = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+    out[ids] = np.arange(len(ids))
+    return out
+
+
+def ranked_order(ids: list[int], rank_of: np.ndarray) -> list[int]:
+    """``ids`` best-ranked first; records the ranking lacks (imported since) go last."""
+    arr = np.asarray(ids, dtype=np.int64)
+    place = np.full(len(arr), np.iinfo(np.int64).max, dtype=np.int64)
+    inside = arr < len(rank_of)
+    known = rank_of[arr[inside]]
+    place[np.flatnonzero(inside)[known >= 0]] = known[known >= 0]
+    return arr[np.lexsort((arr, place))].tolist()
 
 
 def _render(

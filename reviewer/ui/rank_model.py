@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from reviewer.store import Store
@@ -23,28 +24,33 @@ Index = QModelIndex | QPersistentModelIndex
 class RankedRecordModel(RecordTableModel):
     def __init__(self, store: Store, reviewer: str, stage: str = "title_abstract", parent=None):
         super().__init__(store, reviewer, stage, parent)
-        self.positions: dict[int, int] = {}  # record id -> place in the ranking (0 = best)
+        self.rank_of = np.empty(0, dtype=np.int64)  # by record id: place in the ranking, or -1
         self.ranked = 0  # records in the ranking
 
-    def set_ranking(self, ranked_ids: list[int]) -> None:
-        """The ranking's order (best first) to show in the relevance column."""
-        self.positions = {rid: i for i, rid in enumerate(ranked_ids)}
-        self.ranked = len(ranked_ids)
+    def set_ranking(self, rank_of: np.ndarray, ranked: int) -> None:
+        """Places in the ranking (0 = best, -1 = not ranked), indexed by record id."""
+        self.rank_of = rank_of
+        self.ranked = ranked
         if self.ids:
             self.dataChanged.emit(
                 self.index(0, RELEVANCE), self.index(len(self.ids) - 1, RELEVANCE)
             )
 
+    def position(self, record_id: int) -> int | None:
+        if 0 <= record_id < len(self.rank_of) and self.rank_of[record_id] >= 0:
+            return int(self.rank_of[record_id])
+        return None
+
     def relevance(self, record_id: int) -> int | None:
         """Percentile of the record in the ranking: 100 best, 0 worst; None if unranked."""
-        pos = self.positions.get(record_id)
+        pos = self.position(record_id)
         if pos is None or not self.ranked:
             return None
         return round(100 * (1 - pos / self.ranked))
 
     def reorder(self, ids: list[int]) -> None:
         """Show the same records in a new order, keeping selection and current record."""
-        if sorted(ids) != sorted(self.ids):
+        if len(ids) != len(self.ids) or not np.array_equal(np.sort(ids), np.sort(self.ids)):
             self.set_ids(ids)
             return
         self.layoutAboutToBeChanged.emit()
@@ -89,7 +95,7 @@ class RankedRecordModel(RecordTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            pos = self.positions.get(rid)
+            pos = self.position(rid)
             if pos is None:
                 return "Not ranked yet"
             return f"Ranked {pos + 1:,} of {self.ranked:,} at this stage"

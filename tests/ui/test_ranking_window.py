@@ -181,3 +181,22 @@ def test_recall_curve_dock_shows_and_saves(qtbot, ranked_window, tmp_path):
         w.ranking.write_curve(str(out))
         assert out.exists() and out.stat().st_size > 1000
     assert (tmp_path / "curve.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_a_reopened_review_starts_in_relevance_order(qtbot, labelled_review, sync_jobs):
+    from reviewer.ui.main_window import MainWindow
+
+    path, labels = labelled_review
+    store = Store(path)
+    inc, exc = first(labels, 1), first(labels, 0)
+    screening.decide(store, inc, "include", "tester")
+    screening.decide(store, exc, "exclude", "tester")
+    kept = list(reversed(store.record_ids()))  # a ranking left by an earlier session
+    repo.save_ranking(store, "title_abstract", "tester", kept, range(len(kept)), 1, 1, {})
+    w = MainWindow(store)
+    qtbot.addWidget(w)
+    assert w.ranking.mode == RELEVANCE_ORDER
+    assert w.ranking.result is None  # not retrained yet: the kept ranking orders the list
+    assert w.model.ids[:3] == [rid for rid in kept if rid in w.model.ids][:3]
+    w.close()
+    store.close()
