@@ -132,13 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export the review. csv/xlsx: a table (--table) of the selected records "
         "(by default the included ones; cells that could run as formulas are neutralised); "
         "json: the whole review, importable back; ris: the selected records with their "
-        "decisions in N1 notes; prisma-svg/prisma-png: the PRISMA 2020 flow diagram.",
+        "decisions in N1 notes; prisma-svg/prisma-png: the PRISMA 2020 flow diagram; "
+        "recall-svg/recall-png: includes found against records screened at --stage "
+        "(title/abstract by default) with the stopping rule's verdict.",
     )
     p.add_argument(
         "--format",
         dest="fmt",
         required=True,
-        choices=["csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png"],
+        choices=["csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "recall-svg",
+                 "recall-png"],  # fmt: skip
     )
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
     p.add_argument("--table", default="extraction", choices=["extraction", "screening", "log"])

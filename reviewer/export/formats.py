@@ -12,7 +12,7 @@ from pathlib import Path
 from reviewer.export.common import CancelFn, ExportReport, ProgressFn
 from reviewer.store import Store
 
-FORMATS = ("csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png")
+FORMATS = ("csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "recall-svg", "recall-png")
 
 
 def export(
@@ -50,7 +50,21 @@ def export(
         return export_ris(store, out_path, stage, decision, progress, cancel)
     if fmt == "json":
         return _json(store, out_path, progress, cancel)
+    if fmt.startswith("recall-"):
+        return _recall_curve(store, fmt, out_path, stage)
     return _prisma(store, fmt, out_path)
+
+
+def _recall_curve(store: Store, fmt: str, out_path: str | Path, stage: str | None) -> ExportReport:
+    """Includes found against records screened at a stage (title/abstract by default),
+    with the stopping rule's verdict, as SVG or PNG."""
+    from reviewer.rank import curve
+    from reviewer.rank.session import stage_curve
+
+    path = Path(out_path)
+    figure = stage_curve(store, stage or "title_abstract")
+    path.write_bytes(curve.render(figure, fmt.removeprefix("recall-")))
+    return ExportReport(path)
 
 
 def _json(

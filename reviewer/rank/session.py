@@ -153,6 +153,28 @@ def rank_stage(
     return result
 
 
+def stage_curve(
+    store: Store,
+    stage: str,
+    reviewer: str | None = None,
+    recall: float = DEFAULT_RECALL,
+    confidence: float = DEFAULT_CONFIDENCE,
+):
+    """The recall curve of a stage: one reviewer's screening, or (``None``) the
+    review's, every record in the order anyone first decided it."""
+    from reviewer.rank import curve
+
+    at_stage = set(records_at_stage(store, stage))
+    if reviewer is None:
+        sequence = repo.screened_by_anyone(store, stage)
+    else:
+        sequence = screening_sequence(store, stage, reviewer)
+    labels = [1 if s.label is None else s.label for s in sequence if s.record_id in at_stage]
+    total = max(len(at_stage), len(labels))
+    stop = verdict(labels, total, recall, confidence)
+    return curve.figure(labels, total, stop, curve.first_stop(labels, total, recall, confidence))
+
+
 def stored_ranking(store: Store, stage: str, reviewer: str) -> repo.StoredRanking | None:
     """The ranking kept from the last training for this reviewer (or the team)."""
     return repo.load_ranking(store, stage, ranking_key(store, reviewer))
