@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
+import hashlib
 import json
 import os
 import random
@@ -52,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reviewer.rank import metrics  # noqa: E402
-from reviewer.rank.model import DEFAULT_CONFIG, build_features, train  # noqa: E402
+from reviewer.rank.model import DEFAULT_CONFIG, RankConfig, build_features, train  # noqa: E402
 from reviewer.rank.simulate import (  # noqa: E402
     Labelled,
     prior_rows,
@@ -64,18 +66,20 @@ from reviewer.rank.stopping import DEFAULT_CONFIDENCE, DEFAULT_RECALL, p_value  
 SCREENING = ROOT.parent / "shared" / "corpus" / "screening"
 VENV = ROOT / "benchmarks" / ".asreview-venv"
 ASREVIEW = "asreview==3.0.8"
+CACHE = ROOT / "benchmarks" / "out" / "asreview-runs"
 
 
 # -- the labelled sets ---------------------------------------------------------------------
 
 
 def labelled_sets() -> dict[str, Path]:
-    """Every CSV under the screening folder with a label_included column."""
+    """Every CSV under the screening folder with titles, abstracts and label_included
+    (SYNERGY's bare labels.csv, identifiers only, is left out)."""
     found: dict[str, Path] = {}
     for path in sorted(SCREENING.rglob("*.csv")):
         with path.open(encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader(fh), [])
-        if "label_included" in header:
+        if {"title", "abstract", "label_included"} <= set(header):
             found[path.stem.replace("_title_abstract_labels", "")] = path
     return found
 
@@ -98,16 +102,28 @@ def asreview_bin() -> Path:
     return exe
 
 
-def run_asreview(exe: Path, data: Path, priors: list[int], seed: int) -> tuple[list[int], float]:
+def run_asreview(
+    exe: Path, data: Path, priors: list[int], seed: int, cache: Path | None = None
+) -> tuple[list[int], float]:
     """ASReview's default model from the given priors: its screening order (row indices)
-    and the median seconds between two labelled records."""
+    and the median seconds between two labelled records. With ``cache``, a run kept
+    from an earlier benchmark of the same file, priors and seed is reused."""
+    key = None
+    if cache is not None:
+        digest = hashlib.sha256(data.read_bytes()).hexdigest()[:16]
+        key = cache / f"{digest}-{'-'.join(map(str, priors))}-{seed}.json"
+        if key.exists():
+            kept = json.loads(key.read_text())
+            return kept["order"], kept["step"]
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "sim.asreview"
-        subprocess.run(
+        done = subprocess.run(
             [str(exe), "simulate", str(data), "--prior-idx", *map(str, priors),
              "--seed", str(seed), "-o", str(project)],
-            check=True, capture_output=True, cwd=tmp,
+            capture_output=True, text=True, cwd=tmp,
         )  # fmt: skip
+        if done.returncode:
+            raise SystemExit(f"asreview simulate failed on {data}:\n{done.stderr[-3000:]}")
         with zipfile.ZipFile(project) as z:
             z.extract("results.db", tmp)
         con = sqlite3.connect(Path(tmp) / "results.db")
@@ -115,8 +131,11 @@ def run_asreview(exe: Path, data: Path, priors: list[int], seed: int) -> tuple[l
         con.close()
     order = [int(r[0]) for r in rows]
     times = [float(r[1]) for r in rows[len(priors) :]]
-    step = statistics.median(np.diff(times)) if len(times) > 2 else 0.0
-    return order, float(step)
+    step = float(statistics.median(np.diff(times))) if len(times) > 2 else 0.0
+    if key is not None:
+        key.parent.mkdir(parents=True, exist_ok=True)
+        key.write_text(json.dumps({"order": order, "step": step}))
+    return order, step
 
 
 # -- scoring -----------------------------------------------------------------------------------
@@ -151,18 +170,35 @@ def stop_point(labels: np.ndarray, order: list[int]) -> tuple[int | None, float]
 # -- one set -------------------------------------------------------------------------------------
 
 
-def bench_set(name: str, path: Path, seeds: int, exe: Path | None) -> dict:
+def parse_config(text: str) -> RankConfig:
+    """``key=value,...`` over the default model settings."""
+    values = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, _, raw = part.partition("=")
+        kind = type(getattr(DEFAULT_CONFIG, key))
+        values[key] = kind(float(raw)) if kind is int else kind(raw)
+    return dataclasses.replace(DEFAULT_CONFIG, **values)
+
+
+def bench_set(
+    name: str,
+    path: Path,
+    seeds: int,
+    exe: Path | None,
+    cache: Path | None = None,
+    config: RankConfig = DEFAULT_CONFIG,
+) -> dict:
     data: Labelled = read_labelled(path)
     y = np.asarray(data.labels)
     n = len(y)
     if data.rows != list(range(n)):
         raise SystemExit(f"{path}: some rows could not be read; row indices would not match")
-    feats = build_features(enumerate(data.texts), n)
+    feats = build_features(enumerate(data.texts), n, config)
     runs = []
     for seed in range(seeds):
         priors = prior_rows(y, seed)
         t0 = time.perf_counter()
-        ours = simulate(data, seed=seed, features=feats)
+        ours = simulate(data, seed=seed, config=config, features=feats)
         wall = time.perf_counter() - t0
         run = {
             "seed": seed,
@@ -183,7 +219,7 @@ def bench_set(name: str, path: Path, seeds: int, exe: Path | None) -> dict:
         run["random"] = {**scores(y, random_order, len(priors)),
                          "stopped_at": None if at is None else {"screened": at, "recall": recall}}  # fmt: skip
         if exe is not None:
-            order, step = run_asreview(exe, path, priors, seed)
+            order, step = run_asreview(exe, path, priors, seed, cache)
             order = complete(order, n)
             run["asreview"] = {**scores(y, order, len(priors)), "retrain_s": step}
         runs.append(run)
@@ -320,6 +356,18 @@ def main() -> int:
     ap.add_argument("--scale", default="10000,100000")
     ap.add_argument("--only", default="", help="comma-separated set names")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument(
+        "--config",
+        default="",
+        help="model settings to try instead of the defaults, e.g. nb_weight=0.5,nb_after=10 "
+        "(fields of reviewer.rank.model.RankConfig)",
+    )
+    ap.add_argument(
+        "--reuse-asreview",
+        action="store_true",
+        help=f"reuse ASReview runs kept in {CACHE.relative_to(ROOT)} (while tuning; the "
+        "figures for the README come from a run without it)",
+    )
     args = ap.parse_args()
     sets = labelled_sets()
     if not sets:
@@ -328,10 +376,14 @@ def main() -> int:
     if args.only:
         sets = {k: v for k, v in sets.items() if k in args.only.split(",")}
     exe = None if args.no_asreview else asreview_bin()
+    config = parse_config(args.config)
+    if config != DEFAULT_CONFIG:
+        print(f"model settings: {config}")
     results = {}
     for name, path in sets.items():
         print(f"{name}: {path.relative_to(SCREENING)}", flush=True)
-        results[name] = bench_set(name, path, args.seeds, exe)
+        cache = CACHE if args.reuse_asreview else None
+        results[name] = bench_set(name, path, args.seeds, exe, cache, config)
     report(results)
     scale = {} if args.no_scale else bench_scale([int(s) for s in args.scale.split(",")],
                                                  labelled_sets())  # fmt: skip
