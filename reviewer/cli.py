@@ -208,8 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stage", default="title_abstract", choices=stages)
     p.add_argument("--reviewer", default=None, help="whose ranking (default: you)")
     p.add_argument("--top", type=int, default=10, help="undecided records to list")
-    p.add_argument("--recall", type=float, default=0.95)
-    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument(
+        "--recall", type=float, default=None, help="recall target (default: the review's, 0.95)"
+    )
+    p.add_argument(
+        "--confidence", type=float, default=None, help="confidence (default: the review's, 0.95)"
+    )
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--curve", type=Path, default=None, metavar="OUT.png|svg", help="save the recall curve"
@@ -552,7 +556,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     if args.curve is not None:
         curve.save(
             curve.figure(result.labels, result.total, v, curve.first_stop(
-                result.labels, result.total, args.recall, args.confidence)),
+                result.labels, result.total, v.recall, v.confidence)),
             args.curve,
         )  # fmt: skip
     if args.json:

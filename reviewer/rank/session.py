@@ -35,12 +35,31 @@ from reviewer.rank.model import (
 )
 from reviewer.rank.stopping import DEFAULT_CONFIDENCE, DEFAULT_RECALL, StopVerdict, verdict
 from reviewer.review.screening import records_at_stage
-from reviewer.review.settings import is_blinded
+from reviewer.review.settings import get_setting, is_blinded, set_setting
 from reviewer.store import Store
 from reviewer.store import ranking as repo
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+
+# The stopping rule's targets are the review's (the team agrees on them), kept as
+# review settings: a change is an event, and a merge carries it.
+STOP_RECALL = "stopping_recall"
+STOP_CONFIDENCE = "stopping_confidence"
+
+
+def stopping_targets(store: Store) -> tuple[float, float]:
+    """The review's recall target and confidence for the stopping rule (95% and 95%)."""
+    recall = get_setting(store, STOP_RECALL) or DEFAULT_RECALL
+    confidence = get_setting(store, STOP_CONFIDENCE) or DEFAULT_CONFIDENCE
+    return float(recall), float(confidence)
+
+
+def set_stopping_targets(store: Store, recall: float, confidence: float, reviewer: str) -> None:
+    for name, value in ((STOP_RECALL, recall), (STOP_CONFIDENCE, confidence)):
+        if not 0.5 <= value < 1:
+            raise ValueError(f"{name.replace('_', ' ')} must be at least 50% and below 100%")
+        set_setting(store, name, round(float(value), 4), reviewer)
 
 
 def review_features(
@@ -94,12 +113,16 @@ def rank_stage(
     features: Features,
     stage: str,
     reviewer: str,
-    recall: float = DEFAULT_RECALL,
-    confidence: float = DEFAULT_CONFIDENCE,
+    recall: float | None = None,
+    confidence: float | None = None,
     save: bool = True,
     cancelled: Cancelled | None = None,
 ) -> RankResult:
-    """Train on the stage's decisions, rank its records, and run the stopping rule."""
+    """Train on the stage's decisions, rank its records, and run the stopping rule
+    (with the review's targets unless given)."""
+    review_recall, review_confidence = stopping_targets(store)
+    recall = recall or review_recall
+    confidence = confidence or review_confidence
     key = ranking_key(store, reviewer)
     at_stage = [i for i in records_at_stage(store, stage) if i in features.row]
     sequence = screening_sequence(store, stage, reviewer)
@@ -157,13 +180,12 @@ def stage_curve(
     store: Store,
     stage: str,
     reviewer: str | None = None,
-    recall: float = DEFAULT_RECALL,
-    confidence: float = DEFAULT_CONFIDENCE,
 ):
     """The recall curve of a stage: one reviewer's screening, or (``None``) the
     review's, every record in the order anyone first decided it."""
     from reviewer.rank import curve
 
+    recall, confidence = stopping_targets(store)
     at_stage = set(records_at_stage(store, stage))
     if reviewer is None:
         sequence = repo.screened_by_anyone(store, stage)

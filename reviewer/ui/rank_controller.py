@@ -38,7 +38,14 @@ from PySide6.QtWidgets import (
 
 from reviewer.rank import curve
 from reviewer.rank.model import Features, RankCancelled
-from reviewer.rank.session import RankResult, rank_stage, ranking_key, review_features
+from reviewer.rank.session import (
+    RankResult,
+    rank_stage,
+    ranking_key,
+    review_features,
+    set_stopping_targets,
+    stopping_targets,
+)
 from reviewer.rank.stopping import HELP, StopVerdict
 from reviewer.review.screening import next_undecided
 from reviewer.store import Store
@@ -112,6 +119,7 @@ class RankController(QObject):
         self.panel = RecallCurvePanel()
         self.panel.render_wanted.connect(lambda _s: self._render_curve())
         self.panel.save_wanted.connect(self.save_curve)
+        self.panel.targets_changed.connect(self.set_targets)
         self.dock = QDockWidget("Recall curve", window)
         self.dock.setObjectName("recall_dock")
         self.dock.setWidget(self.panel)
@@ -146,6 +154,7 @@ class RankController(QObject):
         self.stopped_at = None
         self.panel.set_picture(None)
         self.panel.set_verdict("The stopping rule needs decisions at this stage.")
+        self.panel.set_targets(*stopping_targets(store))
         QTimer.singleShot(0, self._size_column)  # once the table shows the new model
         self.sync()
         self.timer.start()
@@ -386,6 +395,16 @@ class RankController(QObject):
         self._set_status(_status_text(result.verdict))
 
     # -- the recall curve ---------------------------------------------------------------------
+
+    def set_targets(self, recall: float, confidence: float) -> None:
+        """The reviewer changed the stopping rule's targets: keep them, and run it again."""
+        try:
+            set_stopping_targets(self.w.store, recall, confidence, self.w.reviewer)
+        except ValueError as exc:
+            QMessageBox.warning(self.w, "Stopping rule", str(exc))
+            return
+        self._trained_event = -1
+        self._poll_soon()
 
     def _render_curve(self) -> None:
         result = self.result

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -28,6 +29,7 @@ class RecallCurvePanel(QWidget):
 
     render_wanted = Signal(QSize)  # the picture's new size, in device pixels
     save_wanted = Signal(str)  # "png" or "svg"
+    targets_changed = Signal(float, float)  # the review's recall target and confidence
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -46,6 +48,20 @@ class RecallCurvePanel(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.verdict, 1)
+        self.targets: dict[str, QComboBox] = {}
+        for name, label, values, tip in (
+            ("recall", "Recall ≥", (0.8, 0.9, 0.95, 0.99), "The share of all includes to find"),
+            ("confidence", "confidence", (0.9, 0.95, 0.99), "How sure the rule must be"),
+        ):
+            combo = QComboBox()
+            combo.setObjectName(f"stop_{name}")
+            combo.setToolTip(f"{tip} (a setting of the review, shared with the team)")
+            for v in values:
+                combo.addItem(f"{round(v * 100)}%", v)
+            combo.activated.connect(lambda _i: self._targets_chosen())
+            bar.addWidget(QLabel(label))
+            bar.addWidget(combo)
+            self.targets[name] = combo
         how = QPushButton("How is this decided?")
         how.setObjectName("recall_help")
         how.clicked.connect(self.show_help)
@@ -70,6 +86,22 @@ class RecallCurvePanel(QWidget):
         ratio = self.devicePixelRatioF()
         size = self.picture.size()
         return QSize(max(240, int(size.width() * ratio)), max(160, int(size.height() * ratio)))
+
+    def set_targets(self, recall: float, confidence: float) -> None:
+        """Show the review's targets (adding a value set elsewhere, e.g. by the CLI)."""
+        for name, value in (("recall", recall), ("confidence", confidence)):
+            combo = self.targets[name]
+            index = combo.findData(value)
+            if index < 0:
+                combo.addItem(f"{value * 100:g}%", value)
+                index = combo.count() - 1
+            combo.setCurrentIndex(index)
+
+    def _targets_chosen(self) -> None:
+        self.targets_changed.emit(
+            float(self.targets["recall"].currentData()),
+            float(self.targets["confidence"].currentData()),
+        )
 
     def set_verdict(self, text: str) -> None:
         self.verdict.setText(text)

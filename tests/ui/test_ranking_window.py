@@ -200,3 +200,21 @@ def test_a_reopened_review_starts_in_relevance_order(qtbot, labelled_review, syn
     assert w.model.ids[:3] == [rid for rid in kept if rid in w.model.ids][:3]
     w.close()
     store.close()
+
+
+def test_stopping_targets_are_the_reviews(qtbot, ranked_window):
+    w, labels = ranked_window
+    w.ranking.dock.show()
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+    assert w.ranking.result.verdict.recall == 0.95
+    combo = w.ranking.panel.targets["recall"]
+    combo.setCurrentIndex(combo.findData(0.8))
+    w.ranking.panel._targets_chosen()
+    qtbot.waitUntil(lambda: w.ranking.result.verdict.recall == 0.8)
+    assert settings.get_setting(w.store, "stopping_recall") == 0.8
+    assert "recall ≥ 80%" in w.ranking.panel.verdict.text()
+    assert any(e.kind == "setting.set" for e in w.store.events())
