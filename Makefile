@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run test lint bench screenshot page-screenshot results-screenshots clean bundle bundle-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,5 +36,29 @@ screenshot: $(STAMP)
 	for id in 1 2 3; do $(BIN)/reviewer --review $(SHOT) decide $$id include --reviewer demo > /dev/null; done
 	QT_QPA_PLATFORM=offscreen REVIEWER_NAME=demo $(BIN)/reviewer --review $(SHOT) screenshot docs/screenshot.png
 
+# The README's page view picture: a trial's PDF beside the form, its values boxed.
+page-screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/page_view_screenshot.py
+
+# The README's results pictures: Results and RoB 2 tabs, forest plot, RoB 2 plot.
+results-screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/results_screenshots.py
+
+# The download for this platform (packaging/make_bundle.py): on Linux
+# dist/reviewer-VERSION-linux-ARCH.tar.gz with install.sh. PyInstaller comes from the
+# `bundle` extra, installed only here so `make test` stays lean.
+BUNDLE_STAMP := $(VENV)/.installed-bundle
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bundle]'
+	touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/python packaging/make_bundle.py
+
+# Builds the bundle, installs it into a throw-away home and drives it under Xvfb
+# (needs xvfb and xdotool: apt-get install xvfb xdotool). About 2 minutes, most of it the build.
+bundle-test: bundle
+	$(BIN)/python packaging/smoke_test.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -66,13 +66,21 @@ def _record(r: dict) -> ParsedRecord:
     return rec
 
 
+CPU_TIMES: list[float] = []
+
+
 def per_record_ms(records: list) -> list[float]:
+    """Wall-clock milliseconds per record; the CPU milliseconds go to ``CPU_TIMES`` (on a
+    shared machine the CPU time is the steadier figure)."""
+    t = time.perf_counter()
     suggest(records[0])  # load the lexicons outside the timing
+    print(f"lexicons and models loaded in {time.perf_counter() - t:.2f} s (once per process)")
     times = []
     for rec in records:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         suggest(rec)
         times.append((time.perf_counter() - t) * 1000)
+        CPU_TIMES.append((time.process_time() - c) * 1000)
     return times
 
 
@@ -110,7 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"abstracts: {len(records)} records, median {chars:.0f} chars: "
         f"median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, max {max(times):.2f} ms "
-        f"per record (target: median <= 5 ms)"
+        f"per record (target: median <= 5 ms; ratio {statistics.median(times) / 5:.2f}); CPU "
+        f"median {statistics.median(CPU_TIMES):.2f} ms"
     )
     seeds = seed_review_seconds()
     print(

@@ -11,8 +11,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reviewer import __version__
 from reviewer.paths import default_review_path
+from reviewer.version import version_text
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the version and build on one line (argparse's own would re-wrap it)."""
+
+    def __init__(
+        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
+    ):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reviewer",
         description="Reviewer: offline systematic reviews. With no command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
+    parser.add_argument("--version", action=VersionAction, help="show version and build, then exit")
     parser.add_argument(
         "--review",
         type=Path,
@@ -140,8 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         dest="fmt",
         required=True,
-        choices=["csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "recall-svg",
-                 "recall-png"],  # fmt: skip
+        choices=["csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "results-csv",
+                 "revman", "metafor", "rob2-png", "rob2-svg", "recall-svg", "recall-png"],
     )
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
     p.add_argument("--table", default="extraction", choices=["extraction", "screening", "log"])
@@ -158,6 +171,72 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="tables: leave out the quote/location/who/when columns",
     )
+    p.add_argument("--outcome", default=None, help="metafor: the outcome analysed")
+    p.add_argument("--measure", default=None, type=str.upper, help="metafor: RR, OR, RD, MD, "
+                   "SMD or HR")  # fmt: skip
+    p.add_argument("--model", default="random", choices=["fixed", "random"], help="metafor")
+    p.add_argument("--method", default="DL", type=str.upper, choices=["DL", "REML", "PM"],
+                   help="metafor: the tau² estimator")  # fmt: skip
+    p.add_argument("--timepoint", default=None, help="metafor: the outcome's time point")
+
+    p = sub.add_parser(
+        "import-results",
+        help="import arm-level or comparison-level results from a long CSV",
+        description="Import results (arms, outcomes, events/totals, means/SDs, estimates with "
+        "CIs) from a CSV in the long layout 'export --format results-csv' writes: study_id, "
+        "record_id, doi, outcome, timepoint, arm, role, n, events, mean, sd, measure, "
+        "estimate, ci_low, ci_high, quote, page. Rows are matched to records by record_id, "
+        "doi or title. The file is checked whole first: a bad value or a row that matches no "
+        "record stops the import and nothing is stored.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--skip-unmatched",
+        action="store_true",
+        help="import the rows that match a record and report the others",
+    )
+    p.add_argument("--reviewer", default=None, help="who the values are recorded as set by")
+
+    p = sub.add_parser(
+        "analyse",
+        aliases=["analyze"],
+        help="pool the studies' results for one outcome (meta-analysis)",
+        description="Meta-analysis of one outcome: each study's effect from its arm-level data "
+        "(or its reported estimate with CI, SE or p value), pooled by inverse variance with a "
+        "fixed or random effects model (DerSimonian-Laird by default, or REML or "
+        "Paule-Mandel); tau², I², Q and a prediction interval.",
+    )
+    p.add_argument("--outcome", required=True, help="the outcome's name, as extracted")
+    p.add_argument("--measure", required=True, type=str.upper,
+                   choices=["RR", "OR", "RD", "MD", "SMD", "HR"])  # fmt: skip
+    p.add_argument("--model", default="random", choices=["fixed", "random"])
+    p.add_argument("--method", default="DL", type=str.upper, choices=["DL", "REML", "PM"],
+                   help="the random-effects estimator of tau² (default DL)")  # fmt: skip
+    p.add_argument("--timepoint", default=None, help="the time point, when there are several")
+    p.add_argument(
+        "--medians-to-means",
+        dest="medians",
+        default=None,
+        choices=["wan"],
+        help="estimate means and SDs from medians with IQR/range (Wan et al. 2014) for "
+        "studies that report no mean; off unless asked",
+    )
+    p.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    p.add_argument("--plot", type=Path, default=None, metavar="OUT.png|OUT.svg",
+                   help="save the forest plot")  # fmt: skip
+
+    p = sub.add_parser(
+        "rob2",
+        help="risk of bias (RoB 2): add it to the template, list judgements, plot them",
+        description="RoB 2 for randomised trials: --add puts its signalling questions and "
+        "judgements in the review's template; --json lists each assessed record's answers, the "
+        "judgements the RoB 2 algorithm proposes and the reviewer's own; --plot saves the "
+        "traffic-light plot.",
+    )
+    p.add_argument("--add", action="store_true", help="add the RoB 2 fields to the template")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--plot", type=Path, default=None, metavar="OUT.png|OUT.svg")
 
     p = sub.add_parser(
         "new-from-json",
@@ -233,6 +312,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="ID",
         help="show this record instead of the first",
+    )
+    p.add_argument(
+        "--page",
+        type=int,
+        default=None,
+        metavar="N",
+        help="show the record's PDF as pages, at page N, with the boxes of its values",
     )
     return parser
 
@@ -476,9 +562,116 @@ def cmd_export(args: argparse.Namespace) -> int:
             decision=args.decision,
             bom=args.bom,
             provenance=args.provenance,
+            analysis={
+                "outcome": args.outcome,
+                "measure": args.measure,
+                "model": args.model,
+                "method": args.method,
+                "timepoint": args.timepoint,
+            },
         )
     rows = f" ({report.rows} rows)" if report.rows else ""
     print(f"{report.path}{rows}")
+    for name in report.sheets:
+        print(f"  {name}")
+    return 0
+
+
+def cmd_import_results(args: argparse.Namespace) -> int:
+    from reviewer.ingest.results_csv import ResultsImportError, import_results
+
+    with _open(args) as store:
+        try:
+            report = import_results(store, args.file, args.reviewer or _default_reviewer(),
+                                    skip_unmatched=args.skip_unmatched)  # fmt: skip
+        except ResultsImportError as exc:
+            if args.json:
+                print(json.dumps({"path": str(args.file), "errors": exc.problems}, indent=2))
+            print(f"reviewer import-results: error: {exc}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{args.file}: {report.rows} rows, {report.records} records, {report.cells} cells "
+              f"set ({report.unchanged} unchanged)")  # fmt: skip
+        for u in report.unmatched:
+            print(f"  not imported: {u}")
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from reviewer.analysis.dataset import analyse, outcome_names
+
+    with _open(args) as store:
+        known = outcome_names(store)
+        if args.outcome.strip().casefold() not in {n.casefold() for n, _t in known}:
+            names = "; ".join(n + (f" ({t})" if t else "") for n, t in known) or "none yet"
+            raise ValueError(f"no results for the outcome {args.outcome!r}; outcomes: {names}")
+        a = analyse(store, args.outcome, args.measure, args.model, args.method, args.timepoint,
+                    args.medians)  # fmt: skip
+        if args.plot:
+            from reviewer.analysis.forest import save_forest
+
+            if a.pooled is None:
+                raise ValueError("no study could be analysed, so there is nothing to plot")
+            save_forest(a, args.plot)
+    if args.json:
+        print(json.dumps(a.as_json(), ensure_ascii=False, indent=2))
+        return 0 if a.pooled else 1
+    _print_analysis(a)
+    if args.plot:
+        print(f"forest plot: {args.plot}")
+    return 0 if a.pooled else 1
+
+
+def _print_analysis(a) -> None:  # noqa: ANN001
+    data = a.as_json()
+    head = f"{a.outcome}{' at ' + a.timepoint if a.timepoint else ''}: {data['measure_name']}, "
+    head += "fixed effect" if a.model == "fixed" else f"random effects ({data['method_name']})"
+    print(f"{head}; {data['k']} studies")
+    if a.pooled is not None:
+        level = f"{a.level * 100:g}%"
+        print(f"  estimate {data['estimate']:.4f} ({level} CI {data['ci_low']:.4f} to "
+              f"{data['ci_high']:.4f}), p = {data['p']:.3g}")  # fmt: skip
+        if data["log_estimate"] is not None:
+            print(f"  log estimate {data['log_estimate']:.4f} (SE {data['se']:.4f}; "
+                  f"{data['log_ci_low']:.4f} to {data['log_ci_high']:.4f})")  # fmt: skip
+        tau = f"tau² {data['tau2']:.4f}, " if data["tau2"] is not None else ""
+        print(f"  {tau}I² {data['i2']:.1f}%, Q {data['q']:.2f} (df {data['q_df']}, "
+              f"p = {data['q_p']:.3g})")  # fmt: skip
+        pi = data["prediction_interval"]
+        if pi:
+            print(f"  prediction interval {pi['low']:.4f} to {pi['high']:.4f} ({pi['method']})")
+    for s in data["studies"]:
+        print(f"  {s['study']:<28} {s['estimate']:>8.4f} [{s['ci_low']:.4f}, {s['ci_high']:.4f}]"
+              f"  {s['weight']:5.1f}%  {s['source']}")  # fmt: skip
+    for s in data["not_included"]:
+        print(f"  {s['study']:<28} not included: {s['reason']}")
+
+
+def cmd_rob2(args: argparse.Namespace) -> int:
+    from reviewer.analysis import rob2
+
+    with _open(args) as store:
+        if args.add:
+            template = store.template()
+            if rob2.has_rob2(template):
+                print("the template has RoB 2 already")
+            else:
+                store.set_template(rob2.with_rob2(template), _default_reviewer())
+                print(f"RoB 2 added to the template ({len(rob2.fields())} fields)")
+        assessments = rob2.assessments(store)
+        if args.plot:
+            rob2.save_traffic_light(store, assessments, args.plot)
+    if args.json:
+        print(json.dumps([rob2.assessment_json(x) for x in assessments], ensure_ascii=False,
+                         indent=2))  # fmt: skip
+    elif not args.add:
+        for x in assessments:
+            marks = " ".join(f"D{d}:{(x.final(d) or '?')[:1]}" for d in range(1, 6))
+            print(f"{x.record_id:>6}  {marks}  overall: {x.final_overall or '?'}")
+    if args.plot:
+        print(f"traffic-light plot: {args.plot}")
     return 0
 
 
@@ -595,7 +788,11 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from reviewer.ui.app import screenshot
 
     width, height = (int(v) for v in args.size.lower().split("x"))
-    screenshot(args.review, args.out, width, height, record_id=args.record)
+    try:
+        screenshot(args.review, args.out, width, height, record_id=args.record, page=args.page)
+    except ValueError as exc:
+        print(f"reviewer: screenshot: {exc}", file=sys.stderr)
+        return 1
     print(args.out)
     return 0
 
@@ -610,6 +807,10 @@ _COMMANDS = {
     "stats": cmd_stats,
     "merge": cmd_merge,
     "new-from-json": cmd_new_from_json,
+    "import-results": cmd_import_results,
+    "analyse": cmd_analyse,
+    "analyze": cmd_analyse,
+    "rob2": cmd_rob2,
     "screenshot": cmd_screenshot,
     "simulate": cmd_simulate,
     "rank": cmd_rank,

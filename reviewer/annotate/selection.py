@@ -315,12 +315,19 @@ def set_from_selection(
     A list field gains the selection's items and its span. Any other field takes
     the parsed value with this span as its only provenance, unless ``append``: then
     the span is added as further support for the value already there (and a
-    selection stating a different number or choice is refused, not mixed in).
+    selection stating a different number or choice is refused, not mixed in). A
+    ``quote_only`` field (a judgement) only ever gains the words as support.
     """
     spec = store.template().field(field)
     span = selection_span(store, record_id, start, end)
-    parsed = parse_selection(spec, span.quote)
     current = store.values(record_id).get(field)
+    if spec.quote_only:
+        if current is None:
+            raise ValueError(
+                f"choose {spec.label} first: the selected words then become its support"
+            )
+        return _with_span(store, current, current.value, span, reviewer)
+    parsed = parse_selection(spec, span.quote)
     if current is None:
         return store.set_value(record_id, field, parsed, reviewer, provenance=[span])
     if spec.type is FieldType.LIST:

@@ -23,7 +23,8 @@ from reviewer.store import Store
 def _write(store: Store, fields: list[FieldSpec], reviewer: str) -> Template:
     current = store.template()
     try:
-        template = Template(name=current.name, version=current.version, fields=fields)
+        template = Template(name=current.name, version=current.version, fields=fields,
+                            outcomes=current.outcomes)  # fmt: skip
     except ValidationError as exc:
         raise ValueError(_message(exc)) from None
     store.set_template(template, reviewer)

@@ -19,7 +19,7 @@ from reviewer.domain.models import (
     Span,
     Suggestion,
 )
-from reviewer.domain.template import FieldSpec, FieldType, Template, load_template
+from reviewer.domain.template import FieldSpec, FieldType, OutcomeSpec, Template, load_template
 
 __all__ = [
     "DECISIONS",
@@ -32,6 +32,7 @@ __all__ = [
     "FileReport",
     "Highlight",
     "ImportReport",
+    "OutcomeSpec",
     "ParsedRecord",
     "Record",
     "Source",

@@ -28,9 +28,14 @@ class Span(BaseModel):
     prefix: str = ""
     suffix: str = ""
     page: int | None = None
+    # the concept the quoted term names (MeSH or DrugBank id), so that an extraction
+    # table can group "salbutamol" with "albuterol"; kept with the words it came from
+    concept: str | None = None
 
     @classmethod
-    def from_text(cls, text: str, start: int, end: int, page: int | None = None) -> Span:
+    def from_text(
+        cls, text: str, start: int, end: int, page: int | None = None, concept: str | None = None
+    ) -> Span:
         return cls(
             start=start,
             end=end,
@@ -38,6 +43,7 @@ class Span(BaseModel):
             prefix=text[max(0, start - 32) : start],
             suffix=text[end : end + 32],
             page=page,
+            concept=concept,
         )
 
 

@@ -43,6 +43,11 @@ class FieldSpec(BaseModel):
     unit: str = ""
     help: str = ""
     group: str = "other"
+    # words a reviewer gives so that suggestions find the field's evidence ("masked", "sham")
+    keywords: list[str] = Field(default_factory=list)
+    # a judgement (a RoB 2 answer, say): words selected for it support the value the
+    # reviewer chose and never set it
+    quote_only: bool = False
 
     @field_validator("key")
     @classmethod
@@ -66,12 +71,22 @@ class FieldSpec(BaseModel):
         return list[item]  # type: ignore[valid-type]
 
 
+class OutcomeSpec(BaseModel):
+    """An outcome the review extracts from every study (its results have their own grid:
+    ``reviewer.domain.results``), so each study names it the same way."""
+
+    name: str
+    kind: Literal["dichotomous", "continuous", "time_to_event", "other"] = "dichotomous"
+    timepoint: str = ""
+
+
 class Template(BaseModel):
-    """A named, ordered list of fields."""
+    """A named, ordered list of fields, and the review's outcomes."""
 
     name: str
     version: int = 1
     fields: list[FieldSpec]
+    outcomes: list[OutcomeSpec] = Field(default_factory=list)
 
     @field_validator("fields")
     @classmethod

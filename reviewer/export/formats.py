@@ -12,7 +12,9 @@ from pathlib import Path
 from reviewer.export.common import CancelFn, ExportReport, ProgressFn
 from reviewer.store import Store
 
-FORMATS = ("csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "recall-svg", "recall-png")
+FORMATS = ("csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "results-csv", "revman",
+           "metafor", "rob2-png", "rob2-svg", "recall-svg", "recall-png")  # fmt: skip
+RESULT_FORMATS = ("results-csv", "revman", "metafor", "rob2-png", "rob2-svg")
 
 
 def export(
@@ -26,12 +28,14 @@ def export(
     provenance: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
+    analysis: dict | None = None,
 ) -> ExportReport:
     """Export in ``fmt`` (one of ``FORMATS``) to ``out_path``.
 
     ``table``, ``stage``, ``decision``, ``bom`` and ``provenance`` apply where the
     format has them (tables: csv, xlsx; records: ris) and are ignored elsewhere:
-    JSON is always the whole review, PRISMA always the review's numbers.
+    JSON is always the whole review, PRISMA always the review's numbers. ``analysis``
+    (outcome, measure, model, method, timepoint) says which analysis ``metafor`` writes.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
@@ -50,6 +54,8 @@ def export(
         return export_ris(store, out_path, stage, decision, progress, cancel)
     if fmt == "json":
         return _json(store, out_path, progress, cancel)
+    if fmt in RESULT_FORMATS:
+        return _results(store, fmt, out_path, analysis or {})
     if fmt.startswith("recall-"):
         return _recall_curve(store, fmt, out_path, stage)
     return _prisma(store, fmt, out_path)
@@ -81,3 +87,31 @@ def _prisma(store: Store, fmt: str, out_path: str | Path) -> ExportReport:
 
     write = export_prisma_svg if fmt == "prisma-svg" else export_prisma_png
     return ExportReport(write(store, out_path))
+
+
+def _results(store: Store, fmt: str, out_path: str | Path, analysis: dict) -> ExportReport:
+    from reviewer.export import results_export
+
+    if fmt == "results-csv":
+        return results_export.export_results_csv(store, out_path)
+    if fmt == "revman":
+        return results_export.export_revman(store, out_path)
+    if fmt == "metafor":
+        if not analysis.get("outcome") or not analysis.get("measure"):
+            raise ValueError("metafor: name the analysis with --outcome and --measure")
+        return results_export.export_metafor(
+            store,
+            out_path,
+            analysis["outcome"],
+            analysis["measure"],
+            analysis.get("model") or "random",
+            analysis.get("method") or "DL",
+            analysis.get("timepoint"),
+        )
+    from reviewer.analysis import rob2
+
+    suffix = "." + fmt.split("-", 1)[1]
+    if Path(out_path).suffix.lower() != suffix:
+        raise ValueError(f"{out_path}: {fmt} writes a {suffix} file")
+    path = rob2.save_traffic_light(store, rob2.assessments(store), out_path)
+    return ExportReport(Path(path))

@@ -36,6 +36,7 @@ from reviewer.export.review_data import (
 )
 from reviewer.review.settings import setting_key
 from reviewer.store import Store
+from reviewer.store.results import cells as result_cells
 
 __all__ = ["CancelFn", "JsonExportReport", "ProgressFn", "export_json", "record_json"]
 
@@ -93,6 +94,9 @@ def record_json(
         "tags": tags_by_record(store, one).get(record.id, []),
         # spans not found again after the text changed: kept, but with no offsets to trust
         "orphans": [{k: o[k] for k in _ORPHAN_KEYS} for o in store.orphan_rows(record.id)],
+        # arms, outcomes, results and comparisons: one entry per cell, with its words
+        "results": [c.model_dump(mode="json", exclude={"record_id"})
+                    for c in result_cells(store, record.id)],  # fmt: skip
     }
 
 

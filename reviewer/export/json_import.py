@@ -22,10 +22,12 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from reviewer.domain import Decision, Highlight, ParsedRecord, Source, Span, Template
+from reviewer.domain.results import ResultCell
 from reviewer.export.common import CancelFn, ExportCancelled, ProgressFn
 from reviewer.review.settings import set_setting
 from reviewer.review.tags import add_tag
 from reviewer.store import Store
+from reviewer.store.results import put_cells
 
 IMPORT_EVENT = "review.import"
 VALUE_EVENT = "value.import"  # a "value." kind: undo, history and merge treat it as a value change
@@ -319,6 +321,9 @@ def _add_attached(store: Store, rid: int, record: dict[str, Any], reviewer: str)
     for o in record.get("orphans", []):
         if "start" in o and "end" in o:
             store.add_orphan({**o, "record_id": rid, "highlight_id": None})
+    if record.get("results"):
+        cells = [ResultCell.model_validate({**c, "record_id": rid}) for c in record["results"]]
+        put_cells(store, rid, cells, "result.set")
 
 
 def _add_value(store: Store, rid: int, v: dict[str, Any]) -> None:

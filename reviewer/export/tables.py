@@ -13,7 +13,9 @@ Column meanings:
 * extraction: one row per record; record metadata, then per field its value and
   (``provenance=True``) ``FIELD__quote`` (the supporting words, `` | `` between
   spans), ``FIELD__location`` (character offsets ``start-end`` in the record's
-  text), ``FIELD__page``, ``FIELD__set_by`` and ``FIELD__set_at``.
+  text), ``FIELD__page``, ``FIELD__set_by``, ``FIELD__set_at`` and ``FIELD__concept``
+  (the MeSH or DrugBank id of each quoted term, where a suggestion carried one, so that
+  "salbutamol" and "albuterol" can be grouped).
 * provenance: one row per span of each value (a value with no span has one row).
 * screening: one row per record and stage; each reviewer's decision, reason and
   note, the resolver's decision, and the final decision (include, exclude,
@@ -56,7 +58,7 @@ RECORD_HEADER = [
     "record_id", "record_title", "record_authors", "record_journal", "record_year",
     "record_volume", "record_issue", "record_pages", "record_doi", "record_pmid", "source",
 ]  # fmt: skip
-PROVENANCE_SUFFIXES = ("quote", "location", "page", "set_by", "set_at")
+PROVENANCE_SUFFIXES = ("quote", "location", "page", "set_by", "set_at", "concept")
 SPAN_SEPARATOR = " | "
 
 
@@ -147,13 +149,17 @@ def _put_value(
         row[at + 3] = convert(cell(pages) if pages else None)
     row[at + 4] = convert(v["reviewer"])
     row[at + 5] = convert(v["time"])
+    concepts = [s.get("concept") or "" for s in spans]
+    if any(concepts):
+        # one id per span, in the order of the quotes: "DRUGBANK:DB01001 | MESH:D001249"
+        row[at + 6] = convert(SPAN_SEPARATOR.join(concepts))
 
 
 # -- provenance ---------------------------------------------------------------------------------
 
 PROVENANCE_HEADER = [
     "record_id", "field", "value", "quote", "start", "end", "page", "prefix", "suffix",
-    "set_by", "set_at",
+    "set_by", "set_at", "concept",
 ]  # fmt: skip
 
 
@@ -176,10 +182,11 @@ def _span_rows(rid: int, v: dict[str, Any], convert: Convert) -> Iterator[list[A
     head = [convert(rid), convert(v["field"]), convert(cell(v["value"]))]
     tail = [convert(v["reviewer"]), convert(v["time"])]
     if not v["provenance"]:
-        yield head + [None] * 6 + tail
+        yield head + [None] * 6 + tail + [None]
     for s in v["provenance"]:
         span = [s["quote"], s["start"], s["end"], s["page"], s["prefix"], s["suffix"]]
-        yield head + [convert(c) for c in span] + tail
+        concept = s.get("concept")
+        yield head + [convert(c) for c in span] + tail + [convert(concept) if concept else None]
 
 
 def _count_in(store: Store, table: str, ids: Sequence[int]) -> int:

@@ -146,6 +146,12 @@ def describe(kind: str, payload: dict[str, Any]) -> str:
     if kind.startswith(ev.VALUE_PREFIX):
         verb = {"value.clear": "cleared", "value.accept": "set from a suggestion"}
         return f"{payload.get('field')}: {verb.get(kind, 'set')}"
+    if kind.startswith(ev.RESULT_PREFIX):
+        item = str(payload.get("item", "")).split(":", 1)[0]
+        verb = {"result.clear": "cleared", "result.import": "imported",
+                "result.undo": "undone", "result.redo": "redone",
+                "result.span_add": "support added"}  # fmt: skip
+        return f"{item} {payload.get('field')}: {verb.get(kind, 'set')}"
     return _describe_other(kind, payload)
 
 
@@ -200,6 +206,8 @@ def _key_words(key: Any) -> str:
         return f"the {STAGE_LABELS.get(rest[1], rest[1])} resolution"
     if kind == "value":
         return f"the value of {rest[1]}"
+    if kind == "result":
+        return f"the {str(rest[1]).split(':', 1)[0]} cell {rest[2]}"
     if kind == "setting":
         return f"the setting {rest[0]}"
     return kind

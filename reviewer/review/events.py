@@ -18,6 +18,8 @@ TEMPLATE_SET = "template.set"
 HIGHLIGHT_ADD = "highlight.add"
 VALUE_PREFIX = "value."  # value.set, value.accept, value.clear
 SUGGESTION_PREFIX = "suggestion."  # suggestion.accepted, suggestion.rejected
+# Kinds written by reviewer.store.results: one per cell of an arm, outcome or result
+RESULT_PREFIX = "result."  # result.set, result.clear, result.import, result.undo, ...
 
 # Kinds written by the review package
 DECISION_UNDO = "decision.undo"
@@ -47,7 +49,7 @@ def state_key(
     """The piece of current state an event changed, or ``None`` for additive events.
 
     Keys: ``("decision", record, stage, reviewer)``, ``("resolution", record, stage)``,
-    ``("value", record, field)``, ``("tag", record, tag)``, ``("setting", name)``,
+    ``("value", record, field)``, ``("result", record, item, field)``, ``("tag", record, tag)``, ``("setting", name)``,
     ``("fulltext", record)``, ``("template",)``. Decisions by different reviewers have
     different keys, which is why dual screening never produces a merge conflict.
     """
@@ -57,6 +59,8 @@ def state_key(
         return ("resolution", record_id, payload.get("stage"))
     if kind.startswith(VALUE_PREFIX):
         return ("value", record_id, payload.get("field"))
+    if kind.startswith(RESULT_PREFIX):
+        return ("result", record_id, payload.get("item"), payload.get("field"))
     if kind in (TAG_ADD, TAG_REMOVE):
         return ("tag", record_id, str(payload.get("tag", "")).casefold())
     if kind == SETTING_SET:

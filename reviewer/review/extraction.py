@@ -45,7 +45,11 @@ def accept(store: Store, suggestion_id: int, reviewer: str) -> None:
     assert s.record_id is not None
     spec = store.template().field(s.field)
     text = store.record(s.record_id).text
-    span = Span.from_text(text, s.start, s.end, page=_page_of(store, s.record_id, s.start))
+    from reviewer.suggest import concept_of  # not at import: the window starts without it
+
+    span = Span.from_text(
+        text, s.start, s.end, page=_page_of(store, s.record_id, s.start), concept=concept_of(s)
+    )
     current = store.values(s.record_id).get(s.field)
     with store.atomic():
         if spec.type is FieldType.LIST and current is not None:

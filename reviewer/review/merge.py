@@ -18,7 +18,7 @@ brought up to date, one piece of state (an event's *key*, see ``events``) at a t
   would name records this copy does not have); import the same file here first.
 
 What is brought up to date: decisions, resolutions, field values (with their
-provenance), tags, settings, full texts, the template, which records are duplicates
+provenance), the cells of arms, outcomes and results, tags, settings, full texts, the template, which records are duplicates
 and the verdicts on duplicate candidates; highlights added on the other side are
 added here. Events whose effect cannot be replayed safely (edits to highlights,
 whose ids differ between copies; orphan and template-field edits; kinds this
@@ -41,6 +41,7 @@ from reviewer.review import events as ev
 from reviewer.review.screening import write_decision_row
 from reviewer.review.settings import setting_key
 from reviewer.store import Store
+from reviewer.store import results as result_cells
 
 Reader = Callable[[sqlite3.Connection, tuple], Any]
 
@@ -494,10 +495,13 @@ _STATE: dict[str, tuple[Reader, Callable[[Store, tuple, Any], None], Callable]] 
     "template": (_read_template, _write_template, _fields("json")),
     "duplicate_of": (_read_duplicate_of, _write_duplicate_of, _equal),
     "candidate": (_read_candidate, _write_candidate, _fields("status")),
+    "result": (result_cells.read_state, result_cells.write_state, _fields("value", "provenance")),
 }
 
 
-_RECORD_STATE = ("decision", "resolution", "value", "tag", "fulltext", "duplicate_of", "candidate")
+_RECORD_STATE = (
+    "decision", "resolution", "value", "tag", "fulltext", "duplicate_of", "candidate", "result",
+)  # fmt: skip
 
 
 def _write_state(store: Store, key: tuple, state: Any) -> None:

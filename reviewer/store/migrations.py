@@ -472,3 +472,25 @@ create table rankings (
     primary key (stage, reviewer)
 );
 """
+
+
+@migration
+def m011_results(db: sqlite_utils.Database) -> None:
+    """Arms, outcomes and results of each study: one row per cell of an item, each a
+    value with its provenance like a field value (``reviewer.store.results``)."""
+    run_script(db, _M011)
+
+
+_M011 = """
+create table result_cells (
+    record_id integer not null references records(id),
+    item text not null,
+    field text not null,
+    value text not null,
+    reviewer text not null,
+    time text not null,
+    provenance text not null default '[]',
+    primary key (record_id, item, field)
+);
+create index result_cells_item on result_cells(item);
+"""

@@ -20,12 +20,19 @@ NAME = "rules.bibliographic"
 
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
 _DOI_TAIL = ".,;:)]}'’\""
+# every primary registry of the WHO network that prints its own id pattern; the EU's CTIS
+# number (2022-500123-12-00) follows EudraCT's, with a suffix
 _REGISTRATION = re.compile(
-    r"\b(?P<nct>NCT\s?\d{8})\b|\b(?P<isrctn>ISRCTN\s?\d{8})\b|"
+    r"\b(?P<nct>NCT\s?\d{8})\b|\b(?:ISRCTN|ISCRTN|ISRCTN:)\s?(?P<isrctn>\d{8})\b|"
     r"\bEudra\s?CT(?:\s+(?:number|no\.?|registration))?[\s:#]*(?P<eudract>\d{4}-\d{6}-\d{2})\b|"
-    r"\b(?P<actrn>ACTRN\d{14})\b|\b(?P<chictr>ChiCTR[-A-Z0-9]{8,20})\b|"
-    r"\b(?P<umin>UMIN\d{9})\b|\b(?P<drks>DRKS\d{8})\b|\b(?P<ctri>CTRI/\d{4}/\d{2,3}/\d{6})\b|"
-    r"\b(?P<jrct>jRCT[a-z]?\d{10})\b|\b(?P<ntr>NTR\d{3,5})\b"
+    r"\b(?:CTIS|EU\s?CT)(?:\s+(?:number|no\.?))?[\s:#]*(?P<ctis>\d{4}-5\d{5}-\d{2}-\d{2})\b|"
+    r"\b(?P<actrn>ACTRN\s?\d{14})\b|\b(?P<chictr>ChiCTR[-A-Za-z0-9]{8,20})\b|"
+    r"\b(?P<umin>UMIN\s?\d{9})\b|\b(?P<drks>DRKS\s?\d{8})\b|\b(?P<ctri>CTRI/\d{4}/\d{2,3}/\d{6})\b|"
+    r"\b(?P<jrct>jRCT[a-z]?\d{10})\b|\b(?P<jprn>JPRN-[A-Za-z]+-?\d{6,12})\b|"
+    r"\b(?P<ntr>NTR\s?\d{3,5})\b|\b(?P<nl>NL-?OMON\d{4,6}|NL\d{4,5})\b|"
+    r"\b(?P<irct>IRCT\d{8,14}N\d{1,3})\b|\b(?P<pactr>PACTR\d{15,16})\b|"
+    r"\b(?P<kct>KCT\d{7})\b|\b(?P<slctr>SLCTR/\d{4}/\d{3})\b|\b(?P<tctr>TCTR\d{11})\b|"
+    r"\b(?P<rbr>RBR-\d?[a-z0-9]{6,8})\b|\b(?P<lbctr>LBCTR\d{10})\b"
 )
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|"
@@ -210,6 +217,10 @@ def _registrations(doc: Document) -> list[Suggestion]:
         value = re.sub(r"\s+", "", m.group(kind))
         if kind == "eudract":
             value = f"EudraCT {value}"
+        elif kind == "ctis":
+            value = f"EU CT {value}"
+        elif kind == "isrctn":
+            value = f"ISRCTN{value}"  # also where it is misprinted "ISCRTN"
         if value.upper() in seen:
             continue
         seen.add(value.upper())

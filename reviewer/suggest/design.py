@@ -11,13 +11,16 @@ narrative review.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from reviewer.domain import Suggestion
+from reviewer.paths import resources_dir
+from reviewer.suggest import design_model
 from reviewer.suggest.base import make
 from reviewer.suggest.document import Document
-from reviewer.suggest.textutil import Sentence, ci
+from reviewer.suggest.textutil import SECTION_LABEL, Sentence, ci
 
 NAME = "rules.design"
 
@@ -50,297 +53,18 @@ SR, NR = "systematic_review", "narrative_review"
 ECON, PRE = "economic_evaluation", "preclinical"
 PRIMARY = {RCT, NRT, COHORT, CASE, SERIES, ECON, PRE}
 
-CUES: tuple[Cue, ...] = (
-    # randomised controlled trials
-    _cue(
-        RCT,
-        4,
-        r"\brandomly\s+(?:assigned|allocated)\b|\bwere\s+randomi[sz]ed\b|"
-        r"(?<![\w-])randomi[sz]ed\s+(?:\(?\d:\d|in a \d:\d|\d[\d,]*\s+patients)|"
-        r"(?<![\w-])randomi[sz]ation\b|"
-        r"(?<![\w-])randomi[sz]ed\s+(?:[\w()-]+\s+){0,2}?to\s+(?:receive|either)\b",
-        where="body",
-        keys=("random",),
-    ),
-    _cue(
-        RCT,
-        4,
-        r"(?<![\w-])(?<!not )randomi[sz]ed\b(?:[\s,]+[\w()/-]+){0,5}?\s+(?:trial|study)\b",
-        keys=("random",),
-    ),
-    _cue(RCT, 3, r"(?<![\w-])(?<!not )randomi[sz]ed\b", where="title", keys=("random",)),
-    _cue(
-        RCT,
-        2,
-        r"\bplacebo(?:-controlled)?\b|\bdouble-blind(?:ed)?\b",
-        keys=("placebo", "double-blind", "double blind"),
-    ),
-    _cue(RCT, 1, r"\bphase\s*(?:III|3)\b(?!\s*[/-])", keys=("phase",)),
-    # trials without randomisation
-    _cue(
-        NRT,
-        3,
-        r"\bphase\s*(?:I|II|1|2|Ib|1b|Ia|1a|IIa|IIb|2a|2b|I/II|1/2|Ib/II|1b/2)\b"
-        r"(?!\s*[/-]\s*(?:III|3))",
-        keys=("phase",),
-    ),
-    _cue(
-        NRT,
-        3,
-        r"\bsingle[- ]arm\b|\bnon-?randomi[sz]ed\b|\buncontrolled\b",
-        keys=("single-arm", "single arm", "randomi", "uncontrolled"),
-    ),
-    _cue(
-        NRT,
-        2,
-        r"\bdose[- ]escalation\b|\bescalated\b|\bmaximum tolerated dose\b|"
-        r"\bdose-limiting toxicit",
-        keys=("escalat", "tolerated", "dose-limiting"),
-    ),
-    _cue(NRT, 2, r"\bwe administered\b", where="body", keys=("we administered",)),
-    _cue(NRT, 2, r"\btrial\b", where="title", keys=("trial",)),
-    _cue(
-        NRT,
-        1.5,
-        r"\b(?:this|the|our|present)\s+(?:[\w-]+\s+){0,3}?trials?\b",
-        where="body",
-        keys=("trial",),
-    ),
-    _cue(
-        NRT,
-        1.5,
-        r"\b(?:open-label|prospective|pilot|investigator-initiated)\s+(?:[\w-]+\s+){0,3}?"
-        r"trial\b",
-        keys=("trial",),
-    ),
-    _cue(
-        NRT,
-        1.5,
-        r"\bprospectively\s+(?:investigated|treated|enrolled)\b|"
-        r"\bwere\s+(?:scheduled|planned)\s+(?:for|to receive)\b",
-        where="body",
-        keys=("prospectively", "scheduled", "planned"),
-    ),
-    _cue(
-        NRT,
-        1,
-        r"\bprimary\s+(?:end[\s-]?point|objective)\b|\btolerability\b|\bfeasibility\b|"
-        r"\benrol(?:l)?(?:ed|ment)\b",
-        where="body",
-        keys=("primary", "tolerab", "feasib", "enrol"),
-    ),
-    # cohorts and other observational studies
-    _cue(COHORT, 3, r"\bretrospective(?:ly)?\b", keys=("retrospective",)),
-    _cue(
-        COHORT,
-        2.5,
-        r"\bcohort stud(?:y|ies)\b|\bobservational\b|\bpopulation-based\b|"
-        r"\bregistry\b|\b(?:evaluated|followed|assessed|monitored|studied) prospectively\b|"
-        r"\bprospective(?:ly)? (?:collected|followed|observational|cohort)\b",
-        keys=("cohort", "observational", "population-based", "registry", "prospective"),
-    ),
-    _cue(
-        COHORT,
-        2,
-        r"\breal-?(?:life|world)\b|\bmedical records?\b|\bchart review\b|"
-        r"\b(?:routine )?clinical practice\b|\bcomparative effectiveness\b|"
-        r"\bdata (?:of|from|on)\s+\d[\d,]*\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b",
-        keys=(
-            "real",
-            "medical record",
-            "chart",
-            "clinical practice",
-            "comparative effectiveness",
-            "data",
-        ),
-    ),
-    _cue(
-        COHORT,
-        1.5,
-        r"\b(?:we|this study)\s+(?:[\w-]+\s+){0,2}?(?:studied|analy[sz]ed|analy[sz]e|"
-        r"reviewed|retrieved|identified|recorded|compared|collected|examined)\b"
-        r"(?:[\s,]+[\w()-]+){0,10}?\s+(?:patients|cases|participants|subjects|individuals)\b",
-        where="body",
-        keys=("we", "this study"),
-    ),
-    _cue(COHORT, 1, r"\bconsecutive\b", where="body", keys=("consecutive",)),
-    _cue(
-        COHORT,
-        0.5,
-        r"\bprognos(?:is|tic)\b|\brisk factors?\b|\bcorrelations?\b|"
-        r"\bassociat(?:ed|ion) (?:with|between)\b",
-        keys=("prognos", "risk factor", "correlat", "associat"),
-    ),
-    # case reports and series
-    _cue(CASE, 4, r"\bcase report\b|\ba case of\b|\bcase study\b", where="title", keys=("case",)),
-    _cue(
-        CASE,
-        4,
-        r"\bwe (?:report|describe|present)\b(?:\s+[\w-]+){0,2}?\s+(?:a|an|the|one)\s+"
-        r"(?:[\w-]+\s+){0,5}?(?:case|patient|man|woman|boy|girl)\b|"
-        r"\bwe (?:report|describe|present)\b(?:\s+[\w-]+){0,2}?\s+(?:a|an)\s+\d{1,3}-year-old\b",
-        where="body",
-        keys=("we report", "we describe", "we present"),
-    ),
-    _cue(CASE, 3, r"\bcase report\b|\bthis case\b", where="body", keys=("case",)),
-    _cue(
-        CASE,
-        3,
-        r"\b(?:PATIENT CONCERNS|DIAGNOS[IE]S|LESSONS|CASE PRESENTATION)\s*:",
-        where="body",
-        cased=True,
-    ),
-    _cue(
-        CASE,
-        2.5,
-        r"\b(?:a|an)\s+\d{1,3}-year-old\s+(?:[\w-]+\s+){0,2}?(?:man|woman|male|female|"
-        r"boy|girl|patient|gentleman|lady|child|infant)\b",
-        where="body",
-        keys=("year-old",),
-    ),
-    _cue(SERIES, 4, r"\bcase series\b", keys=("case series",)),
-    _cue(
-        SERIES,
-        3,
-        r"\bwe (?:report|describe|present)\s+(?:[\w-]+\s+){0,3}?(?:\d+|two|three|four|"
-        r"five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){0,2}?(?:cases|patients)\b",
-        where="body",
-        keys=("we report", "we describe", "we present"),
-    ),
-    _cue(
-        SERIES,
-        2,
-        r"\bseries of\s+\d+\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b",
-        where="body",
-        keys=("series of",),
-    ),
-    # reviews
-    _cue(
-        SR,
-        5,
-        r"\bsystematic (?:literature )?reviews?\b|\bmeta-?analys[ie]s\b|\bpooled analysis\b",
-        where="title",
-        keys=("systematic", "meta", "pooled"),
-    ),
-    _cue(
-        SR,
-        4,
-        r"\b(?:we|this|our)\s+(?:[\w-]+\s+){0,3}?(?:systematic (?:literature )?review|"
-        r"systematic(?:ally)? search(?:ed)?|meta-?analys[ie]s)\b",
-        where="body",
-        keys=("systematic", "meta"),
-    ),
-    _cue(
-        SR,
-        4,
-        r"\b(?:PubMed|MEDLINE|Embase|EMBASE|Cochrane|Web of Science|Scopus)\b[^.]{0,80}"
-        r"\bsearched\b|\bsearched\b[^.]{0,80}\b(?:PubMed|MEDLINE|Embase|EMBASE|Cochrane|"
-        r"Web of Science|Scopus)\b",
-        where="body",
-        keys=("searched",),
-    ),
-    _cue(SR, 3, r"\bPRISMA\b", where="body", cased=True),
-    _cue(NR, 4, r"(?<!and )\breview\b", where="title", keys=("review",)),
-    _cue(
-        NR,
-        2,
-        r"\b(?:overview|update|perspectives?|landmark studies|advances in|"
-        r"new (?:agents|drugs|therapies)|novel (?:[\w-]+\s+)?(?:agents|approaches|therapies|"
-        r"strategies)|current (?:status|treatment|management|concepts|state)|the role of|"
-        r"emerging|state of the art|how I treat|recent developments)\b",
-        where="title",
-        keys=(
-            "overview",
-            "update",
-            "perspective",
-            "landmark",
-            "advances",
-            "new",
-            "novel",
-            "current",
-            "role of",
-            "emerging",
-            "state of the art",
-            "how i treat",
-            "recent",
-        ),
-    ),
-    _cue(
-        NR,
-        4,
-        r"\b(?:this|the present|in this|our)\s+(?:[\w-]+\s+){0,2}?(?:review|overview|chapter)\b",
-        where="body",
-        keys=("review", "overview", "chapter"),
-    ),
-    _cue(
-        NR,
-        3,
-        r"\bwe (?:review|summari[sz]e|discuss|highlight)\b|"
-        r"\b(?:is|are)(?: also)? (?:reviewed|discussed|summari[sz]ed)\b|"
-        r"\b(?:reviews|summari[sz]es)\s+(?:the|recent|current)\b",
-        where="body",
-        keys=("review", "summari", "discuss", "highlight"),
-    ),
-    _cue(
-        NR,
-        2.5,
-        r"\b(?:Areas covered|AREAS COVERED|Expert opinion|EXPERT OPINION)\s*:",
-        where="body",
-        cased=True,
-    ),
-    # economic evaluations and laboratory studies
-    _cue(
-        ECON,
-        4,
-        r"\bcosts?[- ](?:effectiveness|utility|minimi[sz]ation|benefit|consequence)\b|"
-        r"\bcost analys[ie]s\b|\bbudget impact\b|\beconomic (?:evaluation|model|analysis)\b|"
-        r"\bQALYs?\b|\bincremental cost\b|\bMarkov model\b",
-        keys=("cost", "budget", "economic", "qaly", "markov"),
-    ),
-    _cue(
-        PRE,
-        2,
-        r"\b(?:mice|murine|mouse|rats?|zebrafish|xenografts?|organoids?)\b|\bcell lines?\b|"
-        r"\bnano(?:particles?|conjugates?|carriers?|formulations?)\b|\bsynthesi[sz]ed\b",
-        keys=(
-            "mice",
-            "murine",
-            "mouse",
-            "rat",
-            "zebrafish",
-            "xenograft",
-            "organoid",
-            "cell line",
-            "nano",
-            "synthesi",
-        ),
-    ),
-    _cue(
-        PRE,
-        1.5,
-        r"\bin vivo\b|\b(?:knockdown|knockout|siRNA|CRISPR|transfect(?:ed|ion))\b",
-        keys=("in vivo", "knockdown", "knockout", "sirna", "crispr", "transfect"),
-    ),
-    _cue(
-        PRE,
-        3,
-        r"\b(?:canine|rabbits?|sheep|ovine|porcine|pigs?|dogs?|non-human primates?|"
-        r"animal models?|rodents?)\b",
-        keys=(
-            "canine",
-            "rabbit",
-            "sheep",
-            "ovine",
-            "porcine",
-            "pig",
-            "dog",
-            "primate",
-            "animal",
-            "rodent",
-        ),
-    ),
-    _cue(PRE, 1, r"\bin vitro\b", keys=("in vitro",)),
-)
+
+def _load_cues() -> tuple[Cue, ...]:
+    """The cue table, ``resources/cues/design.json``: data a reviewer can read and extend."""
+    data = json.loads((resources_dir() / "cues" / "design.json").read_text(encoding="utf-8"))
+    return tuple(
+        _cue(c["design"], c["weight"], c["pattern"], c.get("where", "both"), c.get("cased", False),
+             tuple(c.get("keys", ())))
+        for c in data["cues"]
+    )  # fmt: skip
+
+
+CUES: tuple[Cue, ...] = _load_cues()
 _PATIENTS = ci(
     r"\bpatients?\b|\bparticipants?\b|\bsubjects\b|\bwomen\b|\bmen\b|\badults\b|"
     r"\bchildren\b|\binfants\b|\bvolunteers\b|\bindividuals\b"
@@ -360,15 +84,44 @@ class Design:
     confidence: float
     start: int
     end: int
+    source: str = "cues"  # or "model"
 
 
 @dataclass
 class _Evidence:
     score: float = 0.0
     best: tuple[float, int, int, int] | None = None  # (weight, -start, start, end) in the body
+    title_weight: float = 0.0  # the weight of the strongest cue the title holds
+
+
+_MODEL_THRESHOLD = 0.6
 
 
 def classify(doc: Document) -> Design | None:
+    """The design the cues settle; where they do not, the trained model's answer when it
+    is confident (explicit statements always win over the model)."""
+    found = _classify_by_cues(doc)
+    if found is not None:
+        return found
+    return _classify_by_model(doc)
+
+
+def _classify_by_model(doc: Document) -> Design | None:
+    start = doc.title_span[0] if doc.title_span else 0
+    if len(doc.text[start : doc.body_end].split()) < 40:
+        return None  # a title alone says too little
+    probabilities = design_model.probabilities(doc.text[start : doc.body_end])
+    if not probabilities:
+        return None
+    choice = max(probabilities, key=probabilities.__getitem__)
+    p = probabilities[choice]
+    if p < _MODEL_THRESHOLD:
+        return None
+    span = doc.title_span or (0, 0)
+    return Design(choice, round(0.4 + 0.3 * p, 2), span[0], span[1], source="model")
+
+
+def _classify_by_cues(doc: Document) -> Design | None:
     evidence = _collect(doc)
     ranked = sorted(evidence.items(), key=lambda kv: kv[1].score, reverse=True)
     if not ranked or ranked[0][1].score < _THRESHOLD:
@@ -379,9 +132,25 @@ def classify(doc: Document) -> Design | None:
     margin = ev.score - runner_up
     if margin < 0.5 and not _dominant(choice, ev):
         return None
-    span = (ev.best[2], ev.best[3]) if ev.best else (doc.title_span or (0, 0))
+    span = _quote(doc, ev)
     confidence = min(0.9, max(0.5, 0.55 + 0.08 * margin))
     return Design(choice, confidence, span[0], span[1])
+
+
+def _quote(doc: Document, ev: _Evidence) -> tuple[int, int]:
+    """The words a reviewer checks the design against: the title where it states the
+    design as strongly as the body does, else the whole sentence of the strongest cue."""
+    title = doc.title_span
+    if title and (ev.best is None or ev.title_weight >= ev.best[0]):
+        return title
+    if ev.best is None:
+        return (0, 0)
+    sentence = doc.sentence_at(ev.best[2])
+    if sentence is None or sentence.end - sentence.start > 400:
+        return ev.best[2], ev.best[3]
+    start = sentence.start
+    label = SECTION_LABEL.match(doc.text, start, sentence.end)
+    return (label.end() if label else start), sentence.end
 
 
 def _decide(
@@ -415,7 +184,9 @@ def _collect(doc: Document) -> dict[str, _Evidence]:
         counted = False
         text = doc.text if cue.cased else doc.lower
         if title and cue.where != "body" and cue.pattern.search(text, title[0], title[1]):
-            evidence.setdefault(cue.design, _Evidence()).score += cue.weight * _TITLE_FACTOR
+            ev = evidence.setdefault(cue.design, _Evidence())
+            ev.score += cue.weight * _TITLE_FACTOR
+            ev.title_weight = max(ev.title_weight, cue.weight)
             counted = True
         if cue.where == "title":
             continue
@@ -460,6 +231,7 @@ def _overview(doc: Document, evidence: dict[str, _Evidence]) -> Design | None:
 _PHASE = ci(
     r"\bphase[\s-]*(?P<a>IV|III|II|I|[1-4])(?P<sa>[abAB])?\b"
     r"(?:\s*(?:/|-|–|and|or)\s*(?P<b>III|II|[23])(?P<sb>[abAB])?\b)?"
+    r"(?!\s+(?:clinical\s+|consistency\s+|vaccine\s+)?lots?\b)"  # a vaccine's "phase III lot"
 )
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
@@ -499,9 +271,10 @@ def suggest(doc: Document) -> list[Suggestion]:
     out: list[Suggestion] = []
     design = doc.design
     if design is not None and design.end > design.start:
+        detail = {"by": "model"} if design.source == "model" else None
         out.append(
             make(doc, "study_design", design.choice, design.start, design.end,
-                 design.confidence, NAME)
+                 design.confidence, NAME, detail=detail)
         )  # fmt: skip
     if design is not None and design.choice in {RCT, NRT}:
         out += suggest_phase(doc)

@@ -41,7 +41,8 @@ _OTHER_STUDY = ci(
     r"(?:reported|showed|shown|demonstrated|suggested|found)\b|"
     r"\b(?:comparable|similar|consistent) (?:to|with) (?:[\w()-]+\s+){0,8}?(?:stud(?:y|ies)|trials?)\b|"
     r"\b(?:should|need to|needs to) be (?:tested|evaluated|confirmed|investigated|explored)\b|"
-    r"\b(?:is|are) (?:needed|warranted|under (?:way|consideration|investigation))\b"
+    r"\b(?:is|are) (?:needed|warranted|under (?:way|consideration|investigation))\b|"
+    r"\bcalls? for\b|\bwarrants?\b|\bwould be (?:needed|useful|required)\b"
 )
 # "N Engl J Med. 2019; 381(8):727-738 [PubMed]" under a title
 _CITATION_LINE = ci(r"\[PubMed\]|\b(?:19|20)\d\d\s*[;:]\s*\w|\bdoi:\s*10\.")
@@ -223,18 +224,20 @@ class Document:
     # -- drugs and diseases ------------------------------------------------------------------
 
     @cached_property
-    def _words(self) -> list[re.Match[str]]:
-        return lexicon.words(self.text, 0, self.body_end)
+    def _words(self) -> lexicon.Words:
+        return lexicon.Words.of(self.text, lexicon.words(self.text, 0, self.body_end))
 
     @cached_property
     def drugs(self) -> list[Mention]:
         matcher = lexicon.drug_matcher()
-        return _defined(self.text, matcher.find(self.text, 0, self.body_end, self._words))
+        found = matcher.find(self.text, 0, self.body_end, self._words)
+        return _defined(self.text, _with_abbreviations(self.text, self._words, found))
 
     @cached_property
     def diseases(self) -> list[Mention]:
         matcher = lexicon.conditions().matcher
-        return _defined(self.text, matcher.find(self.text, 0, self.body_end, self._words))
+        found = matcher.find(self.text, 0, self.body_end, self._words)
+        return _defined(self.text, _with_abbreviations(self.text, self._words, found))
 
     @cached_property
     def _drug_starts(self) -> list[int]:
@@ -250,6 +253,9 @@ class Document:
                 out.append(m)
         return out
 
+    def diseases_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.diseases if start <= m.start and m.end <= end]
+
     # -- the study design, which several fields depend on ---------------------------------------
 
     @cached_property
@@ -257,6 +263,43 @@ class Document:
         from reviewer.suggest.design import classify
 
         return classify(self)
+
+
+# "multiple sclerosis (MS)", "exemestane (EXE)": an abbreviation the text defines
+_DEFINED_AS = re.compile(r"\s*\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9]{1,9})\s*[),;]")
+
+
+def _with_abbreviations(text: str, words: lexicon.Words, mentions: list[Mention]) -> list[Mention]:
+    """The mentions plus every later use of an abbreviation the text defines for one of
+    them, read as the same term (the way a reader resolves "MS" after "multiple sclerosis
+    (MS)"). Only abbreviations printed with a capital letter, and never a word the
+    lexicon already reads."""
+    defined: dict[str, lexicon.Term] = {}
+    for m in mentions:
+        d = _DEFINED_AS.match(text, m.end)
+        if d is None:
+            continue
+        abbr = d.group("abbr")
+        if abbr.lower() == text[m.start : m.end].lower() or not any(c.isupper() for c in abbr):
+            continue
+        defined.setdefault(
+            abbr,
+            lexicon.Term(m.names, abbr, "abbreviation", m.term.concept, m.term.depth,
+                         m.term.category),
+        )  # fmt: skip
+    if not defined:
+        return mentions
+    taken = {(m.start, m.end) for m in mentions}
+    covered = [(m.start, m.end) for m in mentions]
+    extra = []
+    for w in words.matches:
+        term = defined.get(w.group())
+        if term is None or (w.start(), w.end()) in taken:
+            continue
+        if any(a <= w.start() < b for a, b in covered):
+            continue
+        extra.append(Mention(w.start(), w.end(), term))
+    return sorted(mentions + extra, key=lambda m: m.start)
 
 
 def _defined(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -270,6 +313,9 @@ def _defined(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.term.kind == "abbreviation" and m.names[0] not in spelled:
             continue
+        printed = text[m.start : m.end]
+        if m.term.concept and len(printed) <= 4 and printed.islower():
+            continue  # a dictionary's short name ("serc", "aids") printed as an ordinary word
         short = m.term.kind == "regimen" and not _distinctive(text[m.start : m.end])
         if short and not spelled.intersection(m.names):
             continue

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from reviewer.domain import Suggestion
+from reviewer.suggest import arms
 from reviewer.suggest.base import make
-from reviewer.suggest.design import NR, RCT, SR
+from reviewer.suggest.design import CASE, ECON, NR, NRT, RCT, SERIES, SR
 from reviewer.suggest.document import Document
 from reviewer.suggest.lexicon import Mention
 from reviewer.suggest.textutil import ci
@@ -58,28 +59,140 @@ _HISTORY_SUFFIX = ci(
 
 def suggest(doc: Document) -> list[Suggestion]:
     design = doc.design.choice if doc.design else None
-    return _interventions(doc, design) + _comparator(doc, design)
+    comparison = _comparison(doc, design)
+    comparator = _comparator_from_arms(doc, design, comparison) or _comparator(doc, design)
+    return _interventions(doc, design, comparison, comparator) + comparator
+
+
+def _comparison(doc: Document, design: str | None) -> arms.Arms:
+    if design in {NR, SR, CASE, SERIES}:
+        return arms.Arms()
+    found = arms.title_arms(doc)
+    if found.control is None and design == RCT:
+        randomised = arms.randomised_arms(doc)
+        if randomised.control is not None and randomised.studied is not None:
+            studied, control = randomised.studied, randomised.control
+            if found.studied is not None:
+                named = _concepts(doc, found.studied)
+                if named & _concepts(doc, control) and not named & _concepts(doc, studied):
+                    studied, control = control, studied  # "either idarubicin or mitoxantrone"
+                studied = found.studied
+            return arms.Arms(studied, control, found.population, "randomisation")
+    return found
+
+
+def _concepts(doc: Document, phrase: arms.Phrase) -> set[str]:
+    return {m.concept or m.names[0] for m in doc.drugs_in(phrase.start, phrase.end)}
+
+
+# -- what a phrase of an arm names -----------------------------------------------------------------
+
+# "aromatase inhibitor", "insulin resistance": the drug's name used for something else
+_NOT_GIVEN_AFTER = ci(
+    r"[\s-]+(?:inhibitors?|inactivators?|antagonists?|agonists?|receptors?|levels?|"
+    r"concentrations?|resistance|deficiency|secretion|sensitivity|production|expression|"
+    r"pathway|signal(?:l)?ing|antibod(?:y|ies)|-?induced|-?related|-?associated|"
+    r"-?dependent|-?naive|-?experienced)\b"
+)
+
+
+def _given(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if not _NOT_GIVEN_AFTER.match(doc.lower, m.end)]
+
+
+def _arm_value(doc: Document, phrase: arms.Phrase) -> tuple[str, list[Mention], tuple[int, int]]:
+    """What an arm is: its drugs (generic names, "alone" kept), else its words; and the
+    words to quote for it."""
+    control = arms.control_words(doc, phrase.start, phrase.end)
+    drugs = _given(doc, doc.drugs_in(phrase.start, phrase.end))
+    if control and not drugs:
+        return control.group().lower(), [], (control.start(), control.end())
+    if drugs:
+        names = list(dict.fromkeys(n for d in drugs for n in d.names))
+        value = " and ".join(names)
+        if control:
+            value += f" plus {control.group().lower()}"
+        end = max(drugs[-1].end, control.end() if control else 0)
+        alone = _ALONE.search(doc.lower, drugs[-1].end, phrase.end + 12)
+        if alone and alone.start() - drugs[-1].end <= 3:
+            value += " alone"
+            end = alone.end()
+        return value, drugs, (drugs[0].start, end)
+    return arms.words_of(doc, phrase), [], (phrase.start, phrase.end)
+
+
+_MAX_ARM_WORDS = 7
 
 
 # -- interventions -----------------------------------------------------------------------------
 
 
-def _interventions(doc: Document, design: str | None) -> list[Suggestion]:
-    title = _title_drugs(doc)
+def _interventions(
+    doc: Document, design: str | None, comparison: arms.Arms, comparator: list[Suggestion]
+) -> list[Suggestion]:
+    studied = comparison.studied
+    # a drug of the control arm is no intervention, unless the studied arm has it too
+    # ("capecitabine plus irinotecan compared to 5-FU/LV plus irinotecan")
+    control = {
+        m.concept or m.names[0] for s in comparator for m in doc.drugs_in(s.start, s.end)
+    } - (_concepts(doc, studied) if studied is not None else set())
+    if studied is not None and not _given(doc, doc.drugs_in(studied.start, studied.end)):
+        # an arm named without a drug: a procedure, a device, a programme
+        words = arms.words_of(doc, studied)
+        plausible = (
+            (design in {RCT, NRT} or comparison.control is not None)
+            and 1 <= len(words.split()) <= _MAX_ARM_WORDS
+            and arms.names_something(doc, studied)
+        )
+        if plausible and not doc.diseases_in(studied.start, studied.end):
+            end = studied.head_end if isinstance(studied, arms.SharedPhrase) else studied.end
+            out = [make(doc, "interventions", [words], studied.start, end, 0.7, NAME)]
+            return out + _drug_interventions(doc, design, control, None)
+    return _drug_interventions(doc, design, control, studied)
+
+
+def _drug_interventions(
+    doc: Document,
+    design: str | None,
+    control: set[str],
+    studied: arms.Phrase | None,
+    only_with_title: bool = True,
+) -> list[Suggestion]:
+    title = _given(doc, _title_drugs(doc, studied))
+    title = [m for m in title if (m.concept or m.names[0]) not in control]
     body = [] if design in {NR, SR} else _body_drugs(doc)
+    in_title_concepts = {m.concept or m.names[0] for m in title}
+    kept = []
+    for _start, _end, mentions in body:
+        mentions = [m for m in _given(doc, mentions) if (m.concept or m.names[0]) not in control]
+        # a title that names the studied drugs: the body adds only what is given with them
+        with_title = any((m.concept or m.names[0]) in in_title_concepts for m in mentions)
+        if only_with_title and title and not with_title:
+            continue
+        if mentions:
+            kept.append((mentions[0].start, mentions[-1].end, mentions))
+    body = kept
     if not title and not body and design not in {NR, SR}:
         body = [(doc.drugs[0].start, doc.drugs[0].end, [doc.drugs[0]])] if _only_drug(doc) else []
     in_title = {n for m in title for n in m.names}
     groups = _quote_order(title, body, in_title)
     out: list[Suggestion] = []
     seen: set[str] = set()
-    for start, end, mentions in groups:
-        names = list(dict.fromkeys(n for m in mentions for n in m.names if n not in seen))
-        if not names:
-            continue
-        seen.update(names)
-        confidence = 0.85 if all(n in in_title for n in names) else 0.75
-        out.append(make(doc, "interventions", names, start, end, confidence, NAME))
+    added: set[str] = set()
+    for _start, _end, mentions in groups:
+        # one suggestion per drug, quoting its own name (a regimen's drugs share one)
+        for m in mentions:
+            key = m.concept or m.names[0]
+            names = [n for n in m.names if n not in added]
+            if key in seen or not names:
+                continue
+            seen.add(key)
+            added.update(names)
+            confidence = 0.85 if all(n in in_title for n in names) else 0.75
+            detail = {"concept": m.concept} if m.concept else None
+            out.append(
+                make(doc, "interventions", names, m.start, m.end, confidence, NAME, detail=detail)
+            )
     return out
 
 
@@ -97,10 +210,13 @@ def _quote_order(
     return [(title[0].start, title[-1].end, title), *body]
 
 
-def _title_drugs(doc: Document) -> list[Mention]:
+def _title_drugs(doc: Document, studied: arms.Phrase | None = None) -> list[Mention]:
+    """The drugs the title gives: those of its studied arm where it names one."""
     span = doc.title_span
     if span is None:
         return []
+    if studied is not None and doc.drugs_in(studied.start, studied.end):
+        return doc.drugs_in(studied.start, studied.end)
     return _given_in(doc, span[0], span[1], default_given=True)
 
 
@@ -169,8 +285,49 @@ _ALONE = ci(r"\b(?:alone|only|monotherapy)\b")
 _CONTROL_WORDS = ci(rf"\b(?:{_PLACEBO})\b")
 
 
+def _comparator_from_arms(
+    doc: Document, design: str | None, comparison: arms.Arms
+) -> list[Suggestion]:
+    if design in {NR, SR, CASE, SERIES}:
+        return []
+    phrase = comparison.control
+    confidence = 0.8
+    if phrase is None and design in {RCT, NRT}:
+        phrase = arms.control_group_phrase(doc)
+        confidence = 0.7
+    if phrase is None and design == RCT:
+        phrase = _alone_arm(doc)
+        confidence = 0.7
+    if phrase is not None:
+        value, drugs, (start, end) = _arm_value(doc, phrase)
+        if value and (drugs or len(value.split()) <= 5):
+            concepts = {n: d.concept for d in drugs for n in d.names if d.concept}
+            return [
+                make(doc, "comparator", value, start, end, confidence, NAME,
+                     detail={"concepts": concepts} if concepts else None)
+            ]  # fmt: skip
+    if design in {RCT, NRT}:
+        for m, _s in doc.own_matches(_PLACEBO_WORD):
+            return [make(doc, "comparator", "placebo", m.start(), m.end(), 0.7, NAME)]
+    return []
+
+
+_PLACEBO_WORD = ci(r"\bplacebo\b")
+# "those treated with tPA alone", "or BCG alone": the arm an add-on was tested against
+_ALONE_ARM = ci(
+    r"\b(?:with|or|versus|vs\.?|received|receiving|to|of)\s+(?:either\s+)?"
+    r"(?P<arm>(?:(?!with\b|or\b|and\b)[\w/-]+\s+){1,4}?)alone\b"
+)
+
+
+def _alone_arm(doc: Document) -> arms.Phrase | None:
+    for m, _s in doc.own_matches(_ALONE_ARM):
+        return arms.Phrase(m.start("arm"), m.end())
+    return None
+
+
 def _comparator(doc: Document, design: str | None) -> list[Suggestion]:
-    if design != RCT:
+    if design not in {RCT, NRT, ECON}:
         return []
     spans: list[tuple[int, int, float]] = []
     if doc.title_span:

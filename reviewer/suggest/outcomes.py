@@ -18,13 +18,22 @@ from reviewer.domain import Suggestion
 from reviewer.suggest.base import make
 from reviewer.suggest.design import NR, SR
 from reviewer.suggest.document import Document
-from reviewer.suggest.textutil import DURATION_UNIT, NUM, Sentence, ci, parse_number, to_months
+from reviewer.suggest.textutil import (
+    COUNT,
+    DURATION_UNIT,
+    NUM,
+    Sentence,
+    ci,
+    parse_count,
+    parse_number,
+    to_months,
+)
 
 NAME = "rules.outcomes"
 
 # sentences worth reading for each outcome
-_KEY_FOLLOW_UP = ci(r"follow")
-_KEY_RESPONSE = ci(r"respon|\bORRs?\b")
+_KEY_FOLLOW_UP = ci(r"follow|monitored|observed for")
+_KEY_RESPONSE = ci(r"respon|\bORRs?\b|remission")
 _KEY_SURVIVAL = ci(r"survival|\bm?PFS\b|\bm?OS\b")
 _KEY_HR = ci(r"hazard|\bHRs?\b")
 _KEY_GRADE = ci(r"grade")
@@ -65,7 +74,54 @@ _FOLLOW_UP = (
 )
 
 
+# a fixed period: "followed up for 2 years", "monitored for six months", "6-month follow-up"
+_N_UNIT = rf"(?P<n>{COUNT})[\s-]*(?P<unit>{DURATION_UNIT})"
+_FOLLOW_PERIOD = (
+    ci(
+        rf"\b(?:were|was|been|being)\s+(?:\w+ly\s+)?(?:followed|monitored|observed|seen)"
+        rf"(?:\s+up)?\s+(?:for|over)\s+(?:a\s+(?:period|minimum)\s+of\s+|at least\s+|up to\s+)?"
+        rf"{_N_UNIT}\b"
+    ),
+    # not "covering a 28-year follow-up period": the span of a registry, not a follow-up
+    ci(
+        rf"(?<!covering a )(?<!spanning a )(?<!over a )\b{_N_UNIT}(?:['’]s?)?[\s-]+(?:median\s+|mean\s+)?{_FU}\b"
+    ),
+    ci(
+        rf"\b{_FU}\s+(?:period\s+|time\s+|duration\s+)?(?:was\s+|of\s+|lasted\s+|for\s+)"
+        rf"(?:up to\s+)?{_N_UNIT}\b"
+    ),
+    ci(
+        rf"\b{_FU}\s*[(,]\s*(?P<kind>median|mean)(?:\s+of)?\s*,?\s*(?P<n>{NUM})"
+        rf"(?:\s*(?:±|\+/-|\+/−)\s*{NUM})?\s*(?:\([^)]{{0,30}}\)\s*)?(?P<unit>{DURATION_UNIT})"
+    ),
+    ci(
+        rf"\b(?P<kind>median|mean)\s+{_FU}\s+(?:of|was|:)?\s*(?P<n>{NUM})\s*"
+        rf"\([^)]{{0,40}}\)\s*(?P<unit>{DURATION_UNIT})"
+    ),
+)
+
+
 def _follow_up(doc: Document, sentences: list[Sentence]) -> list[Suggestion]:
+    found = _follow_up_median(doc, sentences)
+    if found:
+        return found
+    for s in sentences:
+        for pattern in _FOLLOW_PERIOD:
+            m = pattern.search(doc.lower, s.start, s.end)
+            if m is None:
+                continue
+            value = parse_count(m.group("n")) if not m.group("n")[0].isdigit() else None
+            value = value if value is not None else parse_number(m.group("n"))
+            if not value or value <= 0:
+                continue
+            kind = m.groupdict().get("kind") or ""
+            confidence = 0.8 if kind.lower() == "median" else 0.6
+            months = to_months(float(value), m.group("unit"))
+            return [make(doc, "follow_up_months", months, m.start(), m.end(), confidence, NAME)]
+    return []
+
+
+def _follow_up_median(doc: Document, sentences: list[Sentence]) -> list[Suggestion]:
     for s in sentences:
         for pattern in _FOLLOW_UP:
             m = pattern.search(doc.lower, s.start, s.end)
@@ -155,6 +211,7 @@ _ORR_NAME = ci(
 _ORR_VERB = ci(
     r"\s*(?:\((?:ORR|OR|RR)\)\s*)?(?:\s*(?:rates?|rates? \(ORR\)))?\s*(?:was|were|of|:|=|,|reached|"
     r"is|amounted to)\s*(?:observed in\s+|achieved in\s+|seen in\s+)?"
+    r"(?:\d+\s*(?:/|of)\s*\d+\s*(?:patients\s*)?\(\s*)?"
 )
 _MORE_RATES = ci(r"(?:\s+and\s+[\w\s-]{1,40}?\s+rates?)?")
 _ORR_OWN = ci(r"\boverall\b|\bobjective\b|\bORR\b|h(?:a)?ematologic")
@@ -173,7 +230,64 @@ def _response_rates(doc: Document, sentences: list[Sentence]) -> list[Suggestion
         found = _orr_in(doc, s)
         if found:
             return found
+    for s in sentences:
+        found = _responders_in(doc, s)
+        if found:
+            return found
     return []
+
+
+# "responses in 13 of 28 patients (46 percent)", "15 (71%) patients were responders",
+# "a response proportion of 20.7%": the shares of a sentence that speaks of responses
+_RESPONSE_WORD = ci(
+    r"(?<!complete )(?<!partial )(?<!pathologic )(?<!pathological )(?<!molecular )"
+    r"(?<!cytogenetic )(?<!immune )(?<!antibody )(?<!serologic )(?<!serological )"
+    r"(?<!virologic )(?<!virological )(?<!inadequate )(?<!insufficient )(?<!poor )"
+    r"(?<!inflammatory )(?<!dose-)(?<!dose )(?<!no )"
+    r"\b(?:respon(?:se|ses|ders?|ded)|remissions?)\b(?!\s+to\b)"
+)
+_SHARE = ci(rf"(?P<v>{COUNT})\s*(?:%|percent\b|per cent\b)")
+_BARE_BEFORE = ci(rf"(?P<v>{NUM})\s*(?:vs\.?|versus|and|,)\s*$")
+_CI_SPAN = ci(r"\b95\s*%\s*(?:ci\b|confidence interval)[^)\];]*")
+_NOT_A_RATE = ci(
+    r"\b(?:ci|confidence|interval|p\s*[<=>]|or\s*=|>|<|≥|≤|at least|more than|less than|"
+    r"decrease|reduction|increase|improvement|predicted|of the dose)\W*$"
+)
+_RATE_AFTER = ci(
+    r"\s*(?:decrease|reduction|increase|improvement|or more|or greater|predicted|ci\b|"
+    r"confidence|of (?:the )?(?:dose|baseline|predicted))"
+)
+
+
+def _responders_in(doc: Document, s: Sentence) -> list[Suggestion]:
+    word = _RESPONSE_WORD.search(doc.lower, s.start, s.end)
+    if word is None:
+        return []
+    values: list[float] = []
+    first = last = None
+    intervals = [(c.start(), c.end()) for c in _CI_SPAN.finditer(doc.lower, s.start, s.end)]
+    for m in _SHARE.finditer(doc.lower, max(s.start, word.start() - 80), s.end):
+        if any(a <= m.start() < b for a, b in intervals):
+            continue
+        before = doc.lower[max(s.start, m.start() - 16) : m.start()]
+        if _NOT_A_RATE.search(before) or _RATE_AFTER.match(doc.lower, m.end()):
+            continue
+        v = parse_number(m.group("v"))
+        if v is None:
+            v = parse_count(m.group("v"))
+        if v is None or not 0 < v <= 100:
+            continue
+        bare = _BARE_BEFORE.search(doc.lower, max(s.start, m.start() - 14), m.start())
+        if bare and (b := parse_number(bare.group("v"))) is not None and 0 < b <= 100:
+            values.append(b)  # "11 vs. 16%"
+            first = bare.start() if first is None else first
+        values.append(float(v))
+        first = m.start() if first is None else first
+        last = m.end()
+    if not values or len(values) > 4 or first is None or last is None:
+        return []
+    start = min(word.start(), first)
+    return [make(doc, "response_rate_pct", values, start, last, 0.6, NAME)]
 
 
 def _orr_in(doc: Document, s: Sentence) -> list[Suggestion]:
@@ -214,7 +328,7 @@ def _survival_patterns(outcome: str, short: str) -> tuple[re.Pattern[str], ...]:
         ci(
             rf"\bmedian\s+(?:[\w-]+\s+){{0,1}}?{outcome}(?:\s*\((?:PFS|OS)\))?"
             rf"(?:\s*\((?:[^()\[\]]|\[[^\]]*\]){{0,60}}\))?(?:\s+\w+){{0,3}}?"
-            rf"\s*(?:was|were|of|:|,|=|is|reached)?\s*(?:was\s+)?(?=\d|[.·]\d)"
+            rf"\s*(?:was|were|of|:|,|=|is|reached)?\s*(?:was\s+)?\(?(?=\d|[.·]\d)"
         ),
         # "PFS was a median of 7.3 months", "PFS (median, 7.3 months)"
         ci(rf"{outcome}\s*(?:was\s+|of\s+|\(|:\s*)(?:a\s+)?median(?:\s+of)?[\s,:]*(?=\d)"),
@@ -264,7 +378,8 @@ def _survival_in(
 
 # "Median survival was 25 months": overall survival, unless the figure is a subgroup's
 _MEDIAN_SURVIVAL = ci(
-    r"\bmedian\s+survival(?:\s+[\w-]+){0,3}?\s*(?:was|of|:|,|=)\s*(?:was\s+)?(?=\d|[.·]\d)"
+    r"\bmedian\s+survival(?:\s+[\w-]+){0,3}?\s*(?:was|were|of|:|,|=)\s*(?:was\s+)?\(?"
+    r"(?=\d|[.·]\d)"
 )
 _FOR_SUBGROUP = ci(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:for|in|among|with)\b")
 

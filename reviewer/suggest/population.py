@@ -26,14 +26,17 @@ NAME = "rules.population"
 
 PEOPLE = (
     r"(?:patients|participants|subjects|individuals|adults|children|women|men|persons|people|"
-    r"cases|volunteers|infants|survivors|recipients|pts)"
+    r"cases|volunteers|infants|survivors|recipients|pts|smokers|students|neonates|newborns|"
+    r"mothers|families|households|residents|workers|athletes|veterans|outpatients|inpatients|"
+    r"elderly|girls|boys|adolescents|pregnancies|couples|patients'|eyes|knees|hips)"
 )
 # up to three words between the number and the people: "42 RRMM patients", "49 consecutive patients"
-_MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,3}?"
-_N = rf"(?P<n>{COUNT})(?![\d.,]*\s*%)"
+_MODS = r"(?:(?!of\b)[\w/+-]+\s+){0,4}?"
+_N = rf"(?=[\d.·otfsenh])(?P<n>{COUNT})(?![\d.,]*\s*%)"  # the lookahead: a fast first test
 _ENROL = (
     r"(?:enrolled|enrol(?:l)?ed|randomi[sz]ed|randomly assigned|included|recruited|treated|"
-    r"analy[sz]ed|studied|evaluated|assessed|registered|accrued|identified as eligible|recorded)"
+    r"analy[sz]ed|studied|evaluated|assessed|registered|accrued|identified as eligible|recorded|"
+    r"followed|followed up|observed|examined|interviewed|surveyed|operated on)"
 )
 # (pattern, confidence); the most confident match wins, the earliest among equals
 _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
@@ -41,10 +44,32 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (ci(rf"\b{_N}\s+{_MODS}{PEOPLE}\s+(?:in total|in all|overall)\b"), 0.85),
     (
         ci(
-            rf"\b{_N}\s+{_MODS}{PEOPLE}(?:\s+(?:with|from|who|aged|at|in)\s+[^,;.()]{{1,80}}?)?"
+            rf"\b{_N}\s+{_MODS}{PEOPLE}(?:\s+(?:with|from|who|aged|at|in|undergoing|receiving|"
+            rf"treated|having|scheduled|admitted|presenting)\s+[^;.()]{{1,100}}?)?"
             rf"\s+(?:were|was|have been|had been)\s+(?:[\w-]+\s+){{0,2}}?{_ENROL}\b"
         ),
         0.85,
+    ),
+    (
+        ci(
+            rf"\b(?:trial|study|analysis|evaluation|survey|cohort)\s+(?:[\w-]+\s+){{0,3}}?"
+            rf"(?:involving|including|enrolling|of|in|among|with)\s+(?:a total of\s+)?"
+            rf"{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.8,
+    ),
+    (
+        ci(
+            rf"(?:^|\.\s+|:\s+)(?:among|in|of)\s+(?:all\s+)?{_N}\s+{_MODS}{PEOPLE}\b(?!\s+(?:who|with|in)\b)"
+        ),
+        0.6,
+    ),
+    (
+        ci(
+            rf"\b{_N}\s+(?:{_MODS}{PEOPLE}\s+)?(?:entered|joined|participated in|took part in|"
+            rf"completed)\s+the\s+(?:study|trial)\b"
+        ),
+        0.75,
     ),
     (
         ci(
@@ -79,6 +104,23 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         0.75,
     ),
     (ci(rf"\b{PEOPLE}\s*\(\s*[nN]\s*=\s*(?P<n>{NUM})\s*\)"), 0.7),
+    # a structured abstract's "PARTICIPANTS: Ninety-eight patients aged 34 to 81"
+    (
+        ci(
+            rf"\b(?:participants|patients|subjects|population|study population|sample|"
+            rf"setting and participants|patients and methods)\s*:\s*(?:a total of\s+)?"
+            rf"(?:all\s+)?{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.8,
+    ),
+    # "Of 239 eligible patients, 216 were randomly assigned"
+    (
+        ci(
+            rf"(?:^|[,;:]\s+|\.\s+){_N}\s+(?:were|was)\s+(?:randomly assigned|randomly allocated|"
+            rf"randomi[sz]ed|enrolled|included)\b"
+        ),
+        0.75,
+    ),
     (ci(rf"\bin\s+{_N}\s+{_MODS}{PEOPLE}\s+(?:with|who)\b"), 0.6),
 )
 # "were enrolled into the run-in cohort": a part of the study, not the whole
@@ -148,6 +190,10 @@ def _sample_size(doc: Document, design: str | None) -> Suggestion | None:
             key = (confidence - penalty, -m.start(), n, m.start(), end)
             if best is None or key > best:
                 best = key
+    arms_total = _sum_of_arms(doc)
+    if arms_total is not None and (best is None or best[0] < 0.8 or arms_total[0] > best[2]):
+        n, start, end = _printed_total(doc, *arms_total)
+        return make(doc, "sample_size", n, start, end, 0.75, NAME)
     if best is not None and best[0] >= 0.5:
         return make(doc, "sample_size", best[2], best[3], best[4], best[0], NAME)
     for s in doc.own_sentences():
@@ -155,6 +201,56 @@ def _sample_size(doc: Document, design: str | None) -> Suggestion | None:
         if leading is not None:
             n, start, end = leading
             return make(doc, "sample_size", n, start, end, 0.55, NAME)
+    return None
+
+
+# "238 patients randomized to sunitinib, 244 to capecitabine"; "28 laparoscopic and 34 open"
+_ARM_COUNT = ci(
+    rf"\b{_N}\s+(?:{_MODS}{PEOPLE}\s+)?(?:were\s+)?(?:randomi[sz]ed|randomly assigned|"
+    rf"assigned|allocated)\s+to\s+[^,;.]{{1,60}}?(?:,\s*(?:and\s+)?|\s+and\s+)"
+    rf"(?P<m>{COUNT})\s+(?:{PEOPLE}\s+)?(?:to|in)\b"
+)
+# "162 patients to the salbutamol group and 164 to the placebo group"
+_GROUP_COUNT = ci(
+    rf"\b{_N}\s+(?:{_MODS}{PEOPLE}\s+)?(?:were\s+)?(?:[\w-]+\s+)?(?:to|in|into)\s+(?:the\s+)?"
+    rf"[^,;.]{{1,40}}?\s+(?:group|arm)\b[^,;.]{{0,20}}?(?:,\s*(?:and\s+)?|\s+and\s+)"
+    rf"(?P<m>{COUNT})\s+(?:{PEOPLE}\s+)?(?:were\s+)?(?:[\w-]+\s+)?(?:to|in|into)\s+(?:the\s+)?"
+    rf"[^,;.]{{1,40}}?\s+(?:group|arm)\b"
+)
+_AND_COUNT = ci(
+    rf"\b{_N}\s+(?!{PEOPLE})[\w/+-]+(?:\s+[\w/+-]+)?\s+and\s+(?P<m>{COUNT})\s+"
+    rf"[\w/+-]+(?:\s+[\w/+-]+)?\s+(?:{PEOPLE}\s+)?(?:were|was)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_ENROL}|done|performed|operated)\b"
+)
+# "(n = 95)" after each arm of a randomisation or group sentence
+_ARM_SIZE = ci(r"[(\[,:;]\s*n\s*=\s*(?P<n>\d[\d,]*)\s*(?=[)\],;]|$)")
+_ARMS_SENTENCE = ci(r"random|assign|allocat|\bgroups?\b|\barms?\b|versus|\bvs\b|placebo")
+
+
+def _printed_total(doc: Document, n: int, start: int, end: int) -> tuple[int, int, int]:
+    """Where the text prints the total the arms add up to ("41 children with SMEI"), even
+    in a sentence the rules do not read for sizes: those words state it best."""
+    for m in _LEADING_COUNT.finditer(doc.lower, doc.abstract_start, doc.body_end):
+        if parse_count(m.group("n")) == n:
+            return n, m.start(), m.end()
+    return n, start, end
+
+
+def _sum_of_arms(doc: Document) -> tuple[int, int, int] | None:
+    """A total printed only as its arms: two counts joined, or every arm's "(n = k)"."""
+    for pattern in (_ARM_COUNT, _GROUP_COUNT, _AND_COUNT):
+        for m, _s in doc.own_matches(pattern):
+            a, b = parse_count(m.group("n")), parse_count(m.group("m"))
+            if a and b and a >= 3 and b >= 3:
+                return a + b, m.start(), m.end()
+    for s in doc.own:
+        if not _ARMS_SENTENCE.search(doc.lower, s.start, s.end):
+            continue
+        sizes = list(_ARM_SIZE.finditer(doc.lower, s.start, s.end))
+        if len(sizes) >= 2:
+            values = [parse_count(m.group("n")) or 0 for m in sizes]
+            if all(v >= 2 for v in values):
+                return sum(values), sizes[0].start(), sizes[-1].end()
     return None
 
 
@@ -216,6 +312,21 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         0.85,
     ),
     (ci(rf"\((?:median|mean)\s+age,?\s*(?P<age>{NUM})\s*(?:years?|yrs?|y)?\b"), 0.85),
+    # "mean ± SD age 74.0 ± 6.1 years", "age (mean ± SD) 74.0 ± 5.2 years"
+    (
+        ci(
+            rf"\b(?:mean|median)\s*(?:\(?\s*(?:±|\+/-)\s*(?:sd|se)\s*\)?|\((?:sd|se|iqr)\))\s*age"
+            rf"(?:\s+at\s+\w+)?\s*(?:was|of|,|:|=|is)?\s*(?P<age>{NUM})\b(?!\s*%)"
+        ),
+        0.8,
+    ),
+    (
+        ci(
+            rf"\bage\s*\(\s*(?:mean|median)\s*(?:(?:±|\+/-)\s*(?:sd|se)|\[?(?:range|iqr|sd)\]?)?\s*\)"
+            rf"\s*(?:was|of|,|:|=|is)?\s*(?P<age>{NUM})\b(?!\s*%)"
+        ),
+        0.8,
+    ),
 )
 
 
@@ -249,14 +360,50 @@ def _condition(doc: Document) -> list[Suggestion]:
     chosen = [m for m in mentions if m.names[0] == name]
     title = doc.title_span
     in_title = [m for m in chosen if title and title[0] <= m.start < title[1]]
-    if not in_title and len(chosen) < 2:
+    if not in_title and len(chosen) < 2 and not any(_population_of(doc, m) for m in chosen):
         return []  # named once in passing, and not in the title: not what was studied
     mention, confidence = (in_title[0], 0.8) if in_title else (chosen[0], 0.65)
+    own = {s.start for s in doc.own}
+    enrolled = [
+        m
+        for m in chosen
+        if _population_of(doc, m)
+        and m.term.kind != "abbreviation"
+        and (s := doc.sentence_at(m.start)) is not None
+        and s.start in own
+    ]
+    if enrolled:
+        # the sentence that says whom the study enrolled is the reviewer's evidence
+        mention, confidence = enrolled[0], max(confidence, 0.75)
     mention = _head_of_list(doc, mention)
     start = _qualifiers_start(doc, mention)
     end, extra = _coordinated(doc, mention)
     value = _condition_value(doc, mention, start, extra)
-    return [make(doc, "condition", value, start, end, confidence, NAME)]
+    detail = {"concept": mention.concept} if mention.concept and not extra else None
+    return [make(doc, "condition", value, start, end, confidence, NAME, detail=detail)]
+
+
+# "patients with X", "children with X": the population a study enrolled
+_WITH_BEFORE = ci(
+    rf"\b(?:{PEOPLE}|population|those|anyone)\s+(?:[\w-]+\s+){{0,2}}?(?:with|having|suffering from|"
+    rf"diagnosed with|undergoing|at risk (?:of|for))\s+(?:[\w/-]+\s+){{0,4}}?$"
+)
+
+
+def _population_of(doc: Document, m: Mention) -> bool:
+    return bool(_WITH_BEFORE.search(doc.lower, max(0, m.start - 70), m.start))
+
+
+def _specific(m: Mention) -> float:
+    """How much a heading says about a study's population: a symptom or a measurement
+    (MeSH C23 "Body Weight", "Pain") or a whole branch ("Neoplasms") says little."""
+    weight = 1.0
+    if m.names[0] in _GENERIC or m.term.depth == 1:
+        weight *= 0.4
+    branches = [b for b in m.term.category.split("/") if b]
+    if branches and all(b == "C23" or not b.startswith(("C", "F")) for b in branches):
+        weight *= 0.3
+    return weight
 
 
 def _main_disease(doc: Document, mentions: list[Mention]) -> str:
@@ -264,8 +411,9 @@ def _main_disease(doc: Document, mentions: list[Mention]) -> str:
     score: Counter[str] = Counter()
     for m in mentions:
         weight = 5.0 if title and title[0] <= m.start < title[1] else 1.0
-        if m.names[0] in _GENERIC:
-            weight *= 0.4
+        if _population_of(doc, m):
+            weight += 3.0
+        weight *= _specific(m)
         score[m.names[0]] += weight
     return max(score, key=lambda k: (score[k], -_first(mentions, k)))
 
@@ -280,7 +428,127 @@ def _qualifiers_start(doc: Document, mention: Mention) -> int:
     m = lexicon.conditions().modifiers.search(
         doc.lower, max(window_start, line_start), mention.start
     )
-    return m.start() if m else mention.start
+    start = m.start() if m else mention.start
+    return _adjectives_start(doc, start, max(window_start, line_start))
+
+
+# words that end a disease's noun phrase on its left
+_PHRASE_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "without",
+        "from",
+        "to",
+        "into",
+        "and",
+        "or",
+        "but",
+        "as",
+        "than",
+        "vs",
+        "versus",
+        "patients",
+        "patient",
+        "children",
+        "adults",
+        "women",
+        "men",
+        "subjects",
+        "participants",
+        "people",
+        "infants",
+        "who",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+        "their",
+        "its",
+        "our",
+        "treatment",
+        "treatments",
+        "therapy",
+        "therapies",
+        "trial",
+        "study",
+        "studies",
+        "after",
+        "before",
+        "during",
+        "among",
+        "between",
+        "randomized",
+        "randomised",
+        "controlled",
+        "prevention",
+        "management",
+        "treating",
+        "treated",
+        "preventing",
+        "reducing",
+        "reduction",
+        "risk",
+        "rate",
+        "rates",
+        "effect",
+        "effects",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "new",
+        "novel",
+        "case",
+        "cases",
+        "review",
+    ]
+)
+_ADJECTIVE_WORD = re.compile(r"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[A-Z]{2,5}|[A-Z][a-z]+-[a-z]+)$")
+
+
+def _adjectives_start(doc: Document, start: int, limit: int) -> int:
+    """Extend a disease name over up to three words that qualify it ("unruptured
+    intracranial aneurysms", "multinodular non-toxic goiter"): words of the same noun
+    phrase, not articles, prepositions, verbs or the people studied."""
+    pos = start
+    for _ in range(3):
+        m = re.search(r"(\S+)\s+$", doc.text[max(limit, pos - 40) : pos])
+        if m is None:
+            break
+        word = m.group(1)
+        if not _ADJECTIVE_WORD.match(word) or word.lower() in _PHRASE_STOP:
+            break
+        if word.lower().endswith(("ing", "ed")) and word.lower() not in _PARTICIPLES:
+            break
+        if doc.drugs_in(pos - len(m.group(0)), pos):
+            break
+        pos -= len(m.group(0))
+    return pos
+
+
+_PARTICIPLES = frozenset(
+    {"unruptured", "ruptured", "infected", "advanced", "localized", "localised", "untreated",
+     "pretreated", "disseminated", "uncomplicated", "complicated", "acquired", "inherited",
+     "recurrent", "relapsed", "ongoing", "isolated", "generalized", "generalised", "limited",
+     "extended", "resected", "unresected", "operated", "inoperable", "metastasized"}
+)  # fmt: skip
 
 
 def _head_of_list(doc: Document, mention: Mention) -> Mention:

@@ -8,20 +8,44 @@ of the rules. ``predictions`` yields the scorer's lines for every record.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from reviewer.domain import Suggestion
-from reviewer.suggest import SUGGESTER_VERSION, prediction, suggest
+from reviewer.suggest import BUILT_IN, SUGGESTER_VERSION, prediction, suggest
 
 Progress = Callable[[int, int], None]  # (records done, records to do)
 Cancel = Callable[[], bool]
 _BATCH = 50
 
 
-def stale_record_ids(store: Any, version: str = SUGGESTER_VERSION) -> list[int]:
+def _template(store: Any) -> Any:
+    try:
+        return store.template()
+    except Exception:  # a review without a template: the built-in fields
+        return None
+
+
+def version_for(template: Any) -> str:
+    """The rules' version plus a fingerprint of the template's fields: adding, removing or
+    describing a field makes a record's suggestions stale."""
+    if template is None or set(template.keys) == BUILT_IN:
+        return SUGGESTER_VERSION  # the built-in fields, as the rules alone name them
+    spec = [
+        (f.key, str(f.type), f.item_type, f.choices, f.unit, f.label, f.help, f.keywords)
+        if f.key not in BUILT_IN
+        else f.key
+        for f in template.fields
+    ]
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8]
+    return f"{SUGGESTER_VERSION}+tpl.{digest}"
+
+
+def stale_record_ids(store: Any, version: str | None = None) -> list[int]:
     """Records with no suggestions, or with suggestions another version of the rules made."""
+    version = version or version_for(_template(store))
     rows = store.db.execute(
         "select r.id from records r where not exists "
         "(select 1 from suggestions s where s.record_id = r.id) "
@@ -40,7 +64,9 @@ def compute_suggestions(
 ) -> int:
     """Suggest and store values for stale records (or for ``record_ids``, limited to the
     stale ones); return how many records were done."""
-    stale = stale_record_ids(store)
+    template = _template(store)
+    version = version_for(template)
+    stale = stale_record_ids(store, version)
     if record_ids is not None:
         wanted = set(record_ids)
         stale = [i for i in stale if i in wanted]
@@ -53,14 +79,14 @@ def compute_suggestions(
             for rid in batch:
                 if cancel is not None and cancel():
                     break
-                _store_record(store, rid)
+                _store_record(store, rid, template, version)
                 done += 1
         if progress is not None:
             progress(done, len(stale))
     return done
 
 
-def _store_record(store: Any, record_id: int) -> None:
+def _store_record(store: Any, record_id: int, template: Any, version: str) -> None:
     record = store.record(record_id)
     decided = {
         (s.field, json.dumps(s.value))
@@ -68,7 +94,9 @@ def _store_record(store: Any, record_id: int) -> None:
         if s.status == "accepted"
     }
     fresh: list[Suggestion] = [
-        s for s in suggest(record) if (s.field, json.dumps(s.value)) not in decided
+        s.model_copy(update={"version": version})
+        for s in suggest(record, template)
+        if (s.field, json.dumps(s.value)) not in decided
     ]
     store.replace_suggestions(record_id, fresh)
     if not fresh and not decided:
@@ -76,15 +104,16 @@ def _store_record(store: Any, record_id: int) -> None:
     # older suggestions that survive (accepted, rejected) now count as seen by this version
     store.db.execute(
         "update suggestions set version = ? where record_id = ? and status != 'pending'",
-        [SUGGESTER_VERSION, record_id],
+        [version, record_id],
     )
 
 
 def predictions(store: Any) -> Iterator[dict[str, Any]]:
     """The predictions line of every record, in import order."""
     keys = RecordKeys(store)
+    template = _template(store)
     for record in store.records():
-        yield prediction(record, keys.key(record))
+        yield prediction(record, keys.key(record), template)
 
 
 class RecordKeys:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -36,8 +37,47 @@ def review_to_open(review: Path | None) -> Path:
     return default_review_path()
 
 
-def main(review: Path | None = None) -> int:
+REVIEW_SUFFIX = ".review"
+
+
+def split_opened_files(files: Sequence[str | Path]) -> tuple[Path | None, list[Path]]:
+    """Files given to ``reviewer-gui`` (a double-click, "Open with"): the first ``.review``
+    is the review to open; the other files, citations or PDFs, are imported into it."""
+    paths = [Path(f).absolute() for f in files]
+    reviews = [p for p in paths if p.suffix.lower() == REVIEW_SUFFIX]
+    review = reviews[0] if reviews else None
+    return review, [p for p in paths if p.suffix.lower() != REVIEW_SUFFIX]
+
+
+def gui_script(argv: Sequence[str] | None = None) -> int:
+    """``reviewer-gui [FILE ...]``: what the menu entry and the file manager start."""
+    import argparse
+
+    from reviewer.cli import VersionAction
+
+    parser = argparse.ArgumentParser(
+        prog="reviewer-gui",
+        description="Open Reviewer's window. A .review file is opened; other files "
+        "(RIS, BibTeX, MEDLINE, PDFs ...) are imported into the open review.",
+    )
+    parser.add_argument("--version", action=VersionAction, help="show version and build, then exit")
+    parser.add_argument("files", nargs="*", metavar="FILE")
+    args = parser.parse_args(argv)
+    review, imports = split_opened_files(args.files)
+    return main(review=review, imports=imports)
+
+
+def main(review: Path | None = None, imports: Sequence[Path] = ()) -> int:
     app = application()
+    window = open_window(review, imports)
+    if window is None:
+        return 1
+    return app.exec()
+
+
+def open_window(review: Path | None = None, imports: Sequence[Path] = ()):
+    """Open the review (see ``review_to_open``) in a shown window, import ``imports`` into it
+    in the background; None when the review cannot be opened (the user has been told)."""
     from reviewer.ui.main_window import MainWindow
 
     path = review_to_open(review)
@@ -45,11 +85,13 @@ def main(review: Path | None = None) -> int:
         store = open_default_review(path)
     except StoreError as exc:
         QMessageBox.critical(None, "Cannot open review", str(exc))
-        return 1
+        return None
     ask_reviewer_name_once()
     window = MainWindow(store)
     window.show()
-    return app.exec()
+    if imports:
+        window.importer.start([str(p) for p in imports])
+    return window
 
 
 def ask_reviewer_name_once() -> None:
@@ -77,8 +119,12 @@ def screenshot(
     width: int = 1400,
     height: int = 900,
     record_id: int | None = None,
+    page: int | None = None,
 ) -> Path:
-    """Render the main window offscreen with the first record selected, save a PNG."""
+    """Render the main window offscreen with the first record selected, save a PNG.
+
+    With ``page`` (1-based), the record's PDF is shown as pages at that page, with
+    the boxes of its values; ``ValueError`` if the record has no PDF to show."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     application()
     from reviewer.ui.main_window import MainWindow
@@ -92,9 +138,42 @@ def screenshot(
     if record_id is not None:
         window.go_to_record(record_id)
     QApplication.processEvents()
+    if page is not None:
+        window.splitter.setSizes([int(width * 0.22), int(width * 0.48), int(width * 0.3)])
+        try:
+            _show_page(window, page)
+        except ValueError:
+            window.close()
+            store.close()
+            raise
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out)):
         raise OSError(f"{out}: could not write the PNG")
     window.close()
     store.close()
     return out
+
+
+def _show_page(window, page: int, timeout: float = 30.0) -> None:  # noqa: ANN001 (MainWindow)
+    """Show the current record's PDF at ``page`` and wait until it is drawn."""
+    import time
+
+    pages = window.pages
+    pages.set_mode("pages", remember=False)
+    if pages.mode() != "pages":
+        raise ValueError(pages.notice() or "this record has no PDF to show as pages")
+    end = time.monotonic() + timeout
+    while not pages.is_open() and not pages.open_error and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    if pages.open_error:
+        raise ValueError(pages.open_error)
+    if not 1 <= page <= pages.page_total():
+        raise ValueError(f"the PDF has {pages.page_total()} pages, not a page {page}")
+    pages.go_to_page(page - 1)
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if pages.idle():
+            break
+        time.sleep(0.01)
+    QApplication.processEvents()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPlainTextEdit,
+    QStackedWidget,
     QTextEdit,
     QToolTip,
     QVBoxLayout,
@@ -182,6 +183,11 @@ class DocumentView(QWidget):
     span_remove_requested = Signal(str, int)  # field key, index of the span in its provenance
     note_delete_requested = Signal(int)  # note id
     selection_changed = Signal()
+    # for another view of the same record (the page view of a PDF, ``page_view``)
+    record_shown = Signal()
+    marks_changed = Signal()
+    focus_changed = Signal(bool)  # the focused field's spans changed; scroll to them?
+    span_flashed = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -207,7 +213,9 @@ class DocumentView(QWidget):
         self.legend = Legend()
         layout.addWidget(self.header)
         layout.addWidget(self.meta)
-        layout.addWidget(self.text, 1)
+        self.stack = QStackedWidget()  # the text, and other views of the record
+        self.stack.addWidget(self.text)
+        layout.addWidget(self.stack, 1)
         layout.addWidget(self.legend)
 
         self.record: Record | None = None
@@ -219,6 +227,8 @@ class DocumentView(QWidget):
         self._drawn: list[tuple[int, int, str]] = []
         self._formats: dict[tuple[str, str | None], QTextCharFormat] = {}
         self._fields: list[tuple[str, str, str | None]] = []
+        # other targets for a selection (the results grid) add their entries to the menu
+        self.menu_extenders: list[Callable[[QMenu, tuple[int, int] | None], None]] = []
         self._press: QPoint | None = None
         self._redrawing = False
         self._redraw_again = False
@@ -250,6 +260,7 @@ class DocumentView(QWidget):
             self._offsets = _Offsets(record.text)
             self.text.setPlainText(_shown(record.text))
         self._redraw()
+        self.record_shown.emit()
 
     # -- marks -------------------------------------------------------------------------
 
@@ -268,6 +279,7 @@ class DocumentView(QWidget):
         self._marks = _Marks(m for m in marks if 0 <= m.start < m.end <= length)
         self.legend.set_keywords(any(m.kind.startswith("keyword") for m in self._marks.items))
         self._redraw()
+        self.marks_changed.emit()
 
     def highlights(self) -> list[HighlightItem]:
         return list(self._marks.items)
@@ -291,10 +303,15 @@ class DocumentView(QWidget):
         self._redraw()
         if scroll and self._focus:
             self._scroll_to(self._focus[0][0])
+        self.focus_changed.emit(scroll)
 
     def highlighted(self) -> list[tuple[int, int]]:
         """The spans given to ``highlight``, as shown."""
         return [(s, e) for s, e, _c in self._focus]
+
+    def focused(self) -> list[tuple[int, int, str]]:
+        """The spans given to ``highlight`` with their colours."""
+        return list(self._focus)
 
     def focus_span(self, start: int, end: int) -> None:
         """Scroll to ``start:end`` and make it flash, so the eye finds it."""
@@ -306,6 +323,7 @@ class DocumentView(QWidget):
         self._flash_step = 0
         self._flash_timer.start()
         self._redraw()
+        self.span_flashed.emit(start, end)
 
     def flashing(self) -> tuple[int, int] | None:
         """The span being flashed right now (lit or not), or None."""
@@ -448,8 +466,9 @@ class DocumentView(QWidget):
             act.triggered.connect(lambda _c=False, i=i: self.request_field(i))
             self.addAction(act)
 
-    def context_menu(self, point: QPoint) -> QMenu:
-        """The menu for a right click at ``point`` (viewport coordinates)."""
+    def context_menu(self, point: QPoint | None, offset: int | None = None) -> QMenu:
+        """The menu for a right click at ``point`` (viewport coordinates), or on the
+        character at ``offset`` (another view of the record knows it)."""
         menu = QMenu(self)
         sel = self.selection()
         set_menu = menu.addMenu("Set field from selection")
@@ -459,12 +478,15 @@ class DocumentView(QWidget):
         for submenu, append in ((set_menu, False), (add_menu, True)):
             self._fill_field_menu(submenu, append)
             submenu.setEnabled(sel is not None and bool(self._fields))
+        for extend in self.menu_extenders:
+            extend(menu, sel)
         note = menu.addAction("Add note…")
         note.setObjectName("menu_add_note")
         note.setEnabled(sel is not None)
         if sel is not None:
             note.triggered.connect(lambda: self.note_requested.emit(*sel))
-        offset = self.offset_at(point)
+        if point is not None:
+            offset = self.offset_at(point)
         if offset is not None:
             self._add_mark_actions(menu, offset)
         menu.addSeparator()

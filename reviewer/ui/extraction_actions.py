@@ -43,7 +43,7 @@ class ExtractionActions:
             self.store.highlights(rid),
             self.keyword_spans(rid),
         )
-        self.document.set_highlights(items)
+        self.document.set_highlights([*items, *self.results.highlight_items()])
 
     def keyword_spans(self, record_id: int) -> list:
         """Where the review's inclusion and exclusion terms occur in the record's text."""
@@ -230,6 +230,7 @@ class ExtractionActions:
         self.redo_action.setText(f"&Redo {self.undo_stack.redo_label}".rstrip())
         if self.current_id is not None:
             self.model.refresh_record(self.current_id)
+            self.results.refresh()  # before the highlights are drawn again
             if not any(e.dirty for e in self.form.editors.values()):
                 self._reload_form()
             else:

@@ -237,6 +237,7 @@ class ExtractionForm(QWidget):
         self.record_id: int | None = None
         self.editors: dict[str, FieldEditor] = {}
         self.template: Template | None = None
+        self.hidden_groups: set[str] = set()  # shown elsewhere (risk of bias has its own tab)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel("Extraction")
@@ -257,6 +258,8 @@ class ExtractionForm(QWidget):
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for spec in template.fields:
+            if spec.group in self.hidden_groups:
+                continue
             editor = FieldEditor(spec, self)
             self.editors[spec.key] = editor
             label = spec.label + (f" ({spec.unit})" if spec.unit else "")

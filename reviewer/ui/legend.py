@@ -23,6 +23,7 @@ GROUP_COLOURS: dict[str, str] = {
     "population": "#c8e6c9",
     "intervention": "#bbdefb",
     "outcomes": "#ffccbc",
+    "risk_of_bias": "#f8bbd0",  # RoB 2 answers (a tab of their own, not in the legend)
     "other": "#d7ccc8",
 }
 # The same hues, dark enough for a thin underline.
@@ -32,6 +33,7 @@ GROUP_ACCENTS: dict[str, str] = {
     "population": "#2e7d32",
     "intervention": "#1565c0",
     "outcomes": "#d84315",
+    "risk_of_bias": "#ad1457",
     "other": "#6d4c41",
 }
 NOTE_FILL = "#fff59d"

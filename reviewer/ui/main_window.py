@@ -35,6 +35,7 @@ from reviewer.annotate.undo import (
 )
 from reviewer.export.json_import import import_review_json
 from reviewer.review.keywords import compiled_terms
+from reviewer.review.pdf_files import find_record_pdf
 from reviewer.review.project import create_review, open_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
@@ -51,8 +52,11 @@ from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
+from reviewer.ui.page_view import install_page_view, known_pdf_location
+from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.rank_controller import RankController
 from reviewer.ui.rank_model import RankedRecordModel
+from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.tags_editor import TagsEditor
@@ -84,6 +88,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.ranking.install()
         self.exporter = ExportController(self)
         self._build_menus()
+        self.results = ResultsController(self)  # the Results and Risk of bias tabs
+        self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
         self.importer = ImportController(self)
         self._restore_geometry()
         self._attach(store)
@@ -141,6 +147,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         lv.addWidget(self.count_label)
 
         self.document = DocumentView()
+        self.pages = install_page_view(  # a record's PDF as pages, beside its text
+            self.document, lambda rid: find_record_pdf(self.store, rid, known_pdf_location)
+        )
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 0)
@@ -406,6 +415,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def show_record(self, record_id: int | None) -> None:
         self.form.flush()
         self.current_id = record_id
+        self.results.show_record(record_id)  # its cells' words are drawn with the highlights
         if record_id is None:
             self.document.show_record(None)
             self.form.load(None, {})
@@ -562,12 +572,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self._update_status()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Reviewer",
-            "Reviewer — offline systematic reviews.\n"
-            "Import, screen, extract with provenance, export.",
-        )
+        from reviewer.ui.about import show_about
+
+        show_about(self)
 
     # -- window state ----------------------------------------------------------------------
 

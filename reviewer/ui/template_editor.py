@@ -135,6 +135,14 @@ class TemplateEditorDialog(QDialog):
         self.help.setTabChangesFocus(True)
         self.help.setFixedHeight(60)
         self.help.textChanged.connect(self._editor_changed)
+        self.keywords = QLineEdit()
+        self.keywords.setObjectName("template_keywords")
+        self.keywords.setPlaceholderText("words that find its evidence, e.g. masked, sham")
+        self.keywords.setToolTip(
+            "Suggestions for a field the app does not know rank the record's sentences by "
+            "the field's label, help and these words (separate them with commas)"
+        )
+        self.keywords.textEdited.connect(lambda _t: self._editor_changed())
         self.group = QComboBox()
         self.group.setObjectName("template_group")
         for g in GROUPS:
@@ -152,6 +160,7 @@ class TemplateEditorDialog(QDialog):
         form.addRow("Choices", self.choices)
         form.addRow("Unit", self.unit)
         form.addRow("Help", self.help)
+        form.addRow("Keywords", self.keywords)
         form.addRow("Group", self.group)
         apply_row = QHBoxLayout()
         apply_row.addStretch(1)
@@ -312,7 +321,11 @@ class TemplateEditorDialog(QDialog):
         self.choices.setPlainText("\n".join(spec.choices) if spec else "")
         self.unit.setText(spec.unit if spec else "")
         self.help.setPlainText(spec.help if spec else "")
-        self.group.setCurrentIndex(self.group.findData(spec.group if spec else "other"))
+        self.keywords.setText(", ".join(spec.keywords) if spec else "")
+        group = spec.group if spec else "other"
+        if self.group.findData(group) < 0:  # a group of a built-in template (risk_of_bias)
+            self.group.addItem(_swatch(group), group, group)
+        self.group.setCurrentIndex(self.group.findData(group))
         self._loading = False
         adding = self._editing == _NEW
         self.editor.setEnabled(spec is not None or adding)
@@ -337,6 +350,7 @@ class TemplateEditorDialog(QDialog):
             else [],
             "unit": self.unit.text().strip(),
             "help": self.help.toPlainText().strip(),
+            "keywords": [k.strip() for k in self.keywords.text().split(",") if k.strip()],
             "group": self.group.currentData(),
         }
 

@@ -255,3 +255,26 @@ def test_duplicates_confirmed_in_one_copy_reach_the_other(copies):
     duplicates.unmerge(b, 5, "bob")
     mg.merge(a, b.path, "ann")
     assert a.record(5).duplicate_of is None
+
+
+def test_results_cells_merge_like_values(copies):
+    from reviewer.domain.results import new_item_id
+    from reviewer.store import results as rs
+    from reviewer.store.results import CellChange
+
+    a, b = copies
+    arm = new_item_id("arm")
+    rs.set_cells(a, 1, [CellChange(arm, "name", "Lenalidomide"),
+                        CellChange(arm, "n_randomised", 120)], "ann")  # fmt: skip
+    report = mg.merge(b, a.path, "bob")
+    assert report.conflicts == [] and report.applied == 2
+    assert rs.study_results(b, 1).arms[0].value("n_randomised") == 120
+    # both edit the same cell differently: a conflict, each side keeps its own
+    rs.set_cell(a, 1, arm, "n_randomised", 121, "ann")
+    rs.set_cell(b, 1, arm, "n_randomised", 119, "bob")
+    report = mg.merge(a, b.path, "ann")
+    (conflict,) = report.conflicts
+    assert conflict.key == ["result", 1, arm, "n_randomised"]
+    assert conflict.kept["value"] == 121 and conflict.other["value"] == 119
+    # merging again changes nothing
+    assert mg.merge(a, b.path, "ann").conflicts == []

@@ -198,3 +198,13 @@ def test_leaving_a_changed_field_applies_it(qtbot, dialog, store):
 def test_key_from_label():
     assert key_from_label("Median OS (months)") == "median_os_months"
     assert key_from_label("3-year survival") == "f_3_year_survival"
+
+
+def test_a_new_fields_keywords_are_kept_for_its_suggestions(qtbot, dialog, store):
+    click(qtbot, dialog.add_button)
+    qtbot.keyClicks(dialog.label, "Blinding")
+    qtbot.keyClicks(dialog.keywords, "masked, sham ,")
+    click(qtbot, dialog.apply_button)
+    assert store.template().field("blinding").keywords == ["masked", "sham"]
+    select(dialog, "blinding")
+    assert dialog.keywords.text() == "masked, sham"

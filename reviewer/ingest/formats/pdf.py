@@ -10,12 +10,17 @@ and suggestions see ordinary words.
 Reviewers meet three kinds of unreadable PDF, and each gets its own message: a
 scan with no text layer (it needs OCR first), a password-protected file, and a
 damaged or mis-named one.
+
+PDFium may not be called from two threads at once, and an import reads PDFs on its
+own thread while the page view renders on another: every use of PDFium takes
+``PDFIUM_LOCK`` (page by page, so neither waits long for the other).
 """
 
 from __future__ import annotations
 
 import re
 import statistics
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +35,7 @@ from reviewer.ingest.formats import article
 from reviewer.ingest.identifiers import canonical_ids
 
 PAGE_JOIN = "\n\n"
+PDFIUM_LOCK = threading.RLock()  # PDFium is not thread-safe: one caller at a time
 _MAGIC = b"%PDF-"
 _MAGIC_WINDOW = 1024  # the header may follow some junk bytes; readers look this far
 _LIGATURES = {
@@ -77,7 +83,8 @@ def open_document(data: bytes, path: Path) -> pdfium.PdfDocument:
             path, "this is not a PDF (it lacks the %PDF- header): the file is damaged or misnamed"
         )
     try:
-        return pdfium.PdfDocument(data)
+        with PDFIUM_LOCK:
+            return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise ImportFailure(
@@ -117,7 +124,8 @@ def read_pages(doc: pdfium.PdfDocument) -> Pages:
     pages = Pages()
     for index in range(len(doc)):
         try:
-            text = _read_page(doc, index, pages)
+            with PDFIUM_LOCK:
+                text = _read_page(doc, index, pages)
         except pdfium.PdfiumError:
             text = ""
             pages.unreadable.append(index + 1)
@@ -226,9 +234,11 @@ def parse(stream: BinaryIO, path: Path) -> ParseResult:
     doc = open_document(stream.read(), path)
     try:
         pages = read_pages(doc)
-        meta = _metadata(doc)
+        with PDFIUM_LOCK:
+            meta = _metadata(doc)
     finally:
-        doc.close()
+        with PDFIUM_LOCK:
+            doc.close()
     if not pages.texts:
         raise ImportFailure(path, "the PDF has no pages")
     if pages.unreadable and len(pages.unreadable) == len(pages.texts):
