@@ -1,6 +1,6 @@
-"""The README's picture of priority screening (not a benchmark: ``make bench`` skips it).
+"""The README's picture of priority screening (``make ranking-screenshot``).
 
-usage: python benchmarks/ranking_screenshot.py [LABELLED.csv] [--out docs/ranking.png]
+usage: python docs/ranking_screenshot.py [LABELLED.csv] [--out docs/ranking.png]
                                                [--size 1400x900] [--dark]
 
 Imports a labelled review into a new review file, screens it as a reviewer following
