@@ -313,6 +313,14 @@ def synthetic(n: int, sets: dict[str, Path], seed: int = 1) -> tuple[list[str], 
     return texts, np.asarray(labels)
 
 
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return float("nan")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
 def bench_scale(sizes: list[int], sets: dict[str, Path]) -> dict:
     out = {}
     targets = {10_000: 1.0, 100_000: 5.0}
@@ -339,11 +347,13 @@ def bench_scale(sizes: list[int], sets: dict[str, Path]) -> dict:
             timings[labelled] = min(best)
         limit = targets.get(n)
         worst = max(timings.values())
-        print(f"{n:>7,} records: features {build:.1f} s once ({mb:.0f} MB); retrain "
+        peak = _peak_mb()
+        print(f"{n:>7,} records: features {build:.1f} s once ({mb:.0f} MB matrix, process "
+              f"peak {peak:.0f} MB); retrain "
               + ", ".join(f"{t:.2f} s with {k:,} decisions" for k, t in timings.items())
               + (f"; worst/target {worst / limit:.2f} (target {limit:.0f} s)" if limit else ""),
               flush=True)  # fmt: skip
-        out[n] = {"features_s": build, "features_mb": mb, "retrain_s": timings,
+        out[n] = {"features_s": build, "features_mb": mb, "peak_mb": peak, "retrain_s": timings,
                   "target_s": limit}  # fmt: skip
     return out
 
