@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from reviewer.review.screening import records_at_stage
 from reviewer.review.settings import get_setting, is_blinded, set_setting
 from reviewer.store import Store
 from reviewer.store import ranking as repo
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -176,11 +180,7 @@ def rank_stage(
     return result
 
 
-def stage_curve(
-    store: Store,
-    stage: str,
-    reviewer: str | None = None,
-):
+def stage_curve(store: Store, stage: str, reviewer: str | None = None) -> Figure:
     """The recall curve of a stage: one reviewer's screening, or (``None``) the
     review's, every record in the order anyone first decided it."""
     from reviewer.rank import curve
