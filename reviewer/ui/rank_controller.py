@@ -327,8 +327,10 @@ class RankController(QObject):
             self._poll_soon()
 
         def failed(message: str) -> None:
-            if RankCancelled.__name__ not in message:
-                self._set_status(f"Ranking unavailable: {message}")
+            if RankCancelled.__name__ in message:
+                return  # another review was opened, or the window closed
+            self._features_for = last_record  # try again only once records change
+            self._set_status(f"Ranking unavailable: {message}")
 
         self._set_status("Ranking: reading the records…")
         self._features_job = self.jobs.start(
