@@ -268,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--label-column", default=None, help="the column holding 0/1 (default: found by name)"
     )
+    p.add_argument(
+        "--retrain-every",
+        type=int,
+        default=1,
+        metavar="K",
+        help="retrain after every K records (default 1, as ASReview; more is quicker on a "
+        "large file)",
+    )
     p.add_argument("--recall", type=float, default=0.95, help="stopping rule's recall target")
     p.add_argument("--confidence", type=float, default=0.95, help="stopping rule's confidence")
     p.add_argument(
@@ -703,6 +711,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         prior_excluded=args.prior_excluded,
         recall_target=args.recall,
         confidence=args.confidence,
+        retrain_every=args.retrain_every,
     )
     if args.curve is not None:
         stop = result.stopped_at["screened"] if result.stopped_at else None

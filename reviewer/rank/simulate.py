@@ -162,8 +162,13 @@ def simulate(
     features: Features | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    retrain_every: int = 1,
 ) -> SimulationResult:
-    """Replay screening of ``data`` (see the module docstring)."""
+    """Replay screening of ``data`` (see the module docstring). ``retrain_every`` > 1
+    retrains only after that many records (quicker on a large review; ASReview and
+    the default retrain after each)."""
+    if retrain_every < 1:
+        raise ValueError("retrain_every must be at least 1")
     n = len(data.labels)
     y = np.asarray(data.labels, dtype=np.int64)
     if features is None:
@@ -177,19 +182,22 @@ def simulate(
     stopped: dict[str, Any] | None = _stop_check(y, order, n, recall_target, confidence, found)
     retrain_times: list[float] = []
     last_scores: np.ndarray | None = None
+    trained_at = -retrain_every
     while found < total_includes:
         if cancelled is not None and cancelled():
             raise InterruptedError("simulation cancelled")
         labels_so_far = y[order]
-        t0 = time.perf_counter()
-        if 0 < labels_so_far.sum() < len(labels_so_far):
+        trainable = 0 < labels_so_far.sum() < len(labels_so_far)
+        if trainable and len(order) - trained_at >= retrain_every:
+            t0 = time.perf_counter()
             model = train(features, order, labels_so_far, config)
-            scores = model.scores(features.matrix)
+            last_scores = model.scores(features.matrix)
             retrain_times.append(time.perf_counter() - t0)
-        else:  # one class only (priors of one kind): take the file's order, as ASReview does
-            scores = -np.arange(n, dtype=np.float64)
-        last_scores = scores
-        nxt = int(np.argmax(np.where(screened, -np.inf, scores)))
+            trained_at = len(order)
+        elif not trainable:  # priors of one kind only: the file's order, as ASReview does
+            last_scores = -np.arange(n, dtype=np.float64)
+        assert last_scores is not None
+        nxt = int(np.argmax(np.where(screened, -np.inf, last_scores)))
         order.append(nxt)
         screened[nxt] = True
         found += int(y[nxt])

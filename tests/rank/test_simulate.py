@@ -114,3 +114,13 @@ def test_ris_with_asreview_notes(tmp_path):
     )
     data = read_labelled(ris)
     assert data.labels == [1, 0]
+
+
+def test_retraining_less_often_still_finds_every_include(labelled):
+    every = simulate(labelled, seed=1)
+    batched = simulate(labelled, seed=1, retrain_every=5)
+    assert batched.retrains < every.retrains
+    assert sorted(batched.order) == list(range(40))
+    assert batched.loss == 0.0  # the topics are apart: any model ranks them right
+    with pytest.raises(ValueError):
+        simulate(labelled, retrain_every=0)
