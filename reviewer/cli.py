@@ -140,6 +140,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
+        "publish",
+        help="put the review on a PostgreSQL server for a team",
+        description="Publish the review to an empty PostgreSQL database: its event log, a "
+        "snapshot for 'clone', and the row-level security that lets each reviewer add only "
+        "events under their own name (run as the database's administrator; see the README "
+        "for adding reviewers). A password in the URL is kept in the system keyring, never "
+        "in the review file. Refused when the database holds another review.",
+    )
+    p.add_argument("url", metavar="POSTGRES_URL", help="postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")
+    p.add_argument(
+        "--team-role",
+        default=None,
+        help="the role whose members may sync the review (default: DB_reviewers)",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "clone",
+        help="make a local copy of a review published on a server",
+        description="Make a new local review file from the review published at POSTGRES_URL "
+        "and bring it up to date. Connect as your own server role: your decisions are "
+        "recorded under that name.",
+    )
+    p.add_argument("url", metavar="POSTGRES_URL")
+    p.add_argument(
+        "--review",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="the new review file (required; must not exist)",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "sync",
+        help="send and receive a published review's changes once",
+        description="Pull the others' events from the review's server and push this copy's, "
+        "printing what came and went. Safe to repeat or interrupt: nothing is applied twice.",
+    )
+    p.add_argument("--url", default=None, help="sync through this URL from now on (another role)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
         "export",
         help="export tables, the whole review, RIS or the PRISMA diagram",
         description="Export the review. csv/xlsx: a table (--table) of the selected records "
@@ -339,11 +381,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return gui_main(review=args.review)
     handler = _COMMANDS[args.command]
     from reviewer.review.merge import MergeError
+    from reviewer.review.sync import SyncError
     from reviewer.store import StoreError
 
     try:
         return handler(args)
-    except (ValueError, KeyError, OSError, StoreError, MergeError) as exc:
+    except (ValueError, KeyError, OSError, StoreError, MergeError, SyncError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         if isinstance(exc, KeyError):
             message = f"no such record or key: {message}"
@@ -555,6 +598,46 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for c in report.conflicts:
             print(f"  conflict: {c}")
     return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from reviewer.review.sync import publish
+
+    with _open(args) as store:
+        report = publish(store, args.url, team_role=args.team_role)
+    _print_sync(report, args.json, f"published to {report.server}")
+    return 0
+
+
+def cmd_clone(args: argparse.Namespace) -> int:
+    from reviewer.review.sync import clone
+
+    if args.review is None:
+        raise ValueError("clone needs --review NEW.review, the file to create")
+    store, report = clone(args.url, args.review)
+    store.close()
+    _print_sync(report, args.json, f"cloned into {args.review}; you work as '{report.user}'")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from reviewer.review.sync import sync
+
+    with _open(args) as store:
+        report = sync(store, url=args.url)
+    _print_sync(report, args.json, f"synced with {report.server}")
+    return 0
+
+
+def _print_sync(report, as_json: bool, headline: str) -> None:  # noqa: ANN001
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        return
+    print(f"{headline}: {report.summary()}")
+    for c in report.conflicts:
+        print(f"  conflict on {c.key}: kept {c.kept!r}, other {c.other!r}")
+    for kind, n in report.not_applied.items():
+        print(f"  {n} {kind} changes came without their content (redo them here)")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -815,6 +898,9 @@ _COMMANDS = {
     "resolve": cmd_resolve,
     "stats": cmd_stats,
     "merge": cmd_merge,
+    "publish": cmd_publish,
+    "clone": cmd_clone,
+    "sync": cmd_sync,
     "new-from-json": cmd_new_from_json,
     "import-results": cmd_import_results,
     "analyse": cmd_analyse,

@@ -50,3 +50,80 @@ def demo_review(tmp_path, _demo_master) -> Path:
     dest = tmp_path / "demo.review"
     shutil.copy(_demo_master, dest)
     return dest
+
+
+# -- a real PostgreSQL server for the team-review (sync) tests ---------------------------------
+
+REVIEWERS = {"ann": "ann-secret", "bob": "bob-secret"}
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server per test session (tests/pg_server.py), with two reviewers'
+    login roles; each test gets its own database (``team_db``)."""
+    from tests import pg_server as server_module
+
+    server = server_module.start()
+    for name, password in REVIEWERS.items():
+        server.create_login(name, password)
+    yield server
+    server.stop()
+
+
+class TeamDb:
+    """A fresh database on the session's server, and the URLs to reach it."""
+
+    def __init__(self, server, name: str):
+        self.server, self.name = server, name
+        server.create_database(name)
+
+    @property
+    def admin_url(self) -> str:
+        return self.server.admin_url(self.name)
+
+    def url(self, reviewer: str, with_password: bool = True) -> str:
+        password = REVIEWERS[reviewer] if with_password else None
+        return self.server.url(reviewer, password, self.name)
+
+    def add_reviewers(self, *names: str) -> None:
+        """What the README tells an administrator to run for each reviewer."""
+        for name in names:
+            self.server.execute(f'grant "{self.name}_reviewers" to "{name}"', self.name)
+
+
+@pytest.fixture
+def team_db(pg_server, request) -> TeamDb:
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40]
+    return TeamDb(pg_server, name)
+
+
+@pytest.fixture
+def memory_keyring():
+    """A keyring backend that lives in this process (test machines have no system
+    keyring); the code under test uses the real ``keyring`` API against it."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self.secrets: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.secrets.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.secrets[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.secrets.pop((service, username), None)
+
+    before = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(before)

@@ -48,14 +48,29 @@ class HistoryRow:
     after: str
 
 
-def history(store: Store, record_id: int) -> list[HistoryRow]:
-    """Every change to a record, oldest first."""
+def history(store: Store, record_id: int, viewer: str | None = None) -> list[HistoryRow]:
+    """Every change to a record, oldest first. For a ``viewer`` of a blinded review, the
+    other reviewers' screening decisions (and conflicts about them) are left out: they
+    are in the log, from a merge or a sync, but not to be seen until unblinding."""
+    from reviewer.review.settings import is_blinded
+
     rows = store.db.execute(
         "select seq, id, time, reviewer, kind, record_id, payload from events "
         "where record_id = ? order by seq",
         [record_id],
     )
-    return [_row(*r) for r in rows]
+    hide = viewer is not None and is_blinded(store)
+    out = []
+    for r in rows:
+        if hide and _others_decision(r[3], r[4], r[5], json.loads(r[6]), viewer):
+            continue
+        out.append(_row(*r))
+    return out
+
+
+def _others_decision(who: str, kind: str, rid: int | None, payload: dict, viewer: str) -> bool:
+    keys = ev.state_keys(kind, rid, who, payload)
+    return any(k[0] == "decision" and k[3] != viewer for k in keys)
 
 
 def log_rows(store: Store) -> Iterator[HistoryRow]:

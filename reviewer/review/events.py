@@ -33,6 +33,10 @@ MERGE_CONFLICT = "merge.conflict"
 MERGE_SETTLE = "merge.settle"
 MERGE_DONE = "merge.done"
 
+# Records imported into a published review, with their uids, so every copy gets them
+# (reviewer.store.sync); payload: {"source": {...}, "records": [{"uid": ..., ...}, ...]}
+RECORDS_ADD = "records.add"
+
 # Kinds written by the deduplication (reviewer.store.duplicates)
 DUPLICATE_CONFIRM = "duplicate.confirm"
 DUPLICATE_REJECT = "duplicate.reject"
@@ -41,6 +45,16 @@ DUPLICATE_UNMERGE = "duplicate.unmerge"
 DECISION_KINDS = (DECISION_SET, DECISION_CLEAR, DECISION_UNDO)
 
 Key = tuple[Any, ...]
+
+# Keys whose second element is a record id (the rest name review-wide state)
+RECORD_STATE_KINDS = (
+    "decision", "resolution", "value", "tag", "fulltext", "duplicate_of", "candidate", "result",
+)  # fmt: skip
+
+
+class NotReplayable(Exception):
+    """The event does not carry the state it left (a full text: the PDF's text stays on
+    the machine that attached it)."""
 
 
 def state_key(
@@ -112,3 +126,82 @@ def _decision_fields(state: dict[str, Any]) -> dict[str, str]:
         "reason": state.get("reason", ""),
         "note": state.get("note", ""),
     }
+
+
+def state_after(key: Key, kind: str, reviewer: str, time: str, payload: dict[str, Any]) -> Any:
+    """The state of ``key`` after this event, in the shape ``reviewer.store.state``
+    reads it from a review (``None``: the event left no such state).
+
+    What a copy needs when it learns of another's events without seeing the other's
+    file: a shared server's log (``reviewer.review.sync``). Raises ``NotReplayable``
+    when the event does not carry its state.
+    """
+    if kind == MERGE_SETTLE:
+        return payload.get("state")
+    what = key[0]
+    if what == "decision":
+        after = decision_after(kind, payload)
+        return None if after is None else {**after, "time": time}
+    if what == "resolution":
+        if payload.get("after") is None:
+            return None
+        return {
+            "decision": payload["after"],
+            "reason": payload.get("reason", ""),
+            "note": payload.get("note", ""),
+            "resolver": reviewer,
+            "time": time,
+        }
+    if what in ("value", "result"):
+        if payload.get("after") is None:
+            return None
+        return {
+            "value": payload["after"],
+            "reviewer": reviewer,
+            "time": time,
+            "provenance": payload.get("provenance", []),
+        }
+    if what == "tag":
+        return (
+            {"tag": payload["tag"], "reviewer": reviewer, "time": time} if kind == TAG_ADD else None
+        )
+    if what == "setting":
+        return payload.get("after")
+    if what == "template":
+        template = payload["template"]
+        return {"name": template.get("name", ""), "json": template}
+    if what == "duplicate_of":
+        return {"duplicate_of": payload.get("duplicate_of") if kind == DUPLICATE_CONFIRM else None}
+    if what == "candidate":
+        status = "confirmed" if kind == DUPLICATE_CONFIRM else "rejected"
+        return {"status": status, "reviewer": reviewer, "decided_at": time}
+    raise NotReplayable(kind)
+
+
+def map_record_refs(kind: str, payload: dict[str, Any], to: Any) -> dict[str, Any]:
+    """A copy of ``payload`` with the record ids inside it passed through ``to`` (one
+    record reference to another: local id to uid when an event leaves for the server,
+    uid to local id when it arrives). ``to`` takes ids as numbers or as the strings of
+    JSON object keys, and ``to(None)`` must be ``None``."""
+    p = dict(payload)
+    if kind == DUPLICATE_CONFIRM:
+        p["candidate_of"] = to(p.get("candidate_of"))
+        p["duplicate_of"] = to(p.get("duplicate_of"))
+        p["before"] = {str(to(k)): to(v) for k, v in p.get("before", {}).items()}
+        p.pop("candidate", None)  # a local candidate row id: meaningless elsewhere
+    elif kind == DUPLICATE_REJECT:
+        p["candidate_of"] = to(p.get("candidate_of"))
+        p.pop("candidate", None)
+    elif kind == DUPLICATE_UNMERGE:
+        p["before"] = to(p.get("before"))
+    elif kind in (MERGE_CONFLICT, MERGE_SETTLE) and "key" in p:
+        key = list(p["key"])
+        if key and key[0] in RECORD_STATE_KINDS:
+            key[1] = to(key[1])
+            if key[0] == "candidate":
+                key[2] = to(key[2])
+        p["key"] = key
+        for side in ("kept", "other", "state"):
+            if key and key[0] == "duplicate_of" and isinstance(p.get(side), dict):
+                p[side] = {"duplicate_of": to(p[side].get("duplicate_of"))}
+    return p

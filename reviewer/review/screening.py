@@ -29,6 +29,7 @@ from reviewer.domain.models import now_iso
 from reviewer.review import events as ev
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store
+from reviewer.store.state import write_decision_row
 
 STAGE_LABELS = {
     "title_abstract": "title/abstract",
@@ -477,28 +478,3 @@ def _state_before(
     return None
 
 
-def write_decision_row(
-    store: Store, record_id: int, stage: str, reviewer: str, state: dict[str, str] | None
-) -> None:
-    """Set the decisions row to ``state`` without an event (the caller logs its own)."""
-    if state is None:
-        store.db.execute(
-            "delete from decisions where record_id = ? and stage = ? and reviewer = ?",
-            [record_id, stage, reviewer],
-        )
-        return
-    store.db.execute(
-        "insert into decisions (record_id, stage, reviewer, decision, reason, note, time) "
-        "values (?, ?, ?, ?, ?, ?, ?) on conflict(record_id, stage, reviewer) do update set "
-        "decision = excluded.decision, reason = excluded.reason, note = excluded.note, "
-        "time = excluded.time",
-        [
-            record_id,
-            stage,
-            reviewer,
-            state["decision"],
-            state.get("reason", ""),
-            state.get("note", ""),
-            state.get("time") or now_iso(),
-        ],
-    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from reviewer.domain import Event
 from reviewer.store import Store
+from reviewer.store.state import setting_key
 
 SETTING_EVENT = "setting.set"
 
@@ -38,11 +39,6 @@ _DEFAULTS: dict[str, Any] = {
     BLINDED: True,
     KEYWORD_TERMS: {"include": [], "exclude": []},
 }
-
-
-def setting_key(name: str) -> str:
-    """The ``review_meta`` key a setting is stored under (kept apart from name, created_at)."""
-    return f"setting.{name}"
 
 
 def get_setting(store: Store, name: str) -> Any:

@@ -494,3 +494,29 @@ create table result_cells (
 );
 create index result_cells_item on result_cells(item);
 """
+
+
+@migration
+def m013_record_uids(db: sqlite_utils.Database) -> None:
+    """A stable name for each record across copies of a review (``reviewer.store.sync``).
+
+    Record ids are local: two reviewers importing after a review was published give
+    different records the same id. Events that travel through a shared server name
+    records by this uid instead. It lives in its own small table so that adding it to
+    a large review does not rewrite every record row.
+
+    ``sync_pulled`` notes the events a sync brought in from the server while this copy
+    had events of its own still to send: they are on the server already, so they are
+    neither sent back nor mistaken for changes made here.
+    """
+    run_script(db, _M013)
+
+
+_M013 = """
+create table record_uids (
+    record_id integer primary key references records(id),
+    uid text not null unique
+);
+insert into record_uids (record_id, uid) select id, lower(hex(randomblob(16))) from records;
+create table sync_pulled (seq integer primary key);
+"""

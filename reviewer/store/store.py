@@ -43,6 +43,37 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 
 
+# review_meta key naming the shared server's review once this one is published or cloned
+PUBLISHED_META = "sync.review"
+
+
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' database whose outermost ``atomic()`` takes the write lock first.
+
+    A deferred ``BEGIN`` reads first and asks for the lock at the first write; when
+    another connection (a background sync, a suggestion job) committed in between,
+    SQLite refuses that transaction at once ("database is locked") instead of waiting.
+    ``BEGIN IMMEDIATE`` waits for the lock (``busy_timeout``) and then sees the latest
+    state, so a change made in the window never fails because of work behind it.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        if self.conn.in_transaction:
+            with super().atomic():  # nested: a savepoint
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+
 class StoreError(Exception):
     """A review file cannot be opened or written; the message says which and why."""
 
@@ -56,7 +87,7 @@ class Store:
             raise StoreError(f"{self.path}: no such review")
         try:
             conn = sqlite3.connect(str(self.path), timeout=30)
-            self.db = sqlite_utils.Database(conn)
+            self.db = _Database(conn)
             self._configure()
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
@@ -254,18 +285,33 @@ class Store:
                 return []
             _insert_rows(self.db.conn, records, source_id)
             last_id = records.first_id + records.count - 1
+            self.index_records(records.first_id, last_id)
             self.db.execute(
-                "insert into records_fts (rowid, title, authors, text) "
-                "select id, title, authors, text from records where id between ? and ?",
+                "insert into record_uids (record_id, uid) "
+                "select id, lower(hex(randomblob(16))) from records where id between ? and ?",
                 [records.first_id, last_id],
             )
-            self.db.execute(
-                "insert or ignore into record_trial_ids (trial_id, record_id) "
-                "select j.value, r.id from records r, json_each(r.trial_ids) j "
-                "where r.id between ? and ? and r.trial_ids != '[]'",
-                [records.first_id, last_id],
-            )
+            if self.meta(PUBLISHED_META):
+                # A published review's copies learn of new records through the event log.
+                from reviewer.store.sync import log_records_added
+
+                log_records_added(self, records.first_id, last_id)
         return list(range(records.first_id, last_id + 1))
+
+    def index_records(self, first_id: int, last_id: int) -> None:
+        """Add records just inserted (ids ``first_id..last_id``) to the full-text index
+        and the trial-id look-up."""
+        self.db.execute(
+            "insert into records_fts (rowid, title, authors, text) "
+            "select id, title, authors, text from records where id between ? and ?",
+            [first_id, last_id],
+        )
+        self.db.execute(
+            "insert or ignore into record_trial_ids (trial_id, record_id) "
+            "select j.value, r.id from records r, json_each(r.trial_ids) j "
+            "where r.id between ? and ? and r.trial_ids != '[]'",
+            [first_id, last_id],
+        )
 
     def records_with_identifier(self, identifier: str) -> list[int]:
         """Records carrying a DOI, PMID, PMCID or trial registry id (normalised first)."""

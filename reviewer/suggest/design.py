@@ -70,6 +70,7 @@ _PATIENTS = ci(
     r"\bchildren\b|\binfants\b|\bvolunteers\b|\bindividuals\b"
 )
 _TITLE_FACTOR = 1.5
+_LONGEST_QUOTE = 400  # characters: a longer "sentence" is a run-on list, quoted by its cue
 _THRESHOLD = 2.0
 _PAST = ci(r"\b(?:was|were|we\s+(?:[a-z]+ly\s+)?[a-z]+ed)\b")
 _STATISTICS = re.compile(
@@ -138,15 +139,22 @@ def _classify_by_cues(doc: Document) -> Design | None:
 
 
 def _quote(doc: Document, ev: _Evidence) -> tuple[int, int]:
-    """The words a reviewer checks the design against: the title where it states the
-    design as strongly as the body does, else the whole sentence of the strongest cue."""
+    """The words a reviewer checks the design against: the sentence in which the authors
+    state it ("This was a multicentre, randomised, open-label phase III trial"), which
+    says more than a title; the title where it states the design more strongly, or as
+    strongly when that sentence is too long to quote."""
     title = doc.title_span
-    if title and (ev.best is None or ev.title_weight >= ev.best[0]):
+    sentence = doc.sentence_at(ev.best[2]) if ev.best is not None else None
+    quotable = sentence is not None and sentence.end - sentence.start <= _LONGEST_QUOTE
+    if title and (
+        ev.best is None
+        or ev.title_weight > ev.best[0]
+        or (ev.title_weight == ev.best[0] and not quotable)
+    ):
         return title
     if ev.best is None:
         return (0, 0)
-    sentence = doc.sentence_at(ev.best[2])
-    if sentence is None or sentence.end - sentence.start > 400:
+    if sentence is None or not quotable:
         return ev.best[2], ev.best[3]
     start = sentence.start
     label = SECTION_LABEL.match(doc.text, start, sentence.end)

@@ -177,6 +177,9 @@ class Document:
         authors."""
         if _CITATION_LINE.search(line.lower()) and len(line) < 250:
             return True
+        journal = self.meta.journal
+        if journal and len(line) < 250 and line.strip().lower().startswith(journal.lower()):
+            return True  # "World Journal of Surgery. 2017": the citation importers compose
         first = self.meta.authors[0].split(",")[0].split()[0] if self.meta.authors else ""
         return bool(first) and len(first) > 1 and line.lstrip().startswith(first)
 
@@ -231,13 +234,26 @@ class Document:
     def drugs(self) -> list[Mention]:
         matcher = lexicon.drug_matcher()
         found = matcher.find(self.text, 0, self.body_end, self._words)
-        return _defined(self.text, _with_abbreviations(self.text, self._words, found))
+        return self._not_header(
+            _defined(self.text, _with_abbreviations(self.text, self._words, found))
+        )
 
     @cached_property
     def diseases(self) -> list[Mention]:
         matcher = lexicon.conditions().matcher
         found = matcher.find(self.text, 0, self.body_end, self._words)
-        return _defined(self.text, _with_abbreviations(self.text, self._words, found))
+        return self._not_header(
+            _defined(self.text, _with_abbreviations(self.text, self._words, found))
+        )
+
+    def _not_header(self, mentions: list[Mention]) -> list[Mention]:
+        """Without the names in the lines between the title and the abstract: a journal
+        called "Multiple Sclerosis" or "Pain" is not what was studied (though it may
+        spell out what an abbreviation of the title stands for)."""
+        title = self.title_span
+        if title is None or self.abstract_start <= title[1]:
+            return mentions
+        return [m for m in mentions if not title[1] <= m.start < self.abstract_start]
 
     @cached_property
     def _drug_starts(self) -> list[int]:

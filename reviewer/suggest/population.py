@@ -122,6 +122,15 @@ _SAMPLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         0.75,
     ),
     (ci(rf"\bin\s+{_N}\s+{_MODS}{PEOPLE}\s+(?:with|who)\b"), 0.6),
+    # "we studied the effect of alendronate ... in 241 men", "a trial that evaluated the
+    # safety of rhIL-11 in 91 patients": the study's own sentence says whom it studied
+    (
+        ci(
+            rf"\b(?:we|trial|study)\s+(?:[\w-]+\s+){{0,3}}?(?:studied|evaluated|assessed|tested|"
+            rf"investigated|examined)\b[^.;]{{0,160}}?\bin\s+{_N}\s+{_MODS}{PEOPLE}\b"
+        ),
+        0.7,
+    ),
 )
 # "were enrolled into the run-in cohort": a part of the study, not the whole
 _SUBGROUP = ci(
@@ -312,6 +321,14 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
         0.85,
     ),
     (ci(rf"\((?:median|mean)\s+age,?\s*(?P<age>{NUM})\s*(?:years?|yrs?|y)?\b"), 0.85),
+    # "(age, 31 to 87 years; mean, 63)": the range, then its mean or median
+    (
+        ci(
+            rf"\bages?,?\s+{NUM}\s*(?:to|-|–)\s*{NUM}\s*(?:years?|yrs?|y)?\s*[;,]\s*"
+            rf"(?:mean|median),?\s*(?P<age>{NUM})\b(?!\s*%)"
+        ),
+        0.8,
+    ),
     # "mean ± SD age 74.0 ± 6.1 years", "age (mean ± SD) 74.0 ± 5.2 years"
     (
         ci(

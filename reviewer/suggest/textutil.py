@@ -244,8 +244,15 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
         pos = line_end + 1
 
 
+# identifiers under a title that look like a section label ("DOI: 10.1186/...") but
+# begin none: the abstract after them is not a "DOI" section
+_NOT_SECTIONS = frozenset({"DOI", "PMID", "PMCID", "URL", "ISSN", "ISBN"})
+
+
 def _section_name(label: str) -> str:
     name = label.strip().upper()
+    if name in _NOT_SECTIONS:
+        return ""
     if name.startswith(("MATERIAL", "PATIENTS AND")):
         return "METHODS"
     return name

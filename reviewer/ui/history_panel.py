@@ -86,12 +86,19 @@ class HistoryPanel(QWidget):
         layout.addLayout(bottom)
         self.reload(None, None)
 
-    def reload(self, store: Store | None, record_id: int | None) -> None:
-        """Show the history of ``record_id`` in ``store`` (nothing when either is None)."""
+    def reload(
+        self, store: Store | None, record_id: int | None, viewer: str | None = None
+    ) -> None:
+        """Show the history of ``record_id`` in ``store`` (nothing when either is None),
+        as ``viewer`` may see it while the review is blinded."""
         self.store = store
         self.record_id = record_id
         self.export_button.setEnabled(store is not None)
-        self.rows = history(store, record_id) if store is not None and record_id is not None else []
+        self.rows = (
+            history(store, record_id, viewer)
+            if store is not None and record_id is not None
+            else []
+        )
         self.heading.setText("History" if record_id is None else f"History of record {record_id}")
         self.table.setRowCount(len(self.rows))
         for row, h in enumerate(reversed(self.rows)):

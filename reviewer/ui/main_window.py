@@ -59,6 +59,7 @@ from reviewer.ui.rank_model import RankedRecordModel
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.stats_panel import StatsPanel
+from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
 from reviewer.ui.tags_editor import TagsEditor
 
 MAX_RECENT = 8
@@ -76,7 +77,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.jobs = jobs or JobRunner()
         self.stage = "title_abstract"
         self.reviewer = str(
-            os.environ.get("REVIEWER_NAME")  # as on the command line
+            server_role(store)  # a review on a server: the role it syncs as
+            or os.environ.get("REVIEWER_NAME")  # as on the command line
             or settings().value("reviewer/name", "")
             or getpass.getuser()
         )
@@ -374,6 +376,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.select_row(0)
         self.table.setFocus()  # keyboard screening works at once
         self._update_status()
+        attach_sync(self)  # a review on a shared server syncs in the background
 
     def reload_records(self) -> None:
         """Records were added (an import finished): refresh the list, keep the selection."""
@@ -429,7 +432,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.notes_panel.reload(self.store, record_id)
         self.tags_editor.set_record(record_id)
         if self.docks["history"].isVisible():
-            self.history_panel.reload(self.store, record_id)
+            self.history_panel.reload(self.store, record_id, self.reviewer)
         self._show_decision()
 
     def show_prisma(self) -> None:
@@ -597,6 +600,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._search_timer.stop()
         self.importer.cancel()
         self.ranking.shutdown()
+        stop_sync(self)
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())

@@ -126,3 +126,65 @@ def test_a_judgement_field_gets_no_suggested_value():
     )
     coded = FieldSpec(key="arm", label="Arm", type="choice", choices=["A", "B"])
     assert suggest(record, Template(name="t", fields=[judgement, coded])) == []
+
+
+# -- what the ranking knows besides a field's own words ------------------------------------------
+
+TRIAL = (
+    "BACKGROUND: Tinnitus is common and hard to treat. "
+    "METHODS: Adults with chronic tinnitus were enrolled at three clinics. "
+    "Participants were randomly assigned to sertraline or a sugar pill for 16 weeks. "
+    "The main outcome was the loudness score. "
+    "RESULTS: Loudness fell more with sertraline (P = 0.04)."
+)
+
+
+def _ranked(
+    field: FieldSpec, body: str = TRIAL, title: str = "Sertraline for tinnitus"
+) -> list[str]:
+    doc = Document(make_record(body, title))
+    return [doc.text[s.start : s.end] for _, s in rank(doc, field)]
+
+
+def test_a_name_is_matched_as_a_phrase_the_longest_first():
+    from reviewer.suggest.custom import groups_named, terms
+
+    size = groups_named(terms("Number of patients"))
+    assert len(size) == 1 and "_people_" in size[0].words  # not also the population group
+    design = groups_named(terms("Type of study"))
+    assert len(design) == 1 and "random" in design[0].words
+    assert groups_named(terms("Type 2 diabetes")) == []  # "type" alone names no group
+
+
+def test_a_control_arm_is_found_where_the_arms_are_formed():
+    # neither a word of "Control arm" nor a drug is in the sentence that forms the arms
+    body = TRIAL.replace("sertraline or a sugar pill", "sound therapy or a waiting list")
+    top = _ranked(_field("control_arm", "Control arm"), body)
+    assert any("randomly assigned to sound therapy or a waiting list" in s for s in top)
+
+
+def test_a_disease_field_offers_the_title_and_who_was_enrolled():
+    top = _ranked(_field("disease", "Disease"))
+    assert "Sertraline for tinnitus" in top
+    assert any(s.startswith("METHODS: Adults with chronic tinnitus") for s in top)
+
+
+def test_a_section_label_speaks_for_every_sentence_under_it():
+    body = (
+        "OBJECTIVE: To test a scheme. SETTING: Rural villages. We worked with local nurses in "
+        "Malawi. RESULTS: It worked in 40% of households."
+    )
+    top = _ranked(_field("setting", "Setting"), body, "A scheme for households")
+    assert top[0].startswith("SETTING:")
+    assert "We worked with local nurses in Malawi." in top[:2]
+
+
+def test_a_description_gives_an_unknown_name_its_meaning():
+    top = _top(_field("q7", "Q7", help="Were the outcome assessors masked?"))
+    assert "masked to the allocation" in top[0]
+
+
+def test_stems_agree_across_plural_and_spelling():
+    assert stem("disease") == stem("diseases")
+    assert stem("receive") == stem("received")
+    assert stem("randomisation") == stem("randomized")

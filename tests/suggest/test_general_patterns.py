@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.suggest.helpers import value, values
+from reviewer.domain import ParsedRecord
+from reviewer.ingest.base import compose_text
+from reviewer.suggest import suggest
+from reviewer.suggest.document import Document
+from tests.suggest.helpers import suggestions, value, values
 
 
 @pytest.mark.parametrize(
@@ -122,3 +126,42 @@ def test_response_shares_without_their_confidence_intervals(body, rates):
 )
 def test_fixed_follow_up_periods(body, months):
     assert value(body, "follow_up_months", title="A randomized trial") == months
+
+
+_GOUT_TITLE = "Drug A versus drug B in gout: a randomized controlled trial"
+
+
+def test_the_design_is_quoted_where_the_authors_state_it():
+    body = (
+        "METHODS: In this multicentre, randomized controlled trial, 200 patients with gout "
+        "were assigned to drug A or drug B. RESULTS: Flares were fewer with drug A (P = 0.01)."
+    )
+    (design,) = suggestions(body, "study_design", _GOUT_TITLE)
+    assert design.value == "randomized_controlled_trial"
+    assert design.quote.startswith("In this multicentre, randomized controlled trial")
+
+
+def test_the_title_is_quoted_when_the_statement_is_too_long_to_quote():
+    listed = ", ".join(f"site {i}" for i in range(80))
+    body = f"METHODS: In this randomized controlled trial at {listed}, 200 patients took part."
+    (design,) = suggestions(body, "study_design", _GOUT_TITLE)
+    assert design.quote == _GOUT_TITLE
+
+
+def test_the_lines_under_a_title_are_not_the_abstract():
+    record = ParsedRecord(
+        title="Fampridine and walking in MS: a randomised trial",
+        authors=["Doe, Jane", "Roe, Richard"],
+        journal="Multiple Sclerosis",
+        year=2015,
+        doi="10.1177/1352458515000000",
+        abstract="Walking is often impaired in MS. We randomised 132 patients to fampridine "
+        "or placebo for 24 weeks.",
+    )
+    record.text = compose_text(record)
+    doc = Document(record)
+    assert doc.text[doc.abstract_start :].lstrip().startswith("Walking is often impaired")
+    assert {s.section for s in doc.sentences} == {""}  # "DOI: 10..." begins no section
+    # the journal's name is no disease of the study (the abstract only ever says "MS")
+    assert doc.diseases == []
+    assert not [s for s in suggest(record) if s.field == "condition"]

@@ -22,6 +22,12 @@ from tests.suggest.helpers import value
         ("Here we analyze samples from 795 newly-diagnosed patients in a registry.", 795),
         ("Three hundred patients with newly diagnosed AML were enrolled at 20 sites.", 300),
         ("Of the 120 enrolled patients, 80 responded to treatment.", 120),
+        (
+            "In a two-year trial, we studied the effect of 10 mg of drug A or placebo on bone "
+            "density in 241 men (age, 31 to 87 years; mean, 63).",
+            241,
+        ),
+        ("This trial evaluated the safety of drug B in 91 patients with active arthritis.", 91),
     ],
 )
 def test_sample_size(body, expected):
@@ -49,6 +55,7 @@ def test_no_sample_size_from_subgroups_or_calculations(body):
         ("Patients had a mean age of 58.4 ± 9.2 years.", 58.4),
         ("Sixty patients (median age, 64 years) were enrolled.", 64.0),
         ("Patients were aged a median of 62 years.", 62.0),
+        ("We studied 241 men (age, 31 to 87 years; mean, 63) with osteoporosis.", 63.0),
     ],
 )
 def test_age(body, expected):

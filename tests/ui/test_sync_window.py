@@ -1,0 +1,81 @@
+"""Two windows on two copies of a published review see each other's decisions within
+seconds (LISTEN/NOTIFY through a real PostgreSQL server), and the status bar says
+whether the copy is online."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.review.sync import clone, publish
+from reviewer.store import Store
+
+
+@pytest.fixture
+def two_windows(qtbot, demo_review, team_db, tmp_path, memory_keyring, sync_jobs):
+    from reviewer.ui.main_window import MainWindow
+
+    with Store(demo_review) as store:
+        publish(store, team_db.admin_url)
+    team_db.add_reviewers("ann", "bob")
+    windows = []
+    for name in ("ann", "bob"):
+        store, _ = clone(team_db.url(name), tmp_path / f"{name}.review")
+        w = MainWindow(store)
+        qtbot.addWidget(w)
+        w.show()
+        windows.append(w)
+    yield windows
+    for w in windows:
+        w.close()
+        w.store.close()
+
+
+def test_two_windows_see_each_others_decisions(qtbot, two_windows):
+    ann, bob = two_windows
+    assert (ann.reviewer, bob.reviewer) == ("ann", "bob")  # the server roles
+    qtbot.waitUntil(lambda: ann.sync_button.text().startswith("● Online"), timeout=20000)
+    qtbot.waitUntil(lambda: bob.sync_button.text().startswith("● Online"), timeout=20000)
+
+    rid = ann.current_id
+    ann.decide("include")
+    qtbot.waitUntil(
+        lambda: bob.store.decision(rid, "title_abstract", "ann") is not None, timeout=10000
+    )
+    bob.select_row(bob.model.row_of(rid))
+    assert bob.current_id == rid
+    bob.decide("exclude")
+    qtbot.waitUntil(
+        lambda: ann.store.decision(rid, "title_abstract", "bob") is not None, timeout=10000
+    )
+    assert ann.store.decision(rid, "title_abstract", "bob").decision == "exclude"
+    # nothing waits to go once both are in step
+    qtbot.waitUntil(lambda: "to send" not in ann.sync_button.text(), timeout=10000)
+    assert "Server: postgresql://ann@" in ann.sync_button.toolTip()
+
+
+def test_a_review_without_a_server_has_no_sync(window):
+    assert getattr(window, "sync_controller", None) is None
+
+
+def test_offline_is_shown_and_work_waits(
+    qtbot, demo_review, team_db, tmp_path, memory_keyring, sync_jobs
+):
+    from reviewer.store import sync as local
+    from reviewer.ui.main_window import MainWindow
+
+    with Store(demo_review) as store:
+        publish(store, team_db.admin_url)
+    team_db.add_reviewers("ann")
+    store, _ = clone(team_db.url("ann"), tmp_path / "ann.review")
+    # the server moved away (nothing listens on port 1)
+    local.set_sync_meta(store, url=team_db.url("ann", with_password=False).replace(
+        f":{team_db.server.port}/", ":1/"))  # fmt: skip
+    w = MainWindow(store)
+    qtbot.addWidget(w)
+    w.show()
+    w.decide("include")
+    qtbot.waitUntil(lambda: w.sync_button.text().startswith("○ Offline"), timeout=20000)
+    qtbot.waitUntil(lambda: "1 waiting" in w.sync_button.text(), timeout=10000)
+    assert "Not connected" in w.sync_button.toolTip()
+    w.close()
+    store.close()
