@@ -132,8 +132,7 @@ def save_ranking(
     """Keep the newest ranking of (stage, reviewer), replacing the one before."""
     ids = np.asarray(record_ids, dtype="<i8").tobytes()
     vals = np.asarray(scores, dtype="<f4").tobytes()
-    with store.db.conn:
-        store.db.execute("begin immediate")
+    with store.atomic():  # takes the write lock first (BEGIN IMMEDIATE)
         store.db.execute(
             "insert into rankings (stage, reviewer, trained_at, includes, excludes, model, "
             "record_ids, scores) values (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -172,8 +171,7 @@ def load_ranking(store: Store, stage: str, reviewer: str) -> StoredRanking | Non
 
 def clear_rankings(store: Store) -> None:
     """Forget every kept ranking (they are rebuilt from the decisions)."""
-    with store.db.conn:
-        store.db.execute("begin immediate")
+    with store.atomic():
         store.db.execute("delete from rankings")
 
 
