@@ -432,3 +432,14 @@ def _parse(fmt: Format, path: Path, column_map: dict[str, str] | None = None,
     stream, _ = open_text(path)
     with stream:
         yield from fmt.parse(stream, path)
+
+
+def read_records(path: str | Path) -> Iterator[ParsedRecord | RecordError]:
+    """Parse a file as an import would, without storing anything (the format is
+    recognised from its content): what ``reviewer simulate`` reads labelled files with."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportFailure(path, "no such file")
+    if path.stat().st_size == 0:
+        raise ImportFailure(path, "the file is empty")
+    yield from _parse(_detect(path), path)
