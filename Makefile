@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot page-screenshot results-screenshots clean bundle bundle-test
+.PHONY: run test lint bench screenshot page-screenshot results-screenshots ranking-screenshot clean bundle bundle-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ page-screenshot: $(STAMP)
 # The README's results pictures: Results and RoB 2 tabs, forest plot, RoB 2 plot.
 results-screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/results_screenshots.py
+
+# The README's priority-screening picture: Jeyaraman 2020 (SYNERGY, in ../shared)
+# screened along the ranking up to the stop, relevance column and recall-curve dock.
+ranking-screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/ranking_screenshot.py
 
 # The download for this platform (packaging/make_bundle.py): on Linux
 # dist/reviewer-VERSION-linux-ARCH.tar.gz with install.sh. PyInstaller comes from the

@@ -226,14 +226,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export the review. csv/xlsx: a table (--table) of the selected records "
         "(by default the included ones; cells that could run as formulas are neutralised); "
         "json: the whole review, importable back; ris: the selected records with their "
-        "decisions in N1 notes; prisma-svg/prisma-png: the PRISMA 2020 flow diagram.",
+        "decisions in N1 notes; prisma-svg/prisma-png: the PRISMA 2020 flow diagram; "
+        "recall-svg/recall-png: includes found against records screened at --stage "
+        "(title/abstract by default) with the stopping rule's verdict.",
     )
     p.add_argument(
         "--format",
         dest="fmt",
         required=True,
         choices=["csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "results-csv",
-                 "revman", "metafor", "rob2-png", "rob2-svg"],
+                 "revman", "metafor", "rob2-png", "rob2-svg", "recall-svg", "recall-png"],
     )
     p.add_argument("--out", type=Path, required=True, metavar="PATH")
     p.add_argument("--table", default="extraction", choices=["extraction", "screening", "log"])
@@ -331,6 +333,65 @@ def build_parser() -> argparse.ArgumentParser:
         "provenance, notes, decisions and settings.",
     )
     p.add_argument("export_file", type=Path, metavar="EXPORT.json")
+
+    p = sub.add_parser(
+        "simulate",
+        help="replay screening of a labelled file with the ranking",
+        description="Replay the screening of a labelled file (a CSV with a label_included "
+        "0/1 column as ASReview and SYNERGY write it, or any importable format whose "
+        "records carry such a column or ASReview's RIS notes) with the app's own ranking: "
+        "prior knowledge as ASReview draws it (by default one random include and one "
+        "random exclude, chosen by --seed), then always the top-ranked record, retraining "
+        "after each. Reports WSS@95, ASReview's loss and recall after 10%% of the records "
+        "(prior knowledge left out, as ASReview does) and where the stopping rule said "
+        "stop. --json prints records, included, order (row indices of the file, priors "
+        "first), wss95, loss, recall_at_10pct and stopped_at.",
+    )
+    p.add_argument("labelled", type=Path, metavar="LABELLED")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--seed", type=int, default=0, help="chooses the prior knowledge (default 0)")
+    p.add_argument("--prior-included", type=int, default=1, metavar="K")
+    p.add_argument("--prior-excluded", type=int, default=1, metavar="K")
+    p.add_argument(
+        "--label-column", default=None, help="the column holding 0/1 (default: found by name)"
+    )
+    p.add_argument(
+        "--retrain-every",
+        type=int,
+        default=1,
+        metavar="K",
+        help="retrain after every K records (default 1, as ASReview; more is quicker on a "
+        "large file)",
+    )
+    p.add_argument("--recall", type=float, default=0.95, help="stopping rule's recall target")
+    p.add_argument("--confidence", type=float, default=0.95, help="stopping rule's confidence")
+    p.add_argument(
+        "--curve", type=Path, default=None, metavar="OUT.png|svg", help="save the recall curve"
+    )
+
+    p = sub.add_parser(
+        "rank",
+        help="rank a stage's records by relevance and run the stopping rule",
+        description="Train the ranking on the decisions at a stage (a reviewer's own while "
+        "the review is blinded), list the best-ranked undecided records, and say whether "
+        "the stopping rule (Callaghan & Müller-Hansen 2020) shows the recall target with "
+        "the stated confidence. It assumes screening followed the ranking or a random "
+        "order, so the records screened last were at least as likely to be includes as "
+        "those left.",
+    )
+    p.add_argument("--stage", default="title_abstract", choices=stages)
+    p.add_argument("--reviewer", default=None, help="whose ranking (default: you)")
+    p.add_argument("--top", type=int, default=10, help="undecided records to list")
+    p.add_argument(
+        "--recall", type=float, default=None, help="recall target (default: the review's, 0.95)"
+    )
+    p.add_argument(
+        "--confidence", type=float, default=None, help="confidence (default: the review's, 0.95)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--curve", type=Path, default=None, metavar="OUT.png|svg", help="save the recall curve"
+    )
 
     p = sub.add_parser(
         "screenshot",
@@ -884,6 +945,102 @@ def cmd_new_from_json(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from reviewer.rank import curve
+    from reviewer.rank.simulate import read_labelled, simulate
+
+    data = read_labelled(args.labelled, args.label_column)
+    for warning in data.warnings:
+        print(f"reviewer simulate: warning: {warning}", file=sys.stderr)
+    result = simulate(
+        data,
+        seed=args.seed,
+        prior_included=args.prior_included,
+        prior_excluded=args.prior_excluded,
+        recall_target=args.recall,
+        confidence=args.confidence,
+        retrain_every=args.retrain_every,
+    )
+    if args.curve is not None:
+        stop = result.stopped_at["screened"] if result.stopped_at else None
+        shown = result.labels_in_order[: stop or len(result.labels_in_order)]
+        curve.save(curve.figure(shown, result.records, stopped_at=stop), args.curve)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+        return 0
+    print(
+        f"{args.labelled}: {result.records:,} records, {result.included:,} included; "
+        f"priors (rows) {', '.join(map(str, result.priors))}"
+    )
+    print(
+        f"WSS@95 {result.wss95:.3f} · loss {result.loss:.3f} · "
+        f"recall@10% {result.recall_at_10pct:.3f} · every include found after "
+        f"{result.found_all_at:,} records"
+    )
+    if result.stopped_at:
+        s = result.stopped_at
+        print(
+            f"stopping rule (recall ≥ {args.recall:.0%}, {args.confidence:.0%} confidence): "
+            f"stop after {s['screened']:,} records ({s['share_screened']:.0%}), "
+            f"recall there {s['recall']:.3f}"
+        )
+    else:
+        print("stopping rule: never said stop")
+    print(f"{result.retrains:,} retrains, {result.seconds_per_retrain * 1000:.1f} ms each")
+    return 0
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from reviewer.rank import curve
+    from reviewer.rank.session import rank_stage, review_features
+    from reviewer.store import ranking
+
+    reviewer = args.reviewer or _default_reviewer()
+    with _open(args) as store:
+        features = review_features(store)
+        result = rank_stage(store, features, args.stage, reviewer, args.recall, args.confidence)
+        decided = ranking.decided_ids(store, args.stage, reviewer)
+        top = [rid for rid in result.record_ids if rid not in decided][: max(args.top, 0)]
+        titles = {rid: store.record(rid).title for rid in top}
+    v = result.verdict
+    if args.curve is not None:
+        curve.save(
+            curve.figure(result.labels, result.total, v, curve.first_stop(
+                result.labels, result.total, v.recall, v.confidence)),
+            args.curve,
+        )  # fmt: skip
+    if args.json:
+        out = {
+            "stage": args.stage,
+            "reviewer": result.key or None,
+            "trained": result.trained,
+            "screened": v.screened,
+            "records": v.total,
+            "includes": v.found,
+            "includes_left_estimate": v.missing_median,
+            "includes_left_at_most": v.missing_max,
+            "stop": v.stop,
+            "p": v.p,
+            "recall": v.recall,
+            "confidence": v.confidence,
+            "verdict": v.text,
+            "next": [{"id": rid, "title": titles[rid]} for rid in top],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"{v.screened:,} of {v.total:,} screened · {v.found:,} includes · "
+        f"est. {v.missing_median:,} left (at most {v.missing_max:,}, "
+        f"{v.confidence:.0%} confidence)"
+    )
+    print(f"stopping rule: {v.text}")
+    if not result.trained:
+        print(result.reason)
+    for rid in top:
+        print(f"{rid}\t{titles[rid]}")
+    return 0
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from reviewer.ui.app import screenshot
 
@@ -918,6 +1075,8 @@ _COMMANDS = {
     "analyze": cmd_analyse,
     "rob2": cmd_rob2,
     "screenshot": cmd_screenshot,
+    "simulate": cmd_simulate,
+    "rank": cmd_rank,
 }
 
 

@@ -8,6 +8,7 @@ import sys
 CODE = """
 import sys
 import reviewer.domain, reviewer.store, reviewer.ingest, reviewer.review.project, reviewer.cli
+import reviewer.rank.session, reviewer.rank.simulate, reviewer.rank.curve
 bad = sorted(m for m in sys.modules if m.startswith(("PySide6", "shiboken6", "reviewer.ui")))
 assert not bad, bad
 print("clean")

@@ -13,7 +13,7 @@ from reviewer.export.common import CancelFn, ExportReport, ProgressFn
 from reviewer.store import Store
 
 FORMATS = ("csv", "xlsx", "json", "ris", "prisma-svg", "prisma-png", "results-csv", "revman",
-           "metafor", "rob2-png", "rob2-svg")  # fmt: skip
+           "metafor", "rob2-png", "rob2-svg", "recall-svg", "recall-png")  # fmt: skip
 RESULT_FORMATS = ("results-csv", "revman", "metafor", "rob2-png", "rob2-svg")
 
 
@@ -61,7 +61,21 @@ def export(
         return _json(store, out_path, progress, cancel)
     if fmt in RESULT_FORMATS:
         return _results(store, fmt, out_path, analysis or {})
+    if fmt.startswith("recall-"):
+        return _recall_curve(store, fmt, out_path, stage)
     return _prisma(store, fmt, out_path)
+
+
+def _recall_curve(store: Store, fmt: str, out_path: str | Path, stage: str | None) -> ExportReport:
+    """Includes found against records screened at a stage (title/abstract by default),
+    with the stopping rule's verdict, as SVG or PNG."""
+    from reviewer.rank import curve
+    from reviewer.rank.session import stage_curve
+
+    path = Path(out_path)
+    figure = stage_curve(store, stage or "title_abstract")
+    path.write_bytes(curve.render(figure, fmt.removeprefix("recall-")))
+    return ExportReport(path)
 
 
 def _json(

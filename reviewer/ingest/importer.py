@@ -537,3 +537,16 @@ def _undecodable(path: Path, decoding: Decoding) -> list[str]:
             path, f"{decoding.bad_bytes} bytes that are not UTF-8 in all; lines after "
             f"{decoding.bad_lines[-1]} not listed")))  # fmt: skip
     return out
+
+
+def read_records(path: str | Path) -> Iterator[ParsedRecord | RecordError]:
+    """Parse a file as an import would, without storing anything (the format is
+    recognised from its content): what ``reviewer simulate`` reads labelled files with."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportFailure(path, "no such file")
+    if path.stat().st_size == 0:
+        raise ImportFailure(path, "the file is empty")
+    problems, items = _parse(_detect(path), path)
+    yield from items
+    yield from (RecordError(p) for p in problems)  # undecodable bytes, cut lines

@@ -569,6 +569,29 @@ create table drafts (
 
 
 @migration
+def m010_rankings(db: sqlite_utils.Database) -> None:
+    """The newest relevance ranking of each (stage, reviewer), so a review reopens in
+    relevance order before the model retrains (``reviewer.store.ranking``). Derived
+    data: one row each, replaced on every retrain, no events."""
+    run_script(db, _M010)
+
+
+_M010 = """
+create table rankings (
+    stage text not null,
+    reviewer text not null,          -- '' for the ranking shared while not blinded
+    trained_at text not null,
+    includes integer not null,
+    excludes integer not null,
+    model text not null default '{}',  -- the model's settings, as JSON
+    record_ids blob not null,        -- int64 little-endian, best first
+    scores blob not null,            -- float32 little-endian, in the same order
+    primary key (stage, reviewer)
+);
+"""
+
+
+@migration
 def m011_results(db: sqlite_utils.Database) -> None:
     """Arms, outcomes and results of each study: one row per cell of an item, each a
     value with its provenance like a field value (``reviewer.store.results``)."""

@@ -41,6 +41,8 @@ FORMAT_LABELS = {
     "ris": ("RIS references (.ris)", ".ris"),
     "prisma-svg": ("PRISMA diagram (.svg)", ".svg"),
     "prisma-png": ("PRISMA diagram (.png)", ".png"),
+    "recall-svg": ("Recall curve of the stage (.svg)", ".svg"),
+    "recall-png": ("Recall curve of the stage (.png)", ".png"),
 }
 TABLES = {"extraction": "Extraction table", "screening": "Screening table", "log": "Event log"}
 DECISIONS = {

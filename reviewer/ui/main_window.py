@@ -69,7 +69,8 @@ from reviewer.ui.opening import open_review_asking
 from reviewer.ui.originals_dialog import OriginalsDialog
 from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.pdf_table_dialog import results_sender
-from reviewer.ui.record_model import RecordTableModel
+from reviewer.ui.rank_controller import RankController
+from reviewer.ui.rank_model import RankedRecordModel
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.sources_dialog import SourcesDialog
@@ -103,6 +104,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._changing_actions: list[QAction] = []
         self.setAcceptDrops(True)
         self._build_widgets()
+        self.ranking = RankController(self)
+        self.ranking.install()
         self.exporter = ExportController(self)
         self._build_menus()
         self.results = ResultsController(self)  # the Results and Risk of bias tabs
@@ -349,6 +352,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             ("history", "Ctrl+Shift+H"),
         ):
             m.addAction(self._dock_action(self.docks[name], key))
+        m.addAction(self._dock_action(self.ranking.dock, "Ctrl+Shift+R"))
 
         m = self.menuBar().addMenu("E&xtraction")
         act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
@@ -431,7 +435,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.undo_stack.changed = self._undo_changed
         self.template = store.template()
         self._sources = {s.id: s.shown for s in store.sources() if s.id is not None}
-        self.model = RecordTableModel(store, self.reviewer, self.stage, self)
+        self.model = RankedRecordModel(store, self.reviewer, self.stage, self)
+        self.ranking.attach(store)
         self.compiled_terms = compiled_terms(store)
         self.model.compiled = self.compiled_terms
         for widget in (self.conflicts_view, self.stats_panel, self.tags_editor):
@@ -506,8 +511,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     # -- records ---------------------------------------------------------------------
 
     def select_row(self, row: int) -> None:
-        if self.table.selectionModel() is None:  # filters set while the review is attached
-            return
+        if self.table.selectionModel() is None:
+            return  # the list has no model yet (the review is still being attached)
         if not 0 <= row < self.model.rowCount():
             self.show_record(None)
             return
@@ -830,6 +835,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._recount_timer.stop()
         self._search_timer.stop()
         self.importer.cancel()
+        self.ranking.shutdown()
         stop_sync(self)
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())

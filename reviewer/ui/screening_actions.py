@@ -20,7 +20,7 @@ from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
-from reviewer.review.screening import STAGE_LABELS, ScreeningError, next_undecided
+from reviewer.review.screening import STAGE_LABELS, ScreeningError
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
@@ -74,7 +74,7 @@ class ScreeningActions:
         self.reason_combo.setCurrentIndex(0)
         self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
         self._update_status()
-        nxt = next_undecided(self.store, self.stage, self.reviewer, after_record_id=done)
+        nxt = self.ranking.next_undecided(done)  # by rank when sorted by relevance
         row = self.model.row_of(nxt) if nxt is not None else -1
         if row >= 0:
             self.select_row(row)
@@ -133,7 +133,7 @@ class ScreeningActions:
         ids = filter_record_ids(
             self.store, stage=self.stage, search=self.search.text(), **self.filters
         )
-        self.model.set_ids(ids)
+        self.model.set_ids(self.ranking.order(ids))
         self._reload_counts()
 
     def _reload_counts(self) -> None:

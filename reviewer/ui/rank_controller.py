@@ -1,0 +1,525 @@
+"""Priority screening in the window: relevance order, the ranking's background
+retraining, "next undecided" by rank, the stopping verdict and the recall curve.
+
+The controller is the window's only link to ``reviewer.rank``. It works on a thread
+of its own (so a retrain never waits behind counting or an import, nor they behind
+it), with its own read connection to the review:
+
+* features of every record are made once per open review (again when records are
+  added), with progress in the status bar;
+* a retrain starts after ``RETRAIN_EVERY`` changes to the review, or once the
+  reviewer pauses after fewer (it notices changes by polling the event log's last
+  number, which also catches undo, resolutions and merges);
+* a finished ranking is applied on the main thread, between keystrokes, as a layout
+  change that keeps the record under the cursor where it is;
+* the list sorts by relevance once a model exists, unless the reviewer chose import
+  order; the choice stays for the session.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+)
+
+from reviewer.rank import curve
+from reviewer.rank.model import Features, RankCancelled
+from reviewer.rank.session import (
+    RankResult,
+    rank_stage,
+    ranking_key,
+    review_features,
+    set_stopping_targets,
+    stopping_targets,
+)
+from reviewer.rank.stopping import HELP, StopVerdict
+from reviewer.review.screening import next_undecided
+from reviewer.store import Store
+from reviewer.store import ranking as repo
+from reviewer.ui.jobs import Job, JobRunner
+from reviewer.ui.rank_curve import RecallCurvePanel
+from reviewer.ui.rank_model import RELEVANCE, RankedRecordModel
+
+IMPORT_ORDER, RELEVANCE_ORDER = "import", "relevance"
+RETRAIN_EVERY = 3  # changes (decisions, undos, resolutions) that start a retrain at once
+IDLE_SECONDS = 1.5  # fewer changes start one after this pause
+POLL_MS = 500
+
+
+@dataclass
+class _Ranked:
+    """What a ranking job hands back to the main thread."""
+
+    generation: int
+    result: RankResult
+    rank_of: np.ndarray
+    decided: set[int]
+    stopped_at: int | None
+    png: bytes | None
+
+
+class RankController(QObject):
+    """Owns the ranking for a ``MainWindow`` (see the module docstring)."""
+
+    def __init__(self, window: Any):
+        super().__init__(window)
+        self.w = window
+        self.jobs = JobRunner()
+        self.mode = IMPORT_ORDER
+        self.chosen = False  # the reviewer picked the order themselves
+        self.generation = 0
+        self.features: Features | None = None
+        self._features_for = -1  # the last record id the features cover
+        self._features_job: Job | None = None
+        self._rank_job: Job | None = None
+        self._trained_event = -1
+        self._last_event = -1
+        self._changed_at = 0.0
+        self.stage = ""
+        self.key: str | None = None
+        self.rank_of = np.empty(0, dtype=np.int64)  # by record id: place in the ranking
+        self.decided: set[int] = set()
+        self._decided_since_start: set[int] = set()
+        self.result: RankResult | None = None
+        self.stopped_at: int | None = None
+        self.status_text = ""
+        self.closed = False
+
+        self.sort_combo = QComboBox()
+        self.sort_combo.setObjectName("sort_order")
+        self.sort_combo.addItem("Import order", IMPORT_ORDER)
+        self.sort_combo.addItem("Most relevant first", RELEVANCE_ORDER)
+        self.sort_combo.setToolTip(
+            "Most relevant first: the ranking learns from your decisions and puts the "
+            "likely includes at the top; “next” goes to the best-ranked record you have "
+            "not screened"
+        )
+        self.sort_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.sort_combo.activated.connect(self._order_chosen)
+
+        self.status = QLabel()
+        self.status.setObjectName("ranking_status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setToolTip(HELP)
+
+        self.panel = RecallCurvePanel()
+        self.panel.render_wanted.connect(lambda _s: self._render_curve())
+        self.panel.save_wanted.connect(self.save_curve)
+        self.panel.targets_changed.connect(self.set_targets)
+        self.dock = QDockWidget("Recall curve", window)
+        self.dock.setObjectName("recall_dock")
+        self.dock.setWidget(self.panel)
+        self.dock.visibilityChanged.connect(lambda shown: self._render_curve() if shown else None)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
+
+    def install(self) -> None:
+        """Put the order choice under the search box, the verdict in the status bar and
+        the recall curve in a dock (hidden until asked for, like the other panels)."""
+        w = self.w
+        layout = w.search.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(w.search) + 1, self.sort_combo)
+        w.statusBar().insertPermanentWidget(0, self.status)
+        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+
+    # -- the open review -------------------------------------------------------------
+
+    def attach(self, store: Store) -> None:
+        """A review was opened: forget the old one's ranking and start on this one."""
+        self.cancel()
+        self.closed = False
+        self.generation += 1
+        self.features = None
+        self._features_for = -1
+        self._trained_event = -1
+        self.key = None
+        self.result = None
+        self.stopped_at = None
+        self.panel.set_picture(None)
+        self.panel.set_verdict("The stopping rule needs decisions at this stage.")
+        self.panel.set_targets(*stopping_targets(store))
+        QTimer.singleShot(0, self._size_column)  # once the table shows the new model
+        self.sync()
+        self.timer.start()
+        self.poll()
+
+    def _size_column(self) -> None:
+        if self.w.table.model() is self.w.model and self.w.model.columnCount() > RELEVANCE:
+            header = self.w.table.horizontalHeader()
+            header.setSectionResizeMode(RELEVANCE, QHeaderView.ResizeMode.ResizeToContents)
+
+    def sync(self) -> None:
+        """Follow the window's stage, reviewer and blinding: another ranking applies."""
+        store = self.w.store
+        key = ranking_key(store, self.w.reviewer)
+        if (self.w.stage, key) == (self.stage, self.key):
+            return
+        self.generation += 1
+        self.stage, self.key = self.w.stage, key
+        self._trained_event = -1
+        self.result = None
+        self.stopped_at = None
+        stored = repo.load_ranking(store, self.stage, key)
+        self.rank_of = rank_array(stored.record_ids if stored else [])
+        self.decided = repo.decided_ids(store, self.stage, self.w.reviewer)
+        if not self.chosen:  # relevance order is the default wherever a model exists
+            self.mode = RELEVANCE_ORDER if stored is not None else IMPORT_ORDER
+        self._show_mode()
+        self._push_ranking()
+        self._set_status(
+            "Ranking from the last session; retraining…" if stored else self._waiting_text()
+        )
+
+    def shutdown(self) -> None:
+        """The window closes: stop polling and let running work end."""
+        self.closed = True
+        self.timer.stop()
+        self.cancel()
+        self.jobs.wait(10000)
+
+    def cancel(self) -> None:
+        for job in (self._features_job, self._rank_job):
+            if job is not None:
+                job.cancel()
+
+    # -- the list's order ------------------------------------------------------------
+
+    def order(self, ids: list[int]) -> list[int]:
+        """The list's ids (filtered, in import order) in the order chosen."""
+        self.sync()
+        if self.mode != RELEVANCE_ORDER or not self.has_ranking:
+            return ids
+        return ranked_order(ids, self.rank_of)
+
+    @property
+    def has_ranking(self) -> bool:
+        return bool(len(self.rank_of)) and bool((self.rank_of >= 0).any())
+
+    def _order_chosen(self, index: int) -> None:
+        self.chosen = True
+        self.set_mode(self.sort_combo.itemData(index))
+
+    def set_mode(self, mode: str) -> None:
+        if mode == self.mode:
+            return
+        self.mode = mode
+        self._show_mode()
+        self._reorder()
+
+    def _show_mode(self) -> None:
+        self.sort_combo.setCurrentIndex(self.sort_combo.findData(self.mode))
+
+    def _reorder(self) -> None:
+        model: RankedRecordModel = self.w.model
+        ids = sorted(model.ids) if self.mode == IMPORT_ORDER else self.order(list(model.ids))
+        table = self.w.table
+        current = self.w.current_id
+        old_row = model.row_of(current) if current is not None else -1
+        bar = table.verticalScrollBar()
+        offset = table.rowViewportPosition(old_row) if old_row >= 0 else None
+        selection = table.selectionModel()
+        blocked = selection.blockSignals(True)  # the same record stays current: no reload
+        try:
+            model.reorder(ids)
+        finally:
+            selection.blockSignals(blocked)
+        if current is None or offset is None:
+            return
+        new_row = model.row_of(current)
+        if new_row < 0:
+            return
+        # keep the current row at the same height in the view
+        table.scrollTo(model.index(new_row, 0), table.ScrollHint.PositionAtTop)
+        step = max(table.rowHeight(new_row), 1)
+        if bar.singleStep() == 1 and table.verticalScrollMode() == table.ScrollMode.ScrollPerItem:
+            bar.setValue(max(bar.value() - offset // step, 0))
+        else:
+            bar.setValue(max(bar.value() - offset, 0))
+        table.viewport().update()
+
+    def _push_ranking(self) -> None:
+        model = self.w.model
+        if isinstance(model, RankedRecordModel):
+            model.set_ranking(self.rank_of, int((self.rank_of >= 0).sum()))
+
+    # -- keyboard screening ------------------------------------------------------------
+
+    def next_undecided(self, done: int) -> int | None:
+        """After deciding ``done``: the best-ranked record the reviewer has not decided
+        (in relevance order), else the next undecided in import order."""
+        self.decided.add(done)
+        self._decided_since_start.add(done)
+        self._poll_soon()
+        if self.mode == RELEVANCE_ORDER and self.has_ranking:
+            for rid in self.w.model.ids:
+                if rid != done and rid not in self.decided:
+                    return rid
+            return None
+        return next_undecided(self.w.store, self.w.stage, self.w.reviewer, after_record_id=done)
+
+    # -- retraining -----------------------------------------------------------------------
+
+    def _poll_soon(self) -> None:
+        QTimer.singleShot(0, self.poll)
+
+    def poll(self) -> None:
+        """Start what is due: features for new records, or a retrain after changes."""
+        store = self.w.store
+        if store is None or self.closed:
+            return
+        self.sync()
+        marker = repo.change_marker(store)
+        if marker.last_record != self._features_for:
+            self._build_features(marker.last_record)
+            return
+        if self.features is None or self._busy():
+            return
+        if marker.last_event != self._last_event:
+            self._last_event = marker.last_event
+            self._changed_at = time.monotonic()
+        if marker.last_event == self._trained_event:
+            return
+        due = (
+            self._trained_event < 0
+            or marker.last_event - self._trained_event >= RETRAIN_EVERY
+            or time.monotonic() - self._changed_at >= IDLE_SECONDS
+        )
+        if due:
+            self.retrain(marker.last_event)
+
+    def _busy(self) -> bool:
+        return any(j is not None and not j.done for j in (self._features_job, self._rank_job))
+
+    def _build_features(self, last_record: int) -> None:
+        if self._features_job is not None and not self._features_job.done:
+            return
+        review_path = self.w.store.path
+
+        def work(progress, cancelled) -> Features:
+            with Store(review_path) as store:
+                return review_features(
+                    store, progress=lambda d, t: progress((d, t)), cancelled=cancelled
+                )
+
+        def done(features: Features) -> None:
+            if self.w.store.path != review_path:
+                return
+            self.features = features
+            self._features_for = last_record
+            self._trained_event = -1  # new records: rank again whatever changed
+            self._poll_soon()
+
+        def failed(message: str) -> None:
+            if RankCancelled.__name__ in message:
+                return  # another review was opened, or the window closed
+            self._features_for = last_record  # try again only once records change
+            self._set_status(f"Ranking unavailable: {message}")
+
+        self._set_status("Ranking: reading the records…")
+        self._features_job = self.jobs.start(
+            work,
+            on_success=done,
+            on_failure=failed,
+            on_progress=lambda p: self._set_status(
+                f"Ranking: reading the records… {round(100 * p[0] / max(p[1], 1))}%"
+            ),
+        )
+
+    def retrain(self, last_event: int | None = None) -> None:
+        """Train on the current decisions and rank the stage (in the background)."""
+        if self.features is None:
+            return
+        self._trained_event = last_event if last_event is not None else self._trained_event
+        features = self.features
+        review_path = self.w.store.path
+        stage, reviewer, generation = self.stage, self.w.reviewer, self.generation
+        want_curve = self.dock.isVisible()
+        size, colours = self.panel.picture_size(), self._colours()
+        self._decided_since_start = set()
+
+        def work(progress, cancelled) -> _Ranked:
+            with Store(review_path) as store:
+                result = rank_stage(store, features, stage, reviewer, cancelled=cancelled)
+                decided = repo.decided_ids(store, stage, reviewer)
+            stopped_at = curve.first_stop(result.labels, result.total) if want_curve else None
+            png = _render(result, stopped_at, size, colours) if want_curve else None
+            rank_of = rank_array(result.record_ids)
+            return _Ranked(generation, result, rank_of, decided, stopped_at, png)
+
+        self._rank_job = self.jobs.start(work, on_success=self._apply, on_failure=self._failed)
+
+    def _failed(self, message: str) -> None:
+        self._set_status(f"Ranking failed: {message}")
+        self._poll_soon()
+
+    def _apply(self, ranked: _Ranked) -> None:
+        """A ranking finished: show it, unless the reviewer moved on to another ranking."""
+        self._poll_soon()
+        if ranked.generation != self.generation:
+            return
+        result = ranked.result
+        self.result = result
+        # decisions made while the job ran are not in its snapshot
+        self.decided = ranked.decided | self._decided_since_start
+        if ranked.png is not None:
+            self.stopped_at = ranked.stopped_at
+            self.panel.set_picture(ranked.png)
+        self.panel.set_verdict(_verdict_text(result))
+        if not result.trained:  # e.g. the only include was undone: no ranking now
+            self.rank_of = rank_array([])
+            self._push_ranking()
+            self._set_status(result.reason or self._waiting_text())
+            return
+        self.rank_of = ranked.rank_of
+        self._push_ranking()
+        if not self.chosen and self.mode != RELEVANCE_ORDER:
+            self.mode = RELEVANCE_ORDER
+            self._show_mode()
+        if self.mode == RELEVANCE_ORDER:
+            self._reorder()
+        self._set_status(_status_text(result.verdict))
+
+    # -- the recall curve ---------------------------------------------------------------------
+
+    def set_targets(self, recall: float, confidence: float) -> None:
+        """The reviewer changed the stopping rule's targets: keep them, and run it again."""
+        try:
+            set_stopping_targets(self.w.store, recall, confidence, self.w.reviewer)
+        except ValueError as exc:
+            QMessageBox.warning(self.w, "Stopping rule", str(exc))
+            return
+        self._trained_event = -1
+        self._poll_soon()
+
+    def _render_curve(self) -> None:
+        result = self.result
+        if result is None or not self.dock.isVisible():
+            return
+        size, colours, generation = self.panel.picture_size(), self._colours(), self.generation
+
+        def work(progress, cancelled) -> tuple[int, int | None, bytes]:
+            stopped_at = curve.first_stop(result.labels, result.total)
+            return generation, stopped_at, _render(result, stopped_at, size, colours)
+
+        def done(out: tuple[int, int | None, bytes]) -> None:
+            if out[0] == self.generation:
+                self.stopped_at = out[1]
+                self.panel.set_picture(out[2])
+
+        self.jobs.start(work, on_success=done)
+
+    def save_curve(self, fmt: str) -> None:
+        result = self.result
+        if result is None:
+            return
+        default = f"{self.w.store.path.with_suffix('')}-recall-curve.{fmt}"
+        path, _ = QFileDialog.getSaveFileName(
+            self.w, "Save the recall curve", default, f"{fmt.upper()} (*.{fmt})"
+        )
+        if path:
+            self.write_curve(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
+
+    def write_curve(self, path: str) -> None:
+        """Save the current recall curve as PNG or SVG (by suffix), in the background."""
+        result, stopped_at = self.result, self.stopped_at
+        if result is None:
+            return
+
+        def work(progress, cancelled) -> Path:
+            fig = curve.figure(result.labels, result.total, result.verdict, stopped_at)
+            return curve.save(fig, path)
+
+        self.jobs.start(
+            work,
+            on_success=lambda p: self.w.statusBar().showMessage(f"Saved {p}", 5000),
+            on_failure=lambda m: QMessageBox.warning(self.w, "Recall curve not saved", m),
+        )
+
+    def _colours(self) -> curve.Colours:
+        window = QApplication.palette().color(QPalette.ColorRole.Window)
+        return curve.DARK if window.lightness() < 128 else curve.Colours()
+
+    # -- status --------------------------------------------------------------------------------
+
+    def _waiting_text(self) -> str:
+        return "Ranking starts after one include and one exclude at this stage"
+
+    def _set_status(self, text: str) -> None:
+        self.status_text = text
+        self.status.setText(text)
+
+
+def rank_array(ranked_ids: list[int]) -> np.ndarray:
+    """Places in the ranking (0 = best) indexed by record id; -1 for records not in it."""
+    ids = np.asarray(ranked_ids, dtype=np.int64)
+    out = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+    out[ids] = np.arange(len(ids))
+    return out
+
+
+def ranked_order(ids: list[int], rank_of: np.ndarray) -> list[int]:
+    """``ids`` best-ranked first; records the ranking lacks (imported since) go last."""
+    arr = np.asarray(ids, dtype=np.int64)
+    place = np.full(len(arr), np.iinfo(np.int64).max, dtype=np.int64)
+    inside = arr < len(rank_of)
+    known = rank_of[arr[inside]]
+    place[np.flatnonzero(inside)[known >= 0]] = known[known >= 0]
+    return arr[np.lexsort((arr, place))].tolist()
+
+
+def _render(
+    result: RankResult, stopped_at: int | None, size: QSize, colours: curve.Colours
+) -> bytes:
+    dpi = 100
+    fig = curve.figure(
+        result.labels,
+        result.total,
+        result.verdict,
+        stopped_at,
+        colours=colours,
+        size=(size.width() / dpi, size.height() / dpi),
+        dpi=dpi,
+    )
+    return curve.render(fig, "png")
+
+
+def _status_text(v: StopVerdict) -> str:
+    """The status bar's words: includes found, estimated left, the verdict."""
+    left = (
+        f"est. {_includes(v.missing_median)} left (at most {v.missing_max:,})"
+        if v.screened < v.total
+        else "all screened"
+    )
+    return f"{_includes(v.found)} · {left} · {v.short} ·"
+
+
+def _includes(n: int) -> str:
+    return f"{n:,} include" + ("" if n == 1 else "s")
+
+
+def _verdict_text(result: RankResult) -> str:
+    v = result.verdict
+    if not v.screened:
+        return "The stopping rule needs decisions at this stage."
+    return (
+        f"{v.found:,} includes in {v.screened:,} of {v.total:,} records screened. "
+        f"Stopping rule: {v.text}. At most {v.missing_max:,} includes are left "
+        f"({round(v.confidence * 100)}% confidence)."
+    )

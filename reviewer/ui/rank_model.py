@@ -1,0 +1,104 @@
+"""The record list with a relevance column, and re-sorting that keeps the cursor.
+
+``RankedRecordModel`` is the record list's model plus one column: where the ranking
+puts the record among those at the stage, as a percentile (100 = the most likely
+include). ``reorder`` changes the row order as a layout change, not a reset, so the
+selected record stays selected and is not reloaded: a new ranking arriving while
+the reviewer reads never moves the record under the cursor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from reviewer.store import Store
+from reviewer.ui.record_model import COLUMNS, RecordTableModel
+
+RELEVANCE = len(COLUMNS)  # the added column's index
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RankedRecordModel(RecordTableModel):
+    def __init__(self, store: Store, reviewer: str, stage: str = "title_abstract", parent=None):
+        super().__init__(store, reviewer, stage, parent)
+        self.rank_of = np.empty(0, dtype=np.int64)  # by record id: place in the ranking, or -1
+        self.ranked = 0  # records in the ranking
+
+    def set_ranking(self, rank_of: np.ndarray, ranked: int) -> None:
+        """Places in the ranking (0 = best, -1 = not ranked), indexed by record id."""
+        self.rank_of = rank_of
+        self.ranked = ranked
+        if self.ids:
+            self.dataChanged.emit(
+                self.index(0, RELEVANCE), self.index(len(self.ids) - 1, RELEVANCE)
+            )
+
+    def position(self, record_id: int) -> int | None:
+        if 0 <= record_id < len(self.rank_of) and self.rank_of[record_id] >= 0:
+            return int(self.rank_of[record_id])
+        return None
+
+    def relevance(self, record_id: int) -> int | None:
+        """Percentile of the record in the ranking: 100 best, 0 worst; None if unranked."""
+        pos = self.position(record_id)
+        if pos is None or not self.ranked:
+            return None
+        return round(100 * (1 - pos / self.ranked))
+
+    def reorder(self, ids: list[int]) -> None:
+        """Show the same records in a new order, keeping selection and current record."""
+        if len(ids) != len(self.ids) or not np.array_equal(np.sort(ids), np.sort(self.ids)):
+            self.set_ids(ids)
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [self.ids[i.row()] if i.isValid() else None for i in old]
+        self.ids = list(ids)
+        self._pages.clear()
+        rows = {rid: i for i, rid in enumerate(self.ids)}
+        new = [
+            self.index(rows[rid], i.column()) if rid is not None else QModelIndex()
+            for rid, i in zip(old_ids, old, strict=True)
+        ]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # -- Qt model interface ----------------------------------------------------
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS) + 1
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and section == RELEVANCE:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "Relevance"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (
+                    "Where the ranking puts the record among those at this stage: "
+                    "100 is the most likely include, 0 the least"
+                )
+            return None
+        return super().headerData(section, orientation, role)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() != RELEVANCE:
+            return super().data(index, role)
+        rid = self.ids[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self.relevance(rid)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            pos = self.position(rid)
+            if pos is None:
+                return "Not ranked yet"
+            return f"Ranked {pos + 1:,} of {self.ranked:,} at this stage"
+        if role == Qt.ItemDataRole.UserRole:
+            return rid
+        return None

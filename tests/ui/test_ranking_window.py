@@ -1,0 +1,220 @@
+"""Priority screening in the window: relevance order, the relevance column, "next"
+by rank, a cursor that stays put when a new ranking arrives, and blinded rankings."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from reviewer.ingest import import_paths
+from reviewer.review import screening, settings
+from reviewer.review.project import create_review
+from reviewer.store import Store
+from reviewer.store import ranking as repo
+from reviewer.ui.rank_controller import IMPORT_ORDER, RELEVANCE_ORDER
+from reviewer.ui.rank_model import RELEVANCE
+
+LABELLED = Path(__file__).resolve().parent.parent / "data" / "ranking" / "labelled.csv"
+
+
+@pytest.fixture
+def labelled_review(tmp_path):
+    """A review of the 40 labelled records; returns (path, {record id: label})."""
+    path = tmp_path / "ranked.review"
+    store = create_review(path)
+    import_paths(store, [LABELLED])
+    with LABELLED.open(encoding="utf-8", newline="") as fh:
+        labels = [int(r["label_included"]) for r in csv.DictReader(fh)]
+    ids = store.record_ids()
+    store.close()
+    return path, dict(zip(ids, labels, strict=True))
+
+
+@pytest.fixture
+def ranked_window(qtbot, labelled_review, sync_jobs):
+    from reviewer.ui.main_window import MainWindow
+
+    path, labels = labelled_review
+    w = MainWindow(Store(path))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w, labels
+    w.close()
+    w.store.close()
+
+
+def first(labels, value):
+    return next(rid for rid, lab in labels.items() if lab == value)
+
+
+def wait_for_ranking(qtbot, w):
+    w.ranking.poll()
+    qtbot.waitUntil(lambda: w.ranking.result is not None and w.ranking.result.trained)
+
+
+def test_no_ranking_until_an_include_and_an_exclude(qtbot, ranked_window):
+    w, labels = ranked_window
+    assert w.ranking.mode == IMPORT_ORDER
+    assert w.model.ids == sorted(w.model.ids)
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.ranking.poll()
+    qtbot.waitUntil(lambda: w.ranking.result is not None)
+    assert not w.ranking.result.trained
+    assert "one include and one exclude" in w.ranking.status.text()
+    assert w.ranking.mode == IMPORT_ORDER
+
+
+def test_ranks_the_includes_first_and_next_follows_the_ranking(qtbot, ranked_window):
+    w, labels = ranked_window
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+
+    # the list now sorts by relevance (the default once a model exists)
+    assert w.ranking.mode == RELEVANCE_ORDER
+    assert w.ranking.sort_combo.currentData() == RELEVANCE_ORDER
+    top = w.model.ids[:10]
+    assert [labels[rid] for rid in top] == [1] * 10
+    assert w.model.headerData(RELEVANCE, Qt.Orientation.Horizontal) == "Relevance"
+    values = [int(w.model.index(r, RELEVANCE).data()) for r in range(len(w.model.ids))]
+    assert values == sorted(values, reverse=True)
+    assert values[0] == 100
+
+    # "next undecided" goes to the best-ranked record not yet decided
+    w.go_to_record(top[5])
+    w.decide("include")
+    undecided = [
+        rid for rid in w.model.ids if w.store.decision(rid, "title_abstract", w.reviewer) is None
+    ]
+    assert w.current_id == undecided[0]
+    assert labels[w.current_id] == 1
+
+    # the verdict and estimate are in the status bar, the ranking is kept in the file
+    assert "includes" in w.ranking.status.text()
+    assert "not yet" in w.ranking.status.text()
+    kept = repo.load_ranking(w.store, "title_abstract", w.reviewer)
+    assert kept is not None and set(kept.record_ids) == set(labels)
+
+
+def test_a_new_ranking_never_moves_the_record_under_the_cursor(qtbot, ranked_window):
+    w, labels = ranked_window
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+    current = w.model.ids[len(w.model.ids) - 3]  # an exclude near the bottom
+    w.go_to_record(current)
+    shown = []
+    original = w.show_record
+    w.show_record = lambda rid: (shown.append(rid), original(rid))  # type: ignore[method-assign]
+    # more decisions through the store (as a teammate's merge would bring them)
+    for rid in [r for r, lab in labels.items() if lab == 0][1:8]:
+        screening.decide(w.store, rid, "exclude", w.reviewer)
+    before = w.ranking.result
+    w.ranking.poll()
+    w.ranking._changed_at = 0  # as if the reviewer had paused
+    w.ranking.poll()
+    qtbot.waitUntil(lambda: w.ranking.result is not before)
+    assert w.current_id == current
+    assert w.model.id_at(w.table.currentIndex().row()) == current
+    assert shown == []  # the record was not reloaded
+
+
+def test_import_order_chosen_by_the_reviewer_stays(qtbot, ranked_window):
+    w, labels = ranked_window
+    w.ranking.sort_combo.setCurrentIndex(w.ranking.sort_combo.findData(IMPORT_ORDER))
+    w.ranking._order_chosen(w.ranking.sort_combo.currentIndex())
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+    assert w.ranking.mode == IMPORT_ORDER
+    assert w.model.ids == sorted(w.model.ids)
+    assert w.model.index(0, RELEVANCE).data() != ""  # the column still shows relevance
+
+
+def test_blinded_reviewers_each_train_their_own(qtbot, ranked_window):
+    w, labels = ranked_window
+    assert settings.is_blinded(w.store)
+    inc, exc = first(labels, 1), first(labels, 0)
+    screening.decide(w.store, inc, "include", "ann")
+    screening.decide(w.store, exc, "exclude", "ann")
+    # tester has decided nothing: no ranking for them, whatever ann did
+    w.ranking.poll()
+    qtbot.waitUntil(lambda: w.ranking.result is not None)
+    assert not w.ranking.result.trained
+    assert w.ranking.result.key == w.reviewer
+    # unblinded, the team's decisions train one shared ranking
+    settings.set_blinded(w.store, False, "tester")
+    w._blinding_changed()
+    wait_for_ranking(qtbot, w)
+    assert w.ranking.result.key == repo.SHARED
+    assert w.ranking.result.includes == 1 and w.ranking.result.excludes == 1
+
+
+def test_recall_curve_dock_shows_and_saves(qtbot, ranked_window, tmp_path):
+    w, labels = ranked_window
+    w.ranking.dock.show()
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+    qtbot.waitUntil(
+        lambda: (
+            w.ranking.panel.picture.pixmap() is not None
+            and not w.ranking.panel.picture.pixmap().isNull()
+        )
+    )
+    assert "Stopping rule: not yet" in w.ranking.panel.verdict.text()
+    for suffix in ("png", "svg"):
+        out = tmp_path / f"curve.{suffix}"
+        w.ranking.write_curve(str(out))
+        assert out.exists() and out.stat().st_size > 1000
+    assert (tmp_path / "curve.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_a_reopened_review_starts_in_relevance_order(qtbot, labelled_review, sync_jobs):
+    from reviewer.ui.main_window import MainWindow
+
+    path, labels = labelled_review
+    store = Store(path)
+    inc, exc = first(labels, 1), first(labels, 0)
+    screening.decide(store, inc, "include", "tester")
+    screening.decide(store, exc, "exclude", "tester")
+    kept = list(reversed(store.record_ids()))  # a ranking left by an earlier session
+    repo.save_ranking(store, "title_abstract", "tester", kept, range(len(kept)), 1, 1, {})
+    w = MainWindow(store)
+    qtbot.addWidget(w)
+    assert w.ranking.mode == RELEVANCE_ORDER
+    assert w.ranking.result is None  # not retrained yet: the kept ranking orders the list
+    assert w.model.ids[:3] == [rid for rid in kept if rid in w.model.ids][:3]
+    w.close()
+    store.close()
+
+
+def test_stopping_targets_are_the_reviews(qtbot, ranked_window):
+    w, labels = ranked_window
+    w.ranking.dock.show()
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+    assert w.ranking.result.verdict.recall == 0.95
+    combo = w.ranking.panel.targets["recall"]
+    combo.setCurrentIndex(combo.findData(0.8))
+    w.ranking.panel._targets_chosen()
+    qtbot.waitUntil(lambda: w.ranking.result.verdict.recall == 0.8)
+    assert settings.get_setting(w.store, "stopping_recall") == 0.8
+    assert "recall ≥ 80%" in w.ranking.panel.verdict.text()
+    assert any(e.kind == "setting.set" for e in w.store.events())
