@@ -110,6 +110,7 @@ class Store:
     def __init__(self, path: str | Path, *, create: bool = False, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self.closed = False
         if not create:
             connection.check_review_file(self.path)
             if not read_only and not connection.writable(self.path):
@@ -189,6 +190,8 @@ class Store:
         self.db.execute("pragma synchronous=full")
 
     def close(self) -> None:
+        """Close the connection; ``closed`` tells timers still running that it is gone."""
+        self.closed = True
         self.db.close()
 
     def __enter__(self) -> Store:
