@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"the review file (default: {default_review_path()}, the demo review, "
         "created on first use)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the review without changing it (for a review made by a newer Reviewer, "
+        "or on a read-only disk); commands that would change it refuse",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -422,20 +429,42 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         from reviewer.ui.app import main as gui_main
 
-        return gui_main(review=args.review)
+        return gui_main(review=args.review, read_only=args.read_only)
     handler = _COMMANDS[args.command]
+    import sqlite3
+
     from reviewer.review.merge import MergeError
     from reviewer.review.sync import SyncError
     from reviewer.store import StoreError
+    from reviewer.store.errors import explain
 
     try:
         return handler(args)
-    except (ValueError, KeyError, OSError, StoreError, MergeError, SyncError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except (
+        ValueError, KeyError, OSError, StoreError, MergeError, SyncError, sqlite3.Error
+    ) as exc:
+        message: object = exc
         if isinstance(exc, KeyError):
-            message = f"no such record or key: {message}"
+            message = f"no such record or key: {exc.args[0] if exc.args else exc}"
+        elif isinstance(exc, sqlite3.Error):  # one not met inside a transaction
+            message = explain(args.review or _default_path(), exc)
         print(f"reviewer {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"reviewer {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+# Commands that only read the review: on a file that cannot be written they open it
+# read-only by themselves (and say so); the others need --read-only to be refused early.
+_READING = {"list", "stats", "export", "analyse", "analyze", "copy"}
+
+
+def _default_path() -> Path:
+    return default_review_path()
 
 
 def _open(args: argparse.Namespace, create: bool = False):
@@ -443,18 +472,36 @@ def _open(args: argparse.Namespace, create: bool = False):
 
     A path that does not exist yet becomes a new, empty review for commands that add
     to it (``create``); the others say there is no such review rather than making
-    an empty file out of a typo.
+    an empty file out of a typo. With ``--read-only`` (or, for commands that only
+    read, a review that cannot be written) it is opened read-only.
     """
     from reviewer.review.project import is_default_review, open_default_review
-    from reviewer.store import StoreError
+    from reviewer.store import Store, StoreError
+    from reviewer.store.errors import ReadOnlyError
 
+    if args.read_only:
+        if args.command not in _READING:
+            raise ValueError(
+                f"'{args.command}' changes the review, which --read-only does not allow"
+            )
+        return Store(args.review or _default_path(), read_only=True)
     missing = args.review is not None and not args.review.exists()
     if missing and not create and not is_default_review(args.review):
         raise StoreError(
             f"{args.review}: no such review (create it with 'reviewer --review "
             f"{args.review} new', or import files into it)"
         )
-    return open_default_review(args.review)
+    try:
+        return open_default_review(args.review)
+    except ReadOnlyError:
+        if args.command not in _READING:
+            raise
+        print(
+            f"reviewer {args.command}: note: {args.review or _default_path()} cannot be "
+            "written; opened read-only",
+            file=sys.stderr,
+        )
+        return Store(args.review or _default_path(), read_only=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -5,8 +5,12 @@ cell may begin with ``=HYPERLINK(...)``. Excel and LibreOffice evaluate such tex
 when a CSV is opened (and when an XLSX cell is edited), which is how CSV
 injection works. As OWASP advises, text that begins with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return gets a leading ``'``, so it shows as the text
-it is. Only *text* is neutralised: a value stored as a number is written as a
-number, so a statistician's columns stay numeric.
+it is; so does text that begins with their full-width or small forms (``＝``,
+``﹦`` ..., which some spreadsheets read as the ASCII ones), or with spaces, line
+breaks, zero-width spaces or a BOM before any of them (which a spreadsheet may
+skip). Only *text* is neutralised: a value stored as a number is written as a
+number, so a statistician's columns stay numeric. NUL characters, which end a
+cell early in Excel and LibreOffice, are left out.
 """
 
 from __future__ import annotations
@@ -14,26 +18,48 @@ from __future__ import annotations
 import math
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# what a formula starts with: the ASCII signs, their full-width and small forms
+FORMULA_SIGNS = "=+-@" "\uff1d\uff0b\uff0d\uff20" "\ufe66\ufe62\ufe63\ufe6b"
+FORMULA_STARTS = (*FORMULA_SIGNS, "\t", "\r")  # neutralised wherever they start a cell
+# skipped before a sign by some spreadsheet, so they must not hide one
+BLANKS = " \t\r\n\u00a0\u200b\u200c\u200d\u2060\ufeff\u3000"
+_FIRST = frozenset(FORMULA_SIGNS + BLANKS)
 LIST_SEPARATOR = "; "  # what the template reads back as list items
 
 Cell = str | int | float | bool | None
 
 
-def safe_text(text: str) -> str:
-    """``text`` with a leading ``'`` when a spreadsheet could take it for a formula."""
+def needs_quote(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula."""
+    if not text or text[0] not in _FIRST:
+        return False
     if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+        return True
+    rest = text.lstrip(BLANKS)
+    return bool(rest) and rest[0] in FORMULA_SIGNS
+
+
+def safe_text(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet could take it for a formula, and
+    without NUL characters."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return "'" + text if needs_quote(text) else text
 
 
 def sql_safe_text(column: str) -> str:
     """SQL giving ``safe_text`` of a text ``column``, for tables read straight from the
     database (SQLite does per cell in C what Python would do per call)."""
     starts = ", ".join(f"char({ord(c)})" for c in FORMULA_STARTS)
+    signs = ", ".join(f"char({ord(c)})" for c in FORMULA_SIGNS)
+    blanks = " || ".join(f"char({ord(c)})" for c in BLANKS)
+    firsts = ", ".join(f"char({ord(c)})" for c in BLANKS)
     quote = "''''"  # SQL for the text "'"
+    first = f"substr({column}, 1, 1)"
     return (
-        f"case when substr({column}, 1, 1) in ({starts}) then {quote} || {column} else {column} end"
+        f"case when {first} in ({starts}) or ({first} in ({firsts}) and "
+        f"substr(ltrim({column}, {blanks}), 1, 1) in ({signs})) "
+        f"then {quote} || {column} else {column} end"
     )
 
 
@@ -68,7 +94,9 @@ def csv_text(value: Cell) -> str:
     of a 100,000-row table, hence text first and ``safe_text`` written out.)"""
     kind = value.__class__
     if kind is str:
-        return "'" + value if value.startswith(FORMULA_STARTS) else value  # type: ignore[operator]
+        if "\x00" in value:  # type: ignore[operator]
+            value = value.replace("\x00", "")  # type: ignore[union-attr]
+        return "'" + value if needs_quote(value) else value  # type: ignore[arg-type,operator]
     if value is None:
         return ""
     if kind is bool:

@@ -281,7 +281,7 @@ def _add_record(
         )
     wanted = record.get("id")
     if isinstance(wanted, int) and wanted != new_id and not _taken(store, wanted):
-        _renumber(store, new_id, wanted)
+        store.renumber_record(new_id, wanted)
         return wanted
     return new_id
 
@@ -289,21 +289,6 @@ def _add_record(
 def _taken(store: Store, record_id: int) -> bool:
     return (
         store.db.execute("select 1 from records where id = ?", [record_id]).fetchone() is not None
-    )
-
-
-def _renumber(store: Store, old: int, new: int) -> None:
-    """Give a just-added record (nothing attached yet) the export's id."""
-    store.db.execute(
-        "insert into records_fts (records_fts, rowid, title, authors, text) "
-        "select 'delete', id, title, authors, text from records where id = ?",
-        [old],
-    )
-    store.db.execute("update records set id = ? where id = ?", [new, old])
-    store.db.execute(
-        "insert into records_fts (rowid, title, authors, text) "
-        "select id, title, authors, text from records where id = ?",
-        [new],
     )
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from reviewer.export.cells import FORMULA_STARTS, safe_text
+from reviewer.export.cells import needs_quote, safe_text
 
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_CHARS = 32_767  # Excel's limit for one cell
@@ -73,6 +73,8 @@ def xml_text(text: str) -> str:
         text = text[:MAX_CHARS]
     if not _NEEDS_WORK.search(text):
         return text
+    if "\x00" in text:  # it would end the cell early in Excel
+        text = text.replace("\x00", "")
     text = _ESCAPES.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -100,7 +102,7 @@ def _row(r: int, row: list[Any], letters: list[str]) -> str:
         if kind is str:
             if not value:
                 continue
-            if value.startswith(FORMULA_STARTS):
+            if needs_quote(value):
                 value = "'" + value
             if needs_work(value) or len(value) > MAX_CHARS:
                 value = xml_text(value)

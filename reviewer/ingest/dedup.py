@@ -16,31 +16,39 @@ Records that only look alike are kept apart: an erratum or a reply carries a mar
 in its title, and so does a part II; titles whose markers differ never match, and a
 title years apart or by other authors fails stage 2 and 3.
 
-Everything lives in in-memory indexes, and stage 3 compares a title only with those
-sharing its first or last characters, so an import of 100,000 records costs a few
-microseconds a record instead of growing with the square of the review.
+The records of an import are remembered in in-memory indexes; the review's stored
+records are looked up in its indexed duplicate keys (``reviewer.store.dedup_keys``),
+only those sharing a key with what is imported. Stage 3 compares a title only with
+those sharing its first or last characters, so an import of 100,000 records costs a
+few microseconds a record instead of growing with the square of the review, and
+adding 10 records costs the same whether the review holds 1,000 or 100,000.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.identifiers import normalise_doi
-from reviewer.store import Store
+from reviewer.store import Store, dedup_keys, duplicates
+from reviewer.store.dedup_keys import StoredRecord
+
+# The rules that make a record's stored keys (``key_row``): a change to them must
+# change this, and every review's keys are worked out again on its next import.
+KEY_VERSION = "1"
 
 # A title this short ("Editorial", "Reply") says too little to match on.
 MIN_TITLE_CHARS = 12
 # Stage 3: a normalised title this similar (0-100, rapidfuzz ratio) makes a candidate.
 CANDIDATE_SCORE = 90.0
-# Stage 3 compares a title with the titles sharing its first or last this many chars.
-BLOCK_CHARS = 24
+# Stage 3 compares a title with the titles sharing its first or last this many chars
+# (the stored keys' too: ``reviewer.store.dedup_keys`` finds titles through them).
+BLOCK_CHARS = dedup_keys.BLOCK_CHARS
 # An index entry remembers at most this many records (the latest) for one title or one
 # block: a bound on the work per record when thousands share an opening ("Proceedings
 # of the ...") or a generic title, where real duplicates are rare.
@@ -203,10 +211,41 @@ def may_be_same(a: Seen, b: Seen, *, lenient_authors: bool) -> bool:
     )
 
 
-class Deduplicator:
-    """Remembers every record of the review and says which kept record a new one repeats."""
+def key_row(title: str, doi: str) -> tuple[str, str, str, str, str]:
+    """A record's duplicate keys as stored (``reviewer.store.dedup_keys``): folded title,
+    markers, first and last characters (all empty for a title too short to match on)
+    and normalised DOI."""
+    return _key_row(title_key(title), normalise_doi(doi) if doi else "")
 
-    def __init__(self) -> None:
+
+def stored_keys(seen: Seen) -> tuple[str, str, str, str, str]:
+    """``key_row`` of a record from what ``seen_of`` worked out for it already."""
+    return _key_row((seen[_TITLE], seen[_MARKS]), seen[_DOI])
+
+
+def _key_row(key: tuple[str, tuple[str, ...]], doi: str) -> tuple[str, str, str, str, str]:
+    title, marks = key
+    if len(title) < MIN_TITLE_CHARS:
+        return "", "", "", "", doi
+    head, tail = _block_keys(title)
+    return title, "|".join(marks), head, tail, doi
+
+
+class Deduplicator:
+    """Says which kept record a new one repeats, among the review's records and those
+    met so far.
+
+    Records of this import are remembered in memory. Stored records are looked up in
+    the review's indexed duplicate keys (``reviewer.store.dedup_keys``), a batch at a
+    time, before the batch is checked (``prefetch``): only those sharing a key with
+    the batch are read, so checking a few records costs the same in a review of 1,000
+    or of 100,000. Each key's stored records are read once and placed ahead of this
+    import's, in import order, just as if every stored record had been remembered.
+    """
+
+    def __init__(self, reader: dedup_keys.KeyReader | None = None, below: int = 0) -> None:
+        self.reader = reader
+        self.below = below  # records with a lower id are stored; looked up by key
         self._clear()
 
     def _clear(self) -> None:
@@ -215,40 +254,103 @@ class Deduplicator:
         # tuples, not lists, as values: see ``Seen``; nearly all hold one record
         self.by_title: dict[str, tuple[Seen, ...]] = {}
         self.blocks: dict[str, tuple[Seen, ...]] = {}
+        self._looked_up: set[str] = set()  # keys whose stored records are in memory
 
     @classmethod
     def from_store(cls, store: Store) -> Deduplicator:
-        """Indexes of the records a review holds already, in import order."""
-        d = cls()
-        d.reload(store)
-        return d
+        """A deduplicator that knows the review's stored records (its keys made complete
+        first, once, for a review from before they were kept)."""
+        dedup_keys.ensure_complete(store, KEY_VERSION, key_row)
+        below = duplicates.next_record_id(store)
+        return cls(dedup_keys.KeyReader(store) if below > 1 else None, below)
 
-    def reload(self, store: Store) -> None:
-        """Forget everything and remember the review's records as they are stored now."""
+    def restart(self, store: Store) -> None:
+        """Forget this import's records: the review is to be read afresh (it grew)."""
         self._clear()
-        rows = store.db.execute(
-            "select id, title, authors, year, doi, pmid, duplicate_of from records order by id"
-        )
-        for rid, title, authors, year, doi, pmid, dup in rows:
-            rec = ParsedRecord.model_construct(
-                title=title, authors=json.loads(authors), year=year, doi=doi, pmid=pmid
-            )
-            self.add(rec, dup or rid)
+        self.below = duplicates.next_record_id(store)
+        if self.reader is None and self.below > 1:
+            self.reader = dedup_keys.KeyReader(store)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
     def check(self, rec: ParsedRecord) -> Verdict:
         """Which kept record ``rec`` duplicates (or may duplicate); remembers nothing."""
-        return self._match(rec, seen_of(rec))
+        seen = seen_of(rec)
+        self._look_up([(rec, seen)])
+        return self._match(rec, seen)
 
     def add(self, rec: ParsedRecord, keep_id: int) -> None:
         """Remember ``rec`` as a member of the group whose kept record is ``keep_id``."""
         self._remember(rec, seen_of(rec, keep_id))
 
-    def assign(self, rec: ParsedRecord, record_id: int) -> Verdict:
-        """Check ``rec``, about to be stored as ``record_id``, and remember it."""
-        seen = seen_of(rec)
+    def assign(self, rec: ParsedRecord, record_id: int, seen: Seen | None = None) -> Verdict:
+        """Check ``rec``, about to be stored as ``record_id``, and remember it.
+
+        ``seen`` is what ``prefetch`` worked out for it; without, it is looked up now.
+        """
+        if seen is None:
+            seen = seen_of(rec)
+            self._look_up([(rec, seen)])
         verdict = self._match(rec, seen)
         self._remember(rec, (verdict.duplicate_of or record_id, *seen[1:]))
         return verdict
+
+    def prefetch(self, records: Sequence[ParsedRecord]) -> list[Seen]:
+        """Read the stored records sharing a key with ``records``; return their ``Seen``."""
+        seens = [seen_of(rec) for rec in records]
+        self._look_up(list(zip(records, seens, strict=True)))
+        return seens
+
+    # -- stored records, by key --------------------------------------------------
+
+    def _look_up(self, items: list[tuple[ParsedRecord, Seen]]) -> None:
+        if self.reader is None:
+            return
+        new = self._looked_up
+        dois = {s[_DOI] for _r, s in items if s[_DOI] and "d" + s[_DOI] not in new}
+        pmids = {r.pmid for r, _s in items if r.pmid and "p" + r.pmid not in new}
+        titles: set[str] = set()
+        blocks: set[str] = set()
+        for _r, s in items:
+            title = s[_TITLE]
+            if len(title) < MIN_TITLE_CHARS:
+                continue
+            if "t" + title not in new:
+                titles.add(title)
+            blocks.update(k for k in _block_keys(title) if k not in new)
+        if not (dois or pmids or titles or blocks):
+            return
+        reader, below = self.reader, self.below
+        for doi, keep in reader.first_by_doi(dois, below):
+            self.by_doi.setdefault(doi, keep)
+        for pmid, keep in reader.first_by_pmid(pmids, below):
+            self.by_pmid.setdefault(pmid, keep)
+        self._place(self.by_title, reader.by_title(titles, below))
+        self._place(self.blocks, reader.by_block(blocks, below))
+        new.update("d" + d for d in dois)
+        new.update("p" + p for p in pmids)
+        new.update("t" + t for t in titles)
+        new.update(blocks)
+
+    @staticmethod
+    def _place(index: dict[str, tuple[Seen, ...]], found: list[StoredRecord]) -> None:
+        """Stored records under each key, in import order, the latest ``BLOCK_SCAN``;
+        a record adding nothing to what its group has shown under its title is left
+        out, as ``_remember`` leaves it out."""
+        by_key: dict[str, list[StoredRecord]] = {}
+        for r in found:  # in import order
+            by_key.setdefault(r.key, []).append(r)
+        for key, stored in by_key.items():
+            shown: set[tuple[str, int, int | None]] = set()
+            seens: list[Seen] = []
+            for r in stored:
+                if (r.title, r.keep, r.year) not in shown:
+                    shown.add((r.title, r.keep, r.year))
+                    seens.append((r.keep, r.title, r.marks, r.year, r.doi, "\x1f".join(r.authors)))
+            index[key] = (*seens[-BLOCK_SCAN:], *index.get(key, ()))[-BLOCK_SCAN:]
 
     # -- the stages ------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import queue
+import stat
 import sys
 import threading
 import time
@@ -24,10 +25,11 @@ from typing import Any, TypeVar
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
 from reviewer.ingest.base import Format, ImportFailure, RecordError, UnknownColumns
-from reviewer.ingest.dedup import Deduplicator
-from reviewer.ingest.encoding import open_text
+from reviewer.ingest.dedup import Deduplicator, stored_keys
+from reviewer.ingest.encoding import MAX_REPORTED, Decoding, open_decoded, open_text
+from reviewer.ingest.limits import BoundedText, limit_record
 from reviewer.ingest.merged import complete_groups
-from reviewer.store import Store, duplicates
+from reviewer.store import Store, StoreError, duplicates
 from reviewer.store.store import RecordRows, record_rows
 from reviewer.wording import count
 
@@ -54,20 +56,48 @@ CancelFn = Callable[[], bool]
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, folders expanded recursively (hidden files skipped), in sorted order."""
+    return expand_folders(paths)[0]
+
+
+def expand_folders(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """``expand_paths``, and what was passed over inside the folders, with why.
+
+    Inside a folder only regular files are read: a link is not followed (a downloaded
+    folder could link to any file of the computer), and a FIFO, device or socket is no
+    export. Hidden files and folders are passed over without a word.
+    """
     out: list[Path] = []
+    passed: list[tuple[Path, str]] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file()
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
-        else:
+        if not p.is_dir():
             out.append(p)
-    return out
+            continue
+        found = []
+        for f in p.rglob("*"):
+            if any(part.startswith(".") for part in f.relative_to(p).parts):
+                continue
+            if f.is_symlink():
+                passed.append((f, "a link, not followed inside a folder"))
+            elif f.is_file():
+                found.append(f)
+            elif not f.is_dir():
+                passed.append((f, f"not a regular file ({_kind(f)})"))
+        out.extend(sorted(found))
+    return out, sorted(passed)
+
+
+def _kind(path: Path) -> str:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return "cannot be read"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def sha256_of(path: Path) -> str:
@@ -91,9 +121,28 @@ def import_paths(
     ``column_map`` maps our field names to the columns of a CSV whose header is not
     recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
     """
-    files = expand_paths(paths)
+    files, passed = expand_folders(paths)
     report = ImportReport()
+    for path, why in passed:  # said in the report, as a file that added nothing
+        report.files.append(FileReport(path=str(path), notes=[f"{path.name}: skipped: {why}"]))
     dedup = Deduplicator.from_store(store)
+    try:
+        _import_files(store, files, report, dedup, progress, cancel, format_name, column_map)
+    finally:
+        dedup.close()
+    return report
+
+
+def _import_files(
+    store: Store,
+    files: list[Path],
+    report: ImportReport,
+    dedup: Deduplicator,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+    format_name: str | None,
+    column_map: dict[str, str] | None,
+) -> None:
     started = time.monotonic()
     done_total = 0
     for index, path in enumerate(files):
@@ -134,11 +183,15 @@ def import_paths(
             file_report.errors.append(str(exc))
         except OSError as exc:
             file_report.errors.append(f"{path.name}: cannot read the file ({exc.strerror or exc})")
+        except StoreError as exc:  # the review could not be written: no use going on
+            raise type(exc)(
+                f"{exc}. {path.name}: {file_report.added + file_report.duplicates} records "
+                "were stored before; importing the file again carries on where it stopped"
+            ) from exc
         done_total += file_report.added + file_report.duplicates
         if cancel and cancel():
             report.cancelled = True
             break
-    return report
 
 
 def _import_file(
@@ -153,6 +206,8 @@ def _import_file(
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
+    if not path.is_file():
+        raise ImportFailure(path, f"not a regular file ({_kind(path)}), so not an export")
     size = path.stat().st_size
     if size == 0:
         raise ImportFailure(path, "the file is empty")
@@ -188,10 +243,14 @@ def _import_file(
 
     def batches() -> Iterator[_Batch]:
         """Batches to store, checked for duplicates, each with the errors met reading it."""
+        problems, items = _parse(fmt, path, column_map)
         batch: list[ParsedRecord] = []
         errors: list[str] = []
         next_id = start_id
-        for number, item in enumerate(_parse(fmt, path, column_map), start=1):
+        for number, item in enumerate(items, start=1):
+            if problems:  # met reading the file: undecodable bytes, cut lines
+                errors.extend(problems)
+                problems.clear()
             if isinstance(item, RecordError):
                 errors.append(
                     str(ImportFailure(path, item.message, item.line, item.record or number))
@@ -199,11 +258,18 @@ def _import_file(
                 continue
             if item.source_index in resume:
                 continue
+            item, cuts = limit_record(item)
+            errors.extend(
+                str(ImportFailure(path, f"{cut} (the record was imported)", item.source_line,
+                                  item.source_index + 1))
+                for cut in cuts
+            )  # fmt: skip
             batch.append(item)
             if len(batch) >= BATCH:
                 yield _deduplicate(dedup, batch, errors, next_id)
                 next_id += len(batch)
                 batch, errors = [], []
+        errors.extend(problems)
         if batch or errors:
             yield _deduplicate(dedup, batch, errors, next_id)
 
@@ -238,7 +304,7 @@ def _import_file(
                 )
                 return
     if grown:  # the reading thread has stopped: its checks can be undone
-        dedup.reload(store)
+        dedup.restart(store)
         raise ImportFailure(
             path, "records were added to the review from elsewhere meanwhile; "
             "importing the file again carries on where it stopped")  # fmt: skip
@@ -279,11 +345,14 @@ def _deduplicate(
     make the rows, all on the reading thread."""
     dup_of: list[int | None] = []
     pairs: list[tuple[int, int, float]] = []
-    for rid, rec in enumerate(records, start=first_id):
-        verdict = dedup.assign(rec, rid)
+    seens = dedup.prefetch(records)
+    for rid, rec, seen in zip(range(first_id, first_id + len(records)), records, seens,
+                              strict=True):  # fmt: skip
+        verdict = dedup.assign(rec, rid, seen)
         dup_of.append(verdict.duplicate_of)
         pairs.extend((rid, of, score) for of, score in verdict.candidates)
-    rows = record_rows(records, first_id, dup_of)
+    keys = [stored_keys(seen) for seen in seens]
+    rows = record_rows(records, first_id, dup_of, keys)
     keeps = {d for d in dup_of if d is not None}
     return _Batch(rows, len([d for d in dup_of if d is not None]), keeps, pairs, errors)
 
@@ -417,21 +486,57 @@ def _detect(path: Path) -> Format:
 
 
 def _parse(fmt: Format, path: Path, column_map: dict[str, str] | None = None,
-           ) -> Iterator[ParsedRecord | RecordError]:
-    if column_map:
-        from reviewer.ingest.formats.csv_exports import parse_with_map
-
-        stream, _ = open_text(path)
-        with stream:
-            yield from parse_with_map(stream, path, column_map)
-        return
+           ) -> tuple[list[str], Iterator[ParsedRecord | RecordError]]:
+    """The file's records, and a list of what reading it met beside them: lines holding
+    bytes it could not decode, and lines or a document cut at ``limits`` (the list
+    grows as the records are read)."""
     if fmt.binary:
-        with open(path, "rb") as fh:
-            yield from fmt.parse(fh, path)  # type: ignore[arg-type]
-        return
-    stream, _ = open_text(path)
+        return [], _parse_binary(fmt, path)
+    stream, decoding = open_decoded(path)
+    problems = _undecodable(path, decoding)
+    bounded = BoundedText(stream, decoding.short_lines)
+    return problems, _parse_text(fmt, path, bounded, column_map, problems)
+
+
+def _parse_text(fmt: Format, path: Path, stream: BoundedText,
+                column_map: dict[str, str] | None, problems: list[str],
+                ) -> Iterator[ParsedRecord | RecordError]:
     with stream:
-        yield from fmt.parse(stream, path)
+        if column_map:
+            from reviewer.ingest.formats.csv_exports import parse_with_map
+
+            records = parse_with_map(stream, path, column_map)  # type: ignore[arg-type]
+        else:
+            records = fmt.parse(stream, path)  # type: ignore[arg-type]
+        for item in records:
+            _report_cuts(stream, path, problems)
+            yield item
+        _report_cuts(stream, path, problems)
+
+
+def _report_cuts(stream: BoundedText, path: Path, problems: list[str]) -> None:
+    for line, message in stream.cuts:
+        problems.append(str(ImportFailure(path, f"{message}; the rest was left out", line)))
+    stream.cuts.clear()
+
+
+def _parse_binary(fmt: Format, path: Path) -> Iterator[ParsedRecord | RecordError]:
+    with open(path, "rb") as fh:
+        yield from fmt.parse(fh, path)  # type: ignore[arg-type]
+
+
+def _undecodable(path: Path, decoding: Decoding) -> list[str]:
+    """The lines of a UTF-8 file that hold bytes that are not UTF-8 (shown as \ufffd)."""
+    out = [
+        str(ImportFailure(path, "bytes that are not UTF-8 (the rest of the file is), each "
+                          "shown as \ufffd; check the export", line))
+        for line in decoding.bad_lines
+    ]  # fmt: skip
+    if decoding.bad_bytes and len(decoding.bad_lines) == MAX_REPORTED:
+        out.append(str(ImportFailure(
+            path, f"{decoding.bad_bytes} bytes that are not UTF-8 in all; lines after "
+            f"{decoding.bad_lines[-1]} not listed")))  # fmt: skip
+    return out
 
 
 def read_records(path: str | Path) -> Iterator[ParsedRecord | RecordError]:
@@ -442,4 +547,6 @@ def read_records(path: str | Path) -> Iterator[ParsedRecord | RecordError]:
         raise ImportFailure(path, "no such file")
     if path.stat().st_size == 0:
         raise ImportFailure(path, "the file is empty")
-    yield from _parse(_detect(path), path)
+    problems, items = _parse(_detect(path), path)
+    yield from items
+    yield from (RecordError(p) for p in problems)  # undecodable bytes, cut lines

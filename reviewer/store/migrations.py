@@ -31,21 +31,64 @@ def applied(db: sqlite_utils.Database) -> list[str]:
     return [r["name"] for r in db.query("select name from _migrations order by rowid")]
 
 
+def number(name: str) -> int:
+    """``m008_dedup_keys`` -> 8: the schema version a migration brings a file to."""
+    digits = name[1:].split("_", 1)[0]
+    return int(digits) if name.startswith("m") and digits.isdigit() else 0
+
+
+def schema_version() -> int:
+    """The highest schema version this Reviewer knows (stored in ``pragma user_version``)."""
+    return max(number(name) for name, _fn in MIGRATIONS)
+
+
+def pending(db: sqlite_utils.Database) -> list[str]:
+    """Migrations this version has that the file has not had yet."""
+    done = set(applied(db))
+    return [name for name, _fn in MIGRATIONS if name not in done]
+
+
+def newer_than_this_version(db: sqlite_utils.Database) -> str:
+    """What in the file says a newer Reviewer made it ("" when nothing does): migrations
+    this version does not know, or a higher ``user_version``."""
+    known = {name for name, _fn in MIGRATIONS}
+    unknown = [name for name in applied(db) if name not in known]
+    if unknown:
+        return "changes " + ", ".join(unknown)
+    version = db.execute("pragma user_version").fetchone()[0]
+    if version > schema_version():
+        return f"version {version} (this one knows up to {schema_version()})"
+    return ""
+
+
 def apply(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
-    """Apply pending migrations (all, or up to and including ``upto``); return their names."""
-    db.execute(
-        "create table if not exists _migrations (name text primary key, applied_at text not null)"
-    )
+    """Apply pending migrations (all, or up to and including ``upto``); return their names.
+
+    Each runs in its own transaction begun with the write lock, and checks again that
+    no other program applied it meanwhile (two windows opening an old file at once).
+    """
+    if not db["_migrations"].exists():
+        with db.atomic():
+            db.execute(
+                "create table if not exists _migrations "
+                "(name text primary key, applied_at text not null)"
+            )
     done = set(applied(db))
     ran = []
     for name, fn in MIGRATIONS:
         if name not in done:
             with db.atomic():
-                fn(db)
-                db.execute(
-                    "insert into _migrations (name, applied_at) values (?, ?)", [name, now_iso()]
-                )
-            ran.append(name)
+                again = db.execute("select 1 from _migrations where name = ?", [name])
+                if again.fetchone() is None:
+                    fn(db)
+                    db.execute(
+                        "insert into _migrations (name, applied_at) values (?, ?)",
+                        [name, now_iso()],
+                    )
+                    version = db.execute("pragma user_version").fetchone()[0]
+                    if number(name) > version:
+                        db.execute(f"pragma user_version = {number(name)}")
+                    ran.append(name)
         if name == upto:
             break
     return ran
@@ -476,6 +519,52 @@ create table record_originals (
     page_offsets text not null default '[]',
     saved_at text not null
 );
+"""
+
+
+@migration
+def m008_dedup_keys_and_drafts(db: sqlite_utils.Database) -> None:
+    """Duplicate keys kept in the file, and drafts of what is being typed.
+
+    ``dedup_keys``: per record, what deduplication compares (its folded title, the
+    title's markers, first and last characters, and normalised DOI), indexed, so that
+    an import looks up only the stored records sharing a key with what it adds
+    instead of loading every record first (10 s for 2 records into a 20,000-record
+    review). The keys are worked out by Python, which a migration must not depend
+    on, so this makes the table only: ``review_meta['dedup_keys']`` names the key
+    version the table is complete for, set here for a review without records; in
+    any other, the first import fills the table (``reviewer.store.dedup_keys``).
+
+    ``drafts``: the text of a form field as it is typed, before it is valid or saved,
+    so that a crash or a kill loses nothing typed. Not an event: a draft changes no
+    state; saving the value (one event) deletes it.
+    """
+    run_script(db, _M008)
+
+
+_M008 = """
+create table dedup_keys (
+    record_id integer primary key references records(id),
+    title text not null default '',   -- folded letters and digits, '' when too short
+                                      -- (not indexed: found through head, which it starts)
+    marks text not null default '',   -- notice and part markers, joined by '|'
+    head text not null default '',    -- '<' and the title's first characters
+    tail text not null default '',    -- '>' and its last characters
+    doi text not null default ''      -- normalised
+);
+create index dedup_keys_head on dedup_keys(head) where head != '';
+create index dedup_keys_tail on dedup_keys(tail) where tail != '';
+create index dedup_keys_doi on dedup_keys(doi) where doi != '';
+insert into review_meta (key, value)
+select 'dedup_keys', '1' where not exists (select 1 from records);
+create table drafts (
+    record_id integer not null references records(id),
+    field text not null,
+    reviewer text not null,
+    text text not null,
+    time text not null,
+    primary key (record_id, field, reviewer)
+) without rowid;
 """
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,7 +31,15 @@ from reviewer.domain import (
     Template,
 )
 from reviewer.domain.models import now_iso
-from reviewer.store import migrations
+from reviewer.store import connection, dedup_keys, migrations
+from reviewer.store.errors import (
+    BUSY_TIMEOUT_SECONDS,
+    NewerReviewError,
+    ReadOnlyError,
+    StoreError,
+    explain,
+    read_only_message,
+)
 
 _SOURCE_KEYS = (
     "id", "name", "path", "sha256", "size", "format", "imported_at", "status", "label",
@@ -50,30 +58,35 @@ PUBLISHED_META = "sync.review"
 
 
 class _Database(sqlite_utils.Database):
-    """sqlite-utils' database whose outermost ``atomic()`` takes the write lock first.
+    """sqlite-utils' ``Database`` whose transactions take the write lock first.
 
-    A deferred ``BEGIN`` reads first and asks for the lock at the first write; when
-    another connection (a background sync, a suggestion job) committed in between,
-    SQLite refuses that transaction at once ("database is locked") instead of waiting.
-    ``BEGIN IMMEDIATE`` waits for the lock (``busy_timeout``) and then sees the latest
-    state, so a change made in the window never fails because of work behind it.
+    A transaction that begins with a plain ``BEGIN`` and reads before it writes
+    fails at once with "database is locked" when another connection wrote meanwhile:
+    waiting cannot help it, so the busy timeout does not apply. ``BEGIN IMMEDIATE``
+    takes the write lock before the first read, so a second writer waits its turn
+    (up to the busy timeout) instead. Nested blocks are savepoints.
     """
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:
-        if self.conn.in_transaction:
-            with super().atomic():  # nested: a savepoint
+        conn = self.conn
+        if conn.in_transaction:
+            with super().atomic():
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
         except BaseException:
-            if self.conn.in_transaction:
-                self.conn.rollback()
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        else:
-            self.conn.commit()
+        try:
+            conn.execute("COMMIT")
+        except BaseException:  # a full disk can refuse the commit itself
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
 class ListRow(NamedTuple):
@@ -85,24 +98,64 @@ class ListRow(NamedTuple):
     final: str | None  # include, exclude, maybe, conflict or None (nobody has screened it)
 
 
-class StoreError(Exception):
-    """A review file cannot be opened or written; the message says which and why."""
-
-
 class Store:
-    """One open review file."""
+    """One open review file.
 
-    def __init__(self, path: str | Path, *, create: bool = False):
+    ``read_only`` opens it without writing anything (no migrations, no change to its
+    journal mode); every change then raises ``ReadOnlyError``. Without it, a file that
+    cannot be written raises ``ReadOnlyError`` and one made by a newer Reviewer raises
+    ``NewerReviewError``, both saying that it can be opened read-only.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False, read_only: bool = False):
         self.path = Path(path)
-        if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no such review")
+        self.read_only = read_only
+        self.closed = False
+        if not create:
+            connection.check_review_file(self.path)
+            if not read_only and not connection.writable(self.path):
+                raise ReadOnlyError(read_only_message(self.path))
+        conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(str(self.path), timeout=30)
+            if read_only:
+                conn = connection.connect_read_only(self.path)
+            else:
+                # autocommit: no transaction is ever opened behind our back (a temporary
+                # table's rows would otherwise hold one open); ``atomic`` opens them
+                conn = sqlite3.connect(
+                    str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+                )
             self.db = _Database(conn)
             self._configure()
-            migrations.apply(self.db)
+            newer = migrations.newer_than_this_version(self.db)
+            if newer:
+                if not read_only:
+                    raise NewerReviewError(
+                        f"{self.path}: made by a newer version of Reviewer (its file format "
+                        f"has {newer}, which this version does not know), so this version "
+                        "will not change it; open it read-only (reviewer --read-only, or "
+                        "File → Open review read-only…), or update Reviewer"
+                    )
+            elif read_only:
+                if migrations.pending(self.db):
+                    raise StoreError(
+                        f"{self.path}: made by an older version of Reviewer; it must be "
+                        "updated before it can be read, which needs write access (copy it "
+                        "somewhere you can write and open the copy)"
+                    )
+            else:
+                migrations.apply(self.db)
+        except StoreError:
+            if conn is not None:
+                conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a review file ({exc})") from exc
+            if conn is not None:
+                conn.close()
+            error = explain(self.path, exc)
+            if type(error) is StoreError and "not a review file" not in str(error):
+                error = StoreError(f"{self.path}: not a review file ({exc})")
+            raise error from exc
 
     # -- opening and closing -------------------------------------------------
 
@@ -113,25 +166,32 @@ class Store:
             raise StoreError(f"{path}: already exists")
         path.parent.mkdir(parents=True, exist_ok=True)
         store = cls(path, create=True)
-        with store.db.atomic():
+        with store.atomic():
             store._set_meta("name", name)
             store._set_meta("created_at", now_iso())
             store._insert_template(template)
         return store
 
+    def opener(self) -> Callable[[], Store]:
+        """Opens this review again, the same way (for a job on another thread)."""
+        return partial(Store, self.path, read_only=self.read_only)
+
     def _configure(self) -> None:
-        with self.db.ensure_autocommit_on():
-            # 16 KB pages (for new files; an existing file keeps its own): the records and
-            # their search index are large rows, and a 100,000-record import writes
-            # about 15% faster than with 4 KB pages.
-            self.db.execute("pragma page_size=16384")
-            self.db.execute("pragma journal_mode=wal")
+        self.db.execute(f"pragma busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        self.db.execute("pragma foreign_keys=on")
+        if self.read_only:  # the connection cannot write the file (temporary tables it can)
+            return
+        # 16 KB pages (for new files; an existing file keeps its own): the records and
+        # their search index are large rows, and a 100,000-record import writes
+        # about 15% faster than with 4 KB pages.
+        self.db.execute("pragma page_size=16384")
+        self.db.execute("pragma journal_mode=wal")
         # FULL makes each committed edit durable on power loss, not only on a crash.
         self.db.execute("pragma synchronous=full")
-        self.db.execute("pragma foreign_keys=on")
-        self.db.execute("pragma busy_timeout=30000")
 
     def close(self) -> None:
+        """Close the connection; ``closed`` tells timers still running that it is gone."""
+        self.closed = True
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -142,8 +202,23 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[Store]:
-        with self.db.atomic():
-            yield self
+        """One write transaction (a savepoint when nested), begun with the write lock.
+
+        SQLite's errors (a full disk, a lock held too long, a read-only file) come out
+        as ``StoreError``s that say what happened; nothing of the block is kept.
+        """
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path}: the review is open read-only, so nothing can be changed"
+            )
+        outer = not self.db.conn.in_transaction
+        try:
+            with self.db.atomic():
+                yield self
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            if not outer or isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+                raise
+            raise explain(self.path, exc) from exc
 
     def integrity_check(self) -> str:
         return self.db.execute("pragma integrity_check").fetchone()[0]
@@ -178,7 +253,7 @@ class Store:
         return Template.model_validate_json(row[0])
 
     def set_template(self, template: Template, reviewer: str) -> None:
-        with self.db.atomic():
+        with self.atomic():
             self._insert_template(template)
             self._log(
                 Event(
@@ -306,7 +381,7 @@ class Store:
         m002 replaced the per-row trigger), so a 100,000-record import spends its time
         in SQLite, not in Python.
         """
-        with self.db.atomic():
+        with self.atomic():
             if not isinstance(records, RecordRows):
                 if first_id is None:
                     first_id = self.db.execute(
@@ -316,6 +391,7 @@ class Store:
             if not records.count:
                 return []
             _insert_rows(self.db.conn, records, source_id)
+            dedup_keys.insert(self.db.conn, records.keys)
             last_id = records.first_id + records.count - 1
             self.index_records(records.first_id, last_id)
             self.db.execute(
@@ -329,6 +405,44 @@ class Store:
 
                 log_records_added(self, records.first_id, last_id)
         return list(range(records.first_id, last_id + 1))
+
+    def renumber_record(self, old: int, new: int) -> None:
+        """Give a just-added record (nothing attached to it yet) another, free id; its
+        search entry, duplicate keys, trial ids and uid follow it (no event)."""
+        with self.atomic():
+            uid = self.db.execute(
+                "select uid from record_uids where record_id = ?", [old]
+            ).fetchone()
+            self.db.execute("delete from record_uids where record_id = ?", [old])
+            keys = self.db.execute(
+                "select title, marks, head, tail, doi from dedup_keys where record_id = ?",
+                [old],
+            ).fetchone()
+            trials = [r[0] for r in self.db.execute(
+                "select trial_id from record_trial_ids where record_id = ?", [old])]  # fmt: skip
+            self.db.execute("delete from dedup_keys where record_id = ?", [old])
+            self.db.execute("delete from record_trial_ids where record_id = ?", [old])
+            self.db.execute(
+                "insert into records_fts (records_fts, rowid, title, authors, text) "
+                "select 'delete', id, title, authors, text from records where id = ?",
+                [old],
+            )
+            self.db.execute("update records set id = ? where id = ?", [new, old])
+            self.db.execute(
+                "insert into records_fts (rowid, title, authors, text) "
+                "select id, title, authors, text from records where id = ?",
+                [new],
+            )
+            if keys is not None:
+                dedup_keys.insert(self.db.conn, [new, *keys])
+            self.db.conn.executemany(
+                "insert into record_trial_ids (trial_id, record_id) values (?, ?)",
+                [(t, new) for t in trials],
+            )
+            if uid is not None:
+                self.db.execute(
+                    "insert into record_uids (record_id, uid) values (?, ?)", [new, uid[0]]
+                )
 
     def index_records(self, first_id: int, last_id: int) -> None:
         """Add records just inserted (ids ``first_id..last_id``) to the full-text index
@@ -460,8 +574,13 @@ class Store:
     ) -> FieldValue | None:
         """Set (or with ``None`` clear) a field's value, validated by the review's template."""
         value = self.template().validate_value(field, value)
-        with self.db.atomic():
+        with self.atomic():
             before = self.values(record_id).get(field)
+            # what was typed is saved now: its draft goes (``reviewer.store.drafts``)
+            self.db.execute(
+                "delete from drafts where record_id = ? and field = ? and reviewer = ?",
+                [record_id, field, reviewer],
+            )
             if value is None:
                 self.db.execute(
                     "delete from field_values where record_id = ? and field = ?", [record_id, field]
@@ -507,7 +626,7 @@ class Store:
     # -- decisions -----------------------------------------------------------------
 
     def set_decision(self, decision: Decision) -> None:
-        with self.db.atomic():
+        with self.atomic():
             before = self.decision(decision.record_id, decision.stage, decision.reviewer)
             self.db.execute(
                 "insert into decisions (record_id, stage, reviewer, decision, reason, note, "
@@ -540,7 +659,7 @@ class Store:
             )
 
     def clear_decision(self, record_id: int, stage: str, reviewer: str) -> None:
-        with self.db.atomic():
+        with self.atomic():
             before = self.decision(record_id, stage, reviewer)
             if before is None:
                 return
@@ -588,7 +707,7 @@ class Store:
 
     def replace_suggestions(self, record_id: int, suggestions: Iterable[Suggestion]) -> None:
         """Store a fresh set of suggestions for a record, keeping what was rejected."""
-        with self.db.atomic():
+        with self.atomic():
             rejected = {
                 (s.field, json.dumps(s.value))
                 for s in self.suggestions(record_id)
@@ -645,7 +764,7 @@ class Store:
         ]
 
     def set_suggestion_status(self, suggestion_id: int, status: str, reviewer: str) -> None:
-        with self.db.atomic():
+        with self.atomic():
             row = self.db.execute(
                 "select record_id, field, value from suggestions where id = ?", [suggestion_id]
             ).fetchone()
@@ -671,7 +790,7 @@ class Store:
 
     def add_highlight(self, highlight: Highlight) -> int:
         s = highlight.span
-        with self.db.atomic():
+        with self.atomic():
             hid = self._insert_highlight(highlight, None)
             self._log(
                 Event(
@@ -760,7 +879,7 @@ class Store:
             yield _highlight_from_row(row)
 
     def set_highlight_note(self, highlight_id: int, note: str, reviewer: str) -> None:
-        with self.db.atomic():
+        with self.atomic():
             before = self.highlight(highlight_id)
             self.db.execute("update highlights set note = ? where id = ?", [note, highlight_id])
             self._log(
@@ -776,7 +895,7 @@ class Store:
         self, highlight_id: int, reviewer: str, kind: str = "highlight.delete"
     ) -> Highlight:
         """Delete a highlight; the event keeps all of it, so it can be restored."""
-        with self.db.atomic():
+        with self.atomic():
             before = self.highlight(highlight_id)
             self.db.execute("delete from highlights where id = ?", [highlight_id])
             self._log(
@@ -794,7 +913,7 @@ class Store:
         taken = highlight.id is None or (
             self.db.execute("select 1 from highlights where id = ?", [highlight.id]).fetchone()
         )
-        with self.db.atomic():
+        with self.atomic():
             hid = self._insert_highlight(highlight, None if taken else highlight.id)
             self._log(
                 Event(
@@ -874,7 +993,7 @@ class Store:
 
     def delete_field_values(self, field: str, reviewer: str) -> int:
         """Delete every value of a field, each logged with what it was."""
-        with self.db.atomic():
+        with self.atomic():
             rows = self.db.execute(
                 "select record_id, value, provenance from field_values where field = ?", [field]
             ).fetchall()
@@ -915,14 +1034,28 @@ class RecordRows:
     first_id: int
     count: int
     chunks: list[list[Any]]  # flat parameters of up to ROWS_PER_INSERT rows each
+    keys: list[Any]  # the records' duplicate keys: flat ``dedup_keys`` rows
 
 
 def record_rows(
     records: Sequence[ParsedRecord],
     first_id: int,
     duplicate_of: Sequence[int | None] | None = None,
+    keys: Sequence[tuple[str, str, str, str, str]] | None = None,
 ) -> RecordRows:
-    """The rows of ``records``, with ids from ``first_id`` (no database needed)."""
+    """The rows of ``records``, with ids from ``first_id`` (no database needed).
+
+    ``keys`` are the records' duplicate keys when deduplication has worked them out
+    already; otherwise they are worked out here (``reviewer.ingest.dedup.key_row``).
+    """
+    if keys is None:
+        from reviewer.ingest.dedup import key_row  # the rules live with deduplication
+
+        keys = [key_row(rec.title, rec.doi) for rec in records]
+    flat_keys: list[Any] = []
+    for rid, row in enumerate(keys, start=first_id):
+        flat_keys.append(rid)
+        flat_keys.extend(row)
     created = now_iso()
     chunks = []
     for start in range(0, len(records), ROWS_PER_INSERT):
@@ -933,7 +1066,7 @@ def record_rows(
         if duplicate_of:
             flat[_DUPLICATE_OF_AT::_WIDTH] = duplicate_of[start : start + len(part)]
         chunks.append(flat)
-    return RecordRows(first_id, len(records), chunks)
+    return RecordRows(first_id, len(records), chunks, flat_keys)
 
 
 def _insert_rows(conn: sqlite3.Connection, rows: RecordRows, source_id: int | None) -> None:

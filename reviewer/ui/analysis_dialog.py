@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from reviewer.analysis.forest import WIDTH_INCHES
 from reviewer.domain.results import MEASURE_NAMES, MEASURES
 from reviewer.store import Store
+from reviewer.ui import plain
 
 if TYPE_CHECKING:
     from reviewer.ui.main_window import MainWindow
@@ -160,7 +160,7 @@ class AnalysisDialog(QDialog):
         if self.outcome.currentData() is None:
             return
         opts = self.options()
-        path = self.window_.store.path
+        path, read_only = self.window_.store.path, self.window_.store.read_only
         ratio = self.devicePixelRatioF()
         # drawn to the width it is shown at, so the whole plot is seen without scrolling
         room = self.scroll.viewport().width() - self.scroll.verticalScrollBar().sizeHint().width()
@@ -172,7 +172,7 @@ class AnalysisDialog(QDialog):
             from reviewer.analysis.dataset import analyse
             from reviewer.analysis.forest import figure_png, forest_figure
 
-            with Store(path) as store:
+            with Store(path, read_only=read_only) as store:  # it only reads
                 a = analyse(store, opts["outcome"], opts["measure"], opts["model"],
                             opts["method"], opts["timepoint"], opts["medians"])  # fmt: skip
             png = figure_png(forest_figure(a), dpi=int(dpi)) if a.pooled else None
@@ -215,7 +215,7 @@ class AnalysisDialog(QDialog):
         self.window_.jobs.start(
             work,
             on_success=lambda p: self.window_.statusBar().showMessage(f"Saved {p}", 6000),
-            on_failure=lambda m: QMessageBox.warning(self, "Cannot save the plot", m),
+            on_failure=lambda m: plain.warn(self, "Cannot save the plot", m),
         )
 
     def export_metafor(self) -> None:
@@ -224,12 +224,12 @@ class AnalysisDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "Export for metafor", default, "CSV (*.csv)")
         if not path:
             return
-        review = self.window_.store.path
+        review, read_only = self.window_.store.path, self.window_.store.read_only
 
         def work(progress, cancelled) -> str:
             from reviewer.export.results_export import export_metafor
 
-            with Store(review) as store:
+            with Store(review, read_only=read_only) as store:  # it only reads
                 r = export_metafor(store, path, opts["outcome"], opts["measure"], opts["model"],
                                    opts["method"], opts["timepoint"], opts["medians"])  # fmt: skip
             return f"{r.path} and {Path(r.path).with_suffix('.R').name}"
@@ -237,7 +237,7 @@ class AnalysisDialog(QDialog):
         self.window_.jobs.start(
             work,
             on_success=lambda p: self.window_.statusBar().showMessage(f"Wrote {p}", 8000),
-            on_failure=lambda m: QMessageBox.warning(self, "Cannot export", m),
+            on_failure=lambda m: plain.warn(self, "Cannot export", m),
         )
 
 
@@ -293,7 +293,7 @@ class Rob2PlotDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        path = self.window_.store.path
+        path, read_only = self.window_.store.path, self.window_.store.read_only
         ratio = self.devicePixelRatioF()
 
         def work(progress, cancelled) -> bytes | None:
@@ -301,7 +301,7 @@ class Rob2PlotDialog(QDialog):
             from reviewer.analysis.dataset import study_labels
             from reviewer.analysis.forest import figure_png
 
-            with Store(path) as store:
+            with Store(path, read_only=read_only) as store:  # it only reads
                 rows = rob2.assessments(store)
                 if not rows:
                     return None
@@ -324,19 +324,19 @@ class Rob2PlotDialog(QDialog):
                                               "PNG image (*.png);;SVG image (*.svg)")  # fmt: skip
         if not path:
             return
-        review = self.window_.store.path
+        review, read_only = self.window_.store.path, self.window_.store.read_only
         fmt = "rob2-svg" if path.lower().endswith(".svg") else "rob2-png"
 
         def work(progress, cancelled) -> str:
             from reviewer.export.formats import export
 
-            with Store(review) as store:
+            with Store(review, read_only=read_only) as store:  # it only reads
                 return str(export(store, fmt, path).path)
 
         self.window_.jobs.start(
             work,
             on_success=lambda p: self.window_.statusBar().showMessage(f"Saved {p}", 6000),
-            on_failure=lambda m: QMessageBox.warning(self, "Cannot save the plot", m),
+            on_failure=lambda m: plain.warn(self, "Cannot save the plot", m),
         )
 
 

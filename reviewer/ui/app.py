@@ -9,11 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from reviewer.paths import APP_NAME, APP_ORG, default_review_path, resources_dir
 from reviewer.review.project import open_default_review
 from reviewer.store import StoreError
+from reviewer.ui import plain
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -24,7 +25,23 @@ def application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "reviewer.svg")))
         app.setDesktopFileName("reviewer")
+        _say_store_errors()
     return app  # type: ignore[return-value]
+
+
+def _say_store_errors() -> None:
+    """A change the review refused (a full disk, a read-only file, a lock held too long)
+    and no code caught is told in a message box, not only as a traceback on the console.
+    """
+    previous = sys.excepthook
+
+    def hook(kind, value, tb) -> None:  # noqa: ANN001 (sys.excepthook's signature)
+        if isinstance(value, StoreError):
+            plain.warn(QApplication.activeWindow(), "The review was not changed", str(value))
+            return
+        previous(kind, value, tb)
+
+    sys.excepthook = hook
 
 
 def review_to_open(review: Path | None) -> Path:
@@ -67,29 +84,33 @@ def gui_script(argv: Sequence[str] | None = None) -> int:
     return main(review=review, imports=imports)
 
 
-def main(review: Path | None = None, imports: Sequence[Path] = ()) -> int:
+def main(
+    review: Path | None = None, imports: Sequence[Path] = (), read_only: bool = False
+) -> int:
     app = application()
-    window = open_window(review, imports)
+    window = open_window(review, imports, read_only)
     if window is None:
         return 1
     return app.exec()
 
 
-def open_window(review: Path | None = None, imports: Sequence[Path] = ()):
+def open_window(
+    review: Path | None = None, imports: Sequence[Path] = (), read_only: bool = False
+):
     """Open the review (see ``review_to_open``) in a shown window, import ``imports`` into it
-    in the background; None when the review cannot be opened (the user has been told)."""
+    in the background; None when the review cannot be opened (the user has been told).
+    A review this version cannot write is offered read-only (``reviewer.ui.opening``)."""
     from reviewer.ui.main_window import MainWindow
+    from reviewer.ui.opening import open_review_asking
 
     path = review_to_open(review)
-    try:
-        store = open_default_review(path)
-    except StoreError as exc:
-        QMessageBox.critical(None, "Cannot open review", str(exc))
+    store = open_review_asking(None, path, read_only=read_only, demo=True)
+    if store is None:
         return None
     ask_reviewer_name_once()
     window = MainWindow(store)
     window.show()
-    if imports:
+    if imports and not store.read_only:
         window.importer.start([str(p) for p in imports])
     return window
 

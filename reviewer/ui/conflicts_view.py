@@ -42,7 +42,7 @@ from reviewer.review.screening import (
 )
 from reviewer.review.settings import exclusion_reasons, is_blinded, set_blinded
 from reviewer.store import Store
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 
 TITLE_SHARE = 0.4  # of the table's width, kept for the title before decisions take more
 MIN_DECISION_WIDTH = 80  # px
@@ -72,7 +72,7 @@ class ConflictsView(QWidget):
         self._conflicts: list[Conflict] = []
         self._filling = False
 
-        self.heading = QLabel()
+        self.heading = plain.label()
         self.heading.setObjectName("conflicts_heading")
         self.heading.setStyleSheet("font-weight: 600;")
         self.show_resolved = QCheckBox("Show resolved")
@@ -154,7 +154,7 @@ class ConflictsView(QWidget):
         self.withdraw_button = QPushButton("Withdraw resolution")
         self.withdraw_button.setObjectName("conflicts_withdraw")
         self.withdraw_button.clicked.connect(self.withdraw_current)
-        self.message = QLabel()
+        self.message = plain.label()  # it names reasons, which come from the review's settings
         self.message.setObjectName("conflicts_message")
         self.message.setWordWrap(True)
 
@@ -223,7 +223,7 @@ class ConflictsView(QWidget):
         """Fill the table, keeping the selected record (``keep``) selected; when it left
         the list (resolved), the row that took its place is selected."""
         reviewers = sorted({d.reviewer for c in self._conflicts for d in c.decisions})
-        columns = ["Record", "Title", *reviewers]
+        columns = ["Record", "Title", *(plain.shown(r) for r in reviewers)]
         if self.show_resolved.isChecked():
             columns.append("Resolution")
         self._filling = True
@@ -272,8 +272,8 @@ class ConflictsView(QWidget):
         rid.setData(_RECORD, conflict.record_id)
         rid.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.table.setItem(row, 0, rid)
-        title = QTableWidgetItem(conflict.title or "(untitled)")
-        title.setToolTip(conflict.title)
+        title = QTableWidgetItem(plain.shown(conflict.title) or "(untitled)")
+        title.setToolTip(conflict.title)  # as text: plain.PlainToolTips
         self.table.setItem(row, 1, title)
         by_reviewer = {d.reviewer: d for d in conflict.decisions}
         for col, reviewer in enumerate(reviewers, start=2):
@@ -281,7 +281,7 @@ class ConflictsView(QWidget):
         res = conflict.resolution
         item = QTableWidgetItem("")
         if res is not None:
-            item.setText(_decision_text(res.decision, res.reason) + f"  ({res.resolver})")
+            item.setText(plain.shown(_decision_text(res.decision, res.reason) + f"  ({res.resolver})"))
             item.setForeground(QBrush(theme.decision_colour(res.decision)))
             item.setToolTip(res.note)
         if self.show_resolved.isChecked():
@@ -441,7 +441,7 @@ def _decision_item(d: Decision | None) -> QTableWidgetItem:
         item.setForeground(QBrush(theme.muted_colour()))
         return item
     text = _decision_text(d.decision, d.reason)
-    item = QTableWidgetItem(text)
+    item = QTableWidgetItem(plain.shown(text))
     item.setForeground(QBrush(theme.decision_colour(d.decision)))
     item.setToolTip(f"{text}\nNote: {d.note}" if d.note else text)
     return item

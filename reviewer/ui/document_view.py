@@ -18,8 +18,10 @@ and characters beyond the Basic Multilingual Plane (mathematical letters in PDF
 text) are mapped by ``_Offsets``. A paragraph longer than ``LONG_BLOCK`` characters (text extracted
 without a single line break) gets a line break in place of a space every few
 thousand characters: offsets are unchanged, and Qt is spared laying out 300,000
-characters as one paragraph at every scroll. Copying and dragging take the words
-from ``record.text`` itself, so neither substitution ever leaves the view.
+characters as one paragraph at every scroll; a run without spaces gets a line break
+inserted, which ``_Offsets`` maps too. Bidi controls show as a mark, not obeyed.
+Copying and dragging take the words from ``record.text`` itself, so none of these
+substitutions ever leaves the view.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from reviewer.domain import FieldValue, Highlight, Record, Suggestion, Template
 from reviewer.ui.form import display_text
 from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format, fill
 from reviewer.ui.mime import SPAN_MIME
+from reviewer.ui.plain import same_length, show_tooltip, shown
 
 __all__ = ["GROUP_COLOURS", "SPAN_MIME", "DocumentView", "HighlightItem", "items_for_record"]
 
@@ -89,27 +92,45 @@ class HighlightItem(NamedTuple):
 
 
 class _Offsets:
-    """Python string offsets <-> positions in the QTextDocument (UTF-16 units)."""
+    """Python string offsets <-> positions in the QTextDocument (UTF-16 units).
 
-    def __init__(self, text: str):
+    The document holds two units for a character beyond the Basic Multilingual
+    Plane, and a line break inserted (``_shown``) before each offset in ``breaks``.
+    """
+
+    def __init__(self, text: str, breaks: Sequence[int] = ()):
         wide = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
-        self._wide = wide  # python offsets of characters that take two UTF-16 units
-        self._ends = [i + n + 2 for n, i in enumerate(wide)]  # their ends, in the document
+        # each extra unit, keyed between Python characters: 2i+1 after character i (the
+        # second unit of a wide one), 2b-1 before character b (an inserted break)
+        extras = sorted([2 * i + 1 for i in wide] + [2 * b - 1 for b in breaks])
+        self._keys = extras
+        # where each extra unit ends, in the document
+        self._ends = [(k + 1) // 2 + n + 1 for n, k in enumerate(extras)]
 
     def to_doc(self, offset: int) -> int:
-        return offset + bisect_left(self._wide, offset) if self._wide else offset
+        return offset + bisect_left(self._keys, 2 * offset) if self._keys else offset
 
     def to_py(self, position: int) -> int:
-        return position - bisect_right(self._ends, position) if self._wide else position
+        return position - bisect_right(self._ends, position) if self._keys else position
 
 
-def _shown(text: str) -> str:
-    """The text as the view shows it: same length, no "\\r", no giant paragraphs."""
+def _shown(text: str) -> tuple[str, list[int]]:
+    """The text as the view shows it, and the offsets a line break was inserted before.
+
+    No "\r", bidi controls as ``plain.BIDI_MARK`` (both the same length as what they
+    replace) and no giant paragraph: a space about every ``BREAK_EVERY`` characters
+    of a paragraph longer than ``LONG_BLOCK`` becomes a line break, and a run of
+    ``BREAK_EVERY`` characters without a space (a cell of 20 MB of one word) gets a
+    line break inserted, which ``_Offsets`` accounts for. Qt lays a paragraph out in
+    time that grows with the square of its length: 300,000 characters took 15 s.
+    """
     if "\r" in text:  # Qt reads "\r\n" as one break, a lone "\r" as a break of its own
         text = text.replace("\r\n", " \n").replace("\r", "\n")
+    text = same_length(text)
     if len(text) <= LONG_BLOCK or all(len(b) <= LONG_BLOCK for b in text.split("\n")):
-        return text
+        return text, []
     chars = list(text)
+    inserted: list[int] = []
     last_break = 0
     pos = 0
     while pos < len(text):
@@ -118,23 +139,27 @@ def _shown(text: str) -> str:
             nl = len(text)
         if nl - last_break > LONG_BLOCK:
             space = _break_at(text, last_break + BREAK_EVERY, nl)
-            if space is None:
-                last_break, pos = nl + 1, nl + 1
+            if space is None or space - last_break > LONG_BLOCK:
+                cut = last_break + BREAK_EVERY  # no space near: a break of its own
+                inserted.append(cut)
+                last_break = pos = cut
                 continue
             chars[space] = "\n"
             last_break = pos = space + 1
         else:
             last_break, pos = nl + 1, nl + 1
-    return "".join(chars)
+    for cut in reversed(inserted):
+        chars.insert(cut, "\n")
+    return "".join(chars), inserted
 
 
 def _break_at(text: str, target: int, limit: int) -> int | None:
-    """A space after a sentence near ``target`` (or any space), before ``limit``."""
+    """A space after a sentence near ``target`` (or any space soon), before ``limit``."""
     end = min(limit, target + 400)
     sentence = text.find(". ", target, end)
     if sentence != -1:
         return sentence + 1
-    space = text.find(" ", target, limit)
+    space = text.find(" ", target, min(limit, target + LONG_BLOCK))
     return space if space != -1 else None
 
 
@@ -292,10 +317,11 @@ class DocumentView(QWidget):
             self._offsets = _Offsets("")
             self.text.setPlainText("")
         else:
-            self.header.setText(record.title or "(untitled)")
-            self.meta.setText(" · ".join(_citation(record, source_name)))
-            self._offsets = _Offsets(record.text)
-            self.text.setPlainText(_shown(record.text))
+            self.header.setText(shown(record.title) or "(untitled)")
+            self.meta.setText(shown(" · ".join(_citation(record, source_name))))
+            text, breaks = _shown(record.text)
+            self._offsets = _Offsets(record.text, breaks)
+            self.text.setPlainText(text)
         self._redraw()
         self.record_shown.emit()
 
@@ -635,7 +661,7 @@ class DocumentView(QWidget):
         offset = self.offset_at(event.pos())
         tip = self.tooltip_at(offset) if offset is not None else ""
         if tip:
-            QToolTip.showText(event.globalPos(), tip, self.text.viewport())
+            show_tooltip(event.globalPos(), tip, self.text.viewport())
         else:
             QToolTip.hideText()
             event.ignore()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from reviewer.export.prisma import prisma_counts, prisma_svg
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
 from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import plain
 
 if TYPE_CHECKING:
     from reviewer.ui.main_window import MainWindow
@@ -180,14 +180,14 @@ class ExportController:
             self.start(path, **opts)
 
     def start(self, path: str, fmt: str, **opts) -> None:
-        review_path = self.window.store.path
+        opener = self.window.store.opener()  # read-only when the review is open so
         progress_dialog = QProgressDialog("Exporting…", "Cancel", 0, 100, self.window)
         progress_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         progress_dialog.setMinimumDuration(300)
         self.progress_dialog = progress_dialog
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
+            with opener() as store:
                 return export(
                     store,
                     fmt,
@@ -213,11 +213,11 @@ class ExportController:
                 self.last_message = f"Export written to {path} ({report.summary()})"
             self.window.statusBar().showMessage(self.last_message, 8000)
             if report.empty_because:  # an empty table is a surprise: say so, and why
-                QMessageBox.warning(self.window, "Nothing exported", self.last_message)
+                plain.warn(self.window, "Nothing exported", self.last_message)
 
         def failed(message: str) -> None:
             progress_dialog.reset()
-            QMessageBox.warning(self.window, "Export failed", message)
+            plain.warn(self.window, "Export failed", message)
 
         job = self.window.jobs.start(
             work, on_success=done, on_failure=failed, on_progress=on_progress

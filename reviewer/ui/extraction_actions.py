@@ -16,8 +16,11 @@ from reviewer.annotate.undo import AddHighlight, DeleteHighlight, EditNote, Grou
 from reviewer.domain import Template
 from reviewer.review import extraction
 from reviewer.review.keywords import find_spans
-from reviewer.store import Store
+from reviewer.store import Store, StoreError, drafts
+from reviewer.store.errors import DiskFullError
+from reviewer.ui import plain
 from reviewer.ui.document_view import items_for_record
+from reviewer.ui.form import raw_value
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.template_editor import TemplateEditorDialog
 
@@ -151,6 +154,8 @@ class ExtractionActions:
 
     def _ensure_suggestions(self, record_ids: list[int] | None) -> None:
         """Compute missing or outdated suggestions in the background; the UI never waits."""
+        if self.store.read_only:  # they are stored: nothing to do in a review read only
+            return
         review_path = self.store.path
 
         def work(progress, cancelled) -> list[int] | None:
@@ -243,7 +248,7 @@ class ExtractionActions:
         if self.current_id is None:
             return
         values = {k: v.value for k, v in self.store.values(self.current_id).items()}
-        self.form.load(self.current_id, values)
+        self.form.load(self.current_id, values, self._drafts(self.current_id))
         self._show_suggestions()
 
     def _value_saved(self, key: str) -> None:
@@ -271,4 +276,80 @@ class ExtractionActions:
             self.undo_stack.push(ValueChange.set(self.current_id, field, raw, self.reviewer))
         except ValueError as exc:
             return str(exc)
+        except DiskFullError as exc:  # the text stays typed, and is saved once there is room
+            self.statusBar().showMessage(str(exc), 15000)  # the whole story, file and all
+            return "Disk full: not saved yet, kept here"
+        except StoreError as exc:  # a read-only file, a lock held too long ...
+            return "Not saved: " + str(exc).removeprefix(f"{self.store.path}: ")
         return None
+
+    # -- what is typed and not saved yet (see ``reviewer.ui.form``) -------------------------
+
+    def _keep_draft(self, field: str, text: str | None) -> bool:
+        """Keep what is typed as a draft in the review; whether it is on disk."""
+        if self.current_id is None or self.store.read_only:
+            return False
+        try:
+            if text is None:
+                drafts.drop(self.store, self.current_id, field, self.reviewer)
+            else:
+                drafts.keep(self.store, self.current_id, field, self.reviewer, text)
+        except StoreError:
+            return False  # held in memory; the field says why when saving fails too
+        return True
+
+    def _drafts(self, record_id: int) -> dict[str, str] | None:
+        if self.store.read_only:
+            return None
+        return drafts.of_record(self.store, record_id, self.reviewer)
+
+    def restore_drafts(self) -> None:
+        """Save what was typed before the app last closed without saving it (a crash, a
+        kill): each draft that is a valid value and newer than the field's value is saved;
+        the others stay drafts, shown in their fields."""
+        if self.store.read_only:
+            return
+        left = drafts.all_of(self.store, self.reviewer)
+        if not left:
+            return
+        fields = {f.key: f for f in self.template.fields}
+        saved = kept = 0
+        for d in left:
+            spec = fields.get(d.field)
+            value = self.store.values(d.record_id).get(d.field)
+            if spec is None or (value is not None and value.time > d.time):
+                kept += 1
+                continue
+            try:
+                self.undo_stack.push(
+                    ValueChange.set(d.record_id, d.field, raw_value(spec, d.text), self.reviewer)
+                )
+                saved += 1
+            except (ValueError, StoreError):
+                kept += 1
+        if self.current_id is not None:
+            self._reload_form()
+        words = []
+        if saved:
+            words.append(f"{saved} value{'s' if saved != 1 else ''} saved")
+        if kept:
+            words.append(f"{kept} kept in {'their fields' if kept != 1 else 'its field'}")
+        self.statusBar().showMessage(
+            "Restored what was typed before Reviewer last closed: " + ", ".join(words), 10000
+        )
+
+    def _may_lose_unsaved(self) -> bool:
+        """Whether to go on although typed text could be neither saved nor kept on disk
+        (a full disk): the reviewer is asked; it stays in the form when they say no."""
+        lost = self.form.only_in_memory()
+        if not lost:
+            return True
+        shown = "\n".join(f"record {rid}, {key}: {text[:60]}" for rid, key, text in lost[:8])
+        return plain.ask(
+            self,
+            "Typed values not saved",
+            f"{len(lost)} value{'s' if len(lost) != 1 else ''} you typed could not be saved "
+            "(the fields say why) and would be lost:\n\n"
+            f"{shown}\n\nGo on and lose them? (Cancel keeps them, to save once there is "
+            "room.)",
+        )

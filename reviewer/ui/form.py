@@ -4,15 +4,21 @@ The form knows the template but not the store: it hands each edit to a
 ``save`` callback (which validates through the template's pydantic model and
 writes value and event together) and shows the callback's error beside the
 field. Edits are saved after a short pause in typing, when a field loses focus,
-before another record is shown and when the window closes, so nothing typed
-is lost.
+before another record is shown and when the window closes.
+
+Nothing typed is lost on the way. Every change is handed at once to a ``draft``
+callback, which keeps it in the review file (``reviewer.store.drafts``), so a crash
+or a kill before the value is saved leaves the draft to restore. A value that cannot
+be saved (not valid yet, or the disk is full) keeps its text in the field with the
+reason beside it, and in ``unsaved`` when another record is shown, until it is
+saved; coming back to the record shows it again.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -31,10 +37,11 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain import FieldSpec, FieldType, Suggestion, Template
 from reviewer.domain.template import choice_label
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 from reviewer.ui.mime import SPAN_MIME
 
 SaveFn = Callable[[str, Any], str | None]  # (field, raw value) -> error message or None
+DraftFn = Callable[[str, str | None], bool]  # (field, text or None to drop) -> kept on disk
 _DEBOUNCE_MS = 600
 _BOOL_CHOICES = ("", "yes", "no")
 WRAP_BELOW = 340  # a form panel narrower than this puts every label above its field
@@ -55,6 +62,14 @@ def display_text(value: Any, spec: FieldSpec | None = None) -> str:
     return str(value)
 
 
+class Unsaved(NamedTuple):
+    """Text typed in a field and not saved as its value yet."""
+
+    text: str
+    on_disk: bool  # kept as a draft in the review file
+    origin: str = ""  # "Restored (...)": said beside the field with why it is not saved
+
+
 class FieldEditor(QObject):
     """One row of the form: the editor widget, its error label, and its dirty state."""
 
@@ -63,7 +78,8 @@ class FieldEditor(QObject):
         self.spec = spec
         self.form = form
         self.loaded = ""
-        self.error = QLabel()
+        self.origin = ""  # where restored text came from, said with why it is not saved
+        self.error = plain.label(wrap=True)  # messages quote what was typed
         self.error.setObjectName(f"error_{spec.key}")
         self.error.setStyleSheet(f"{theme.error_style()} font-size: 11px;")
         self.error.setWordWrap(True)
@@ -84,7 +100,7 @@ class FieldEditor(QObject):
         else:
             line = QLineEdit()
             line.setPlaceholderText(_placeholder(spec))
-            line.textEdited.connect(lambda _t: self.timer.start())
+            line.textEdited.connect(self._typed)
             line.editingFinished.connect(self.save)
             self.widget = line
         self.widget.setObjectName(f"field_{spec.key}")
@@ -154,8 +170,10 @@ class FieldEditor(QObject):
             quote = " ".join(s.quote.split())
             quote = quote if len(quote) <= 60 else quote[:57] + "…"
             self.candidates.addItem(
-                f"{display_text(s.value, self.spec)}{_detail_text(s.detail)}"
-                f"   ({s.confidence:.0%})  “{quote}”"
+                plain.shown(
+                    f"{display_text(s.value, self.spec)}{_detail_text(s.detail)}"
+                    f"   ({s.confidence:.0%})  “{quote}”"
+                )
             )
             self.candidates.setItemData(
                 self.candidates.count() - 1,
@@ -189,24 +207,60 @@ class FieldEditor(QObject):
             self.widget.setText(text)
             self.widget.setCursorPosition(0)
         self.loaded = text
+        self.origin = ""
         self.show_error(None)
 
     @property
     def dirty(self) -> bool:
         return self.text() != self.loaded
 
+    def _typed(self, text: str) -> None:
+        """Each change: kept as a draft at once, saved as the value after a pause."""
+        self.form.keep_draft(self.spec.key, text if text != self.loaded else None)
+        self.timer.start()
+
+    def restore(self, text: str, origin: str) -> None:
+        """Show text typed earlier and not saved yet, and save it as soon as the record is
+        shown; if it still cannot be saved, ``origin`` and the reason stay beside it."""
+        if isinstance(self.widget, QComboBox):
+            i = self.widget.findData(text)  # a choice's stored code, as ``text()`` gives
+            if i < 0:
+                self.widget.addItem(choice_label(text), text)
+                i = self.widget.count() - 1
+            self.widget.setCurrentIndex(i)
+        else:
+            self.widget.setText(text)
+        self.origin = origin
+        self.show_error(f"{origin}; not saved yet")
+        rid = self.form.record_id
+        QTimer.singleShot(0, lambda: self.save() if self.form.record_id == rid else None)
+
     def save(self) -> None:
         self.timer.stop()
-        if not self.dirty or self.form.record_id is None:
+        rid = self.form.record_id
+        if rid is None:
             return
-        raw: Any = self.text().strip()
-        if self.spec.type is FieldType.BOOL:
-            raw = {"yes": True, "no": False}.get(raw)
+        if not self.dirty:
+            self.form.forget_unsaved(rid, self.spec.key)
+            return
+        raw = raw_value(self.spec, self.text())
         err = self.form.save_fn(self.spec.key, raw) if self.form.save_fn else None
-        self.show_error(err)
+        self.show_error(f"{self.origin}, not saved: {err}" if err and self.origin else err)
         if err is None:
+            self.origin = ""
             self.loaded = self.text()
+            self.form.forget_unsaved(rid, self.spec.key)
             self.form.saved.emit(self.spec.key)
+        else:  # kept, with the reason beside it, until it can be saved
+            self.form.keep_unsaved(rid, self.spec.key, self.text(), self.origin)
+
+    def set_read_only(self, read_only: bool) -> None:
+        if isinstance(self.widget, QLineEdit):
+            self.widget.setReadOnly(read_only)
+        else:
+            self.widget.setEnabled(not read_only and self.form.record_id is not None)
+        self.accept_button.setEnabled(not read_only)
+        self.reject_button.setEnabled(not read_only)
 
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
@@ -232,6 +286,12 @@ class FieldEditor(QObject):
         return False
 
 
+def raw_value(spec: FieldSpec, text: str) -> Any:
+    """What typed text is handed to the template to validate: yes/no for a boolean."""
+    raw: Any = text.strip()
+    if spec.type is FieldType.BOOL:
+        raw = {"yes": True, "no": False}.get(raw)
+    return raw
 def suggestion_tip(s: Suggestion, spec: FieldSpec | None = None) -> str:
     """The whole of a suggestion, for its tooltip: the row shows it elided."""
     quote = " ".join(s.quote.split())
@@ -285,7 +345,11 @@ class ExtractionForm(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.save_fn: SaveFn | None = None
+        self.draft_fn: DraftFn | None = None
         self.record_id: int | None = None
+        self.read_only = False
+        # (record, field) -> text typed and not saved yet, and whether its draft is on disk
+        self.unsaved: dict[tuple[int, str], Unsaved] = {}
         self.editors: dict[str, FieldEditor] = {}
         self.template: Template | None = None
         self.hidden_groups: set[str] = set()  # shown elsewhere (risk of bias has its own tab)
@@ -326,7 +390,7 @@ class ExtractionForm(QWidget):
             col.addWidget(editor.widget)
             col.addWidget(editor.suggestion_row)
             col.addWidget(editor.error)
-            name = QLabel(label)
+            name = plain.label(label)  # the template may come from a file
             name.setToolTip(spec.help or spec.label)
             layout.addRow(name, cell)
         self.scroll.setWidget(body)
@@ -351,8 +415,18 @@ class ExtractionForm(QWidget):
         if layout.rowWrapPolicy() != policy:
             layout.setRowWrapPolicy(policy)
 
-    def load(self, record_id: int | None, values: dict[str, Any]) -> None:
-        """Show a record's values (saving whatever was being typed for the previous one)."""
+    def load(
+        self,
+        record_id: int | None,
+        values: dict[str, Any],
+        drafts: dict[str, str] | None = None,
+    ) -> None:
+        """Show a record's values (saving whatever was being typed for the previous one).
+
+        Text typed for this record and not saved yet (here, or as ``drafts`` left in the
+        review by a session that ended before saving it) is shown in its field, with
+        the reason, and saved.
+        """
         self.flush()
         if record_id != self.record_id or record_id is None:
             for editor in self.editors.values():  # never the last record's suggestions
@@ -362,6 +436,55 @@ class ExtractionForm(QWidget):
         for key, editor in self.editors.items():
             editor.set_text(display_text(values.get(key)))
             editor.widget.setEnabled(record_id is not None)
+            editor.set_read_only(self.read_only)
+            if record_id is None:
+                continue
+            held = self.unsaved.get((record_id, key))
+            if held is not None and held.text != editor.loaded:
+                editor.restore(held.text, held.origin or "Typed earlier")
+            elif drafts and key in drafts:
+                if drafts[key] == editor.loaded:  # saved after all: nothing to restore
+                    if self.draft_fn and not self.read_only:
+                        self.draft_fn(key, None)
+                    continue
+                origin = "Restored (typed before Reviewer last closed)"
+                self.unsaved[(record_id, key)] = Unsaved(drafts[key], True, origin)
+                editor.restore(drafts[key], origin)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A review open read-only: values can be read and copied, not typed."""
+        self.read_only = read_only
+        for editor in self.editors.values():
+            editor.set_read_only(read_only)
+
+    # -- what is typed and not saved -------------------------------------------------
+
+    def keep_draft(self, key: str, text: str | None) -> None:
+        """Keep what is typed in a field of the shown record (``None``: it is back to the
+        saved value)."""
+        if self.record_id is None:
+            return
+        on_disk = bool(self.draft_fn(key, text)) if self.draft_fn else False
+        if text is None:
+            self.unsaved.pop((self.record_id, key), None)
+        else:
+            self.unsaved[(self.record_id, key)] = Unsaved(text, on_disk)
+
+    def keep_unsaved(self, record_id: int, key: str, text: str, origin: str = "") -> None:
+        held = self.unsaved.get((record_id, key))
+        on_disk = held is not None and held.text == text and held.on_disk
+        if not on_disk and self.draft_fn and record_id == self.record_id:
+            on_disk = bool(self.draft_fn(key, text))
+        self.unsaved[(record_id, key)] = Unsaved(text, on_disk, origin)
+
+    def forget_unsaved(self, record_id: int, key: str) -> None:
+        """It was saved (which deleted its draft), or typed back to the saved value."""
+        self.unsaved.pop((record_id, key), None)
+
+    def only_in_memory(self) -> list[tuple[int, str, str]]:
+        """Typed text that is neither saved nor kept as a draft on disk: what closing
+        the window would lose."""
+        return [(rid, key, u.text) for (rid, key), u in self.unsaved.items() if not u.on_disk]
 
     def set_suggestions(self, by_field: dict[str, list[Suggestion]]) -> None:
         same = self.record_id is not None and self._suggested_for == self.record_id

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from reviewer.review.audit import HistoryRow, export_log, history
 from reviewer.store import Store
 from reviewer.ui import file_dialogs as dialogs
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import local_time
 
@@ -66,7 +66,7 @@ class HistoryPanel(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(3, 220)
 
-        self.status = QLabel()
+        self.status = plain.label()  # names the file the log went to, and errors
         self.status.setObjectName("history_status")
         self.status.setStyleSheet(theme.muted_style())
         self.status.setWordWrap(True)
@@ -115,10 +115,10 @@ class HistoryPanel(QWidget):
     def _fill_row(self, row: int, h: HistoryRow) -> None:
         when = QTableWidgetItem(local_time(h.time))
         when.setToolTip(h.time)
-        who = QTableWidgetItem(h.reviewer)
-        what = QTableWidgetItem(h.summary)
+        who = QTableWidgetItem(plain.shown(h.reviewer))
+        what = QTableWidgetItem(plain.shown(h.summary))
         what.setToolTip(f"{h.summary}\n({h.kind}, event {h.id})")
-        change = QTableWidgetItem(_change(h.before, h.after))
+        change = QTableWidgetItem(plain.shown(_change(h.before, h.after)))
         if h.before or h.after:
             change.setToolTip(f"Before: {h.before or '(nothing)'}\nAfter: {h.after or '(nothing)'}")
         for col, item in enumerate((when, who, what, change)):
@@ -146,11 +146,11 @@ class HistoryPanel(QWidget):
         """Write the log to ``path`` (CSV or JSON by its suffix) on a background job."""
         if self.store is None:
             return
-        review, target = self.store.path, Path(path)
+        review, target = self.store.opener(), Path(path)
         fmt = "json" if target.suffix.lower() == ".json" else "csv"
 
         def work(progress, cancelled) -> int:
-            with Store(review) as store:
+            with review() as store:
                 return export_log(store, target, fmt)
 
         self.export_button.setEnabled(False)

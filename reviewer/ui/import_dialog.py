@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from reviewer.domain import ImportReport
 from reviewer.ingest import Progress, import_paths
 from reviewer.store import Store
+from reviewer.ui import plain
 from reviewer.ui.column_map import ColumnMapDialog
 from reviewer.wording import count
 
@@ -111,9 +112,7 @@ class ImportController:
     def _failed(self, message: str) -> None:
         self._close_dialog()
         self.window.statusBar().showMessage(f"Import failed: {message}", 10000)
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.warning(self.window, "Import failed", message)
+        plain.warn(self.window, "Import failed", message)
 
 
 class ImportReportDialog(QDialog):

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -45,14 +44,14 @@ from reviewer.export.json_import import import_review_json
 from reviewer.ingest.merged import unmerge_duplicate
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.pdf_files import find_record_pdf
-from reviewer.review.project import create_review, open_review
+from reviewer.review.project import create_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.store.copies import copy_name, copy_review
 from reviewer.store.duplicates import group_sources, originals
 from reviewer.ui import file_dialogs as dialogs
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
@@ -66,6 +65,7 @@ from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
+from reviewer.ui.opening import open_review_asking
 from reviewer.ui.originals_dialog import OriginalsDialog
 from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.pdf_table_dialog import results_sender
@@ -89,6 +89,7 @@ def settings() -> QSettings:
 class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def __init__(self, store: Store, jobs: JobRunner | None = None):
         super().__init__()
+        plain.PlainToolTips.install()  # every tooltip of the app shown as text
         self.store = store
         self.jobs = jobs or JobRunner()
         self.stage = "title_abstract"
@@ -100,6 +101,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         )
         self.current_id: int | None = None
         self._sources: dict[int, str] = {}
+        self._changing_actions: list[QAction] = []
         self.setAcceptDrops(True)
         self._build_widgets()
         self.ranking = RankController(self)
@@ -215,6 +217,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
         self.form = ExtractionForm()
         self.form.save_fn = self._save_value
+        self.form.draft_fn = self._keep_draft
         self.form.saved.connect(self._value_saved)
         self.form.field_focused.connect(self.highlight_field)
         self.form.accept_requested.connect(self.accept_suggestion)
@@ -276,9 +279,17 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.setCentralWidget(self.splitter)
-        self.progress_label = QLabel()
+        self.progress_label = plain.label()  # names the reviewer
         self.progress_label.setObjectName("screening_progress")
         self.statusBar().addPermanentWidget(self.progress_label)
+        self.read_only_label = plain.label("Read-only")
+        self.read_only_label.setObjectName("read_only")
+        self.read_only_label.setStyleSheet(
+            "color: white; background: #6d4c41; padding: 1px 6px; border-radius: 3px;"
+        )
+        self.read_only_label.setToolTip("This review is open read-only: nothing can be changed")
+        self.statusBar().addPermanentWidget(self.read_only_label)
+        self.read_only_label.hide()
 
         # Single-key screening keys act on the list and the document only, so typing
         # in the form (or a choice list's type-ahead) never records a decision.
@@ -299,6 +310,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m = self.menuBar().addMenu("&File")
         self._add(m, "&New review…", self.new_review, QKeySequence.StandardKey.New)
         self._add(m, "&Open review…", self.choose_review, QKeySequence.StandardKey.Open)
+        self._add(m, "Open review read-only…", lambda: self.choose_review(read_only=True))
         self._add(m, "New review from a JSON export…", self.choose_json_export)
         self.recent_menu = m.addMenu("Recent reviews")
         m.addSeparator()
@@ -367,6 +379,14 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         act.setObjectName("help_shortcuts")
         self._add(m, "&About Reviewer", self.about)
 
+    # Menu entries that change the review: disabled while it is open read-only.
+    _CHANGES = (
+        "&Import files…", "Import &folder…", "Import full-text PDFs…",
+        "&Merge another copy of this review…", "Not a duplicate (unmerge this record)",
+        "Review settings (reasons, keywords, blinding)…", "Accept all suggestions",
+        "Compute suggestions for all records", "Edit template…", "&Undo", "&Redo",
+        "Add RoB 2 to the template", "&Import results (CSV)…",
+    )  # fmt: skip
     def _dock_action(self, dock: QDockWidget, shortcut: str) -> QAction:
         """A menu entry that brings a panel forward (docks share one tabbed area, so a
         panel can be open behind another tab), and hides it when it is in front."""
@@ -399,6 +419,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
     def _add(self, menu, text: str, slot: Any, shortcut: Any = None) -> QAction:
         act = QAction(text, self)
+        if text in self._CHANGES or text.split("\t")[0] in ("Include", "Exclude", "Maybe"):
+            self._changing_actions.append(act)
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
         act.triggered.connect(slot)
@@ -439,13 +461,19 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         )
         self.form.set_template(self.template)
         self.document.set_fields([(f.key, f.label, f.group) for f in self.template.fields])
+        self._show_read_only(store.read_only)
         # the review's name and its file: two copies of one review are told apart
-        self.setWindowTitle(f"{store.name} ({store.path.name}) — Reviewer")
+        self.setWindowTitle(
+            f"{store.name} ({store.path.name}) — Reviewer"
+            + (" (read-only)" if store.read_only else "")
+        )
         self._remember_recent(store.path, store.name)
         self.select_row(0)
         self.table.setFocus()  # keyboard screening works at once
         self._update_status()
-        attach_sync(self)  # a review on a shared server syncs in the background
+        self.restore_drafts()
+        if not store.read_only:  # a sync writes what it brings in
+            attach_sync(self)  # a review on a shared server syncs in the background
 
     def reload_records(self) -> None:
         """Records were added (an import finished): refresh the list, keep the selection."""
@@ -456,13 +484,25 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.select_row(max(row, 0))
         self._update_status()
 
-    def switch_review(self, path: str | Path) -> bool:
-        try:
-            new = open_review(path)
-        except StoreError as exc:
-            QMessageBox.warning(self, "Cannot open review", str(exc))
+    def _show_read_only(self, read_only: bool) -> None:
+        """Everything that would change the review is off while it is open read-only."""
+        self.read_only_label.setVisible(read_only)
+        for act in self._changing_actions:
+            act.setEnabled(not read_only)
+        self.form.set_read_only(read_only)
+        self.tags_editor.setEnabled(not read_only)
+        self.reason_combo.setEnabled(not read_only)
+        self.setAcceptDrops(not read_only)
+
+    def switch_review(self, path: str | Path, read_only: bool = False) -> bool:
+        new = open_review_asking(self, path, read_only=read_only)
+        if new is None:
             return False
         self.form.flush()
+        if not self._may_lose_unsaved():
+            new.close()
+            return False
+        self.form.unsaved.clear()
         old = self.store
         self._attach(new)
         old.close()
@@ -500,7 +540,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
                 [name for _rid, name in group],
             )
             values = {k: v.value for k, v in self.store.values(record_id).items()}
-            self.form.load(record_id, values)
+            self.form.load(record_id, values, self._drafts(record_id))
             self._show_suggestions()
             self._ensure_suggestions([record_id])
         self._show_empty_state(record_id is None)
@@ -581,7 +621,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         try:
             unmerge_duplicate(self.store, self.current_id, self.reviewer)
         except ValueError as exc:
-            QMessageBox.information(self, "Not merged", str(exc))
+            plain.inform(self, "Not merged", str(exc))
             return
         self.reload_records()
 
@@ -602,7 +642,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         try:
             store = create_review(path)
         except StoreError as exc:
-            QMessageBox.warning(self, "Cannot create review", str(exc))
+            plain.warn(self, "Cannot create review", str(exc))
             return
         store.close()
         self.switch_review(path)
@@ -636,15 +676,19 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.jobs.start(
             work,
             on_success=self.switch_review,
-            on_failure=lambda m: QMessageBox.warning(self, "Cannot build the review", m),
+            on_failure=lambda m: plain.warn(self, "Cannot build the review", m),
         )
 
-    def choose_review(self) -> None:
+    def choose_review(self, read_only: bool = False) -> None:
         path = dialogs.open_file(
-            self, "Open review", "reviews", REVIEW_FILTER, self.store.path.parent
+            self,
+            "Open review read-only" if read_only else "Open review",
+            "reviews",
+            REVIEW_FILTER,
+            self.store.path.parent,
         )
         if path:
-            self.switch_review(path)
+            self.switch_review(path, read_only=read_only)
 
     def choose_import_files(self) -> None:
         paths = dialogs.open_files(self, "Import files", "imports", "", self.store.path.parent)
@@ -696,7 +740,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.jobs.start(
             work,
             on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Copy not saved", m),
+            on_failure=lambda m: plain.warn(self, "Copy not saved", m),
         )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
@@ -785,6 +829,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.form.flush()
+        if not self._may_lose_unsaved():
+            event.ignore()
+            return
         self._recount_timer.stop()
         self._search_timer.stop()
         self.importer.cancel()

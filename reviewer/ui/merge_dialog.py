@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from reviewer.review.merge import MergeConflict, MergeError, MergeReport, settle_conflict
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 
 COLUMNS = ("Record", "What", "This copy kept", "The other copy has", "Settled")
 STATE_CHARS = 120
@@ -84,7 +84,7 @@ class MergeReportDialog(QDialog):
             layout.addWidget(self.records)
         if not report.conflicts:
             layout.addStretch(1)
-        self.message = QLabel()
+        self.message = plain.label()  # names reviewers, fields and records of either copy
         self.message.setObjectName("merge_message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)

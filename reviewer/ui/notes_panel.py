@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from reviewer.annotate.notes import notes
 from reviewer.domain import Highlight
 from reviewer.store import Store
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 from reviewer.wording import count
 
 QUOTE_CHARS = 90
@@ -78,7 +77,7 @@ class NotesPanel(QWidget):
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("notes_delete")
         self.delete_button.clicked.connect(self.delete_current)
-        self.count = QLabel()
+        self.count = plain.label()  # it quotes what was typed in the search
         self.count.setStyleSheet(theme.muted_style())
 
         top = QHBoxLayout()
@@ -118,9 +117,9 @@ class NotesPanel(QWidget):
         self.list.clear()
         shown = self._read()
         for note in shown:
-            item = QListWidgetItem(self._describe(note))
+            item = QListWidgetItem(plain.shown(self._describe(note)))
             item.setData(_NOTE, note)
-            item.setToolTip(note.span.quote[:1000])
+            item.setToolTip(note.span.quote[:1000])  # as text: plain.PlainToolTips
             self.list.addItem(item)
             if note.id == keep:
                 self.list.setCurrentItem(item)

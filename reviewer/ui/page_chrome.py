@@ -5,7 +5,6 @@ switch above the document (with what the reviewer should know about the PDF, and
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, QSize, Qt, QTimer
@@ -30,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.ui.plain import as_html
+
 if TYPE_CHECKING:
     from reviewer.ui.page_view import PageView
 
@@ -48,8 +49,9 @@ def remember_pdf_location(sha256: str, path: str) -> None:
 
 
 def plain_tooltip(text: str) -> str:
-    """Tooltip text that Qt shows as it is, never as markup."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+    """Tooltip text that Qt shows as it is, never as markup (``plain.as_html``, which
+    ``plain.PlainToolTips`` recognises and shows unchanged)."""
+    return as_html(text)
 
 
 class Thumbnails(QListWidget):

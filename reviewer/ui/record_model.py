@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush
 from reviewer.store import Store
 from reviewer.store.store import ListRow
 from reviewer.ui.keyword_colours import keyword_colour
+from reviewer.ui.plain import shown
 from reviewer.ui.theme import decision_colour
 
 COLUMNS = ("Title", "Year", "Decision")
@@ -117,13 +118,13 @@ class RecordTableModel(QAbstractTableModel):
         decision = row.decision if self.blinded else row.final
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return title or "(untitled)"
+            if col == 0:  # bidi controls named, not obeyed: "gnp.exe" never reads "exe.png"
+                return shown(title) or "(untitled)"
             if col == 1:
                 return "" if year is None else str(year)
             return decision or ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return title
+            return title  # shown as plain text by ``plain.PlainToolTips``, like every tooltip
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
             return self._decision_tip(row)
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and decision:

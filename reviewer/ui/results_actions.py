@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QTabWidget
 
 from reviewer.analysis import rob2
 from reviewer.annotate.results_edit import ResultsChange
@@ -22,6 +22,7 @@ from reviewer.domain.results import StudyResults, column, kind_of
 from reviewer.store import Store
 from reviewer.store import results as result_store
 from reviewer.suggest.results import GridSuggestion, suggest_results
+from reviewer.ui import plain
 from reviewer.ui.analysis_dialog import AnalysisDialog, Rob2PlotDialog
 from reviewer.ui.document_view import HighlightItem
 from reviewer.ui.form import display_text
@@ -296,12 +297,12 @@ class ResultsController(QObject):
         def done(report: Any) -> None:
             self.refresh()
             self.w.refresh_highlights()
-            QMessageBox.information(self.w, "Results imported",
+            plain.inform(self.w, "Results imported",
                                     f"{report.rows} rows: {report.cells} cells set in "
                                     f"{report.records} records ({report.unchanged} unchanged).")  # fmt: skip
 
         self.w.jobs.start(work, on_success=done,
-                          on_failure=lambda m: QMessageBox.warning(self.w, "Nothing imported", m))  # fmt: skip
+                          on_failure=lambda m: plain.warn(self.w, "Nothing imported", m))  # fmt: skip
 
     def choose_export(self, fmt: str) -> None:
         base = self.w.store.path.with_suffix("")
@@ -313,16 +314,16 @@ class ResultsController(QObject):
                                                   f"{base}-results.csv", "CSV (*.csv)")  # fmt: skip
         if not path:
             return
-        review = self.w.store.path
+        review, read_only = self.w.store.path, self.w.store.read_only
 
         def work(progress, cancelled) -> str:
             from reviewer.export.formats import export
 
-            with Store(review) as store:
+            with Store(review, read_only=read_only) as store:  # it only reads
                 return str(export(store, fmt, path).path)
 
         self.w.jobs.start(
             work,
             on_success=lambda p: self.w.statusBar().showMessage(f"Exported {p}", 6000),
-            on_failure=lambda m: QMessageBox.warning(self.w, "Cannot export", m),
+            on_failure=lambda m: plain.warn(self.w, "Cannot export", m),
         )

@@ -11,7 +11,6 @@ menu, or with Alt+1…Alt+9 for the cells of the current row (Alt+1 is its first
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +54,7 @@ from reviewer.store.results import CellChange
 from reviewer.suggest.results import GridSuggestion
 from reviewer.ui.form import display_text
 from reviewer.ui.mime import SPAN_MIME
+from reviewer.ui.plain import as_html
 
 ROW_HEIGHT = 21
 _ITEM = Qt.ItemDataRole.UserRole
@@ -610,9 +610,7 @@ class ResultsPanel(QWidget):
 def plain_tip(text: str) -> str:
     """A tooltip that shows ``text`` as it is: Qt would take text that looks like HTML for
     markup, and quotes come from imported files."""
-    if not text:
-        return ""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+    return as_html(text) if text else ""  # which plain.PlainToolTips shows unchanged
 
 
 def _tip(item: Item) -> str:

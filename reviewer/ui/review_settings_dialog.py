@@ -38,7 +38,7 @@ from reviewer.review.settings import (
     set_exclusion_reasons,
 )
 from reviewer.store import Store
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 from reviewer.ui.conflicts_view import confirm_unblind
 from reviewer.ui.legend import KEYWORD_COLOURS
 
@@ -69,7 +69,7 @@ class ReviewSettingsDialog(QDialog):
         tabs.addTab(self._blinding_tab(), "Blinding")
         self.tabs = tabs
 
-        self.error = QLabel()
+        self.error = plain.label()  # quotes the terms typed
         self.error.setObjectName("settings_error")
         self.error.setStyleSheet(theme.error_style())
         self.error.setWordWrap(True)

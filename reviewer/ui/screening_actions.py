@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog
 
 from reviewer.annotate.undo import DecisionChange
 from reviewer.domain import Decision
@@ -23,8 +23,9 @@ from reviewer.review.merge import merge
 from reviewer.review.screening import STAGE_LABELS, ScreeningError
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.settings import exclusion_reasons, is_blinded
-from reviewer.store import Store
+from reviewer.store import Store, StoreError
 from reviewer.ui import file_dialogs as dialogs
+from reviewer.ui import plain
 from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
@@ -39,6 +40,9 @@ class ScreeningActions:
 
     def decide(self, kind: str) -> None:
         if self.current_id is None:
+            return
+        if self.store.read_only:  # by key: say so where the eye is, without a dialog
+            self.statusBar().showMessage("The review is open read-only: no decision recorded", 5000)
             return
         reason = self.reason_combo.currentData() if kind == "exclude" else ""
         if kind == "exclude" and not reason and self.stage == "full_text":
@@ -61,8 +65,8 @@ class ScreeningActions:
         )
         try:
             self.undo_stack.push(DecisionChange(decision))
-        except ScreeningError as exc:
-            QMessageBox.warning(self, "Decision not recorded", str(exc))
+        except (ScreeningError, StoreError) as exc:  # StoreError: read-only, disk full ...
+            plain.warn(self, "Decision not recorded", str(exc))
             return
         done = self.current_id
         self.model.refresh_record(done)
@@ -91,12 +95,12 @@ class ScreeningActions:
         self._show_reason(d.reason if d is not None and d.decision == "exclude" else "")
         shown = self.current_id is not None
         for b in self.buttons.values():
-            b.setEnabled(shown)
+            b.setEnabled(shown and not self.store.read_only)
         for kind in self.buttons:  # the menu's Include/Exclude/Maybe too
             act = self.findChild(QAction, f"menu_{kind}")
             if act is not None:
-                act.setEnabled(shown)
-        self.reason_combo.setEnabled(shown)
+                act.setEnabled(shown and not self.store.read_only)
+        self.reason_combo.setEnabled(shown and not self.store.read_only)
 
     def _show_reason(self, reason: str) -> None:
         """The reason combo shows the record's own exclusion reason (kept when the
@@ -136,11 +140,11 @@ class ScreeningActions:
         """Recount the filter options in the background (the list is not touched)."""
         self._count_generation += 1
         generation = self._count_generation
-        review_path = self.store.path
+        review_path, opener = self.store.path, self.store.opener()
         query = dict(stage=self.stage, search=self.search.text(), **self.filters)
 
         def work(progress, cancelled) -> dict:
-            with Store(review_path) as store:
+            with opener() as store:
                 return filter_counts(store, **query)
 
         def done(counts: dict) -> None:
@@ -233,7 +237,7 @@ class ScreeningActions:
         self.jobs.start(
             work,
             on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Merge failed", m),
+            on_failure=lambda m: plain.warn(self, "Merge failed", m),
         )
 
     def set_stage(self, stage: str) -> None:
@@ -277,7 +281,7 @@ class ScreeningActions:
         self.jobs.start(
             work,
             on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Full text not attached", m),
+            on_failure=lambda m: plain.warn(self, "Full text not attached", m),
         )
 
     def choose_fulltext_folder(self) -> None:
@@ -307,12 +311,12 @@ class ScreeningActions:
                     for p in result.unmatched
                 ]
             self.fulltext_report = "\n".join(lines)
-            QMessageBox.information(self, "Full texts", self.fulltext_report)
+            plain.inform(self, "Full texts", self.fulltext_report)
             if self.current_id is not None:
                 self.show_record(self.current_id)
 
         self.jobs.start(
             work,
             on_success=done,
-            on_failure=lambda m: QMessageBox.warning(self, "Full texts not imported", m),
+            on_failure=lambda m: plain.warn(self, "Full texts not imported", m),
         )

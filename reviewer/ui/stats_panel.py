@@ -30,7 +30,7 @@ from reviewer.review.agreement import kappa_words
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.stats import stats
 from reviewer.store import Store
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 
 MAYBE_NOTE = "“Maybe” is counted as include."
 UNDEFINED = "—"
@@ -88,10 +88,10 @@ class StatsPanel(QWidget):
             self._show(stats(self.store))
             return
         self._generation += 1
-        generation, path = self._generation, self.store.path
+        generation, path, opener = self._generation, self.store.path, self.store.opener()
 
         def work(progress, cancelled) -> dict[str, Any]:
-            with Store(path) as store:
+            with opener() as store:
                 return stats(store)
 
         def done(data: dict[str, Any]) -> None:
@@ -178,7 +178,7 @@ class StatsPanel(QWidget):
         for col, heading in enumerate(("Reviewer", "screened", "include", "exclude", "maybe")):
             grid.addWidget(_muted(heading), 0, col)
         for row, (name, counts) in enumerate(reviewers.items(), start=1):
-            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(plain.label(name), row, 0)  # names come from other copies too
             for col, what in enumerate(("screened", "include", "exclude", "maybe"), start=1):
                 label = _number(f"stats_{stage}_{name}_{what}", counts[what])
                 if what in theme.DECISIONS:
@@ -210,7 +210,7 @@ class StatsPanel(QWidget):
         w.setFrameShape(QFrame.Shape.StyledPanel)
         h = QHBoxLayout(w)
         figures = QGridLayout()
-        title = QLabel(f"{first} and {second}")
+        title = plain.label(f"{first} and {second}")
         title.setStyleSheet("font-weight: 600;")
         figures.addWidget(title, 0, 0, 1, 2)
         kappa, po, pabak = p["kappa"], p["percent_agreement"], p["pabak"]
@@ -297,7 +297,7 @@ def _header(text: str) -> QLabel:
 
 
 def _muted(text: str) -> QLabel:
-    label = QLabel(text)
+    label = plain.label(text)  # headers name reviewers
     label.setTextFormat(Qt.TextFormat.PlainText)  # reviewer names are data, not markup
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -39,7 +38,7 @@ from reviewer.annotate import template_ops as ops
 from reviewer.domain import FieldSpec, FieldType, Template
 from reviewer.store import Store
 from reviewer.ui import file_dialogs as dialogs
-from reviewer.ui import theme
+from reviewer.ui import plain, theme
 from reviewer.ui.legend import GROUPS, group_colour
 from reviewer.wording import count
 
@@ -578,8 +577,7 @@ class TemplateEditorDialog(QDialog):
         )
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return plain.ask(self, title, text, default_yes=True)  # the text names fields
 
 
 class _FieldList(QListWidget):

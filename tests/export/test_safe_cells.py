@@ -114,3 +114,37 @@ def test_xlsx_strings_are_text_never_formulas_and_numbers_are_numbers(store, tmp
     assert first["interventions"] == "'=1+2; plain"
     screening = list(book["Screening"].iter_rows(values_only=True))
     assert "'=NOTE()" in screening[1]
+
+
+DISGUISED = [
+    "\uff1d1+1",  # full-width =
+    "\ufe66HYPERLINK(1)",  # small =
+    "\uff0b1",
+    "\uff0d2+3",
+    "\uff20SUM(A1)",
+    " =1+1",
+    "\n=1+1",
+    "\u200b=1+1",
+    "\ufeff@SUM(A1)",
+    "  \u00a0-2+3",
+]
+
+
+def test_formulas_in_disguise_are_neutralised_too(review_path, template, tmp_path):
+    """Full-width and small signs, and blanks a spreadsheet may skip before a sign."""
+    with Store.create(review_path, "disguised", template) as s:
+        s.add_records(None, [ParsedRecord(title=t, text=f"t{i}") for i, t in enumerate(DISGUISED)])
+        for rid in s.record_ids():
+            sc.decide(s, rid, "include", "alice")
+        out_csv, out_xlsx = tmp_path / "d.csv", tmp_path / "d.xlsx"
+        export_csv(s, out_csv, table="extraction", decision="any")
+        export_xlsx(s, out_xlsx, decision="any")
+    with open(out_csv, encoding="utf-8", newline="") as f:
+        titles = [r["record_title"] for r in csv.DictReader(f)]
+    assert titles == ["'" + t for t in DISGUISED]
+    sheet = openpyxl.load_workbook(out_xlsx)["Extraction"]
+    header = [c.value for c in sheet[1]]
+    cells = [r[header.index("record_title")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert cells == ["'" + t for t in DISGUISED]
+    assert safe_text("a = b") == "a = b" and safe_text("  plain") == "  plain"
+    assert csv_text("Smith\x00, J") == "Smith, J"

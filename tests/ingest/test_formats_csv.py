@@ -212,3 +212,16 @@ def test_web_of_science_tab_delimited_export():
     )
     assert (rec.doi, rec.pmid, rec.keywords) == ("10.1016/x", "33000000", ["one", "two"])
     assert rec.extra["exporter"] == "Web of Science"
+
+
+def test_excel_text_cells_are_unwrapped_but_formulas_kept_as_written():
+    """="0123" is Excel's way to keep text as text; ="a"&"b" is a formula, not text a"&"b."""
+    text = (
+        "Title,DOI,Pages\n"
+        '"A trial","=""10.1000/abc""","=""a""&""b"""\n'
+        '"Quotes","=""10.1000/x""""y""","=""0012"""\n'
+    )
+    first, second = parse_text(text)
+    assert first.doi == "10.1000/abc"
+    assert first.pages == '="a"&"b"'
+    assert second.pages == "0012"

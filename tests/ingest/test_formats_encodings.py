@@ -94,3 +94,23 @@ def test_windows_1252_file_is_detected(tmp_path):
     path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
     report, records = _import(path, tmp_path)
     assert report.errors == [] and [r.title for r in records] == [title] * 3
+
+
+def test_a_utf8_file_with_a_few_bad_bytes_stays_utf8_and_names_their_lines(tmp_path):
+    """One stray byte near the top used to turn the whole file into cp1252 mojibake."""
+    records = [
+        f"TY  - JOUR\nTI  - Trial {i} by Björn Ødegård\nAU  - Ødegård, Björn\nPY  - 2020\nER  - \n"
+        for i in range(101)
+    ]
+    data = "\n".join(records).encode("utf-8")
+    lines = data.split(b"\n")
+    lines[7] = lines[7].replace(b"Trial", b"Tri\xffal")  # record 2's title, line 8
+    lines[400] = lines[400] + b" \xe9t\xe9"  # latin-1 bytes in record 81, line 401
+    path = tmp_path / "mostly-utf8.ris"
+    path.write_bytes(b"\n".join(lines))
+    report, stored = _import(path, tmp_path)
+    assert len(stored) == 101
+    assert sum("Björn Ødegård" in r.title for r in stored) == 101  # not "BjÃ¶rn"
+    assert stored[1].title == "Tri\ufffdal 1 by Björn Ødegård"
+    bad_bytes = [e.split(":")[0] for e in report.errors if "not UTF-8" in e]
+    assert bad_bytes == ["mostly-utf8.ris, line 8", "mostly-utf8.ris, line 401"]

@@ -15,6 +15,7 @@ from reviewer.domain import ParsedRecord, Source, Suggestion
 from reviewer.store import Store
 from reviewer.ui.document_view import SPAN_MIME, DocumentView, HighlightItem, items_for_record
 from reviewer.ui.legend import GROUP_COLOURS, KEYWORD_COLOURS, NOTE_FILL
+from reviewer.ui.plain import as_html
 
 TEXT = (
     "Lenalidomide maintenance after transplant.\n\n"
@@ -264,7 +265,7 @@ def test_hovering_a_mark_shows_field_and_value(qtbot, shown):
     event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
     shown.eventFilter(viewport, event)
     qtbot.waitUntil(QToolTip.isVisible, timeout=1000)
-    assert QToolTip.text() == "Sample size: 182"
+    assert QToolTip.text() == as_html("Sample size: 182")  # shown as text, never markup
     QToolTip.hideText()
 
 

@@ -150,7 +150,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(COLUMNS)  # the names ``parse_with_map`` accepts
 _CORE = ("title", "abstract", "doi", "pmid")
 _MULTI = re.compile(r"^(.*?)/(\d+)$")  # CINAHL's artinfo/aug/au/0, /1 ... one cell per author
-_EXCEL_TEXT = re.compile(r'^="(.*)"$', re.S)  # ="0123" keeps leading zeros in Excel
+# ="0123" keeps leading zeros in Excel: one string literal (quotes doubled inside), and
+# nothing else: ="a"&"b" is a formula, kept as the text it is
+_EXCEL_TEXT = re.compile(r'^="((?:[^"]|"")*)"$', re.S)
 _SOURCE_JOURNAL = re.compile(r"^(.+?)(?:\s+\(\d{4}\)|\.\s+\S)")
 _DELIMITERS = (",", "\t", ";", "|")
 _INITIALS_DOT = re.compile(r"^([^,]+ [A-Z]{1,4})\.$")  # PubMed's "O'Connor RE." ends the list
@@ -367,8 +369,8 @@ def _cells(row: list[str], layout: Layout, name: str) -> list[str]:
     for i in layout.columns.get(name, ()):
         if i < len(row):
             value = row[i].strip()
-            if value.startswith('="'):
-                value = _EXCEL_TEXT.sub(r"\1", value)
+            if value.startswith('="') and (m := _EXCEL_TEXT.match(value)):
+                value = m.group(1).replace('""', '"')
             if value:
                 values.append(value)
     return values
