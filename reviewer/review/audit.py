@@ -18,6 +18,7 @@ from reviewer.domain import FieldSpec
 from reviewer.review import events as ev
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
+from reviewer.store.history import all_events, record_events
 
 EXPORT_FORMATS = ("csv", "json")
 CSV_COLUMNS = (
@@ -55,16 +56,14 @@ def history(store: Store, record_id: int, viewer: str | None = None) -> list[His
     are in the log, from a merge or a sync, but not to be seen until unblinding."""
     from reviewer.review.settings import is_blinded
 
-    rows = store.db.execute(
-        "select seq, id, time, reviewer, kind, record_id, payload from events "
-        "where record_id = ? order by seq",
-        [record_id],
-    )
+    rows = record_events(store, record_id)
     specs = _specs(store)
     hide = viewer is not None and is_blinded(store)
     out = []
     for r in rows:
-        if hide and _others_decision(r[3], r[4], r[5], json.loads(r[6]), viewer):
+        if hide and _others_decision(
+            r.reviewer, r.kind, r.record_id, json.loads(r.payload), viewer
+        ):
             continue
         out.append(_row(*r, specs=specs))
     return out
@@ -77,9 +76,7 @@ def _others_decision(who: str, kind: str, rid: int | None, payload: dict, viewer
 
 def log_rows(store: Store) -> Iterator[HistoryRow]:
     """The whole log, oldest first, read lazily."""
-    rows = store.db.execute(
-        "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
-    )
+    rows = all_events(store)
     specs = _specs(store)
     for r in rows:
         yield _row(*r, specs=specs)
@@ -125,9 +122,7 @@ def export_log(store: Store, path: str | Path, format: str | None = None) -> int
     fmt = (format or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown log format {fmt!r}; formats: {', '.join(EXPORT_FORMATS)}")
-    rows = store.db.execute(
-        "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
-    )
+    rows = all_events(store)
     specs = _specs(store)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         return _write_csv(fh, rows, specs) if fmt == "csv" else _write_json(fh, rows, specs)
@@ -138,7 +133,7 @@ def _write_csv(fh: Any, rows: Any, specs: dict[str, FieldSpec]) -> int:
     writer.writerow(CSV_COLUMNS)
     n = 0
     for r in rows:
-        writer.writerow([*asdict(_row(*r, specs=specs)).values(), r[6]])
+        writer.writerow([*asdict(_row(*r, specs=specs)).values(), r.payload])
         n += 1
     return n
 
@@ -148,7 +143,7 @@ def _write_json(fh: Any, rows: Any, specs: dict[str, FieldSpec]) -> int:
     n = 0
     for r in rows:
         item = asdict(_row(*r, specs=specs))
-        item["payload"] = json.loads(r[6])
+        item["payload"] = json.loads(r.payload)
         fh.write(("," if n else "") + "\n  " + json.dumps(item, ensure_ascii=False))
         n += 1
     fh.write("\n]\n")
@@ -166,9 +161,7 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def describe(
-    kind: str, payload: dict[str, Any], specs: dict[str, FieldSpec] | None = None
-) -> str:
+def describe(kind: str, payload: dict[str, Any], specs: dict[str, FieldSpec] | None = None) -> str:
     """One line saying what an event did (fields by their label when ``specs`` knows them)."""
     stage = STAGE_LABELS.get(payload.get("stage", ""), payload.get("stage", ""))
     if kind in (ev.DECISION_SET, ev.DECISION_UNDO, ev.RESOLUTION_SET):
@@ -212,7 +205,8 @@ def _describe_other(
         ev.TEMPLATE_SET: "extraction template replaced",
         ev.SOURCE_LABEL: (
             f"source {payload.get('name')!r} named {payload.get('after')!r}"
-            if payload.get("after") else f"source {payload.get('name')!r} unnamed"
+            if payload.get("after")
+            else f"source {payload.get('name')!r} unnamed"
         ),
         ev.HIGHLIGHT_ADD: "highlight added",
         ev.MERGE_CONFLICT: f"merge conflict on {_key_words(payload.get('key'), specs)}",

@@ -6,10 +6,9 @@ and removing are events, keyed by (record, tag) for merging.
 
 from __future__ import annotations
 
-from reviewer.domain import Event
-from reviewer.domain.models import now_iso
 from reviewer.review import events as ev
 from reviewer.store import Store
+from reviewer.store import tags as stored
 
 
 def clean_tag(tag: str) -> str:
@@ -25,13 +24,8 @@ def add_tag(store: Store, record_id: int, tag: str, reviewer: str) -> bool:
     with store.atomic():
         if has_tag(store, record_id, tag):
             return False
-        store.db.execute(
-            "insert into record_tags (record_id, tag, reviewer, time) values (?, ?, ?, ?)",
-            [record_id, tag, reviewer, now_iso()],
-        )
-        store._log(
-            Event(reviewer=reviewer, kind=ev.TAG_ADD, record_id=record_id, payload={"tag": tag})
-        )
+        stored.insert(store, record_id, tag, reviewer)
+        store.log_event(reviewer, ev.TAG_ADD, record_id, {"tag": tag})
     return True
 
 
@@ -41,32 +35,19 @@ def remove_tag(store: Store, record_id: int, tag: str, reviewer: str) -> bool:
     with store.atomic():
         if not has_tag(store, record_id, tag):
             return False
-        store.db.execute(
-            "delete from record_tags where record_id = ? and tag = ?", [record_id, tag]
-        )
-        store._log(
-            Event(reviewer=reviewer, kind=ev.TAG_REMOVE, record_id=record_id, payload={"tag": tag})
-        )
+        stored.delete(store, record_id, tag)
+        store.log_event(reviewer, ev.TAG_REMOVE, record_id, {"tag": tag})
     return True
 
 
 def has_tag(store: Store, record_id: int, tag: str) -> bool:
-    row = store.db.execute(
-        "select 1 from record_tags where record_id = ? and tag = ?", [record_id, tag]
-    ).fetchone()
-    return row is not None
+    return stored.has_tag(store, record_id, tag)
 
 
 def tags(store: Store, record_id: int) -> list[str]:
-    rows = store.db.execute(
-        "select tag from record_tags where record_id = ? order by tag", [record_id]
-    )
-    return [r[0] for r in rows]
+    return stored.tags(store, record_id)
 
 
 def all_tags(store: Store) -> dict[str, int]:
     """Every tag in the review with how many records carry it, alphabetically."""
-    rows = store.db.execute(
-        "select tag, count(*) from record_tags group by tag collate nocase order by tag"
-    )
-    return dict(rows.fetchall())
+    return stored.tag_counts(store)

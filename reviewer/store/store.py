@@ -30,7 +30,14 @@ from reviewer.domain import (
     Suggestion,
     Template,
 )
+from reviewer.domain.identifiers import (
+    normalise_doi,
+    normalise_pmcid,
+    normalise_pmid,
+    normalise_trial_ids,
+)
 from reviewer.domain.models import now_iso
+from reviewer.domain.record_keys import key_row
 from reviewer.store import connection, dedup_keys, migrations
 from reviewer.store.errors import (
     BUSY_TIMEOUT_SECONDS,
@@ -461,12 +468,6 @@ class Store:
 
     def records_with_identifier(self, identifier: str) -> list[int]:
         """Records carrying a DOI, PMID, PMCID or trial registry id (normalised first)."""
-        from reviewer.ingest.identifiers import (
-            normalise_doi,
-            normalise_pmcid,
-            normalise_pmid,
-            normalise_trial_ids,
-        )
 
         text = identifier.strip()
         queries: list[tuple[str, str]] = []
@@ -1046,11 +1047,9 @@ def record_rows(
     """The rows of ``records``, with ids from ``first_id`` (no database needed).
 
     ``keys`` are the records' duplicate keys when deduplication has worked them out
-    already; otherwise they are worked out here (``reviewer.ingest.dedup.key_row``).
+    already; otherwise they are worked out here (``reviewer.domain.record_keys.key_row``).
     """
     if keys is None:
-        from reviewer.ingest.dedup import key_row  # the rules live with deduplication
-
         keys = [key_row(rec.title, rec.doi) for rec in records]
     flat_keys: list[Any] = []
     for rid, row in enumerate(keys, start=first_id):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.domain import ParsedRecord
-from reviewer.ingest.identifiers import canonical_ids, normalise_doi
+from reviewer.domain.identifiers import canonical_ids, normalise_doi
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TextIO
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import normalise_identifiers
 from reviewer.ingest.base import Format, ParseResult, RecordError
 from reviewer.ingest.formats import article
 from reviewer.ingest.formats.article import Line
 from reviewer.ingest.formats.plain import read_source
-from reviewer.ingest.identifiers import normalise_identifiers
 
 _CITATION = re.compile(
     r"^(?P<journal>[^\s\d;.\[(][^;\n]{0,150}?)\.\s+"

@@ -19,10 +19,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TextIO
 
+from reviewer.domain.identifiers import normalise_doi
 from reviewer.ingest.base import Format, ImportFailure, ParseResult
 from reviewer.ingest.formats import article
 from reviewer.ingest.formats.article import Metadata
-from reviewer.ingest.identifiers import normalise_doi
 
 # Elements whose content is never visible text (or is navigation, not article).
 _DROPPED = {
