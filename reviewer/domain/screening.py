@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from reviewer.domain.models import STAGES, Decision
 
+# the final reason of a record excluded without one, as ``reviewer stats`` counts it
+UNSPECIFIED = "unspecified"
+
 STAGE_LABELS = {
     "title_abstract": "title/abstract",
     "full_text": "full text",

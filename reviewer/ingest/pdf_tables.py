@@ -23,7 +23,7 @@ import statistics
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
-from reviewer.export.cells import safe_text
+from reviewer.domain.cells import safe_text
 from reviewer.ingest.pdf_layout import PageLayout, Rect
 
 _PIECE_GAP = 0.5  # a gap wider than this many character heights separates two cells

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reviewer.domain import Event
 from reviewer.store import Store
+from reviewer.store.settings import write_setting
 from reviewer.store.state import setting_key
 
 SETTING_EVENT = "setting.set"
@@ -54,13 +54,9 @@ def set_setting(store: Store, name: str, value: Any, reviewer: str) -> None:
     if before == value:
         return
     with store.atomic():
-        store._set_meta(setting_key(name), json.dumps(value, ensure_ascii=False))
-        store._log(
-            Event(
-                reviewer=reviewer,
-                kind=SETTING_EVENT,
-                payload={"name": name, "before": before, "after": value},
-            )
+        write_setting(store, name, value)
+        store.log_event(
+            reviewer, SETTING_EVENT, None, {"name": name, "before": before, "after": value}
         )
 
 

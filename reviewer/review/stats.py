@@ -48,13 +48,12 @@ from collections import Counter
 from typing import Any
 
 from reviewer.domain import STAGES
+from reviewer.domain.screening import UNSPECIFIED
 from reviewer.review.agreement import agreement
 from reviewer.review.settings import NOT_RETRIEVED
 from reviewer.store import Store
 from reviewer.store import stats as stored
 from reviewer.store.screening import count_at_stage
-
-UNSPECIFIED = "unspecified"
 
 
 def stats(store: Store) -> dict[str, Any]:
