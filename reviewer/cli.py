@@ -13,21 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reviewer.paths import default_review_path
-from reviewer.version import version_text
+from reviewer.version import VersionAction
 from reviewer.wording import count
-
-
-class VersionAction(argparse.Action):
-    """``--version``: the version and build on one line (argparse's own would re-wrap it)."""
-
-    def __init__(
-        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
-    ):
-        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        print(version_text())
-        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from reviewer.domain import Suggestion
 from reviewer.suggest.base import make
-from reviewer.suggest.design import NR, SR
+from reviewer.suggest.design import NR, SR, design_of
 from reviewer.suggest.document import Document
 from reviewer.suggest.textutil import (
     COUNT,
@@ -40,7 +40,8 @@ _KEY_GRADE = ci(r"grade")
 
 
 def suggest(doc: Document) -> list[Suggestion]:
-    design = doc.design.choice if doc.design else None
+    found = design_of(doc)
+    design = found.choice if found else None
     if design in {NR, SR}:
         return []  # an overview's figures are other studies' results
     out: list[Suggestion] = []

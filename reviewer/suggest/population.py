@@ -17,7 +17,7 @@ from collections import Counter
 from reviewer.domain import Suggestion
 from reviewer.suggest import lexicon
 from reviewer.suggest.base import make
-from reviewer.suggest.design import CASE, NR, SR
+from reviewer.suggest.design import CASE, NR, SR, design_of
 from reviewer.suggest.document import Document
 from reviewer.suggest.lexicon import Mention
 from reviewer.suggest.textutil import COUNT, NUM, ci, clause_end, parse_count, parse_number
@@ -158,7 +158,8 @@ _WE = ci(r"\bwe\b")
 
 def suggest(doc: Document) -> list[Suggestion]:
     out: list[Suggestion] = []
-    design = doc.design.choice if doc.design else None
+    found = design_of(doc)
+    design = found.choice if found else None
     if design in {NR, SR}:
         return _condition(doc)
     for fn in (_sample_size, _age):
@@ -296,7 +297,7 @@ def _one_patient(doc: Document, field: str) -> Suggestion | None:
     m = _CASE_PHRASE.search(doc.lower, 0, doc.body_end)
     if m:
         return make(doc, field, 1, m.start(), m.end(), 0.7, NAME)
-    design = doc.design
+    design = design_of(doc)
     if design is not None and design.end > design.start:
         # the words that made it a case report ("We present ... a patient") describe the one patient
         return make(doc, field, 1, design.start, design.end, 0.6, NAME)
