@@ -542,16 +542,3 @@ def locate_page(text: str, layout: PageLayout, expected: tuple[int, int] | None)
     if first == -1 or text.find(layout.text, first + 1) != -1:
         return None
     return first
-
-
-def spans_on_page(
-    spans: Iterable[tuple[int, int]], base: int, length: int
-) -> list[tuple[int, int]]:
-    """Record-text spans clipped to a page whose text is ``base:base+length``, as page
-    offsets."""
-    out = []
-    for start, end in spans:
-        lo, hi = max(start, base), min(end, base + length)
-        if lo < hi:
-            out.append((lo - base, hi - base))
-    return out

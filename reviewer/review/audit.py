@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -72,14 +71,6 @@ def history(store: Store, record_id: int, viewer: str | None = None) -> list[His
 def _others_decision(who: str, kind: str, rid: int | None, payload: dict, viewer: str) -> bool:
     keys = ev.state_keys(kind, rid, who, payload)
     return any(k[0] == "decision" and k[3] != viewer for k in keys)
-
-
-def log_rows(store: Store) -> Iterator[HistoryRow]:
-    """The whole log, oldest first, read lazily."""
-    rows = all_events(store)
-    specs = _specs(store)
-    for r in rows:
-        yield _row(*r, specs=specs)
 
 
 def _specs(store: Store) -> dict[str, FieldSpec]:

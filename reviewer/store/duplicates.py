@@ -20,8 +20,6 @@ from reviewer.domain import Event, Record
 from reviewer.domain.models import now_iso
 from reviewer.store.store import Store
 
-STATUSES = ("pending", "confirmed", "rejected")
-
 
 class DuplicateError(ValueError):
     """A change to duplicates that makes no sense (the message says why)."""

@@ -223,11 +223,6 @@ class Document:
                 return start + lead, start + lead + len(stripped)
         return None
 
-    @property
-    def title_text(self) -> str:
-        span = self.title_span
-        return self.text[span[0] : span[1]] if span else ""
-
     # -- drugs and diseases ------------------------------------------------------------------
 
     @cached_property
