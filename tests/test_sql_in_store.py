@@ -15,19 +15,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent / "reviewer"
 SQL_CALLS = {"execute", "executemany", "executescript", "query", "table"}
 
-# Files other helpers of issue 13/14 are rewriting at the same time (13a: the event core;
-# 14: filters, record model, importer). The coordinator removes this list once their
-# branches are merged and their SQL has moved into reviewer/store/.
+# Files other helpers of issues 13/14 are rewriting at the same time (13a: the event core;
+# 14: filters and the importer), whose SQL moves into reviewer/store/ with them. The
+# coordinator empties this set once their branches are merged.
 NOT_YET = {
     "review/merge.py",
     "review/replay.py",
-    "review/events.py",
     "review/filters.py",
-    "review/screening.py",  # only 13a's undo/resolution writes remain here
+    "review/screening.py",  # only 13a's undo and resolution writes remain here
     "export/json_import.py",
-    "annotate/undo.py",
     "ingest/importer.py",
-    "ui/record_model.py",
 }
 
 

@@ -52,24 +52,33 @@ from reviewer.store.screening import (
 )
 from reviewer.store.state import write_decision_row
 
-# Re-exported: the rules and the reads under them are asked for by this one name.
+# The rules, and the reads under them (re-exported from the store), by this one name.
 __all__ = [
     "DUPLICATE_IDS",
+    "RESOLUTION_DECISIONS",
     "STAGE_LABELS",
     "Conflict",
+    "Progress",
     "Resolution",
     "ScreeningError",
     "check_stage",
+    "clear_resolution",
     "conflicts",
     "count_at_stage",
+    "decide",
     "final_decision",
     "id_list",
     "is_at_stage",
     "next_undecided",
+    "progress",
     "records_at_stage",
     "resolution",
+    "resolve",
     "stage_condition",
     "stage_ids_sql",
+    "undecide",
+    "undo_last_decision",
+    "visible_decisions",
 ]
 
 RESOLUTION_DECISIONS = ("include", "exclude")
