@@ -47,11 +47,11 @@ def apply(db: Db, event: Event, *, keyed: bool = True) -> int | None:
         return None
     p = event.payload
     additive = _apply_additive(db, kind, event, p)
-    if kind == K.MERGE_CONFLICT and keyed and p["key"][0] in pj.STATE:
-        # the copy that raised the conflict kept its state: a rebuild from the log,
-        # which has just applied the other copy's events, must keep it too
-        if p["key"][0] != "template":  # (the template kept is the latest row already)
-            pj.write_state(db, tuple(p["key"]), p.get("kept"))
+    # the copy that raised a conflict kept its state: a rebuild from the log, which has
+    # just applied the other copy's events, must keep it too (a template kept is the
+    # latest row already, and writing it would add another)
+    if kind == K.MERGE_CONFLICT and keyed and p["key"][0] in pj.STATE.keys() - {"template"}:
+        pj.write_state(db, tuple(p["key"]), p.get("kept"))
     if additive is not _NOT_ADDITIVE:
         return additive
     if keyed:

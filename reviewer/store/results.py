@@ -150,7 +150,13 @@ def delete_item(store: Store, record_id: int, item: str, reviewer: str) -> int:
         n = 0
         for it in doomed:
             for field in list(it.cells):
-                _write(store, record_id, CellChange(it.id, field, None), reviewer, EventKind.RESULT_CLEAR)
+                _write(
+                    store,
+                    record_id,
+                    CellChange(it.id, field, None),
+                    reviewer,
+                    EventKind.RESULT_CLEAR,
+                )
                 n += 1
         return n
 

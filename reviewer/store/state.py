@@ -88,8 +88,6 @@ class MergeConflict:
     choice: str | None = None
 
 
-
-
 def merge_conflicts(
     store: Store, open_only: bool = True, key: list[Any] | None = None
 ) -> list[MergeConflict]:
