@@ -15,15 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent / "reviewer"
 SQL_CALLS = {"execute", "executemany", "executescript", "query", "table"}
 
-# Files other helpers of issues 13/14 are rewriting at the same time (13a: the event core;
-# 14: filters and the importer), whose SQL moves into reviewer/store/ with them. The
-# coordinator empties this set once their branches are merged.
+# Files issue 14 is rewriting at the same time (the filters and the importer), whose SQL
+# moves into reviewer/store/ with them. The coordinator empties this set after that merge.
 NOT_YET = {
-    "review/merge.py",
-    "review/replay.py",
     "review/filters.py",
-    "review/screening.py",  # only 13a's undo and resolution writes remain here
-    "export/json_import.py",
     "ingest/importer.py",
 }
 

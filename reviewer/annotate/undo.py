@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 from reviewer.annotate.notes import add_note
 from reviewer.annotate.selection import remove_span, set_from_selection
-from reviewer.domain import Decision, FieldValue, Highlight, Span
-from reviewer.domain.models import now_iso
+from reviewer.domain import FieldValue, Highlight, Span
+from reviewer.domain.events import EventKind
 from reviewer.store import Store
 
 Renumber = Callable[[int, int], None]  # (old id, new id) of a restored highlight
@@ -107,7 +107,7 @@ class ValueChange:
 
     def do(self, store: Store, renumber: Renumber) -> None:
         if self._done_once:
-            self._restore(store, self._after, "value.redo")
+            self._restore(store, self._after, EventKind.VALUE_REDO)
             return
         if "{field}" in self.label:
             self.label = self.label.replace("{field}", _field_label(store, self.field))
@@ -117,7 +117,7 @@ class ValueChange:
         self._done_once = True
 
     def undo(self, store: Store, renumber: Renumber) -> None:
-        self._restore(store, self._before, "value.undo")
+        self._restore(store, self._before, EventKind.VALUE_UNDO)
 
 
 def _field_label(store: Store, key: str) -> str:
@@ -203,33 +203,6 @@ class DeleteHighlight:
     def undo(self, store: Store, renumber: Renumber) -> None:
         assert self._deleted is not None
         renumber(self.id, store.restore_highlight(self._deleted, self.reviewer))
-
-
-class DecisionChange:
-    """A screening decision; undone by putting back the reviewer's previous one (or none)."""
-
-    def __init__(self, decision: Decision):
-        self.decision = decision
-        self.label = f"{decision.decision} record {decision.record_id}"
-        self._before: Decision | None = None
-        self._done_once = False
-
-    def do(self, store: Store, renumber: Renumber) -> None:
-        from reviewer.review.screening import decide  # checks stage and reason rules
-
-        d = self.decision
-        before = store.decision(d.record_id, d.stage, d.reviewer)
-        decide(store, d.record_id, d.decision, d.reviewer, d.stage, d.reason, d.note)
-        if not self._done_once:
-            self._before = before
-            self._done_once = True
-
-    def undo(self, store: Store, renumber: Renumber) -> None:
-        d = self.decision
-        if self._before is None:
-            store.clear_decision(d.record_id, d.stage, d.reviewer)
-        else:
-            store.set_decision(self._before.model_copy(update={"time": now_iso()}))
 
 
 class Group:

@@ -22,7 +22,14 @@ from reviewer.cli.records import (
     cmd_suggest,
 )
 from reviewer.cli.results import cmd_analyse, cmd_export, cmd_import_results, cmd_rob2
-from reviewer.cli.screening import cmd_decide, cmd_rank, cmd_resolve, cmd_simulate, cmd_stats
+from reviewer.cli.screening import (
+    cmd_check,
+    cmd_decide,
+    cmd_rank,
+    cmd_resolve,
+    cmd_simulate,
+    cmd_stats,
+)
 from reviewer.cli.sharing import (
     cmd_clone,
     cmd_copy,
@@ -82,6 +89,7 @@ _COMMANDS = {
     "decide": cmd_decide,
     "resolve": cmd_resolve,
     "stats": cmd_stats,
+    "check": cmd_check,
     "merge": cmd_merge,
     "copy": cmd_copy,
     "sources": cmd_sources,

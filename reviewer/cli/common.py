@@ -13,7 +13,7 @@ from reviewer.wording import count
 
 # Commands that only read the review: on a file that cannot be written they open it
 # read-only by themselves (and say so); the others need --read-only to be refused early.
-_READING = {"list", "stats", "export", "analyse", "analyze", "copy"}
+_READING = {"list", "stats", "export", "analyse", "analyze", "copy", "check"}
 
 
 def _default_path() -> Path:

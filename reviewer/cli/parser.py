@@ -126,6 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
+        "check",
+        help="check the file, its full-text index, and its state against its event log",
+        description="SQLite's integrity check, the full-text index against the records, "
+        "and the current state (decisions, resolutions, values, results, tags, notes, "
+        "settings, merge conflicts) rebuilt from the event log and compared with the "
+        "stored state. Exits 0 when all agree; otherwise names each difference (table, "
+        "record, field) and exits 1. Changes nothing.",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
         "merge",
         help="bring another copy's work into this review",
         description="Merge the events of another copy of this review (a union by event id): "

@@ -1,4 +1,5 @@
-"""Screening commands: decide, resolve, stats, and priority screening (rank, simulate)."""
+"""Screening commands: decide, resolve, stats, check, and priority screening (rank,
+simulate)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 f"agreement={pair['percent_agreement']} pabak={pair['pabak']}"
             )
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from reviewer.store.check import check_review
+
+    with _open(args) as store:
+        report = check_review(store)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in report.lines():
+            print(line)
+    return 0 if report.ok else 1
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.domain import FieldSpec
+from reviewer.domain.events import EventKind
 from reviewer.review import events as ev
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
@@ -165,13 +166,13 @@ def describe(kind: str, payload: dict[str, Any], specs: dict[str, FieldSpec] | N
     if kind == ev.RESOLUTION_CLEAR:
         return f"{stage}: resolution withdrawn{_was(payload)}"
     if kind.startswith(ev.VALUE_PREFIX):
-        verb = {"value.clear": "cleared", "value.accept": "set from a suggestion"}
+        verb = {EventKind.VALUE_CLEAR: "cleared", EventKind.VALUE_ACCEPT: "set from a suggestion"}
         return f"{_field(payload, specs)}: {verb.get(kind, 'set')}"
     if kind.startswith(ev.RESULT_PREFIX):
         item = str(payload.get("item", "")).split(":", 1)[0]
-        verb = {"result.clear": "cleared", "result.import": "imported",
-                "result.undo": "undone", "result.redo": "redone",
-                "result.span_add": "support added"}  # fmt: skip
+        verb = {EventKind.RESULT_CLEAR: "cleared", EventKind.RESULT_IMPORT: "imported",
+                EventKind.RESULT_UNDO: "undone", EventKind.RESULT_REDO: "redone",
+                EventKind.RESULT_SPAN_ADD: "support added"}  # fmt: skip
         return f"{item} {payload.get('field')}: {verb.get(kind, 'set')}"
     return _describe_other(kind, payload, specs)
 

@@ -37,6 +37,7 @@ from reviewer.review import events as ev
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store
 from reviewer.store import screening as stored
+from reviewer.store.history import events_by, record_events_before
 from reviewer.store.screening import (
     DUPLICATE_IDS,
     conflicts,
@@ -50,7 +51,6 @@ from reviewer.store.screening import (
     stage_condition,
     stage_ids_sql,
 )
-from reviewer.store.state import write_decision_row
 
 # The rules, and the reads under them (re-exported from the store), by this one name.
 __all__ = [
@@ -112,8 +112,10 @@ def decide(
     stage: str = "title_abstract",
     reason: str = "",
     note: str = "",
+    kind: str = ev.DECISION_SET,
 ) -> Decision:
-    """Record ``reviewer``'s decision (the CLI's ``decide``); unchanged decisions write nothing."""
+    """Record ``reviewer``'s decision (the CLI's ``decide``); unchanged decisions write nothing.
+    ``kind`` is ``decision.redo`` when the window's redo makes an undone decision again."""
     if decision not in DECISIONS:
         raise ScreeningError(f"unknown decision {decision!r}; decisions: {', '.join(DECISIONS)}")
     _check_record(store, record_id, stage)
@@ -129,7 +131,7 @@ def decide(
         reason=reason,
         note=note,
     )
-    store.set_decision(new)
+    store.set_decision(new, kind)
     return new
 
 
@@ -206,14 +208,7 @@ def resolve(
     res = Resolution(record_id, stage, decision, reason, note, resolver, now_iso())
     with store.atomic():
         before = resolution(store, record_id, stage)
-        store.db.execute(
-            "insert into resolutions (record_id, stage, decision, reason, note, resolver, time) "
-            "values (?, ?, ?, ?, ?, ?, ?) on conflict(record_id, stage) do update set "
-            "decision = excluded.decision, reason = excluded.reason, note = excluded.note, "
-            "resolver = excluded.resolver, time = excluded.time",
-            [record_id, stage, decision, reason, note, resolver, res.time],
-        )
-        _log_resolution(store, ev.RESOLUTION_SET, res, before)
+        _commit_resolution(store, ev.RESOLUTION_SET, res, before)
     return res
 
 
@@ -222,19 +217,20 @@ def clear_resolution(store: Store, record_id: int, stage: str, resolver: str) ->
         before = resolution(store, record_id, stage)
         if before is None:
             return
-        store.db.execute(
-            "delete from resolutions where record_id = ? and stage = ?", [record_id, stage]
-        )
         gone = Resolution(record_id, stage, "", "", "", resolver, now_iso())
-        _log_resolution(store, ev.RESOLUTION_CLEAR, gone, before)
+        _commit_resolution(store, ev.RESOLUTION_CLEAR, gone, before)
 
 
-def _log_resolution(store: Store, kind: str, res: Resolution, before: Resolution | None) -> None:
-    store._log(
+def _commit_resolution(
+    store: Store, kind: str, res: Resolution, before: Resolution | None
+) -> None:
+    """The resolution's event, applied and logged; its time is the resolution's."""
+    store.commit(
         Event(
             reviewer=res.resolver,
             kind=kind,
             record_id=res.record_id,
+            time=res.time,
             payload={
                 "stage": res.stage,
                 "before": before.decision if before else None,
@@ -275,8 +271,7 @@ def undo_last_decision(store: Store, reviewer: str, stage: str) -> int | None:
         seq, event_id, record_id = target
         restore = _state_before(store, record_id, stage, reviewer, seq)
         before = store.decision(record_id, stage, reviewer)
-        write_decision_row(store, record_id, stage, reviewer, restore)
-        store._log(
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=ev.DECISION_UNDO,
@@ -296,18 +291,15 @@ def undo_last_decision(store: Store, reviewer: str, stage: str) -> int | None:
 
 def _last_undoable(store: Store, reviewer: str, stage: str) -> tuple[int, str, int] | None:
     undone: set[str] = set()
-    rows = store.db.execute(
-        "select seq, id, kind, record_id, payload from events where reviewer = ? order by seq desc",
-        [reviewer],
-    )
-    for seq, event_id, kind, record_id, raw in rows:
+    for e in events_by(store, reviewer):
+        seq, event_id, kind, record_id, raw = e.seq, e.id, e.kind, e.record_id, e.payload
         if kind not in ev.DECISION_KINDS:
             continue
         payload = json.loads(raw)
         if payload.get("stage") != stage:
             continue
         if kind == ev.DECISION_UNDO:
-            undone.add(payload["undoes"])
+            undone.add(payload.get("undoes"))
         elif event_id not in undone:
             return seq, event_id, record_id
     return None
@@ -318,13 +310,10 @@ def _state_before(
 ) -> dict[str, str] | None:
     """The decision the key had just before event ``seq``: the state after the event before."""
     key = ("decision", record_id, stage, reviewer)
-    rows = store.db.execute(
-        "select kind, reviewer, payload from events where record_id = ? and seq < ? "
-        "order by seq desc",
-        [record_id, seq],
-    )
-    for kind, who, raw in rows:
-        payload = json.loads(raw)
-        if ev.state_key(kind, record_id, who, payload) == key:
-            return ev.decision_after(kind, payload)
+    for e in record_events_before(store, record_id, seq):
+        payload = json.loads(e.payload)
+        if ev.state_key(e.kind, record_id, e.reviewer, payload) == key:
+            return ev.decision_after(e.kind, payload)
     return None
+
+

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reviewer.domain import Event
+from reviewer.domain.events import EventKind
 from reviewer.store import Store
-from reviewer.store.settings import write_setting
 from reviewer.store.state import setting_key
 
-SETTING_EVENT = "setting.set"
+SETTING_EVENT = EventKind.SETTING_SET
 
 EXCLUSION_REASONS = "exclusion_reasons"
 BLINDED = "blinded"
@@ -54,9 +55,12 @@ def set_setting(store: Store, name: str, value: Any, reviewer: str) -> None:
     if before == value:
         return
     with store.atomic():
-        write_setting(store, name, value)
-        store.log_event(
-            reviewer, SETTING_EVENT, None, {"name": name, "before": before, "after": value}
+        store.commit(
+            Event(
+                reviewer=reviewer,
+                kind=SETTING_EVENT,
+                payload={"name": name, "before": before, "after": value},
+            )
         )
 
 

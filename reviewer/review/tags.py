@@ -6,6 +6,7 @@ and removing are events, keyed by (record, tag) for merging.
 
 from __future__ import annotations
 
+from reviewer.domain import Event
 from reviewer.review import events as ev
 from reviewer.store import Store
 from reviewer.store import tags as stored
@@ -24,8 +25,9 @@ def add_tag(store: Store, record_id: int, tag: str, reviewer: str) -> bool:
     with store.atomic():
         if has_tag(store, record_id, tag):
             return False
-        stored.insert(store, record_id, tag, reviewer)
-        store.log_event(reviewer, ev.TAG_ADD, record_id, {"tag": tag})
+        store.commit(
+            Event(reviewer=reviewer, kind=ev.TAG_ADD, record_id=record_id, payload={"tag": tag})
+        )
     return True
 
 
@@ -35,8 +37,9 @@ def remove_tag(store: Store, record_id: int, tag: str, reviewer: str) -> bool:
     with store.atomic():
         if not has_tag(store, record_id, tag):
             return False
-        stored.delete(store, record_id, tag)
-        store.log_event(reviewer, ev.TAG_REMOVE, record_id, {"tag": tag})
+        store.commit(
+            Event(reviewer=reviewer, kind=ev.TAG_REMOVE, record_id=record_id, payload={"tag": tag})
+        )
     return True
 
 

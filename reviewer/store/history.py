@@ -41,3 +41,22 @@ def all_events(store: Store) -> Iterator[LoggedEvent]:
 
 def event_count(store: Store) -> int:
     return store.db.execute("select count(*) from events").fetchone()[0]
+
+
+def events_by(store: Store, reviewer: str) -> Iterator[LoggedEvent]:
+    """``reviewer``'s events, newest first, read lazily (undo walks back through them)."""
+    rows = store.db.execute(
+        f"select {_COLUMNS} from events where reviewer = ? order by seq desc", [reviewer]
+    )
+    for r in rows:
+        yield LoggedEvent._make(r)
+
+
+def record_events_before(store: Store, record_id: int, seq: int) -> Iterator[LoggedEvent]:
+    """The events about one record logged before event ``seq``, newest first."""
+    rows = store.db.execute(
+        f"select {_COLUMNS} from events where record_id = ? and seq < ? order by seq desc",
+        [record_id, seq],
+    )
+    for r in rows:
+        yield LoggedEvent._make(r)

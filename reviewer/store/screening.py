@@ -12,7 +12,10 @@ import json
 
 from reviewer.domain import STAGES, Decision
 from reviewer.domain.screening import Conflict, Resolution, check_stage
+from reviewer.store.records import record_exists
 from reviewer.store.store import Store
+
+__all__ = ["record_exists"]  # (with the functions below) asked for by screening
 
 DUPLICATE_IDS = "select id from records where duplicate_of is not null"
 
@@ -75,12 +78,6 @@ def count_at_stage(store: Store, stage: str) -> int:
 def is_at_stage(store: Store, record_id: int, stage: str) -> bool:
     sql = f"select 1 where {stage_condition(stage, ':rid')}"
     return store.db.execute(sql, {"rid": record_id}).fetchone() is not None
-
-
-def record_exists(store: Store, record_id: int) -> bool:
-    return (
-        store.db.execute("select 1 from records where id = ?", [record_id]).fetchone() is not None
-    )
 
 
 def duplicate_of(store: Store, record_id: int) -> int | None:

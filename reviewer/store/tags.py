@@ -1,24 +1,13 @@
-"""Record tags as stored: the ``record_tags`` table, read and written here only.
+"""Record tags as stored: reading the ``record_tags`` table.
 
 The rules (a tag is on a record or not, compared without case; adding and removing are
-events) live in ``reviewer.review.tags``; this module is the SQL under them.
+events) live in ``reviewer.review.tags``; the events change the table through
+``reviewer.store.apply``.
 """
 
 from __future__ import annotations
 
-from reviewer.domain.models import now_iso
 from reviewer.store.store import Store
-
-
-def insert(store: Store, record_id: int, tag: str, reviewer: str) -> None:
-    store.db.execute(
-        "insert into record_tags (record_id, tag, reviewer, time) values (?, ?, ?, ?)",
-        [record_id, tag, reviewer, now_iso()],
-    )
-
-
-def delete(store: Store, record_id: int, tag: str) -> None:
-    store.db.execute("delete from record_tags where record_id = ? and tag = ?", [record_id, tag])
 
 
 def has_tag(store: Store, record_id: int, tag: str) -> bool:
