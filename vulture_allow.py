@@ -2,10 +2,11 @@
 HTMLParser overrides, pydantic validators and config, migrations registered by a decorator,
 an atexit hook, pytest fixtures used by name, references kept so a dialog is not
 collected, NamedTuple fields read by name. Made with `vulture --make-whitelist`; items
-marked "13a"/"13c" are code those branches are rewriting (remove after their merge)."""
+marked "13c" are left for that branch (the window structure)."""
 
 outcome_item  # unused variable (reviewer/analysis/dataset.py:45)
-created_at  # unused variable (reviewer/domain/models.py:106)
+SUGGESTION_ACCEPTED  # unused variable (reviewer/domain/events.py:43)
+model_config  # unused variable (reviewer/domain/events.py:108)
 model_config  # unused variable (reviewer/domain/template.py:46)
 _._key_is_identifier  # unused method (reviewer/domain/template.py:62)
 _._unique_keys  # unused method (reviewer/domain/template.py:107)
@@ -15,10 +16,10 @@ _.handle_startendtag  # unused method (reviewer/ingest/formats/html.py:84)
 _.handle_endtag  # unused method (reviewer/ingest/formats/html.py:89)
 _.handle_data  # unused method (reviewer/ingest/formats/html.py:105)
 _stop_workers  # unused function (reviewer/ingest/pdf_pages.py:286)
-undecide  # 13a: screening undo and decisions, unused function (reviewer/review/screening.py:127)
 server_events  # unused variable (reviewer/review/sync.py:72)
 _.server_events  # unused attribute (reviewer/review/sync.py:261)
-created_at  # unused variable (reviewer/store/duplicates.py:39)
+not_compared  # unused variable (reviewer/store/check.py:109)
+_.not_compared  # unused attribute (reviewer/store/check.py:146)
 m001_initial  # unused function (reviewer/store/migrations.py:101)
 m002_annotation  # unused function (reviewer/store/migrations.py:122)
 m003_screening  # unused function (reviewer/store/migrations.py:132)
@@ -30,7 +31,8 @@ m008_dedup_keys_and_drafts  # unused function (reviewer/store/migrations.py:187)
 m010_rankings  # unused function (reviewer/store/migrations.py:207)
 m011_results  # unused function (reviewer/store/migrations.py:215)
 m013_record_uids  # unused function (reviewer/store/migrations.py:222)
-settled_at  # unused variable (reviewer/store/state.py:381)
+parameters  # unused variable (reviewer/store/projection.py:24)
+settled_at  # unused variable (reviewer/store/state.py:87)
 _.contextMenuEvent  # unused method (reviewer/ui/document_view.py:180)
 _.template_dialog  # unused attribute (reviewer/ui/extraction_actions.py:111)
 _.map_dialog  # unused attribute (reviewer/ui/import_dialog.py:108)

@@ -76,7 +76,6 @@ __all__ = [
     "resolve",
     "stage_condition",
     "stage_ids_sql",
-    "undecide",
     "undo_last_decision",
     "visible_decisions",
 ]
@@ -133,12 +132,6 @@ def decide(
     )
     store.set_decision(new, kind)
     return new
-
-
-def undecide(store: Store, record_id: int, reviewer: str, stage: str = "title_abstract") -> None:
-    """Withdraw ``reviewer``'s decision (an event, like every change)."""
-    check_stage(stage)
-    store.clear_decision(record_id, stage, reviewer)
 
 
 def _check_record(store: Store, record_id: int, stage: str) -> None:
