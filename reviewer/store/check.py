@@ -21,8 +21,11 @@ replayed from the state before its first event for each record it names: a merge
 unmerge or confirmed candidate whose state is not what the log gives is found; a
 record no event names keeps what the import gave it. Candidates are all replayed from
 "pending" (the state import leaves them in), so a verdict without its event is found.
-Records whose text was replaced before re-anchoring was logged (older files) have the
-positions of their spans and their orphans left out of the comparison.
+Re-anchoring after a record's text was replaced is replayed from its event where the
+text was replaced in this copy (a merged copy's log holds the other copy's replacements
+too, which moved nothing here: see ``_here``); records whose text was replaced before
+re-anchoring was logged (older files), or only elsewhere, have the positions of their
+spans and their orphans left out of the comparison (``not_compared``).
 
 It runs in bounded memory: the log is read in batches, each table is compared by
 walking the stored and the rebuilt rows side by side in key order, and what the log
@@ -256,7 +259,7 @@ def _rebuild(scratch: sqlite3.Connection, progress: Progress | None) -> tuple[in
         "create table check_fulltexts (record_id integer, sha256 text, path text, pages "
         "integer, text_sha256 text)"
     )
-    legacy = _reset_local(scratch)
+    legacy, skip = _reset_local(scratch)
     for table in TABLES:
         if _has_table(scratch, table.name) and table.reset != "":
             scratch.execute(table.reset or f"delete from {table.name} where {table.where or '1'}")
@@ -269,7 +272,8 @@ def _rebuild(scratch: sqlite3.Connection, progress: Progress | None) -> tuple[in
         for eid, time, who, kind, rid, payload in rows:
             event = Event(id=eid, time=time, reviewer=who, kind=kind, record_id=rid,
                           payload=json.loads(payload))  # fmt: skip
-            apply(scratch, event)
+            if eid not in skip:
+                apply(scratch, event)
             when = event.payload.get("time") or time
             for key in state_keys(kind, rid, who, event.payload):
                 times.append((_key_text(key), who, when))
@@ -284,21 +288,21 @@ def _rebuild(scratch: sqlite3.Connection, progress: Progress | None) -> tuple[in
     return n, legacy
 
 
-def _reset_local(scratch: sqlite3.Connection) -> set[int]:
+def _reset_local(scratch: sqlite3.Connection) -> tuple[set[int], set[str]]:
     """Put the state that import and re-anchoring start from back before their events:
     each record a duplicate event names gets the ``duplicate_of`` it had before its
     first such event, orphans made by logged re-anchoring go and those reattached or
-    dismissed are open again. Returns the records re-anchored before that was logged."""
+    dismissed are open again. Returns the records re-anchored before that was logged,
+    and the events not to replay: re-anchoring done in another copy (see ``_here``)."""
     marks = ", ".join("?" for _ in _LOCAL_KINDS)
     rows = scratch.execute(
-        f"select kind, record_id, payload from events where kind in ({marks}) order by seq",
+        f"select id, kind, record_id, payload from events where kind in ({marks}) order by seq",
         list(_LOCAL_KINDS),
     )
     first: dict[int, int | None] = {}
-    made: list[int] = []
-    reopened: list[int] = []
-    legacy: set[int] = set()
-    for kind, rid, raw in rows:
+    replaced: list[tuple[str, int, dict[str, Any]]] = []
+    orphan_events: list[tuple[str, int, int]] = []
+    for eid, kind, rid, raw in rows:
         p = json.loads(raw)
         if kind == K.DUPLICATE_CONFIRM:
             for moved, before in p.get("before", {}).items():
@@ -306,21 +310,63 @@ def _reset_local(scratch: sqlite3.Connection) -> set[int]:
         elif kind == K.DUPLICATE_UNMERGE:
             first.setdefault(rid, p.get("before"))
         elif kind == K.RECORD_TEXT_REPLACE:
-            if "reanchored" in p:
-                made.extend(o["id"] for o in p["reanchored"].get("orphans", []))
-            else:
-                legacy.add(rid)
+            p.pop("old_page_offsets", None)
+            replaced.append((eid, rid, p))
         elif "orphan_id" in p:
-            reopened.append(p["orphan_id"])
+            orphan_events.append((eid, rid, p["orphan_id"]))
     scratch.executemany(
         "update records set duplicate_of = ? where id = ?", [(v, k) for k, v in first.items()]
     )
+    here, untouched = _here(scratch, replaced)
+    legacy = {rid for eid, rid, p in replaced if eid in here and "reanchored" not in p}
+    # a text replaced in another copy only, or changed here since without an event:
+    # which moves are this copy's cannot be told, so its spans' positions are not compared
+    legacy |= {rid for _eid, rid, _p in replaced} - untouched - {
+        rid for eid, rid, _p in replaced if eid in here
+    }
+    made = {(o["id"], rid) for eid, rid, p in replaced if eid in here
+            for o in p.get("reanchored", {}).get("orphans", [])}  # fmt: skip
+    skip = {eid for eid, _rid, _p in replaced if eid not in here}
+    reopened = []
+    for eid, rid, oid in orphan_events:
+        if (oid, rid) in made:
+            reopened.append((oid,))
+        elif rid not in legacy:
+            skip.add(eid)  # an orphan of another copy (or of a file read from JSON)
     if _has_table(scratch, "anchor_orphans"):
-        scratch.executemany("delete from anchor_orphans where id = ?", [(i,) for i in made])
-        scratch.executemany(
-            "update anchor_orphans set status = 'open' where id = ?", [(i,) for i in reopened]
-        )
-    return legacy
+        scratch.executemany("delete from anchor_orphans where id = ?", [(i,) for i, _r in made])
+        scratch.executemany("update anchor_orphans set status = 'open' where id = ?", reopened)
+    return legacy, skip
+
+
+def _here(
+    scratch: sqlite3.Connection, replaced: list[tuple[str, int, dict[str, Any]]]
+) -> tuple[set[str], set[int]]:
+    """The ``record.text_replace`` events that replaced a record's text in this copy.
+
+    The log of a copy holds those of the copies merged into it too, whose texts did
+    not change here (a record's text does not travel). This copy's are the chain that
+    ends at the record's text as stored: the last event whose new text is the stored
+    one, the last before it whose new text was that event's old one, and so on. Also
+    returns the records whose text is still what one of those events replaced, and
+    none of its events' new text: replaced elsewhere only."""
+    by_record: dict[int, list[tuple[str, str, str]]] = {}
+    for eid, rid, p in replaced:
+        old = _hash(p.get("old_text") or "")
+        by_record.setdefault(rid, []).append((eid, old, p.get("new_sha256", "")))
+    here: set[str] = set()
+    untouched: set[int] = set()
+    for rid, events in by_record.items():
+        row = scratch.execute("select text from records where id = ?", [rid]).fetchone()
+        want = _hash(row[0] or "") if row else None
+        if want not in {new for _e, _o, new in events} and want in {o for _e, o, _n in events}:
+            untouched.add(rid)
+            continue
+        for eid, old, new in reversed(events):
+            if new == want:
+                here.add(eid)
+                want = old
+    return here, untouched
 
 
 def _note_fulltext(scratch: sqlite3.Connection, event: Event) -> None:
