@@ -93,8 +93,10 @@ TABLES = (
            "settled_at", "choice")),
     # import's merges are the starting point (see the module docs): ``_reset_local``
     Table("records", ("id",), ("duplicate_of",), state="duplicate_of", reset=""),
-    Table("duplicate_candidates", ("record_id", "candidate_of"),
-          ("status", "reviewer", "decided_at"), state="candidate",
+    # not when it was decided: before the verdict was the event's, the row took a
+    # moment of its own
+    Table("duplicate_candidates", ("record_id", "candidate_of"), ("status", "reviewer"),
+          state="candidate",
           reset="update duplicate_candidates set status = 'pending', reviewer = '', "
                 "decided_at = null where status != 'pending'"),
     Table("anchor_orphans", ("id",), tuple(c for c in ORPHAN_COLUMNS if c != "id"),
