@@ -820,10 +820,12 @@ class Store:
         kind: str,
         record_id: int | None = None,
         payload: dict[str, Any] | None = None,
+        time: str | None = None,
     ) -> Event:
-        return self._log(
-            Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload or {})
-        )
+        """Log an event whose change the caller has written (``time``: the change's own
+        time, so the state and its event agree; now when not given)."""
+        event = Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload or {})
+        return self._log(event.model_copy(update={"time": time}) if time else event)
 
     def highlight(self, highlight_id: int) -> Highlight:
         row = self.db.execute(
