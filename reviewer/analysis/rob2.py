@@ -348,11 +348,6 @@ def fields() -> list[FieldSpec]:
     return out
 
 
-def rob2_template() -> Template:
-    """RoB 2 on its own, as a built-in template."""
-    return Template(name="Risk of bias 2 (RoB 2)", fields=fields())
-
-
 def with_rob2(template: Template) -> Template:
     """``template`` with the RoB 2 fields added at its end (those it has are kept)."""
     have = set(template.keys)

@@ -8,8 +8,8 @@ draw a span on the page, each character of the cleaned text must be traced back
 to the PDFium character it came from, whose box PDFium knows; that is what
 ``map_clean`` does: it repeats the cleaning step by step while carrying, for every
 character it keeps or makes, the index of the PDFium character behind it (both
-letters of an expanded ``ﬁ`` point at the ligature). Its text equals
-``clean_page_text``'s by construction and by test, so offsets need no guessing.
+letters of an expanded ``ﬁ`` point at the ligature; ``reviewer.ingest.pdf_text``). Its
+text equals ``clean_page_text``'s by construction and by test, so offsets need no guessing.
 
 ``PageLayout`` holds one page: its text, each character's box (PDFium's loose
 character box, in points from the top-left corner of the page as rendered), and
@@ -26,9 +26,7 @@ No Qt here: the page view in ``reviewer.ui.page_view`` draws what this computes.
 from __future__ import annotations
 
 import ctypes
-import difflib
 import math
-import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -37,119 +35,24 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from reviewer.ingest.formats.pdf import (
-    _CONTROL,
-    _LIGATURES,
-    _SOFT_HYPHENS,
-    PAGE_JOIN,
-    PDFIUM_LOCK,
-)
+from reviewer.ingest.formats.pdf import PAGE_JOIN, PDFIUM_LOCK
+from reviewer.ingest.pdf_text import MappedText, aligned, map_clean
+
+__all__ = [
+    "MappedText",
+    "PageLayout",
+    "Rect",
+    "locate_page",
+    "map_clean",
+    "page_starts",
+    "read_layout",
+]
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1; y grows downwards
 
 # Within one line, a gap wider than this many line heights splits the drawn box
 # (two columns PDFium put on one line, or the cells of a table row).
 _RUN_GAP = 1.5
-
-
-@dataclass(frozen=True)
-class MappedText:
-    """Cleaned text and, per character, the PDFium character index it came from."""
-
-    text: str
-    chars: list[int]
-
-
-def map_clean(raw: str, indices: Sequence[int] | None = None) -> MappedText:
-    """``pdf.clean_page_text(raw)`` with each output character's source index.
-
-    ``indices[i]`` is the PDFium index of ``raw[i]`` (``i`` itself by default).
-    The steps are those of ``clean_page_text``, in its order.
-    """
-    idx = list(range(len(raw))) if indices is None else list(indices)
-    chars: list[tuple[str, int]] = []
-    n = len(raw)
-    i = 0
-    while i < n:  # "\r\n" and a lone "\r" become "\n"
-        ch = raw[i]
-        if ch == "\r":
-            chars.append(("\n", idx[i]))
-            i += 2 if i + 1 < n and raw[i + 1] == "\n" else 1
-            continue
-        chars.append((ch, idx[i]))
-        i += 1
-    chars = [(c, k) for c, k in chars if c not in _SOFT_HYPHENS]
-    expanded: list[tuple[str, int]] = []
-    for c, k in chars:
-        letters = _LIGATURES.get(c)
-        if letters:
-            expanded += [(letter, k) for letter in letters]
-        else:
-            expanded.append((c, k))
-    chars = [(c, k) for c, k in expanded if not _CONTROL.match(c)]
-    chars = _rstrip_lines(chars)
-    chars = _nfc(chars)
-    lo, hi = 0, len(chars)
-    while lo < hi and chars[lo][0] == "\n":
-        lo += 1
-    while hi > lo and chars[hi - 1][0] == "\n":
-        hi -= 1
-    chars = chars[lo:hi]
-    return MappedText("".join(c for c, _ in chars), [k for _, k in chars])
-
-
-def _rstrip_lines(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    line: list[tuple[str, int]] = []
-    for item in chars:
-        if item[0] == "\n":
-            out += _rstripped(line)
-            out.append(item)
-            line = []
-        else:
-            line.append(item)
-    return out + _rstripped(line)
-
-
-def _rstripped(line: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    end = len(line)
-    while end and line[end - 1][0].isspace():
-        end -= 1
-    return line[:end]
-
-
-def _nfc(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """NFC, keeping indices: each composed run maps to its first character's index."""
-    text = "".join(c for c, _ in chars)
-    if unicodedata.is_normalized("NFC", text):
-        return chars
-    target = unicodedata.normalize("NFC", text)
-    out: list[tuple[str, int]] = []
-    start = 0
-    for end in range(1, len(chars) + 1):  # runs that start at a character of class 0
-        if end < len(chars) and unicodedata.combining(chars[end][0]):
-            continue
-        run = text[start:end]
-        done = unicodedata.normalize("NFC", run)
-        if len(done) == len(run):
-            out += [(c, chars[start + k][1]) for k, c in enumerate(done)]
-        else:
-            out += [(c, chars[start][1]) for c in done]
-        start = end
-    if "".join(c for c, _ in out) == target:
-        return out
-    return _aligned(chars, target)  # compositions across runs (Hangul jamo): align
-
-
-def _aligned(chars: list[tuple[str, int]], target: str) -> list[tuple[str, int]]:
-    source = "".join(c for c, _ in chars)
-    out: list[tuple[str, int]] = []
-    matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
-    for op, a0, _a1, b0, b1 in matcher.get_opcodes():
-        for j in range(b0, b1):
-            k = a0 + (j - b0) if op == "equal" else min(a0, len(chars) - 1)
-            out.append((target[j], chars[k][1]))
-    return out
 
 
 # -- one page -------------------------------------------------------------------------------
@@ -437,7 +340,7 @@ def raw_page_text(textpage: pdfium.PdfTextPage) -> tuple[str, list[int]]:
         else:
             chars.append((chr(unit), i))
             i += 1
-    return raw, [k for _c, k in _aligned(chars, raw)]
+    return raw, [k for _c, k in aligned(chars, raw)]
 
 
 def page_transform(
@@ -542,16 +445,3 @@ def locate_page(text: str, layout: PageLayout, expected: tuple[int, int] | None)
     if first == -1 or text.find(layout.text, first + 1) != -1:
         return None
     return first
-
-
-def spans_on_page(
-    spans: Iterable[tuple[int, int]], base: int, length: int
-) -> list[tuple[int, int]]:
-    """Record-text spans clipped to a page whose text is ``base:base+length``, as page
-    offsets."""
-    out = []
-    for start, end in spans:
-        lo, hi = max(start, base), min(end, base + length)
-        if lo < hi:
-            out.append((lo - base, hi - base))
-    return out

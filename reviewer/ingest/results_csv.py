@@ -36,6 +36,7 @@ from typing import Any
 from reviewer.annotate.spans import page_at
 from reviewer.domain import Span
 from reviewer.domain.events import EventKind
+from reviewer.domain.identifiers import normalise_doi
 from reviewer.domain.results import (
     MEASURES,
     OUTCOME_KINDS,
@@ -45,7 +46,6 @@ from reviewer.domain.results import (
     validate_cell,
 )
 from reviewer.ingest.encoding import read_text
-from reviewer.ingest.identifiers import normalise_doi
 from reviewer.store import Store
 from reviewer.store import results as result_store
 from reviewer.store.results import CellChange, RecordKeys

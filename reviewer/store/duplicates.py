@@ -22,8 +22,6 @@ from reviewer.domain.events import EventKind
 from reviewer.domain.models import now_iso
 from reviewer.store.store import Store
 
-STATUSES = ("pending", "confirmed", "rejected")
-
 
 class DuplicateError(ValueError):
     """A change to duplicates that makes no sense (the message says why)."""

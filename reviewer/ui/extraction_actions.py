@@ -18,6 +18,7 @@ from reviewer.review import extraction
 from reviewer.review.keywords import find_spans
 from reviewer.store import Store, StoreError, drafts
 from reviewer.store.errors import DiskFullError
+from reviewer.store.suggestions import suggestion as stored_suggestion
 from reviewer.ui import plain
 from reviewer.ui.document_view import items_for_record
 from reviewer.ui.form import raw_value
@@ -205,9 +206,7 @@ class ExtractionActions:
         self.statusBar().showMessage(f"Accepted {len(plan)} suggestions", 4000)
 
     def _accept_command(self, suggestion_id: int) -> ValueChange:
-        field = self.store.db.execute(
-            "select field from suggestions where id = ?", [suggestion_id]
-        ).fetchone()[0]
+        field = stored_suggestion(self.store, suggestion_id).field
         return ValueChange(
             self.current_id,  # type: ignore[arg-type]
             field,

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
-from reviewer.annotate.undo import DecisionChange
 from reviewer.domain import Decision
 from reviewer.review import extraction
 from reviewer.review.filters import filter_counts, filter_record_ids
@@ -22,6 +21,7 @@ from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
 from reviewer.review.screening import STAGE_LABELS, ScreeningError
 from reviewer.review.screening import progress as screening_progress
+from reviewer.review.screening_undo import DecisionChange
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.ui import file_dialogs as dialogs

@@ -10,13 +10,14 @@ import sys
 
 import pytest
 
-from reviewer.annotate.undo import DecisionChange, UndoStack
+from reviewer.annotate.undo import UndoStack
 from reviewer.cli import main
 from reviewer.domain import Decision, Event, Highlight, ParsedRecord, Source, Span
 from reviewer.domain.events import PAYLOADS, EventKind, make, payload_of
 from reviewer.review import merge as mg
 from reviewer.review import screening as sc
 from reviewer.review import settings, tags
+from reviewer.review.screening_undo import DecisionChange
 from reviewer.store import Store
 from reviewer.store.apply import apply
 from reviewer.store.check import check_review

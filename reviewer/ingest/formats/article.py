@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.domain import ParsedRecord
-from reviewer.ingest.identifiers import canonical_ids, normalise_doi
+from reviewer.domain.identifiers import canonical_ids, normalise_doi
+from reviewer.ingest.formats.furniture import (
+    RELATED_END,
+    RELATED_HEADING,
+    Cut,
+    is_furniture_line,
+    is_menu,
+    line_kind,
+    remove_cuts,
+)
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -88,61 +97,31 @@ _PUBLISHED_IN = re.compile(
     r"(?P<j>(?:The[ \t]+)?[A-Z][\w&'\-]*(?:[ \t]+(?:of|in|and|for|on|the|&|[A-Z][\w&'\-]*))*)"
 )
 _ONE_WORD_JOURNALS = {
-    "blood", "leukemia", "haematologica", "nature", "science", "cell", "lancet", "cancer",
-    "circulation", "pediatrics", "gut", "thorax", "chest", "neurology", "brain", "radiology",
+    "blood",
+    "leukemia",
+    "haematologica",
+    "nature",
+    "science",
+    "cell",
+    "lancet",
+    "cancer",
+    "circulation",
+    "pediatrics",
+    "gut",
+    "thorax",
+    "chest",
+    "neurology",
+    "brain",
+    "radiology",
 }
 _MONTH_WORD = re.compile(rf"^(?:{_MONTHS})$", re.I)
 
-# Furniture: lines that belong to the web page, not to the article.
-_AD_LINE = re.compile(
-    r"^(?:advertisements?|ad|ads|sponsored(?: content| links?)?|paid content|"
-    r"story continues below(?: this)? advertisement|continue reading(?: below)?|"
-    r"skip to (?:main )?content|scroll to continue(?: with content)?)$",
-    re.I,
-)
-_MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
-_AD_NOTICE = re.compile(r"advertis", re.I)
-_AD_NOTICE_HINT = re.compile(
-    r"endorse|supports? our mission|on (?:our|this) (?:site|website)", re.I
-)
-_IMAGE_CREDIT = re.compile(
-    r"^(?:images?|photos?|photograph|picture|illustration|credit|image credit|photo credit)"
-    r"\s*:|\|\s*(?:image|photo) credit\s*:|(?:getty images|shutterstock|stock\.adobe\.com)\s*$",
-    re.I,
-)
-_RELATED_HEADING = re.compile(
-    r"^(?:related (?:articles?|videos?|content|stories|posts|links|reading|news|topics)|"
-    r"more (?:articles|stories|news|on this topic)|recommended(?: for you| reading| articles)?|"
-    r"you (?:may|might) also (?:like|be interested in)|read (?:more|next)|trending(?: now)?|"
-    r"most (?:read|popular)|popular (?:articles|stories))$",
-    re.I,
-)
-_RELATED_END = 200  # a line this long is prose again: the list has ended
-# A site's menu or a share bar: three or more short items between separators
-# ("News | Conference Coverage | Drug Approvals", "Home · About · Contact").
-_MENU_SEPARATOR = re.compile(r"\s*[|\u2022\u00b7\u2016]\s*")
-_MENU_ITEM_WORDS = 4
-_SHARE_WORDS = frozenset(
-    {"share", "tweet", "email", "e-mail", "print", "facebook", "twitter", "x", "linkedin",
-     "pinterest", "whatsapp", "reddit", "bluesky", "mastodon", "copy", "link", "save", "on",
-     "this", "article", "page", "story", "via", "the"}
-)  # fmt: skip
-_SHARE_SITES = frozenset(
-    {"facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "email"}
-)
-_FOOTER = re.compile(r"^(?:(?:\u00a9|\(c\)|copyright)\s*\d{4}|all rights reserved\.?$)", re.I)
-_SHARE = re.compile(
-    r"^(?:share|tweet|email|print|facebook|twitter|linkedin|pinterest|whatsapp)"
-    r"(?: (?:this|on) [\w ]+)?$",
-    re.I,
-)
 _BREADCRUMB = re.compile(r"\S\s+[>\u203a\u00bb/]\s+\S.*\s+[>\u203a\u00bb/]\s+\S")
 _TOP_LINES = 15  # headline, dateline and byline are looked for this near the top
 _HEADLINE_MIN_WORDS = 4
 _HEADLINE_MAX_CHARS = 250
 _SENTENCE_WORDS = 8  # a line ending in a full stop with this many words is body text
 _TITLE_MAX = 500
-_SPACE = "\n \t\u00a0"
 
 
 @dataclass
@@ -156,15 +135,6 @@ class Line:
     @property
     def stripped(self) -> str:
         return self.text.strip()
-
-
-@dataclass
-class Cut:
-    """A stretch of source that is page furniture, and what kind."""
-
-    start: int
-    end: int
-    kind: str
 
 
 @dataclass
@@ -345,28 +315,11 @@ def headline(lines: list[Line]) -> int | None:
             or _BREADCRUMB.search(text)
             or is_menu(text)
             or _is_known_label(line.text)
-            or _is_furniture_line(text)
+            or is_furniture_line(text)
         ):
             continue
         return i
     return None
-
-
-def is_menu(text: str) -> bool:
-    """A line of three or more short items between separators: a site's menu, not prose.
-    (A table row has the same shape; the callers only ask about the top of a page.)"""
-    items = [p for p in _MENU_SEPARATOR.split(text) if p.strip()]
-    return len(items) >= 3 and all(len(p.split()) <= _MENU_ITEM_WORDS for p in items)
-
-
-def is_share_bar(text: str) -> bool:
-    """A line made only of sharing words ("Facebook Twitter LinkedIn Email")."""
-    words = re.findall(r"[\w-]+", text.lower())
-    return (
-        len(words) >= 2
-        and all(w in _SHARE_WORDS for w in words)
-        and sum(w in _SHARE_SITES for w in words) >= 2
-    )
 
 
 def _is_body(text: str) -> bool:
@@ -396,7 +349,7 @@ def first_sentence(lines: list[Line]) -> str:
     pages that print none (a lay summary that opens with ``In a nutshell``)."""
     for line in lines:
         text = line.stripped
-        if len(text.split()) >= _HEADLINE_MIN_WORDS and not _is_furniture_line(text):
+        if len(text.split()) >= _HEADLINE_MIN_WORDS and not is_furniture_line(text):
             m = re.match(r"^(.+?[.?!])(?:\s|$)", text)
             sentence = m.group(1) if m else text
             return sentence[:_TITLE_MAX]
@@ -435,31 +388,6 @@ def parse_source(value: str, meta: Metadata) -> None:
 # --- furniture ---------------------------------------------------------------------------
 
 
-def _is_furniture_line(text: str) -> bool:
-    return _line_kind(text) is not None
-
-
-def is_furniture(text: str) -> bool:
-    """Whether a line (stripped) is page furniture: an advert, a credit, a related list."""
-    return _line_kind(text) is not None or bool(_RELATED_HEADING.match(text))
-
-
-def _line_kind(text: str) -> str | None:
-    if _MARKDOWN_IMAGE.match(text):
-        return "image"
-    if _AD_LINE.match(text):
-        return "advertisement"
-    if _AD_NOTICE.search(text) and _AD_NOTICE_HINT.search(text) and len(text) < 400:
-        return "advertisement"
-    if _IMAGE_CREDIT.search(text):
-        return "image credit"
-    if _FOOTER.match(text):
-        return "footer"
-    if _SHARE.match(text) or is_share_bar(text):
-        return "sharing links"
-    return None
-
-
 def furniture(lines: list[Line], headline_line: int | None) -> list[Cut]:
     """The stretches of the page that are not the article, as source ranges."""
     top = {id(ln) for ln in _top(lines)}
@@ -467,14 +395,14 @@ def furniture(lines: list[Line], headline_line: int | None) -> list[Cut]:
     i = 0
     while i < len(lines):
         text = lines[i].stripped.lstrip("#").strip()  # a Markdown heading reads the same
-        if text and _RELATED_HEADING.match(text):
+        if text and RELATED_HEADING.match(text):
             j = i + 1
-            while j < len(lines) and len(lines[j].stripped) < _RELATED_END:
+            while j < len(lines) and len(lines[j].stripped) < RELATED_END:
                 j += 1
             cuts.append(Cut(lines[i].start, lines[j - 1].end, "related list"))
             i = j
             continue
-        kind = _line_kind(text) if text else None
+        kind = line_kind(text) if text else None
         if kind is None and text and _is_chrome(text, id(lines[i]) in top, i, headline_line):
             kind = "navigation"
         if kind:
@@ -496,47 +424,6 @@ def _menu_above(text: str, i: int, headline_line: int | None) -> bool:
     """A menu line at the top of the page, above the headline (a table row below it is
     part of the article)."""
     return (headline_line is None or i < headline_line) and is_menu(text)
-
-
-def remove_cuts(source: str, cuts: list[Cut]) -> tuple[str, list[dict[str, object]]]:
-    """The source without the cuts. Each cut takes the blank lines after it along, so the
-    paragraphs around it keep one blank line between them; cuts that run to the very end
-    take the blank lines before them instead."""
-    spans: list[Cut] = []
-    for cut in sorted(cuts, key=lambda c: c.start):
-        end = _skip_space(source, cut.end)
-        if spans and cut.start < spans[-1].end:
-            spans[-1].end = max(spans[-1].end, end)
-        else:
-            spans.append(Cut(cut.start, end, cut.kind))
-    _extend_tail(source, spans)
-    kept: list[str] = []
-    pos = 0
-    for span in spans:
-        kept.append(source[pos : span.start])
-        pos = span.end
-    kept.append(source[pos:])
-    removed = [{"start": c.start, "end": c.end, "kind": c.kind} for c in spans]
-    return "".join(kept), removed
-
-
-def _skip_space(source: str, pos: int) -> int:
-    while pos < len(source) and source[pos] in _SPACE:
-        pos += 1
-    return pos
-
-
-def _extend_tail(source: str, spans: list[Cut]) -> None:
-    """Spans that together reach the end of the source also take the whitespace before."""
-    end = len(source)
-    for i in range(len(spans) - 1, -1, -1):
-        span = spans[i]
-        if span.end != end:
-            break
-        floor = spans[i - 1].end if i else 0
-        while span.start > floor and source[span.start - 1] in _SPACE:
-            span.start -= 1
-        end = span.start
 
 
 # --- putting it together -----------------------------------------------------------------
@@ -597,7 +484,7 @@ def set_apart_first_line(lines: list[Line]) -> int | None:
         return None
     first = filled[0]
     text = lines[first].stripped
-    if _is_body(text) or _is_furniture_line(text) or _is_known_label(text) or is_dateline(text):
+    if _is_body(text) or is_furniture_line(text) or _is_known_label(text) or is_dateline(text):
         return None
     followed_by_blank = first + 1 >= len(lines) or not lines[first + 1].stripped
     return first if followed_by_blank else None

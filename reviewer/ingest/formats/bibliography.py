@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TextIO
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import normalise_identifiers
 from reviewer.ingest.base import Format, ParseResult, RecordError
-from reviewer.ingest.formats import article
+from reviewer.ingest.formats import article, furniture
 from reviewer.ingest.formats.article import Line
 from reviewer.ingest.formats.plain import read_source
-from reviewer.ingest.identifiers import normalise_identifiers
 
 _CITATION = re.compile(
     r"^(?P<journal>[^\s\d;.\[(][^;\n]{0,150}?)\.\s+"
@@ -143,7 +143,7 @@ def _paragraph_end(lines: list[Line], j: int, stop: int) -> int:
 
 
 def _is_furniture(text: str) -> bool:
-    return bool(_LINK_LABELS.match(text)) or article.is_furniture(text)
+    return bool(_LINK_LABELS.match(text)) or furniture.is_furniture(text)
 
 
 def find_citations(lines: list[Line]) -> tuple[list[Citation], list[RecordError]]:

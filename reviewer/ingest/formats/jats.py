@@ -26,10 +26,10 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import canonical_ids
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError, compose_text
 from reviewer.ingest.formats import article as article_text
 from reviewer.ingest.formats.plain import read_source
-from reviewer.ingest.identifiers import canonical_ids
 
 _MARKERS = ("<front", "article-meta", "jats", "//nlm//dtd", "<pmc-articleset", "journal-meta")
 _SKIP_INLINE = {"math", "tex-math", "graphic", "inline-graphic", "media"}

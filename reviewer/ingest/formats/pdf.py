@@ -30,9 +30,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import canonical_ids
 from reviewer.ingest.base import Format, ImportFailure, ParseResult
 from reviewer.ingest.formats import article
-from reviewer.ingest.identifiers import canonical_ids
 
 PAGE_JOIN = "\n\n"
 PDFIUM_LOCK = threading.RLock()  # PDFium is not thread-safe: one caller at a time
