@@ -115,11 +115,14 @@ def import_paths(
     cancel: CancelFn | None = None,
     format_name: str | None = None,
     column_map: dict[str, str] | None = None,
+    batch_size: int = BATCH,
 ) -> ImportReport:
     """Import files and folders into ``store``; never raises for bad input, reports it.
 
     ``column_map`` maps our field names to the columns of a CSV whose header is not
     recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
+    ``batch_size`` records are written per transaction: the window asks for small ones,
+    so that a decision made meanwhile waits for one short batch at most.
     """
     files, passed = expand_folders(paths)
     report = ImportReport()
@@ -127,7 +130,9 @@ def import_paths(
         report.files.append(FileReport(path=str(path), notes=[f"{path.name}: skipped: {why}"]))
     dedup = Deduplicator.from_store(store)
     try:
-        _import_files(store, files, report, dedup, progress, cancel, format_name, column_map)
+        _import_files(
+            store, files, report, dedup, progress, cancel, format_name, column_map, batch_size
+        )
     finally:
         dedup.close()
     return report
@@ -142,6 +147,7 @@ def _import_files(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None,
+    batch_size: int = BATCH,
 ) -> None:
     started = time.monotonic()
     done_total = 0
@@ -175,7 +181,10 @@ def _import_files(
                 )
 
         try:
-            _import_file(store, path, file_report, dedup, tick, cancel, format_name, column_map)
+            _import_file(
+                store, path, file_report, dedup, tick, cancel, format_name, column_map,
+                batch_size,
+            )
         except UnknownColumns as exc:
             file_report.errors.append(str(exc))
             file_report.unmapped_columns = exc.columns
@@ -203,6 +212,7 @@ def _import_file(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None = None,
+    batch_size: int = BATCH,
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
@@ -265,7 +275,7 @@ def _import_file(
                 for cut in cuts
             )  # fmt: skip
             batch.append(item)
-            if len(batch) >= BATCH:
+            if len(batch) >= batch_size:
                 yield _deduplicate(dedup, batch, errors, next_id)
                 next_id += len(batch)
                 batch, errors = [], []

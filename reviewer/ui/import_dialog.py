@@ -1,9 +1,9 @@
 """Importing from the UI: a background job with a progress bar, cancel, and a report.
 
-The job opens its own connection to the review file (SQLite connections stay on
-the thread that made them) and calls the same ``import_paths`` as the command
-line; batches commit as they go, so the window stays responsive and edits made
-meanwhile simply wait their turn for the write lock.
+The job calls the same ``import_paths`` as the command line, on the window's one
+writing thread (``reviewer.ui.writer``), in short batches of ``WINDOW_BATCH`` records:
+a decision made meanwhile goes between two batches, so it waits for one short batch
+at most, never for the import.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain import ImportReport
 from reviewer.ingest import Progress, import_paths
-from reviewer.store import Store
+from reviewer.review.operations import Changes
 from reviewer.ui import plain
 from reviewer.ui.column_map import ColumnMapDialog
 from reviewer.wording import count
@@ -34,6 +34,12 @@ from reviewer.wording import count
 if TYPE_CHECKING:
     from reviewer.ui.jobs import Job
     from reviewer.ui.main_window import MainWindow
+
+
+# Records per transaction when importing from the window: about 0.1 s of writing on a
+# busy two-core laptop, which is how long a decision made meanwhile may wait
+# (benchmarks/writer_bench.py); the command line writes 5,000 at a time.
+WINDOW_BATCH = 200
 
 
 class ImportController:
@@ -48,13 +54,15 @@ class ImportController:
         if self.job is not None and not self.job.done:
             self.window.statusBar().showMessage("An import is already running", 4000)
             return
-        review_path = self.window.store.path
+        job = self.window.ops.job
 
         def work(progress, cancelled) -> ImportReport:
-            with Store(review_path) as store:
-                return import_paths(
-                    store, paths, progress=progress, cancel=cancelled, column_map=column_map
+            return job(
+                lambda store: import_paths(
+                    store, paths, progress=progress, cancel=cancelled, column_map=column_map,
+                    batch_size=WINDOW_BATCH,
                 )
+            )  # fmt: skip
 
         self.dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
         self.dialog.setObjectName("import_progress")
@@ -91,7 +99,7 @@ class ImportController:
     def _done(self, report: ImportReport) -> None:
         self._close_dialog()
         self.last_report = report
-        self.window.reload_records()
+        self.window.ops.announce(Changes(record_set=True, label="import"), self)
         if report.added:
             self.window.compute_all_suggestions()
         msg = f"Imported {count(report.added, 'record')}, {count(report.duplicates, 'duplicate')}"

@@ -20,6 +20,7 @@ from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
+from reviewer.review.operations import Changes
 from reviewer.review.screening import STAGE_LABELS, ScreeningError
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.settings import exclusion_reasons, is_blinded
@@ -63,17 +64,14 @@ class ScreeningActions:
             decision=kind,
             reason=reason or "",  # type: ignore[arg-type]
         )
-        try:
-            self.undo_stack.push(DecisionChange(decision))
+        try:  # the list's row, the counts and the panels follow from the change notice
+            self.ops.push(DecisionChange(decision), self)
         except (ScreeningError, StoreError) as exc:  # StoreError: read-only, disk full ...
             plain.warn(self, "Decision not recorded", str(exc))
             return
         done = self.current_id
-        self.model.refresh_record(done)
-        self._recount_timer.start()
         self.reason_combo.setCurrentIndex(0)
         self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
-        self._update_status()
         nxt = self.ranking.next_undecided(done)  # by rank when sorted by relevance
         row = self.model.row_of(nxt) if nxt is not None else -1
         if row >= 0:
@@ -171,16 +169,9 @@ class ScreeningActions:
             self.select_row(row)
 
     def _after_decisions(self) -> None:
+        """A moment after decisions: the filter counts (the conflicts and statistics
+        panels follow the change notices themselves)."""
         self._reload_counts()
-        if self.docks["conflicts"].isVisible():
-            self.conflicts_view.reload()
-        self.stats_panel.reload()
-
-    def _resolved(self, record_id: int) -> None:
-        self.model.refresh_record(record_id)
-        self.stats_panel.reload()
-        self._reload_counts()
-        self._update_status()
 
     def _blinding_changed(self) -> None:
         blinded = is_blinded(self.store)
@@ -191,8 +182,7 @@ class ScreeningActions:
         self._reload_list()
 
     def edit_review_settings(self) -> None:
-        dialog = ReviewSettingsDialog(self.store, self.reviewer, self)
-        dialog.settings_changed.connect(self._settings_changed)
+        dialog = ReviewSettingsDialog(self.store, self.reviewer, self, ops=self.ops)
         self.settings_dialog = dialog
         dialog.show()
 
@@ -218,19 +208,16 @@ class ScreeningActions:
 
     def merge_from(self, other: str) -> None:
         """Bring another copy's events in (in the background), then show what happened."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
-                return merge(store, other, reviewer=reviewer)
+            return job(lambda store: merge(store, other, reviewer=reviewer))
 
         def done(report) -> None:
-            self.reload_records()
-            self.conflicts_view.reload()
-            self.stats_panel.reload()
+            self.ops.announce(Changes.everything("merge"), self)
             if self.current_id is not None:
                 self.show_record(self.current_id)
-            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self)
+            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self, ops=self.ops)
             self.merge_dialog.record_activated.connect(self.go_to_record)
             self.merge_dialog.show()
 
@@ -262,12 +249,14 @@ class ScreeningActions:
 
     def attach_fulltext(self, record_id: int, pdf_path: str) -> None:
         """Attach a PDF as the record's full text, in the background; then show it."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
+
+        def attach_it(store: Store) -> int:
+            attach(store, record_id, pdf_path, reviewer)
+            return extraction.adopt_fulltext(store, record_id, reviewer)
 
         def work(progress, cancelled) -> int:
-            with Store(review_path) as store:
-                attach(store, record_id, pdf_path, reviewer)
-                return extraction.adopt_fulltext(store, record_id, reviewer)
+            return job(attach_it)
 
         def done(orphaned: int) -> None:
             self.statusBar().showMessage(
@@ -293,14 +282,16 @@ class ScreeningActions:
 
     def import_fulltext_folder(self, folder: str) -> None:
         """Match a folder of PDFs to records by DOI or title; list what matched nothing."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
+
+        def import_them(store: Store):
+            result = import_fulltexts(store, folder, reviewer)
+            for record_id, _path in result.matched:
+                extraction.adopt_fulltext(store, record_id, reviewer)
+            return result
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
-                result = import_fulltexts(store, folder, reviewer)
-                for record_id, _path in result.matched:
-                    extraction.adopt_fulltext(store, record_id, reviewer)
-                return result
+            return job(import_them)
 
         def done(result) -> None:
             lines = [f"{count(len(result.matched), 'PDF')} attached to their records."]
