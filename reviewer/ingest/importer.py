@@ -34,6 +34,7 @@ from reviewer.store.store import RecordRows, record_rows
 from reviewer.wording import count
 
 BATCH = 5000
+BatchSize = int | Callable[[], int]  # records per transaction, or asked for each batch
 _SNIFF_CHARS = 8192
 
 
@@ -115,14 +116,15 @@ def import_paths(
     cancel: CancelFn | None = None,
     format_name: str | None = None,
     column_map: dict[str, str] | None = None,
-    batch_size: int = BATCH,
+    batch_size: BatchSize = BATCH,
 ) -> ImportReport:
     """Import files and folders into ``store``; never raises for bad input, reports it.
 
     ``column_map`` maps our field names to the columns of a CSV whose header is not
     recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
-    ``batch_size`` records are written per transaction: the window asks for small ones,
-    so that a decision made meanwhile waits for one short batch at most.
+    ``batch_size`` records are written per transaction (or a function saying how many,
+    asked as each batch is read): the window asks for short ones while the reviewer is
+    screening, so that a decision made meanwhile waits for one short batch at most.
     """
     files, passed = expand_folders(paths)
     report = ImportReport()
@@ -147,7 +149,7 @@ def _import_files(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None,
-    batch_size: int = BATCH,
+    batch_size: BatchSize = BATCH,
 ) -> None:
     started = time.monotonic()
     done_total = 0
@@ -212,7 +214,7 @@ def _import_file(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None = None,
-    batch_size: int = BATCH,
+    batch_size: BatchSize = BATCH,
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
@@ -275,7 +277,7 @@ def _import_file(
                 for cut in cuts
             )  # fmt: skip
             batch.append(item)
-            if len(batch) >= batch_size:
+            if len(batch) >= (batch_size() if callable(batch_size) else batch_size):
                 yield _deduplicate(dedup, batch, errors, next_id)
                 next_id += len(batch)
                 batch, errors = [], []

@@ -161,10 +161,13 @@ class ExtractionActions:
         """Compute missing or outdated suggestions in the background; the UI never waits."""
         if self.store.read_only:  # they are stored: nothing to do in a review read only
             return
-        review_path, job = self.store.path, self.ops.job
+        review_path, job, writer = self.store.path, self.ops.job, self.ops.writer
 
         def work(progress, cancelled) -> list[int] | None:
             from reviewer.suggest.runner import compute_suggestions
+
+            if writer is not None and writer.closed:  # the review was closed meanwhile
+                return []
 
             job(  # on the writer: its batches let the reviewer's edits through
                 lambda store: compute_suggestions(
@@ -177,7 +180,9 @@ class ExtractionActions:
             return record_ids
 
         def done(ids: list[int] | None) -> None:
-            if self.store.path == review_path and (ids is None or self.current_id in ids):
+            if self.store.closed or self.store.path != review_path:
+                return  # the window closed, or another review is open
+            if ids is None or self.current_id in ids:
                 self._show_suggestions()
 
         self.jobs.start(

@@ -111,11 +111,14 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._build_widgets()
         self.ranking = RankController(self)
         self.ranking.install()
-        self.exporter = ExportController(self)
+        self.exporter = ExportController(self, self.statusBar(), self.jobs, lambda: self.store)
         self._build_menus()
         self.results = ResultsController(self)  # the Results and Risk of bias tabs
         self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
-        self.importer = ImportController(self)
+        self.importer = ImportController(self, self.statusBar(), self.jobs, self.ops)
+        self.importer.imported.connect(
+            lambda report: self.compute_all_suggestions() if report.added else None
+        )
         self._restore_geometry()
         self._attach(store)
 
@@ -640,7 +643,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.originals_dialog.show()
 
     def show_prisma(self) -> None:
-        self.prisma_dialog = PrismaDialog(self.store, self)
+        self.prisma_dialog = PrismaDialog(self.store, self, self.exporter)
         self.prisma_dialog.show()
 
     def show_duplicates(self) -> None:

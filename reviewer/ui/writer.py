@@ -19,6 +19,7 @@ it without a window.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -78,6 +79,7 @@ class Writer:
         self._cond = threading.Condition()
         self._closing = False
         self._draining = False
+        self._last_edit = float("-inf")  # when the last urgent edit was asked for
         self._store: WritingStore | None = None
         opened: Future[None] = Future()
         self._thread = threading.Thread(
@@ -106,6 +108,11 @@ class Writer:
             return fn(self._store)
         return self._put(fn, urgent=False).result()
 
+    def edited_within(self, seconds: float) -> bool:
+        """Whether the user asked for an edit in the last ``seconds`` (they are working:
+        a long job should write in short transactions)."""
+        return time.monotonic() - self._last_edit < seconds
+
     def on_writer_thread(self) -> bool:
         return threading.current_thread() is self._thread
 
@@ -129,6 +136,8 @@ class Writer:
             if self._closing:
                 raise RuntimeError(f"{self.path}: the review was closed; nothing was written")
             (self._urgent if urgent else self._queued).append(task)
+            if urgent:
+                self._last_edit = time.monotonic()
             self._cond.notify()
         return task.future
 
