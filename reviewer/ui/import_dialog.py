@@ -101,7 +101,9 @@ class ImportController(QObject):
     def _progress(self, p: Progress) -> None:
         if self.dialog is None:
             return
-        self.dialog.setMaximum(p.file_count)
+        # one file: no fraction is known (records, not bytes, are counted), so the bar
+        # shows it is busy; several: how many files are done
+        self.dialog.setMaximum(p.file_count if p.file_count > 1 else 0)
         self.dialog.setValue(p.file_index)
         self.dialog.setLabelText(
             f"{Path(p.path).name}  (file {p.file_index + 1} of {p.file_count})\n"
