@@ -1,13 +1,15 @@
 """The extraction side of the main window: values from the form and from selected
 text, suggestions, highlights, notes, the template and undo.
 
-A mixin of ``MainWindow`` (it uses the window's store, form, document view and undo
-stack); kept apart so each concern of the window reads on its own.
+A mixin of ``MainWindow``, kept apart so each concern of the window reads on its own;
+what it uses of the window is declared at the top of the class. Every change goes
+through the window's operations (``reviewer.ui.operations``), undoable where a user
+would expect it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QInputDialog
 
@@ -26,12 +28,55 @@ from reviewer.ui.form import raw_value
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.template_editor import TemplateEditorDialog
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLineEdit, QStatusBar
+
+    from reviewer.store import Store
+    from reviewer.ui.document_view import DocumentView
+    from reviewer.ui.form import ExtractionForm
+    from reviewer.ui.jobs import JobRunner
+    from reviewer.ui.operations import Operations
+    from reviewer.ui.rank_model import RankedRecordModel
+
+class _Results(Protocol):
+    def refresh(self, record_id: int | None = None) -> None: ...
+
+    def highlight_items(self) -> list: ...
+
+
 PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber (deepened in a dark palette)
 SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
 
 
 class ExtractionActions:
     """Values, suggestions, highlights, notes, template and undo (mixed into MainWindow)."""
+
+    # Everything this part of the window uses of the window, declared (MainWindow
+    # provides each); it writes only through ``ops``.
+    store: Store
+    ops: Operations
+    jobs: JobRunner
+    reviewer: str
+    current_id: int | None
+    template: Template
+    compiled_terms: Any
+    form: ExtractionForm
+    document: DocumentView
+    results: _Results  # the Results and Risk of bias tabs
+    model: RankedRecordModel
+    search: QLineEdit
+    undo_action: QAction
+    redo_action: QAction
+    orphans_dialog: OrphansDialog
+    template_dialog: TemplateEditorDialog
+    select_row: Callable[[int], None]
+    _apply_search: Callable[[], None]
+    _update_status: Callable[[], None]
+    _show_decision: Callable[[], None]
+    statusBar: Callable[[], QStatusBar]  # noqa: N815 (Qt's name)
 
     # -- annotation ------------------------------------------------------------------------
 

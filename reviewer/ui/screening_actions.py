@@ -1,13 +1,16 @@
 """The screening side of the main window: decisions, stages, filters, conflicts,
 settings, merging copies and full texts.
 
-A mixin of ``MainWindow`` (it uses the window's store, list model, panels and job
-runner); kept apart so each concern of the window reads on its own.
+A mixin of ``MainWindow``, kept apart so each concern of the window reads on its own;
+what it uses of the window is declared at the top of the class. Every change goes
+through the window's operations (``reviewer.ui.operations``), and the panels refresh
+themselves from their change notices.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
@@ -31,11 +34,55 @@ from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QStatusBar
+
+    from reviewer.ui.conflicts_view import ConflictsView
+    from reviewer.ui.filter_panel import FilterPanel
+    from reviewer.ui.form import ExtractionForm
+    from reviewer.ui.jobs import JobRunner
+    from reviewer.ui.operations import Operations
+    from reviewer.ui.rank_controller import RankController
+    from reviewer.ui.rank_model import RankedRecordModel
+
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
 
 
 class ScreeningActions:
     """Decisions, stages, filters, conflicts, settings, merge and full texts."""
+
+    # Everything this part of the window uses of the window, declared (MainWindow
+    # provides each); it writes only through ``ops``, and refreshes no panel by hand.
+    store: Store
+    ops: Operations
+    jobs: JobRunner
+    stage: str
+    reviewer: str
+    current_id: int | None
+    compiled_terms: Any
+    filters: dict[str, Any]
+    filter_counts: dict[str, Any]
+    _count_generation: int
+    model: RankedRecordModel
+    ranking: RankController
+    form: ExtractionForm
+    search: QLineEdit
+    filter_panel: FilterPanel
+    conflicts_view: ConflictsView
+    reason_combo: QComboBox
+    stage_combo: QComboBox
+    buttons: dict[str, QPushButton]
+    decision_label: QLabel
+    count_label: QLabel
+    progress_label: QLabel
+    select_row: Callable[[int], None]
+    move: Callable[[int], None]
+    show_record: Callable[[int | None], None]
+    refresh_highlights: Callable[[], None]
+    reload_records: Callable[[], None]
+    statusBar: Callable[[], QStatusBar]  # noqa: N815 (Qt's name)
 
     # -- decisions ----------------------------------------------------------------------
 
