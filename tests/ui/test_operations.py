@@ -10,6 +10,7 @@ from reviewer.review import screening, settings
 from reviewer.review.operations import Changes, TagChange
 from reviewer.review.tags import tags
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
+from tests.consistency import assert_consistent
 from tests.ui.test_main_window import field, type_into
 
 
@@ -43,6 +44,7 @@ def test_no_widget_writes_through_the_windows_reading_connection(qtbot, window):
     window.redo()
     assert tags(window.store, rid) == ["pilot"]
     window.store.db.execute("pragma query_only = 0")
+    assert_consistent(window.store)
 
 
 def test_a_conflict_resolved_in_the_dock_is_undone_by_ctrl_z(qtbot, window):
@@ -65,6 +67,7 @@ def test_a_conflict_resolved_in_the_dock_is_undone_by_ctrl_z(qtbot, window):
     # listed as open again: the view reads the conflicts again on the notice, a moment later
     qtbot.waitUntil(lambda: window.conflicts_view.row_of(rid) >= 0)
     window.store.db.execute("pragma query_only = 0")
+    assert_consistent(window.store)
 
 
 def test_panels_refresh_themselves_from_a_change_notice(qtbot, window):
@@ -84,6 +87,7 @@ def test_panels_refresh_themselves_from_a_change_notice(qtbot, window):
     assert window.notes_panel.list.count() == before
     window.undo()  # and the tag
     assert window.tags_editor.tags_shown() == []
+    assert_consistent(window.store)
 
 
 def test_the_window_holds_no_writing_connection_of_its_own_making(window):

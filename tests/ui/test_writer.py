@@ -13,6 +13,7 @@ from reviewer.review import screening
 from reviewer.review.tags import add_tag, tags
 from reviewer.store import Store
 from reviewer.ui.writer import Writer
+from tests.consistency import assert_consistent
 
 
 def ris(path: Path, n: int) -> Path:
@@ -65,6 +66,7 @@ def test_writes_from_two_threads_and_a_job_are_ordered_and_never_locked(demo_rev
             assert all(reader.decision(r, "title_abstract", who) for r in ids)
         done = [e.payload for e in reader.events() if e.reviewer == "job"]
         assert len(done) == 40
+    assert_consistent(demo_review)
 
 
 def test_an_edit_during_a_long_job_goes_between_two_of_its_transactions(
@@ -100,6 +102,7 @@ def test_an_edit_during_a_long_job_goes_between_two_of_its_transactions(
     assert before + 5 <= seen[0] < before + 60
     with Store(demo_review) as reader:
         assert reader.decision(rid, "title_abstract", "ann").decision == "exclude"
+    assert_consistent(demo_review)
 
 
 def test_a_failed_write_raises_where_it_was_asked_for_and_the_writer_goes_on(writer):
