@@ -116,14 +116,14 @@ def import_paths(
     cancel: CancelFn | None = None,
     format_name: str | None = None,
     column_map: dict[str, str] | None = None,
-    batch_size: BatchSize = BATCH,
+    batch_size: BatchSize | None = None,
 ) -> ImportReport:
     """Import files and folders into ``store``; never raises for bad input, reports it.
 
     ``column_map`` maps our field names to the columns of a CSV whose header is not
     recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
-    ``batch_size`` records are written per transaction (or a function saying how many,
-    asked as each batch is read): the window asks for short ones while the reviewer is
+    ``batch_size`` records are written per transaction (``BATCH`` unless said; or a
+    function saying how many, asked as each batch is read): the window asks for short ones while the reviewer is
     screening, so that a decision made meanwhile waits for one short batch at most.
     """
     files, passed = expand_folders(paths)
@@ -149,7 +149,7 @@ def _import_files(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None,
-    batch_size: BatchSize = BATCH,
+    batch_size: BatchSize | None = None,
 ) -> None:
     started = time.monotonic()
     done_total = 0
@@ -214,7 +214,7 @@ def _import_file(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None = None,
-    batch_size: BatchSize = BATCH,
+    batch_size: BatchSize | None = None,
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
@@ -277,7 +277,7 @@ def _import_file(
                 for cut in cuts
             )  # fmt: skip
             batch.append(item)
-            if len(batch) >= (batch_size() if callable(batch_size) else batch_size):
+            if len(batch) >= _limit(batch_size):
                 yield _deduplicate(dedup, batch, errors, next_id)
                 next_id += len(batch)
                 batch, errors = [], []
@@ -337,6 +337,14 @@ def _import_file(
     if source_id is not None:
         with store.atomic():
             store.set_source_status(source_id, "complete")
+
+
+def _limit(batch_size: BatchSize | None) -> int:
+    """Records per transaction: as asked, else ``BATCH`` (read when asked, not bound
+    at import, so a test or the command line may change it)."""
+    if batch_size is None:
+        return BATCH
+    return batch_size() if callable(batch_size) else batch_size
 
 
 @dataclass
