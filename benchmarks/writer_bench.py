@@ -98,11 +98,15 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
     if big is not None:
         window.importer.start([str(big)])
 
+    def finished() -> bool:
+        job = window.importer.job
+        if big is not None:
+            return job is not None and job.done and window.importer.last_report is not None
+        return len(total) >= presses
+
     def press() -> None:
         nonlocal missing
-        job = window.importer.job
-        finished = job is not None and job.done and window.importer.last_report is not None
-        if (big is not None and finished) or (big is None and len(total) >= presses):
+        if finished():
             app.quit()
             return
         rid = window.current_id
@@ -114,12 +118,17 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
         if rid is None or window.store.decision(rid, window.stage, window.reviewer) is None:
             missing += 1
 
-    timer = QTimer()
+    timer, watch = QTimer(), QTimer()
     timer.setInterval(int(every * 1000))
     timer.timeout.connect(press)
-    timer.start()
+    watch.setInterval(100)
+    watch.timeout.connect(lambda: app.quit() if finished() else None)
+    if every > 0:
+        timer.start()
+    watch.start()
     app.exec()
     timer.stop()
+    watch.stop()
     elapsed = time.perf_counter() - started
     report = window.importer.last_report
     window.close()
@@ -191,6 +200,7 @@ def main(argv: list[str]) -> int:
 
         idle = in_the_window(fresh("idle"), None, args.every, presses=40)
         busy = in_the_window(fresh("busy"), big, args.every, presses=0)
+        alone = in_the_window(fresh("alone"), big, 0, presses=0)  # nobody screening
         old = before(fresh("before"), big, args.every)
 
     def line(name: str, p: dict) -> str:
@@ -206,8 +216,9 @@ def main(argv: list[str]) -> int:
     print(line("  of which waiting for the writer", busy["write"]))
     print(line("window during import: whole press", busy["press"]))
     print(line("before (peer): decision waiting for the lock", old["write"]))
-    print(f"  import: window {busy['seconds']:.1f} s for {busy['added']:,} records; "
-          f"before {old['seconds']:.1f} s for {old['added']:,} records")
+    print(f"  import of {old['added']:,} records: in the window while screening "
+          f"{busy['seconds']:.1f} s, nobody screening {alone['seconds']:.1f} s; before, "
+          f"while deciding {old['seconds']:.1f} s")
     print(f"  decisions not stored after their press: {busy['missing'] + idle['missing']}")
     p95, peer = busy["stored"]["p95"], old["write"]["p95"]
     verdict = "meets" if p95 < TARGET_P95_MS else "misses"
