@@ -23,10 +23,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from reviewer.annotate.spans import page_at, selection_span
-from reviewer.domain import FieldValue, Highlight, Span, Suggestion
+from reviewer.domain import Event, FieldValue, Highlight, Span, Suggestion
 from reviewer.domain.events import EventKind
 from reviewer.domain.models import now_iso
 from reviewer.store import Store
+from reviewer.store.projection import next_orphan_id
 
 # A found quote is trusted when its surroundings look like the old ones at least
 # this much (0-1), or when it is unique and long enough to speak for itself.
@@ -217,9 +218,13 @@ def reattach_orphan(store: Store, orphan_id: int, start: int, end: int, reviewer
             store.restore_highlight(_highlight_of(orphan, span), reviewer)
         else:
             _add_provenance(store, orphan, span, reviewer)
-        store.set_orphan_status(orphan_id, "reattached")
-        store.log_event(
-            reviewer, EventKind.ORPHAN_REATTACH, orphan.record_id, _orphan_payload(orphan, span)
+        store.commit(
+            Event(
+                reviewer=reviewer,
+                kind=EventKind.ORPHAN_REATTACH,
+                record_id=orphan.record_id,
+                payload=_orphan_payload(orphan, span),
+            )
         )
 
 
@@ -254,9 +259,13 @@ def dismiss_orphan(store: Store, orphan_id: int, reviewer: str) -> None:
     """The reviewer has seen the orphan and lets it go (it stays in the file, closed)."""
     orphan = _open_orphan(store, orphan_id)
     with store.atomic():
-        store.set_orphan_status(orphan_id, "dismissed")
-        store.log_event(
-            reviewer, EventKind.ORPHAN_DISMISS, orphan.record_id, _orphan_payload(orphan)
+        store.commit(
+            Event(
+                reviewer=reviewer,
+                kind=EventKind.ORPHAN_DISMISS,
+                record_id=orphan.record_id,
+                payload=_orphan_payload(orphan),
+            )
         )
 
 
@@ -315,59 +324,76 @@ def replace_record_text(
     record = store.record(record_id)
     report = ReanchorReport(record_id)
     with store.atomic():
+        found = _Reanchored(report, next_orphan_id(store.db))
         for value in store.values(record_id).values():
-            _reanchor_value(store, value, new_text, page_offsets, reviewer, report)
+            _reanchor_value(value, new_text, page_offsets, found)
         for highlight in store.highlights(record_id):
-            _reanchor_highlight(store, highlight, new_text, page_offsets, reviewer, report)
+            _reanchor_highlight(store, highlight, new_text, page_offsets, reviewer, found)
         _reanchor_suggestions(store, record_id, record.text, new_text, report)
         store.set_record_text(record_id, new_text, page_offsets)
-        store.log_event(
-            reviewer,
-            EventKind.RECORD_TEXT_REPLACE,
-            record_id,
-            {
-                "old_text": record.text,
-                "old_page_offsets": record.page_offsets,
-                "new_sha256": hashlib.sha256(new_text.encode()).hexdigest(),
-                **report.as_json(),
-            },
+        store.commit(
+            Event(
+                reviewer=reviewer,
+                kind=EventKind.RECORD_TEXT_REPLACE,
+                record_id=record_id,
+                payload={
+                    "old_text": record.text,
+                    "old_page_offsets": record.page_offsets,
+                    "new_sha256": hashlib.sha256(new_text.encode()).hexdigest(),
+                    **report.as_json(),
+                    "reanchored": found.payload(),
+                },
+            )
         )
     return report
 
 
-def _orphan_row(record_id: int, kind: str, span: Span, reviewer: str, time: str, **extra) -> dict:
-    return {
-        "record_id": record_id,
-        "kind": kind,
-        **span.model_dump(),
-        "reviewer": reviewer,
-        "time": time,
-        "orphaned_at": now_iso(),
-        **extra,
-    }
+@dataclass
+class _Reanchored:
+    """What re-anchoring found, carried by the ``record.text_replace`` event that
+    ``apply`` turns into the moves (so a rebuild from the log moves the same spans)."""
+
+    report: ReanchorReport
+    next_orphan: int  # the id the next orphan gets
+    values: dict[str, list[dict]] = field(default_factory=dict)  # field: its spans now
+    highlights: dict[str, dict] = field(default_factory=dict)  # highlight id: its span now
+    orphans: list[dict] = field(default_factory=list)  # anchor_orphans rows
+
+    def orphan(self, record_id: int, kind: str, span: Span, reviewer: str, time: str,
+               **extra) -> None:  # fmt: skip
+        row = {
+            "id": self.next_orphan,
+            "record_id": record_id,
+            "kind": kind,
+            **span.model_dump(),
+            "reviewer": reviewer,
+            "time": time,
+            "orphaned_at": now_iso(),
+            "status": "open",
+            **extra,
+        }
+        self.orphans.append(row)
+        self.report.orphans.append(self.next_orphan)
+        self.next_orphan += 1
+
+    def payload(self) -> dict:
+        return {"values": self.values, "highlights": self.highlights, "orphans": self.orphans}
 
 
 def _reanchor_value(
-    store: Store,
-    value: FieldValue,
-    text: str,
-    page_offsets: Sequence[int],
-    reviewer: str,
-    report: ReanchorReport,
+    value: FieldValue, text: str, page_offsets: Sequence[int], found: _Reanchored
 ) -> None:
     spans = []
     for old in value.provenance:
-        found = locate(old, text, page_offsets)
-        if found is None:
-            row = _orphan_row(
-                value.record_id, "provenance", old, value.reviewer, value.time, field=value.field
-            )
-            report.orphans.append(store.add_orphan(row))
+        anchoring = locate(old, text, page_offsets)
+        if anchoring is None:
+            found.orphan(value.record_id, "provenance", old, value.reviewer, value.time,
+                         field=value.field)  # fmt: skip
             continue
-        _note_method(report, found, old, value.field)
-        spans.append(found.span)
+        _note_method(found.report, anchoring, old, value.field)
+        spans.append(anchoring.span)
     if spans != value.provenance:
-        store.set_provenance(value.record_id, value.field, spans)
+        found.values[value.field] = [s.model_dump() for s in spans]
 
 
 def _reanchor_highlight(
@@ -376,13 +402,13 @@ def _reanchor_highlight(
     text: str,
     page_offsets: Sequence[int],
     reviewer: str,
-    report: ReanchorReport,
+    found: _Reanchored,
 ) -> None:
     assert highlight.id is not None
-    found = locate(highlight.span, text, page_offsets)
-    if found is None:
+    anchoring = locate(highlight.span, text, page_offsets)
+    if anchoring is None:
         store.delete_highlight(highlight.id, reviewer, kind=EventKind.HIGHLIGHT_ORPHAN)
-        row = _orphan_row(
+        found.orphan(
             highlight.record_id,
             "highlight",
             highlight.span,
@@ -392,11 +418,10 @@ def _reanchor_highlight(
             highlight_id=highlight.id,
             note=highlight.note,
         )
-        report.orphans.append(store.add_orphan(row))
         return
-    _note_method(report, found, highlight.span, highlight.field or "note")
-    if found.span != highlight.span:
-        store.move_highlight(highlight.id, found.span)
+    _note_method(found.report, anchoring, highlight.span, highlight.field or "note")
+    if anchoring.span != highlight.span:
+        found.highlights[str(highlight.id)] = anchoring.span.model_dump()
 
 
 def _note_method(report: ReanchorReport, found: Anchoring, old: Span, what: str) -> None:

@@ -120,11 +120,15 @@ def attach_fulltext(
                 reviewer=reviewer,
                 kind=ev.FULLTEXT_ATTACH,
                 record_id=record_id,
+                time=ft.time,
                 payload={
                     "path": ft.path,
                     "sha256": ft.sha256,
                     "pages": ft.pages,
                     "chars": len(ft.text),
+                    # the words stay here (a PDF's text is large); their hash lets
+                    # ``reviewer check`` tell the stored text is the one attached
+                    "text_sha256": hashlib.sha256(ft.text.encode()).hexdigest(),
                     "before": before.sha256 if before else None,
                     "before_path": before.path if before else None,
                 },
