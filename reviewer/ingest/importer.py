@@ -34,6 +34,7 @@ from reviewer.store.store import RecordRows, record_rows
 from reviewer.wording import count
 
 BATCH = 5000
+BatchSize = int | Callable[[], int]  # records per transaction, or asked for each batch
 _SNIFF_CHARS = 8192
 
 
@@ -115,11 +116,15 @@ def import_paths(
     cancel: CancelFn | None = None,
     format_name: str | None = None,
     column_map: dict[str, str] | None = None,
+    batch_size: BatchSize | None = None,
 ) -> ImportReport:
     """Import files and folders into ``store``; never raises for bad input, reports it.
 
     ``column_map`` maps our field names to the columns of a CSV whose header is not
     recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
+    ``batch_size`` records are written per transaction (``BATCH`` unless said; or a
+    function saying how many, asked as each batch is read): the window asks for short ones while the reviewer is
+    screening, so that a decision made meanwhile waits for one short batch at most.
     """
     files, passed = expand_folders(paths)
     report = ImportReport()
@@ -127,7 +132,9 @@ def import_paths(
         report.files.append(FileReport(path=str(path), notes=[f"{path.name}: skipped: {why}"]))
     dedup = Deduplicator.from_store(store)
     try:
-        _import_files(store, files, report, dedup, progress, cancel, format_name, column_map)
+        _import_files(
+            store, files, report, dedup, progress, cancel, format_name, column_map, batch_size
+        )
     finally:
         dedup.close()
     return report
@@ -142,6 +149,7 @@ def _import_files(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None,
+    batch_size: BatchSize | None = None,
 ) -> None:
     started = time.monotonic()
     done_total = 0
@@ -175,7 +183,10 @@ def _import_files(
                 )
 
         try:
-            _import_file(store, path, file_report, dedup, tick, cancel, format_name, column_map)
+            _import_file(
+                store, path, file_report, dedup, tick, cancel, format_name, column_map,
+                batch_size,
+            )
         except UnknownColumns as exc:
             file_report.errors.append(str(exc))
             file_report.unmapped_columns = exc.columns
@@ -203,6 +214,7 @@ def _import_file(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None = None,
+    batch_size: BatchSize | None = None,
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
@@ -265,7 +277,7 @@ def _import_file(
                 for cut in cuts
             )  # fmt: skip
             batch.append(item)
-            if len(batch) >= BATCH:
+            if len(batch) >= _limit(batch_size):
                 yield _deduplicate(dedup, batch, errors, next_id)
                 next_id += len(batch)
                 batch, errors = [], []
@@ -325,6 +337,14 @@ def _import_file(
     if source_id is not None:
         with store.atomic():
             store.set_source_status(source_id, "complete")
+
+
+def _limit(batch_size: BatchSize | None) -> int:
+    """Records per transaction: as asked, else ``BATCH`` (read when asked, not bound
+    at import, so a test or the command line may change it)."""
+    if batch_size is None:
+        return BATCH
+    return batch_size() if callable(batch_size) else batch_size
 
 
 @dataclass

@@ -1,13 +1,16 @@
 """The screening side of the main window: decisions, stages, filters, conflicts,
 settings, merging copies and full texts.
 
-A mixin of ``MainWindow`` (it uses the window's store, list model, panels and job
-runner); kept apart so each concern of the window reads on its own.
+A mixin of ``MainWindow``, kept apart so each concern of the window reads on its own;
+what it uses of the window is declared at the top of the class. Every change goes
+through the window's operations (``reviewer.ui.operations``), and the panels refresh
+themselves from their change notices.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
@@ -19,6 +22,7 @@ from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
+from reviewer.review.operations import Changes
 from reviewer.review.screening import STAGE_LABELS, ScreeningError
 from reviewer.review.screening import progress as screening_progress
 from reviewer.review.screening_undo import DecisionChange
@@ -30,11 +34,55 @@ from reviewer.ui.merge_dialog import MergeReportDialog
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QStatusBar
+
+    from reviewer.ui.conflicts_view import ConflictsView
+    from reviewer.ui.filter_panel import FilterPanel
+    from reviewer.ui.form import ExtractionForm
+    from reviewer.ui.jobs import JobRunner
+    from reviewer.ui.operations import Operations
+    from reviewer.ui.rank_controller import RankController
+    from reviewer.ui.rank_model import RankedRecordModel
+
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
 
 
 class ScreeningActions:
     """Decisions, stages, filters, conflicts, settings, merge and full texts."""
+
+    # Everything this part of the window uses of the window, declared (MainWindow
+    # provides each); it writes only through ``ops``, and refreshes no panel by hand.
+    store: Store
+    ops: Operations
+    jobs: JobRunner
+    stage: str
+    reviewer: str
+    current_id: int | None
+    compiled_terms: Any
+    filters: dict[str, Any]
+    filter_counts: dict[str, Any]
+    _count_generation: int
+    model: RankedRecordModel
+    ranking: RankController
+    form: ExtractionForm
+    search: QLineEdit
+    filter_panel: FilterPanel
+    conflicts_view: ConflictsView
+    reason_combo: QComboBox
+    stage_combo: QComboBox
+    buttons: dict[str, QPushButton]
+    decision_label: QLabel
+    count_label: QLabel
+    progress_label: QLabel
+    select_row: Callable[[int], None]
+    move: Callable[[int], None]
+    show_record: Callable[[int | None], None]
+    refresh_highlights: Callable[[], None]
+    reload_records: Callable[[], None]
+    statusBar: Callable[[], QStatusBar]  # noqa: N815 (Qt's name)
 
     # -- decisions ----------------------------------------------------------------------
 
@@ -63,17 +111,14 @@ class ScreeningActions:
             decision=kind,
             reason=reason or "",  # type: ignore[arg-type]
         )
-        try:
-            self.undo_stack.push(DecisionChange(decision))
+        try:  # the list's row, the counts and the panels follow from the change notice
+            self.ops.push(DecisionChange(decision), self)
         except (ScreeningError, StoreError) as exc:  # StoreError: read-only, disk full ...
             plain.warn(self, "Decision not recorded", str(exc))
             return
         done = self.current_id
-        self.model.refresh_record(done)
-        self._recount_timer.start()
         self.reason_combo.setCurrentIndex(0)
         self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
-        self._update_status()
         nxt = self.ranking.next_undecided(done)  # by rank when sorted by relevance
         row = self.model.row_of(nxt) if nxt is not None else -1
         if row >= 0:
@@ -171,16 +216,9 @@ class ScreeningActions:
             self.select_row(row)
 
     def _after_decisions(self) -> None:
+        """A moment after decisions: the filter counts (the conflicts and statistics
+        panels follow the change notices themselves)."""
         self._reload_counts()
-        if self.docks["conflicts"].isVisible():
-            self.conflicts_view.reload()
-        self.stats_panel.reload()
-
-    def _resolved(self, record_id: int) -> None:
-        self.model.refresh_record(record_id)
-        self.stats_panel.reload()
-        self._reload_counts()
-        self._update_status()
 
     def _blinding_changed(self) -> None:
         blinded = is_blinded(self.store)
@@ -191,8 +229,7 @@ class ScreeningActions:
         self._reload_list()
 
     def edit_review_settings(self) -> None:
-        dialog = ReviewSettingsDialog(self.store, self.reviewer, self)
-        dialog.settings_changed.connect(self._settings_changed)
+        dialog = ReviewSettingsDialog(self.store, self.reviewer, self, ops=self.ops)
         self.settings_dialog = dialog
         dialog.show()
 
@@ -218,19 +255,16 @@ class ScreeningActions:
 
     def merge_from(self, other: str) -> None:
         """Bring another copy's events in (in the background), then show what happened."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
-                return merge(store, other, reviewer=reviewer)
+            return job(lambda store: merge(store, other, reviewer=reviewer))
 
         def done(report) -> None:
-            self.reload_records()
-            self.conflicts_view.reload()
-            self.stats_panel.reload()
+            self.ops.announce(Changes.everything("merge"), self)
             if self.current_id is not None:
                 self.show_record(self.current_id)
-            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self)
+            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self, ops=self.ops)
             self.merge_dialog.record_activated.connect(self.go_to_record)
             self.merge_dialog.show()
 
@@ -262,12 +296,14 @@ class ScreeningActions:
 
     def attach_fulltext(self, record_id: int, pdf_path: str) -> None:
         """Attach a PDF as the record's full text, in the background; then show it."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
+
+        def attach_it(store: Store) -> int:
+            attach(store, record_id, pdf_path, reviewer)
+            return extraction.adopt_fulltext(store, record_id, reviewer)
 
         def work(progress, cancelled) -> int:
-            with Store(review_path) as store:
-                attach(store, record_id, pdf_path, reviewer)
-                return extraction.adopt_fulltext(store, record_id, reviewer)
+            return job(attach_it)
 
         def done(orphaned: int) -> None:
             self.statusBar().showMessage(
@@ -293,14 +329,16 @@ class ScreeningActions:
 
     def import_fulltext_folder(self, folder: str) -> None:
         """Match a folder of PDFs to records by DOI or title; list what matched nothing."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
+
+        def import_them(store: Store):
+            result = import_fulltexts(store, folder, reviewer)
+            for record_id, _path in result.matched:
+                extraction.adopt_fulltext(store, record_id, reviewer)
+            return result
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
-                result = import_fulltexts(store, folder, reviewer)
-                for record_id, _path in result.matched:
-                    extraction.adopt_fulltext(store, record_id, reviewer)
-                return result
+            return job(import_them)
 
         def done(result) -> None:
             lines = [f"{count(len(result.matched), 'PDF')} attached to their records."]
