@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from reviewer.annotate.anchors import replace_record_text
+from reviewer.annotate.text_replace import replace_record_text
 from reviewer.domain import ParsedRecord, Record
 from reviewer.ingest.base import compose_text
 from reviewer.store import Store

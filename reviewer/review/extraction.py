@@ -118,7 +118,7 @@ def adopt_fulltext(store: Store, record_id: int, reviewer: str) -> int:
     Pending suggestions are dropped so the suggesters run on the full text.
     Returns the number of orphaned spans.
     """
-    from reviewer.annotate.anchors import replace_record_text
+    from reviewer.annotate.text_replace import replace_record_text
     from reviewer.review.fulltext import fulltext
 
     ft = fulltext(store, record_id)

@@ -19,7 +19,6 @@ from typing import Any
 
 from reviewer.annotate.undo import (
     AddHighlight,
-    DecisionChange,
     DeleteHighlight,
     EditNote,
     Group,
@@ -30,6 +29,7 @@ from reviewer.annotate.undo import (
 from reviewer.review import screening
 from reviewer.review import settings as review_settings
 from reviewer.review.keywords import keyword_terms, set_keyword_terms
+from reviewer.review.screening_undo import DecisionChange
 from reviewer.review.tags import add_tag, remove_tag
 from reviewer.store import Store
 

@@ -21,8 +21,8 @@ from typing import TextIO
 
 from reviewer.domain.identifiers import normalise_doi
 from reviewer.ingest.base import Format, ImportFailure, ParseResult
-from reviewer.ingest.formats import article, furniture
-from reviewer.ingest.formats.article import Metadata
+from reviewer.ingest.formats import article, furniture, statements
+from reviewer.ingest.formats.statements import Metadata
 
 # Elements whose content is never visible text (or is navigation, not article).
 _DROPPED = {
@@ -164,13 +164,13 @@ def meta_hints(reader: _PageReader) -> Metadata:
     hints.title_from = "metadata" if hints.title else ""
     hints.authors = meta.get("citation_author") or meta.get("dc.creator") or []
     if not hints.authors and (byline := _first(meta, "author")):
-        hints.authors = article.split_author_list(byline)
+        hints.authors = statements.split_author_list(byline)
     hints.journal = _first(meta, "citation_journal_title", "prism.publicationname")
     date = _first(
         meta, "citation_publication_date", "citation_date", "citation_year", "dc.date",
         "article:published_time", "prism.publicationdate",
     )
-    hints.year = article.year_of(date)
+    hints.year = statements.year_of(date)
     hints.volume = _first(meta, "citation_volume", "prism.volume")
     hints.issue = _first(meta, "citation_issue", "prism.number")
     first, last = _first(meta, "citation_firstpage"), _first(meta, "citation_lastpage")
