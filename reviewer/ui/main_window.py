@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.annotate.undo import UndoStack
 from reviewer.export.json_import import import_review_json
 from reviewer.ingest.merged import unmerge_duplicate
 from reviewer.review import operations as op
@@ -882,12 +881,6 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if self.writer is not None:  # what was asked for is written, then it closes
             self.writer.close()
         super().closeEvent(event)
-
-    @property
-    def undo_stack(self) -> UndoStack:
-        """The undo history (read it here; push, undo and redo through ``ops``)."""
-        assert self.ops.stack is not None
-        return self.ops.stack
 
 
 def _as_list(value: Any) -> list[str]:
