@@ -438,6 +438,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.store = store
         old, self.writer = self.writer, Writer(store.path, read_only=store.read_only)
         if old is not None:
+            stop_sync(self)  # its sync writes through the old writer: it stops first
             old.close()
         self.ops.attach(self.writer)
         self.template = store.template()
