@@ -12,6 +12,8 @@ import errno
 import os
 import sqlite3
 import stat
+import threading
+from collections import Counter
 from pathlib import Path
 
 from reviewer.store.errors import BUSY_TIMEOUT_SECONDS, StoreError
@@ -38,13 +40,48 @@ def check_review_file(path: Path) -> None:
         raise StoreError(f"{path}: cannot be read (permission denied)")
 
 
+# Review files this process has open through SQLite, with how many connections.
+# Closing any descriptor of a file drops every POSIX lock this process holds on it
+# (https://sqlite.org/howtocorrupt.html, 2.2), SQLite's included: another program
+# then believes it is the last one using the review, checkpoints, and deletes the
+# write-ahead log and its index under our open connections ("disk I/O error", and
+# what we write next goes to a deleted log). So the file is never opened by hand
+# while a connection of ours is open on it.
+_open_here: Counter[str] = Counter()
+_open_lock = threading.Lock()
+
+
+def opened_here(path: Path) -> None:
+    """Note that a connection of this process is open on ``path``."""
+    with _open_lock:
+        _open_here[os.path.realpath(path)] += 1
+
+
+def closed_here(path: Path) -> None:
+    """Note that one of this process's connections on ``path`` was closed."""
+    key = os.path.realpath(path)
+    with _open_lock:
+        _open_here[key] -= 1
+        if _open_here[key] <= 0:
+            del _open_here[key]
+
+
+def is_open_here(path: Path) -> bool:
+    with _open_lock:
+        return _open_here[os.path.realpath(path)] > 0
+
+
 def writable(path: Path) -> bool:
     """Whether SQLite can write the review: the file itself, and its folder for the
     write-ahead log (unless the log files exist already and can be written).
 
     The file is opened for writing, not just checked with ``access``, so that an
-    immutable file or a read-only disk is found even by the administrator.
+    immutable file or a read-only disk is found even by the administrator; but not
+    while this process has it open (see ``_open_here``): then only ``access`` is asked,
+    and SQLite itself reports a file that cannot be written when it is written.
     """
+    if is_open_here(path):
+        return os.access(path, os.W_OK)
     try:
         fd = os.open(path, os.O_RDWR)
     except OSError as exc:

@@ -130,6 +130,8 @@ class Store:
                     str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
                 )
             self.db = _Database(conn)
+            connection.opened_here(self.path)
+            self._counted = True
             self._configure()
             newer = migrations.newer_than_this_version(self.db)
             if newer:
@@ -152,10 +154,12 @@ class Store:
         except StoreError:
             if conn is not None:
                 conn.close()
+                self._uncount()
             raise
         except sqlite3.DatabaseError as exc:
             if conn is not None:
                 conn.close()
+                self._uncount()
             error = explain(self.path, exc)
             if type(error) is StoreError and "not a review file" not in str(error):
                 error = StoreError(f"{self.path}: not a review file ({exc})")
@@ -197,6 +201,12 @@ class Store:
         """Close the connection; ``closed`` tells timers still running that it is gone."""
         self.closed = True
         self.db.close()
+        self._uncount()
+
+    def _uncount(self) -> None:
+        if getattr(self, "_counted", False):
+            self._counted = False
+            connection.closed_here(self.path)
 
     def __enter__(self) -> Store:
         return self
