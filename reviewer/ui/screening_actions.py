@@ -37,7 +37,14 @@ from reviewer.wording import count
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QStatusBar
+    from PySide6.QtWidgets import (
+        QComboBox,
+        QLabel,
+        QLineEdit,
+        QPushButton,
+        QStatusBar,
+        QTableView,
+    )
 
     from reviewer.ui.conflicts_view import ConflictsView
     from reviewer.ui.filter_panel import FilterPanel
@@ -66,6 +73,7 @@ class ScreeningActions:
     filter_counts: dict[str, Any]
     _count_generation: int
     model: RankedRecordModel
+    table: QTableView
     ranking: RankController
     form: ExtractionForm
     search: QLineEdit
@@ -102,6 +110,8 @@ class ScreeningActions:
                 0,
                 False,
             )
+            self.activateWindow()  # the keys go back to the list (no window manager
+            self.table.setFocus()  # re-activates the window after a modal dialog)
             if not ok:
                 return
         decision = Decision(

@@ -39,6 +39,24 @@ def test_full_text_exclusion_asks_for_a_reason(qtbot, window, monkeypatch):
     assert "wrong population" in asked[0]
 
 
+def test_after_the_reason_the_keys_go_on_to_the_next_record(qtbot, window, monkeypatch):
+    first, second = window.model.ids[:2]
+    keys(qtbot, window, Qt.Key.Key_I, Qt.Key.Key_I)
+    window.set_stage("full_text")
+    window.select_row(window.model.row_of(first))
+
+    def pick(*args, **kwargs):
+        window.search.setFocus()  # the dialog had the keyboard; it goes elsewhere on close
+        return ("wrong outcomes", True)
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    qtbot.keyClick(window.table, Qt.Key.Key_E)
+    assert window.store.decision(first, "full_text", "tester").decision == "exclude"
+    assert window.current_id == second and window.table.hasFocus()
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_I)  # the next key decides the next record
+    assert window.store.decision(second, "full_text", "tester").decision == "include"
+
+
 def test_cancelling_the_reason_records_nothing(qtbot, window, monkeypatch):
     rid = window.current_id
     keys(qtbot, window, Qt.Key.Key_I)
