@@ -122,8 +122,8 @@ def ask_reviewer_name_once() -> None:
     from PySide6.QtWidgets import QInputDialog
 
     settings = QSettings()
-    if settings.value("reviewer/name"):
-        return
+    if settings.value("reviewer/name") or os.environ.get("REVIEWER_NAME"):
+        return  # known already, or named by the environment (which the window obeys first)
     name, ok = QInputDialog.getText(
         None,
         "Welcome to Reviewer",
