@@ -112,12 +112,30 @@ def build_parser() -> argparse.ArgumentParser:
     stages = ["title_abstract", "full_text", "extraction"]
     p = sub.add_parser(
         "decide",
-        help="record a screening decision",
+        help="record a screening decision (on one record, or many at once)",
+        usage="reviewer decide [RECORD_ID] {include,exclude,maybe} "
+        "[--ids-file FILE | --filter KEY=VALUE ... | --search WORDS] [options]",
         description="Record your decision on a record at a stage. To exclude at full text "
-        "a reason from the review's list is required.",
+        "a reason from the review's list is required. Without RECORD_ID, the same "
+        "decision is recorded on many records in one step (one transaction, an event "
+        "each): the ids in --ids-file, or every record at the stage that passes the "
+        "--filter options and --search, as the window's filters would show them.",
     )
-    p.add_argument("record_id", type=int, metavar="RECORD_ID")
-    p.add_argument("decision", choices=["include", "exclude", "maybe"])
+    p.add_argument("target", nargs="+", metavar="[RECORD_ID] DECISION")
+    p.add_argument(
+        "--ids-file", type=Path, default=None,
+        help="a file of record ids (separated by spaces, commas or lines; # comments)",
+    )  # fmt: skip
+    p.add_argument(
+        "--filter", action="append", default=[], metavar="KEY=VALUE",
+        help="decision=include|exclude|maybe|undecided, conflict=yes|no, reason=…, tag=…, "
+        "reviewer=… (decision and reason read that reviewer's own decisions; without "
+        "it, the stage's final decision). Repeat to combine.",
+    )  # fmt: skip
+    p.add_argument("--search", default="", help="words every record must contain")
+    p.add_argument(
+        "--dry-run", action="store_true", help="say how many records would be decided"
+    )
     p.add_argument("--stage", default="title_abstract", choices=stages)
     p.add_argument("--reason", default="", help="exclusion reason (from the review's list)")
     p.add_argument(
@@ -580,12 +598,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """Every record, streamed: the first line comes at once and memory stays flat."""
+    from reviewer.store.record_queries import listed_records
+
+    out = sys.stdout
     with _open(args) as store:
-        sources = {s.id: s.name for s in store.sources()}
         if args.json:
-            out = sys.stdout
             out.write("[")
-            for i, rec in enumerate(store.records()):
+            dumps = json.dumps
+            for i, rec in enumerate(listed_records(store)):
                 row = {
                     "id": rec.id,
                     "title": rec.title,
@@ -594,16 +615,16 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "year": rec.year,
                     "doi": rec.doi or None,
                     "pmid": rec.pmid or None,
-                    "source": sources.get(rec.source_id),
+                    "source": rec.source,
                     "source_index": rec.source_index,
                     "duplicate_of": rec.duplicate_of,
                 }
-                out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                out.write(("," if i else "") + "\n  " + dumps(row, ensure_ascii=False))
             out.write("\n]\n")
         else:
-            for rec in store.records():
+            for rec in listed_records(store):
                 dup = f"  (duplicate of {rec.duplicate_of})" if rec.duplicate_of else ""
-                print(f"{rec.id:>6}  {rec.year or '':>4}  {rec.title[:90]}{dup}")
+                out.write(f"{rec.id:>6}  {rec.year or '':>4}  {rec.title[:90]}{dup}\n")
     return 0
 
 
@@ -646,9 +667,57 @@ def _default_reviewer() -> str:
     return os.environ.get("REVIEWER_NAME") or getpass.getuser()
 
 
+_FILTER_KEYS = ("decision", "conflict", "reason", "tag", "reviewer")
+
+
+def _decide_target(args: argparse.Namespace) -> tuple[int | None, str]:
+    """``[RECORD_ID] DECISION`` from the positional words."""
+    words = args.target
+    decisions = ("include", "exclude", "maybe")
+    if len(words) > 2 or words[-1] not in decisions:
+        raise SystemExit(f"reviewer decide: expected [RECORD_ID] {{{','.join(decisions)}}}, "
+                         f"got {' '.join(words)!r}")  # fmt: skip
+    if len(words) == 1:
+        return None, words[0]
+    if not words[0].isdigit():
+        raise SystemExit(f"reviewer decide: {words[0]!r} is not a record id")
+    return int(words[0]), words[1]
+
+
+def _decide_filters(pairs: list[str]) -> dict:
+    out: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or key not in _FILTER_KEYS:
+            raise SystemExit(
+                f"reviewer decide: --filter {pair!r}: expected KEY=VALUE with KEY one of "
+                f"{', '.join(_FILTER_KEYS)}"
+            )
+        if key == "conflict":
+            if value.lower() not in ("yes", "no", "true", "false"):
+                raise SystemExit(f"reviewer decide: --filter {pair!r}: conflict=yes or no")
+            out[key] = value.lower() in ("yes", "true")
+        else:
+            out[key] = value
+    return out
+
+
 def cmd_decide(args: argparse.Namespace) -> int:
+    record_id, decision = _decide_target(args)
+    many = args.ids_file is not None or args.filter or args.search
+    if record_id is not None and many:
+        raise SystemExit("reviewer decide: give a RECORD_ID or --ids-file/--filter/--search")
+    if record_id is None:
+        if not many:
+            raise SystemExit(
+                "reviewer decide: which records? Give a RECORD_ID, --ids-file, --filter or "
+                "--search"
+            )
+        return _decide_many(args, decision)
     from reviewer.review.screening import decide
 
+    args.record_id, args.decision = record_id, decision
     with _open(args) as store:
         d = decide(
             store,
@@ -662,6 +731,40 @@ def cmd_decide(args: argparse.Namespace) -> int:
     print(
         f"record {d.record_id}: {d.decision} at {d.stage} by {d.reviewer}"
         + (f" ({d.reason})" if d.reason else "")
+    )
+    return 0
+
+
+def _decide_many(args: argparse.Namespace, decision: str) -> int:
+    from reviewer.review.bulk import decide_many, read_id_file
+    from reviewer.review.filters import filter_record_ids
+    from reviewer.review.screening import STAGE_LABELS
+
+    reviewer = args.reviewer or _default_reviewer()
+    with _open(args) as store:
+        if args.ids_file is not None:
+            ids = read_id_file(args.ids_file)
+        else:
+            filters = _decide_filters(args.filter)
+            ids = filter_record_ids(store, stage=args.stage, search=args.search, **filters)
+        stage = STAGE_LABELS[args.stage]
+        if args.dry_run:
+            print(f"{count(len(ids), 'record')} would be decided {decision} at {stage}")
+            return 0
+
+        def progress(done: int, total: int) -> None:
+            if total >= 20_000 and sys.stderr.isatty():
+                print(f"\r{done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+
+        change = decide_many(
+            store, ids, decision, reviewer, args.stage, args.reason, args.note,
+            progress=progress,
+        )  # fmt: skip
+    same = len(ids) - len(change.changed)
+    print(
+        f"{decision} recorded on {count(len(change.changed), 'record')} at {stage} by "
+        f"{reviewer}" + (f" ({args.reason})" if args.reason else "")
+        + (f"; {count(same, 'record')} already had it" if same else "")
     )
     return 0
 

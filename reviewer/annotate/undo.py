@@ -295,6 +295,33 @@ class UndoStack:
         return command.label
 
     @property
+    def next_undo(self) -> Command | None:
+        """The command Undo would undo (the window refreshes only what it touches)."""
+        return self._undo[-1] if self._undo else None
+
+    @property
+    def next_redo(self) -> Command | None:
+        return self._redo[-1] if self._redo else None
+
+    def record_done(self, command: Command) -> None:
+        """Remember a command already done elsewhere (a bulk decision, on a background
+        thread with its own connection), as ``push`` would after doing it."""
+        self._undo.append(command)
+        del self._undo[: -self.limit]
+        self._redo.clear()
+        self._notify()
+
+    def record_undone(self) -> None:
+        """The last command was undone elsewhere: it moves to the redo list."""
+        self._redo.append(self._undo.pop())
+        self._notify()
+
+    def record_redone(self) -> None:
+        """The last undone command was done again elsewhere."""
+        self._undo.append(self._redo.pop())
+        self._notify()
+
+    @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 

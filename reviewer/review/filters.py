@@ -99,10 +99,13 @@ def filter_record_ids(
     reviewer: str | None = None,
     search: str = "",
     viewer: str | None = None,
+    limit: int | None = None,
 ) -> list[int]:
-    """Ids of the records that pass every given filter, in import order."""
+    """Ids of the records that pass every given filter, in import order; with
+    ``limit``, only the first so many (the list's first page: as quick at 1,000,000
+    records as at 1,000, whatever share of them passes)."""
     f = Filter(stage, decision, conflict, reason, tag, reviewer, search, viewer)
-    return _Counter(store, f).ids()
+    return _Counter(store, f).ids(limit)
 
 
 def filter_counts(
@@ -311,13 +314,20 @@ class _Counter:
 
     # the results
 
-    def ids(self) -> list[int]:
+    def ids(self, limit: int | None = None) -> list[int]:
         base = self._base(())
         if base.pos:
             driver = min(base.pos, key=lambda t: self._sizes[t])
             rest = _Base([t for t in base.pos if t != driver], base.neg)
             where = rest.cond("id") or "1"
-            return id_list(self.store, f"select id from {driver} where {where}")
+            return self._first(f"select id from {driver} where {where}", limit)
+        if limit is not None:  # in id order, stopping after ``limit``: no set is built
+            outside = f"+id not in (select id from {base.neg[0]})" if base.neg else "1"
+            if self.f.stage == STAGES[0]:
+                sql = f"select id from records where {outside} and id not in ({DUPLICATE_IDS})"
+            else:
+                sql = f"select id from ({stage_ids_sql(self.f.stage)}) where {outside}"
+            return self._first(sql, limit)
         if not base.neg:
             return records_at_stage(self.store, self.f.stage)
         outside = f"+id not in (select id from {base.neg[0]})"
@@ -329,6 +339,12 @@ class _Counter:
         duplicates = set(id_list(self.store, DUPLICATE_IDS))
         ids = id_list(self.store, f"select id from records where {outside}")
         return [i for i in ids if i not in duplicates]
+
+    def _first(self, sql: str, limit: int | None) -> list[int]:
+        if limit is None:
+            return id_list(self.store, sql)
+        rows = self.store.db.execute(f"select id from ({sql}) order by id limit ?", [limit])
+        return [r[0] for r in rows]
 
     def counts(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,14 @@ from typing import Any
 from PySide6.QtWidgets import QInputDialog
 
 from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan
-from reviewer.annotate.undo import AddHighlight, DeleteHighlight, EditNote, Group, ValueChange
+from reviewer.annotate.undo import (
+    AddHighlight,
+    DecisionChange,
+    DeleteHighlight,
+    EditNote,
+    Group,
+    ValueChange,
+)
 from reviewer.domain import Template
 from reviewer.review import extraction
 from reviewer.review.keywords import find_spans
@@ -220,21 +227,46 @@ class ExtractionActions:
 
     def undo(self) -> None:
         self.form.flush()
-        label = self.undo_stack.undo()
+        command = self.undo_stack.next_undo
+        if getattr(command, "background", False):  # a bulk decision: undone off the UI thread
+            self.bulk.undo(command)
+            return
+        self._changed_command = command
+        try:
+            label = self.undo_stack.undo()
+        finally:
+            self._changed_command = None
         self.statusBar().showMessage(f"Undid {label}" if label else "Nothing to undo", 3000)
+        decided = decision_records(command)
+        if decided and len(decided) == 1 and self.model.row_of(decided[0]) >= 0:
+            self.select_row(self.model.row_of(decided[0]))  # back to the record undone
 
     def redo(self) -> None:
-        label = self.undo_stack.redo()
+        command = self.undo_stack.next_redo
+        if getattr(command, "background", False):
+            self.bulk.redo(command)
+            return
+        self._changed_command = command
+        try:
+            label = self.undo_stack.redo()
+        finally:
+            self._changed_command = None
         self.statusBar().showMessage(f"Redid {label}" if label else "Nothing to redo", 3000)
 
     def _undo_changed(self) -> None:
-        """After any push, undo or redo: refresh what the change may have touched."""
+        """After any push, undo or redo: refresh what the change touched. A decision
+        repaints its record's row and the decision shown, nothing else."""
         self.undo_action.setEnabled(self.undo_stack.can_undo)
         self.redo_action.setEnabled(self.undo_stack.can_redo)
         self.undo_action.setText(f"&Undo {self.undo_stack.undo_label}".rstrip())
         self.redo_action.setText(f"&Redo {self.undo_stack.redo_label}".rstrip())
+        # set around an undo or redo; after a push, the command just done is on top
+        command = getattr(self, "_changed_command", None) or self.undo_stack.next_undo
+        decided = decision_records(command)
+        if decided is not None:
+            self.decisions_changed(decided)
+            return
         if self.current_id is not None:
-            self.model.refresh_record(self.current_id)
             self.results.refresh()  # before the highlights are drawn again
             if not any(e.dirty for e in self.form.editors.values()):
                 self._reload_form()
@@ -242,7 +274,6 @@ class ExtractionActions:
                 self.refresh_highlights()
             self.notes_panel.refresh()
             self._show_decision()
-        self._update_status()
 
     def _reload_form(self) -> None:
         if self.current_id is None:
@@ -353,3 +384,17 @@ class ExtractionActions:
             f"{shown}\n\nGo on and lose them? (Cancel keeps them, to save once there is "
             "room.)",
         )
+
+
+def decision_records(command: Any) -> list[int] | None:
+    """The records whose screening decisions ``command`` changes, when that is all it
+    changes (a decision, a bulk decision, a group of decisions); else None."""
+    if isinstance(command, DecisionChange):
+        return [command.decision.record_id]
+    if getattr(command, "background", False) and hasattr(command, "touched"):
+        return list(command.touched)
+    if isinstance(command, Group) and command.commands:
+        parts = [decision_records(c) for c in command.commands]
+        if all(p is not None for p in parts):
+            return [rid for p in parts for rid in p or []]
+    return None

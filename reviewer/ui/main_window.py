@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -52,6 +51,7 @@ from reviewer.store.copies import copy_name, copy_review
 from reviewer.store.duplicates import group_sources, originals
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain, theme
+from reviewer.ui.bulk_actions import BulkDecisions
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
@@ -71,8 +71,10 @@ from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.rank_controller import RankController
 from reviewer.ui.rank_model import RankedRecordModel
+from reviewer.ui.record_model import fit_columns
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
+from reviewer.ui.screening_status import ScreeningStatus
 from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
@@ -111,6 +113,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.results = ResultsController(self)  # the Results and Risk of bias tabs
         self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
         self.importer = ImportController(self)
+        self.bulk = BulkDecisions(self)  # several records decided in one step
+        self.screening_status = ScreeningStatus(self)
         self._restore_geometry()
         self._attach(store)
 
@@ -130,7 +134,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("records")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift/Ctrl-click (and Ctrl+A) select several records to decide in one step
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
@@ -296,6 +301,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         for kind, keys in DECISION_KEYS.items():
             self._pane_action(f"{kind}", keys, lambda _c=False, k=kind: self.decide(k))
         self._pane_action("next", ("J",), lambda: self.move(1))
+        self._pane_action("next_undecided", ("N",), self.go_to_next_undecided)
         self._pane_action("previous", ("K",), lambda: self.move(-1))
 
     def _pane_action(self, name: str, keys: tuple[str, ...], slot: Any) -> None:
@@ -342,6 +348,10 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m.addSeparator()
         self._add(m, "Next record\tJ", lambda: self.move(1))
         self._add(m, "Previous record\tK", lambda: self.move(-1))
+        self._add(m, "Next undecided record\tN", self.go_to_next_undecided)
+        act = self._add(m, "Decide every record shown…", lambda: self.bulk.decide_shown())
+        act.setObjectName("menu_decide_shown")
+        self._changing_actions.append(act)
         m.addSeparator()
         self._add(m, "Set reviewer name…", self.ask_reviewer_name)
         self._add(m, "Review settings (reasons, keywords, blinding)…", self.edit_review_settings)
@@ -432,6 +442,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def _attach(self, store: Store) -> None:
         self.store = store
         self.undo_stack = UndoStack(store)
+        self.screening_status.forget()
         self.undo_stack.changed = self._undo_changed
         self.template = store.template()
         self._sources = {s.id: s.shown for s in store.sources() if s.id is not None}
@@ -450,10 +461,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._reload_reasons()
         self._reload_list()
         self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self.table)  # nothing sized to contents: only visible cells are read
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.show_record(
                 self.model.id_at(cur.row()) if cur.isValid() else None

@@ -56,7 +56,7 @@ class RankedRecordModel(RecordTableModel):
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [self.ids[i.row()] if i.isValid() else None for i in old]
-        self.ids = list(ids)
+        self._set_ids(list(ids), in_order=False)
         self._pages.clear()
         rows = {rid: i for i, rid in enumerate(self.ids)}
         new = [

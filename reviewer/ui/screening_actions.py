@@ -20,17 +20,18 @@ from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
-from reviewer.review.screening import STAGE_LABELS, ScreeningError
-from reviewer.review.screening import progress as screening_progress
+from reviewer.review.screening import ScreeningError
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain
 from reviewer.ui.merge_dialog import MergeReportDialog
+from reviewer.ui.record_model import DECISION
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
 
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
+FIRST_PAGE = 2000  # rows of a list shown before the rest is worked out in the background
 
 
 class ScreeningActions:
@@ -63,23 +64,32 @@ class ScreeningActions:
             decision=kind,
             reason=reason or "",  # type: ignore[arg-type]
         )
+        if self.bulk.decide_selected(kind, reason or ""):
+            return  # several rows selected: decided together, in the background
+        done = self.current_id
         try:
             self.undo_stack.push(DecisionChange(decision))
         except (ScreeningError, StoreError) as exc:  # StoreError: read-only, disk full ...
             plain.warn(self, "Decision not recorded", str(exc))
             return
-        done = self.current_id
-        self.model.refresh_record(done)
-        self._recount_timer.start()
         self.reason_combo.setCurrentIndex(0)
         self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
-        self._update_status()
         nxt = self.ranking.next_undecided(done)  # by rank when sorted by relevance
         row = self.model.row_of(nxt) if nxt is not None else -1
         if row >= 0:
             self.select_row(row)
         else:
             self.move(1)
+
+    def go_to_next_undecided(self) -> None:
+        """The next record in the list (after the current one, wrapping round) that the
+        reviewer has not decided at this stage."""
+        nxt = self.ranking.next_undecided_after(self.current_id)
+        row = self.model.row_of(nxt) if nxt is not None else -1
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.statusBar().showMessage("No undecided record left in the list", 4000)
 
     def _show_decision(self) -> None:
         d = (
@@ -112,29 +122,72 @@ class ScreeningActions:
         self.reason_combo.setCurrentIndex(index)
 
     def _update_status(self) -> None:
-        p = screening_progress(self.store, self.stage, self.reviewer)
-        shown = self.model.rowCount()
-        filt = f"{shown:,} shown · " if shown != p.total else ""
-        self.count_label.setText(f"{filt}{count(p.total, 'record')} at {STAGE_LABELS[self.stage]}")
-        self.progress_label.setText(
-            f"{p.screened:,} of {p.total:,} screened · reviewer: {self.reviewer}"
-        )
-        self.progress_label.setToolTip(str(self.store.path))
+        """The counts as known now, and counted again in the background."""
+        self.screening_status.show()
+        self.screening_status.recount()
+
+    def decisions_changed(self, record_ids: list[int]) -> None:
+        """These records' decisions changed (a decision, its undo, a sync): repaint their
+        rows' Decision column, keep the progress up to date by arithmetic, and count
+        everything again a moment after the last change (in the background)."""
+        if len(record_ids) > 50:  # a bulk decision: what is on screen, counted afresh
+            self.model.refresh_records(record_ids)
+            self._show_decision()
+            self.screening_status.recount()
+            self._recount_timer.start()
+            return
+        for rid in record_ids:
+            known, was = self.model.cached_decision(rid)
+            self.model.refresh_record(rid, (DECISION,))
+            known_now, now = self.model.cached_decision(rid)
+            if known and known_now:
+                self.screening_status.decided(was, now)
+            if rid == self.current_id:
+                self._show_decision()
+        self.screening_status.show()
+        self._recount_timer.start()
 
     def _apply_search(self) -> None:
         self.form.flush()
         self._reload_list()
         self.select_row(0)
-        self._update_status()
+        self.screening_status.show()
 
     def _reload_list(self) -> None:
         """The list shows the records at the current stage that pass the filters and search
         at once; the filter options' counts follow from the worker thread."""
-        ids = filter_record_ids(
-            self.store, stage=self.stage, search=self.search.text(), **self.filters
-        )
-        self.model.set_ids(self.ranking.order(ids))
+        query = dict(stage=self.stage, search=self.search.text(), **self.filters)
+        self._list_generation = getattr(self, "_list_generation", 0) + 1
+        if not self.ranking.orders_by_relevance():
+            # import order: the first page at once, the rest from the job thread
+            first = filter_record_ids(self.store, limit=FIRST_PAGE, **query)
+            if len(first) < FIRST_PAGE:
+                self.model.set_ids(first, in_order=True)
+            else:
+                self.model.set_ids(first, in_order=True, complete=False)
+                self._load_rest(query)
+            self._reload_counts()
+            return
+        ids = filter_record_ids(self.store, **query)
+        ordered = self.ranking.order(ids)
+        self.model.set_ids(ordered, in_order=ordered is ids)
         self._reload_counts()
+
+    def _load_rest(self, query: dict) -> None:
+        """The whole filtered list, worked out on the job thread, joins its first page."""
+        generation = self._list_generation
+        review_path, opener = self.store.path, self.store.opener()
+
+        def work(progress, cancelled) -> list[int]:
+            with opener() as store:
+                return filter_record_ids(store, **query)
+
+        def done(ids: list[int]) -> None:
+            if generation == self._list_generation and self.store.path == review_path:
+                self.model.extend_ids(ids)
+                self.screening_status.show()
+
+        self.jobs.start(work, on_success=done)
 
     def _reload_counts(self) -> None:
         """Recount the filter options in the background (the list is not touched)."""
@@ -159,7 +212,7 @@ class ScreeningActions:
         self.filters = {k: v for k, v in chosen.items() if v is not None}
         self._reload_list()
         self.select_row(0)
-        self._update_status()
+        self.screening_status.show()  # the list's size; progress does not depend on filters
 
     def go_to_record(self, record_id: int) -> None:
         row = self.model.row_of(record_id)
@@ -172,12 +225,13 @@ class ScreeningActions:
 
     def _after_decisions(self) -> None:
         self._reload_counts()
+        self.screening_status.recount()
         if self.docks["conflicts"].isVisible():
             self.conflicts_view.reload()
         self.stats_panel.reload()
 
     def _resolved(self, record_id: int) -> None:
-        self.model.refresh_record(record_id)
+        self.model.refresh_record(record_id, (DECISION,))
         self.stats_panel.reload()
         self._reload_counts()
         self._update_status()
@@ -185,7 +239,7 @@ class ScreeningActions:
     def _blinding_changed(self) -> None:
         blinded = is_blinded(self.store)
         self.model.blinded = blinded
-        self.model.set_ids(self.model.ids)  # the Decision column changes meaning
+        self.model.refresh_all()  # the Decision column changes meaning
         self.filter_panel.set_blinded(self.reviewer if blinded else None)
         self.conflicts_view.reload()
         self._reload_list()
@@ -200,7 +254,7 @@ class ScreeningActions:
         if "keyword_terms" in names:
             self.compiled_terms = compiled_terms(self.store)
             self.model.compiled = self.compiled_terms
-            self.model.set_ids(self.model.ids)
+            self.model.refresh_all()
             self.refresh_highlights()
         if "exclusion_reasons" in names:
             self._reload_reasons()
@@ -246,6 +300,7 @@ class ScreeningActions:
         self.form.flush()
         self.stage = stage
         self.model.stage = stage
+        self.screening_status.forget()
         self.conflicts_view.set_stage(stage)
         self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
         self._reload_list()
