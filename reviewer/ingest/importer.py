@@ -9,11 +9,9 @@ stopped, or, when it is complete, changes nothing and says so.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import queue
 import stat
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -274,12 +272,7 @@ def _import_file(
             yield _deduplicate(dedup, batch, errors, next_id)
 
     found, grown = 0, False
-    with (
-        _bulk_writing(store),
-        _no_cycle_collection(),
-        _quick_lock_handover(),
-        closing(_read_ahead(batches())) as read,
-    ):
+    with _bulk_writing(store), closing(_read_ahead(batches())) as read:
         for b in read:
             report.errors.extend(b.errors)
             if not b.rows.count:
@@ -363,41 +356,6 @@ def _deduplicate(
 # the source complete runs at FULL again and flushes them all), the WAL is copied back
 # less often and more of the file stays in memory. About a quarter less work in SQLite.
 _BULK_PRAGMAS = {"synchronous": "normal", "wal_autocheckpoint": "16000", "cache_size": "-32768"}
-
-
-@contextmanager
-def _quick_lock_handover() -> Iterator[None]:
-    """Hand the interpreter lock over between threads every 0.2 ms instead of every 5 ms.
-
-    The writing thread takes the lock back after each SQLite call while the reading
-    thread holds it, and waited out the whole switch interval each time: seconds over a
-    large import. The interval is put back afterwards.
-    """
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, 0.0002))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a file's records stream through.
-
-    Parsed records hold no reference cycles, so reference counting frees every one
-    of them; but each lives through enough allocations to reach the oldest
-    generation, and the full collections that follows cost a tenth of a 100,000-record
-    import. Nothing else is changed: the collector runs again afterwards, unless it
-    was off before.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager

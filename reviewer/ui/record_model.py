@@ -25,8 +25,8 @@ from reviewer.ui.theme import decision_colour
 
 COLUMNS = ("Title", "Year", "Decision")
 TITLE, YEAR, DECISION = range(len(COLUMNS))
-_PAGE = 200
-_CACHE_PAGES = 50
+_PAGE = 64  # rows fetched at a time: about two screens (each row reads a record)
+_CACHE_PAGES = 150
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -31,7 +31,7 @@ from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
 
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
-FIRST_PAGE = 2000  # rows of a list shown before the rest is worked out in the background
+FIRST_PAGE = 500  # rows of a list shown at once; the rest is worked out in the background
 
 
 class ScreeningActions:
