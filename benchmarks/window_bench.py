@@ -133,6 +133,8 @@ class Bench:
         action()
         self.app.processEvents()  # the repaint the action asked for
         ms = (time.perf_counter() - t) * 1000
+        if name not in self.times:
+            print(f"{time.strftime('%H:%M:%S')} {name}", file=sys.stderr, flush=True)
         self.times.setdefault(name, []).append(ms)
         if settle:
             stall = self.settle()
@@ -339,8 +341,8 @@ def main(argv: list[str]) -> int:
                 shutil.copy(path, work)
             out = subprocess.run(
                 [sys.executable, __file__, "--child", str(work), "--repeat", str(a.repeat)],
-                check=True, capture_output=True, text=True,
-            ).stdout  # fmt: skip
+                check=True, stdout=subprocess.PIPE, text=True,
+            ).stdout  # fmt: skip (the child's progress goes to stderr)
         line = next(x for x in out.splitlines() if x.startswith("RESULT "))
         ok &= report(n, json.loads(line[len("RESULT ") :]))
     return 0 if ok else 1

@@ -43,17 +43,32 @@ def version_for(template: Any) -> str:
     return f"{SUGGESTER_VERSION}+tpl.{digest}"
 
 
-def stale_record_ids(store: Any, version: str | None = None) -> list[int]:
-    """Records with no suggestions, or with suggestions another version of the rules made."""
+def stale_record_ids(
+    store: Any, version: str | None = None, among: Iterable[int] | None = None
+) -> list[int]:
+    """Records with no suggestions, or with suggestions another version of the rules made
+    (of ``among`` only, when given: the record on screen is checked, not the review)."""
     version = version or version_for(_template(store))
-    rows = store.db.execute(
-        "select r.id from records r where not exists "
-        "(select 1 from suggestions s where s.record_id = r.id) "
-        "or exists (select 1 from suggestions s where s.record_id = r.id and s.version != ?) "
-        "order by r.id",
-        [version],
+    stale = (
+        "(not exists (select 1 from suggestions s where s.record_id = r.id) "
+        "or exists (select 1 from suggestions s where s.record_id = r.id and s.version != ?))"
     )
-    return [r[0] for r in rows]
+    if among is None:
+        rows = store.db.execute(
+            f"select r.id from records r where {stale} order by r.id", [version]
+        )
+        return [r[0] for r in rows]
+    out: list[int] = []
+    ids = sorted(set(among))
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        rows = store.db.execute(
+            f"select r.id from records r where r.id in ({','.join('?' * len(part))}) "
+            f"and {stale} order by r.id",
+            [*part, version],
+        )
+        out.extend(r[0] for r in rows)
+    return out
 
 
 def compute_suggestions(
@@ -66,10 +81,7 @@ def compute_suggestions(
     stale ones); return how many records were done."""
     template = _template(store)
     version = version_for(template)
-    stale = stale_record_ids(store, version)
-    if record_ids is not None:
-        wanted = set(record_ids)
-        stale = [i for i in stale if i in wanted]
+    stale = stale_record_ids(store, version, record_ids)
     done = 0
     for batch_start in range(0, len(stale), _BATCH):
         if cancel is not None and cancel():
