@@ -286,11 +286,32 @@ class _Counter:
 
     def _limit_to_stage(self, table: str) -> None:
         if self.f.stage == STAGES[0]:  # only duplicates to drop, found from their index
-            self.store.db.execute(f"delete from {table} where id in ({DUPLICATE_IDS})")
+            dups = self._duplicates()
+            self.store.db.execute(f"delete from {table} where id in (select id from {dups})")
         else:
             cond = stage_condition(self.f.stage, "id")
             self.store.db.execute(f"delete from {table} where not ({cond})")
         self._note_size(table)
+
+    def _duplicates(self) -> str:
+        """A temporary table of the duplicates' ids, kept on the connection while the
+        review's duplicates stay the same: listing them for each filter change cost
+        50 ms at 1,000,000 records (50,000 duplicates); probing this table costs nothing."""
+        table = f"{_TEMP}_duplicates"
+        db = self.store.db
+        key = tuple(
+            db.execute(
+                "select count(*), coalesce(max(id), 0), coalesce(sum(id), 0), "
+                "coalesce(sum(id * id), 0) from records where duplicate_of is not null"
+            ).fetchone()
+        )
+        # kept on the store object, whose connection holds the table
+        if getattr(self.store, "_filter_duplicates", None) != key:
+            db.execute(f"create table if not exists {table} (id integer primary key)")
+            db.execute(f"delete from {table}")
+            db.execute(f"insert into {table} {DUPLICATE_IDS}")
+            self.store._filter_duplicates = key  # type: ignore[attr-defined]
+        return table
 
     def _note_size(self, table: str) -> None:
         self._sizes[table] = self.store.db.execute(f"select count(*) from {table}").fetchone()[0]
@@ -315,6 +336,8 @@ class _Counter:
     # the results
 
     def ids(self, limit: int | None = None) -> list[int]:
+        if limit is not None and all(c.negate for c in self.clauses.values()):
+            return self._first_outside(limit)
         base = self._base(())
         if base.pos:
             driver = min(base.pos, key=lambda t: self._sizes[t])
@@ -324,7 +347,8 @@ class _Counter:
         if limit is not None:  # in id order, stopping after ``limit``: no set is built
             outside = f"+id not in (select id from {base.neg[0]})" if base.neg else "1"
             if self.f.stage == STAGES[0]:
-                sql = f"select id from records where {outside} and id not in ({DUPLICATE_IDS})"
+                dups = self._duplicates()
+                sql = f"select id from records where {outside} and id not in (select id from {dups})"
             else:
                 sql = f"select id from ({stage_ids_sql(self.f.stage)}) where {outside}"
             return self._first(sql, limit)
@@ -339,6 +363,24 @@ class _Counter:
         duplicates = set(id_list(self.store, DUPLICATE_IDS))
         ids = id_list(self.store, f"select id from records where {outside}")
         return [i for i in ids if i not in duplicates]
+
+    def _first_outside(self, limit: int) -> list[int]:
+        """The first ``limit`` records at the stage in none of the (negated) sets, e.g.
+        "undecided": records are read in id order and each looked up in the sets by its
+        id, so it stops after ``limit`` found, never listing a set (a reviewer's 400,000
+        decisions) first."""
+        parts, params = [], []
+        for clause in self.clauses.values():
+            parts.append(f"not exists (select 1 from ({clause.sql}) c where c.id = r.id)")
+            params += clause.params
+        if self.f.stage == STAGES[0]:
+            parts.append(f"r.id not in (select id from {self._duplicates()})")
+            source = "records r"
+        else:
+            source = f"({stage_ids_sql(self.f.stage)}) r"
+        where = " and ".join(parts) or "1"
+        sql = f"select r.id from {source} where {where} order by r.id limit ?"
+        return [row[0] for row in self.store.db.execute(sql, [*params, limit])]
 
     def _first(self, sql: str, limit: int | None) -> list[int]:
         if limit is None:
