@@ -7,7 +7,10 @@ runner); kept apart so each concern of the window reads on its own.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
@@ -158,6 +161,13 @@ class ScreeningActions:
         at once; the filter options' counts follow from the worker thread."""
         query = dict(stage=self.stage, search=self.search.text(), **self.filters)
         self._list_generation = getattr(self, "_list_generation", 0) + 1
+        self._interrupt_running()  # a list or counts still being worked out: not wanted now
+        if query["search"].strip():
+            # a search's cost depends on the words (a one-letter prefix matches nearly
+            # every record: seconds at 1,000,000): always off the UI thread
+            self._search_in_background(query)
+            self._reload_counts()
+            return
         if not self.ranking.orders_by_relevance():
             # import order: the first page at once, the rest from the job thread
             first = filter_record_ids(self.store, limit=FIRST_PAGE, **query)
@@ -176,31 +186,73 @@ class ScreeningActions:
     def _load_rest(self, query: dict) -> None:
         """The whole filtered list, worked out on the job thread, joins its first page."""
         generation = self._list_generation
-        review_path, opener = self.store.path, self.store.opener()
+        review_path = self.store.path
 
-        def work(progress, cancelled) -> list[int]:
-            with opener() as store:
-                return filter_record_ids(store, **query)
-
-        def done(ids: list[int]) -> None:
-            if generation == self._list_generation and self.store.path == review_path:
+        def done(ids: list[int] | None) -> None:
+            fresh = generation == self._list_generation and self.store.path == review_path
+            if ids is not None and fresh:
                 self.model.extend_ids(ids)
                 self.screening_status.show()
 
+        work = self._interruptible(lambda store: filter_record_ids(store, **query))
         self.jobs.start(work, on_success=done)
+
+    def _search_in_background(self, query: dict) -> None:
+        """The list for a search, worked out on the job thread; the list shown until then
+        stays, and a newer search or filter interrupts this one."""
+        generation = self._list_generation
+        review_path = self.store.path
+        self.count_label.setText("Searching…")
+
+        def done(ids: list[int] | None) -> None:
+            if ids is None or generation != self._list_generation:
+                return
+            if self.store.path != review_path:
+                return
+            ordered = self.ranking.order(ids)
+            self.model.set_ids(ordered, in_order=ordered is ids)
+            self.select_row(0)
+            self.screening_status.show()
+
+        work = self._interruptible(lambda store: filter_record_ids(store, **query))
+        self.jobs.start(work, on_success=done)
+
+    def _interruptible(self, fn: Callable[[Store], Any]) -> Callable[..., Any]:
+        """A job running ``fn`` on its own connection, which ``_interrupt_running`` stops
+        (the job then returns None): for work a newer list or count makes unwanted."""
+        opener = self.store.opener()
+        running = self.__dict__.setdefault("_running_connections", set())
+
+        def work(progress, cancelled) -> Any:
+            with opener() as store:
+                conn = store.db.conn
+                running.add(conn)
+                try:
+                    return fn(store)
+                except sqlite3.OperationalError as exc:
+                    if "interrupt" in str(exc).lower():
+                        return None
+                    raise
+                finally:
+                    running.discard(conn)
+
+        return work
+
+    def _interrupt_running(self) -> None:
+        for conn in list(self.__dict__.get("_running_connections", ())):
+            conn.interrupt()
 
     def _reload_counts(self) -> None:
         """Recount the filter options in the background (the list is not touched)."""
         self._count_generation += 1
         generation = self._count_generation
-        review_path, opener = self.store.path, self.store.opener()
+        review_path = self.store.path
         query = dict(stage=self.stage, search=self.search.text(), **self.filters)
+        work = self._interruptible(lambda store: filter_counts(store, **query))
 
-        def work(progress, cancelled) -> dict:
-            with opener() as store:
-                return filter_counts(store, **query)
-
-        def done(counts: dict) -> None:
+        def done(counts: dict | None) -> None:
+            if counts is None:
+                return  # interrupted: a newer count follows
             if generation == self._count_generation and self.store.path == review_path:
                 self.filter_counts = counts
                 self.filter_panel.set_counts(counts)
