@@ -32,6 +32,9 @@ from reviewer.store.store import RecordRows, record_rows
 from reviewer.wording import count
 
 BATCH = 5000
+# After this many records an import's duplicate checks forget what they remembered and
+# read it back from the review by key (``Deduplicator.forget``): memory stays flat.
+FORGET_EVERY = 200_000
 _SNIFF_CHARS = 8192
 
 
@@ -238,6 +241,14 @@ def _import_file(
     # Records are checked for duplicates on the reading thread, ahead of the writes, with
     # the ids they will get; each write makes sure the review has not grown meanwhile.
     start_id = duplicates.next_record_id(store)
+    # the writer says how far it has committed, so the reader can forget what is stored
+    committed = threading.Condition()
+    written = [start_id - 1, False]  # last id committed; whether the writer has stopped
+
+    def wait_written(upto: int) -> None:
+        with committed:
+            while written[0] < upto and not written[1]:
+                committed.wait(0.1)
 
     def batches() -> Iterator[_Batch]:
         """Batches to store, checked for duplicates, each with the errors met reading it."""
@@ -245,6 +256,7 @@ def _import_file(
         batch: list[ParsedRecord] = []
         errors: list[str] = []
         next_id = start_id
+        remembered = 0
         for number, item in enumerate(items, start=1):
             if problems:  # met reading the file: undecodable bytes, cut lines
                 errors.extend(problems)
@@ -264,38 +276,55 @@ def _import_file(
             )  # fmt: skip
             batch.append(item)
             if len(batch) >= BATCH:
+                if remembered >= FORGET_EVERY:  # once what was checked is stored
+                    wait_written(next_id - 1)
+                    dedup.forget(store, next_id)
+                    remembered = 0
                 yield _deduplicate(dedup, batch, errors, next_id)
                 next_id += len(batch)
+                remembered += len(batch)
                 batch, errors = [], []
         errors.extend(problems)
         if batch or errors:
             yield _deduplicate(dedup, batch, errors, next_id)
 
+    def stopped() -> None:
+        with committed:
+            written[1] = True
+            committed.notify_all()
+
     found, grown = 0, False
     with _bulk_writing(store), closing(_read_ahead(batches())) as read:
-        for b in read:
-            report.errors.extend(b.errors)
-            if not b.rows.count:
-                continue
-            with store.atomic():
-                if duplicates.next_record_id(store) != b.rows.first_id:
-                    grown = True
-                    break
-                if source_id is None:
-                    source_id = store.add_source(source)
-                store.add_records(source_id, b.rows)
-                found += duplicates.add_candidates(store, b.candidates)
-                # a duplicate may hold what its kept record lacks (an abstract, a DOI)
-                report.completed += len(complete_groups(store, b.keeps))
-            report.added += b.rows.count - b.duplicates
-            report.duplicates += b.duplicates
-            tick(report.added + report.duplicates)
-            if cancel and cancel():
-                report.errors.append(
-                    f"{path.name}: cancelled after {report.added} records; "
-                    "importing the file again carries on where it stopped"
-                )
-                return
+        try:  # the reader may wait for a commit: it must hear that none will come
+            for b in read:
+                report.errors.extend(b.errors)
+                if not b.rows.count:
+                    continue
+                with store.atomic():
+                    if duplicates.next_record_id(store) != b.rows.first_id:
+                        grown = True
+                        break
+                    if source_id is None:
+                        source_id = store.add_source(source)
+                    store.add_records(source_id, b.rows)
+                    found += duplicates.add_candidates(store, b.candidates)
+                    # a duplicate may hold what its kept record lacks (an abstract, a DOI)
+                    report.completed += len(complete_groups(store, b.keeps))
+                with committed:
+                    written[0] = b.rows.first_id + b.rows.count - 1
+                    committed.notify_all()
+                report.added += b.rows.count - b.duplicates
+                report.duplicates += b.duplicates
+                tick(report.added + report.duplicates)
+                if cancel and cancel():
+                    report.errors.append(
+                        f"{path.name}: cancelled after {report.added} records; "
+                        "importing the file again carries on where it stopped"
+                    )
+                    return
+        finally:
+            stopped()
+
     if grown:  # the reading thread has stopped: its checks can be undone
         dedup.restart(store)
         raise ImportFailure(
