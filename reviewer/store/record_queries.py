@@ -32,15 +32,19 @@ class ListedRecord(NamedTuple):
 
 
 def listed_records(store: Store) -> Iterator[ListedRecord]:
-    """Every record in import order, streamed from one query."""
+    """Every record in import order, streamed from one query. ``duplicate_of`` comes
+    from its own index (a few records have one): read from the row, it sits after the
+    text, and reaching it took half the time."""
+    duplicate_of = dict(
+        store.db.execute("select id, duplicate_of from records where duplicate_of is not null")
+    )
     cur = store.db.execute(
         "select r.id, r.title, r.authors, r.journal, r.year, r.doi, r.pmid, s.name, "
-        "r.source_index, r.duplicate_of from records r "
-        "left join sources s on s.id = r.source_id order by r.id"
+        "r.source_index from records r left join sources s on s.id = r.source_id order by r.id"
     )
-    loads = json.loads
-    for rid, title, authors, journal, year, doi, pmid, source, index, dup in cur:
+    loads, dup = json.loads, duplicate_of.get
+    for rid, title, authors, journal, year, doi, pmid, source, index in cur:
         yield ListedRecord(
             rid, title or "", loads(authors) if authors else [], journal or "", year,
-            doi or "", pmid or "", source, index, dup,
+            doi or "", pmid or "", source, index, dup(rid),
         )  # fmt: skip
