@@ -165,6 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
+        "check",
+        help="check the file, its full-text index, and its state against its event log",
+        description="SQLite's integrity check, the full-text index against the records, "
+        "and the current state (decisions, resolutions, values, results, tags, notes, "
+        "settings, merge conflicts) rebuilt from the event log and compared with the "
+        "stored state. Exits 0 when all agree; otherwise names each difference (table, "
+        "record, field) and exits 1. Changes nothing.",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
         "merge",
         help="bring another copy's work into this review",
         description="Merge the events of another copy of this review (a union by event id): "
@@ -478,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # Commands that only read the review: on a file that cannot be written they open it
 # read-only by themselves (and say so); the others need --read-only to be refused early.
-_READING = {"list", "stats", "export", "analyse", "analyze", "copy"}
+_READING = {"list", "stats", "export", "analyse", "analyze", "copy", "check"}
 
 
 def _default_path() -> Path:
@@ -808,6 +819,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 f"agreement={pair['percent_agreement']} pabak={pair['pabak']}"
             )
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from reviewer.store.check import check_review
+
+    with _open(args) as store:
+        report = check_review(store)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in report.lines():
+            print(line)
+    return 0 if report.ok else 1
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -1166,6 +1190,7 @@ _COMMANDS = {
     "decide": cmd_decide,
     "resolve": cmd_resolve,
     "stats": cmd_stats,
+    "check": cmd_check,
     "merge": cmd_merge,
     "copy": cmd_copy,
     "sources": cmd_sources,

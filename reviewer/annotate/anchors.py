@@ -24,6 +24,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from reviewer.annotate.spans import page_at, selection_span
 from reviewer.domain import FieldValue, Highlight, Span, Suggestion
+from reviewer.domain.events import EventKind
 from reviewer.domain.models import now_iso
 from reviewer.store import Store
 
@@ -218,7 +219,7 @@ def reattach_orphan(store: Store, orphan_id: int, start: int, end: int, reviewer
             _add_provenance(store, orphan, span, reviewer)
         store.set_orphan_status(orphan_id, "reattached")
         store.log_event(
-            reviewer, "orphan.reattach", orphan.record_id, _orphan_payload(orphan, span)
+            reviewer, EventKind.ORPHAN_REATTACH, orphan.record_id, _orphan_payload(orphan, span)
         )
 
 
@@ -245,7 +246,7 @@ def _add_provenance(store: Store, orphan: Orphan, span: Span, reviewer: str) -> 
         current.value,
         reviewer,
         provenance=[*current.provenance, span],
-        kind="value.span_add",
+        kind=EventKind.VALUE_SPAN_ADD,
     )
 
 
@@ -254,7 +255,9 @@ def dismiss_orphan(store: Store, orphan_id: int, reviewer: str) -> None:
     orphan = _open_orphan(store, orphan_id)
     with store.atomic():
         store.set_orphan_status(orphan_id, "dismissed")
-        store.log_event(reviewer, "orphan.dismiss", orphan.record_id, _orphan_payload(orphan))
+        store.log_event(
+            reviewer, EventKind.ORPHAN_DISMISS, orphan.record_id, _orphan_payload(orphan)
+        )
 
 
 def _orphan_payload(orphan: Orphan, span: Span | None = None) -> dict:
@@ -320,7 +323,7 @@ def replace_record_text(
         store.set_record_text(record_id, new_text, page_offsets)
         store.log_event(
             reviewer,
-            "record.text_replace",
+            EventKind.RECORD_TEXT_REPLACE,
             record_id,
             {
                 "old_text": record.text,
@@ -378,7 +381,7 @@ def _reanchor_highlight(
     assert highlight.id is not None
     found = locate(highlight.span, text, page_offsets)
     if found is None:
-        store.delete_highlight(highlight.id, reviewer, kind="highlight.orphan")
+        store.delete_highlight(highlight.id, reviewer, kind=EventKind.HIGHLIGHT_ORPHAN)
         row = _orphan_row(
             highlight.record_id,
             "highlight",

@@ -20,6 +20,7 @@ from typing import Any
 from reviewer.annotate.selection import parse_selection
 from reviewer.annotate.spans import selection_span
 from reviewer.domain import FieldSpec, FieldType
+from reviewer.domain.events import EventKind
 from reviewer.domain.results import COLUMNS, ResultCell, column, kind_of
 from reviewer.store import Store
 from reviewer.store import results as rs
@@ -90,7 +91,7 @@ class ResultsChange:
 
     def do(self, store: Store, renumber: Any) -> None:
         if self._done_once:
-            rs.set_state(store, self.record_id, self._after, self.reviewer, "result.redo")
+            rs.set_state(store, self.record_id, self._after, self.reviewer, EventKind.RESULT_REDO)
             return
         self._before = snapshot(store, self.record_id)
         self.change(store)
@@ -98,7 +99,7 @@ class ResultsChange:
         self._done_once = True
 
     def undo(self, store: Store, renumber: Any) -> None:
-        rs.set_state(store, self.record_id, self._before, self.reviewer, "result.undo")
+        rs.set_state(store, self.record_id, self._before, self.reviewer, EventKind.RESULT_UNDO)
 
     # the usual changes, as commands
 

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from reviewer.annotate.spans import selection_span
 from reviewer.domain import FieldSpec, FieldType, FieldValue, Span
+from reviewer.domain.events import EventKind
 from reviewer.store import Store
 
 # -- numbers ---------------------------------------------------------------------
@@ -364,7 +365,7 @@ def _with_span(
         value,
         reviewer,
         provenance=[*current.provenance, span],
-        kind="value.span_add",
+        kind=EventKind.VALUE_SPAN_ADD,
     )
 
 
@@ -379,5 +380,10 @@ def remove_span(
         raise IndexError(f"{field} has {len(current.provenance)} spans, not #{span_index}")
     spans = [s for i, s in enumerate(current.provenance) if i != span_index]
     return store.set_value(
-        record_id, field, current.value, reviewer, provenance=spans, kind="value.span_remove"
+        record_id,
+        field,
+        current.value,
+        reviewer,
+        provenance=spans,
+        kind=EventKind.VALUE_SPAN_REMOVE,
     )

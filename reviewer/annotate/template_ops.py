@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reviewer.domain import FieldSpec, Template, load_template
+from reviewer.domain.events import EventKind
 from reviewer.store import Store
 
 
@@ -96,7 +97,7 @@ def rename_field(
         if "key" in changes:
             moved = store.rename_field_values(key, new_key)  # type: ignore[arg-type]
             payload = {"old": key, "new": new_key, "values": moved}
-            store.log_event(reviewer, "field.rename", payload=payload)
+            store.log_event(reviewer, EventKind.FIELD_RENAME, payload=payload)
         return _write(store, fields, reviewer)
 
 

@@ -21,7 +21,8 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from reviewer.domain import Decision, Highlight, ParsedRecord, Source, Span, Template
+from reviewer.domain import Decision, Event, Highlight, ParsedRecord, Source, Span, Template
+from reviewer.domain.events import EventKind
 from reviewer.domain.results import ResultCell
 from reviewer.export.common import CancelFn, ExportCancelled, ProgressFn
 from reviewer.review.settings import set_setting
@@ -29,8 +30,8 @@ from reviewer.review.tags import add_tag
 from reviewer.store import Store
 from reviewer.store.results import put_cells
 
-IMPORT_EVENT = "review.import"
-VALUE_EVENT = "value.import"  # a "value." kind: undo, history and merge treat it as a value change
+IMPORT_EVENT = EventKind.REVIEW_IMPORT
+VALUE_EVENT = EventKind.VALUE_IMPORT  # a "value." kind: undo, history and merge see a value change
 BATCH = 500
 _READ = 1 << 16
 
@@ -308,42 +309,35 @@ def _add_attached(store: Store, rid: int, record: dict[str, Any], reviewer: str)
             store.add_orphan({**o, "record_id": rid, "highlight_id": None})
     if record.get("results"):
         cells = [ResultCell.model_validate({**c, "record_id": rid}) for c in record["results"]]
-        put_cells(store, rid, cells, "result.set")
+        put_cells(store, rid, cells, EventKind.RESULT_SET)
 
 
 def _add_value(store: Store, rid: int, v: dict[str, Any]) -> None:
-    """Store a value as it was (reviewer, time, spans); values of fields the template no
-    longer has are kept too, as in the review exported."""
+    """Store a value as it was (reviewer, time, spans): its event carries the time it was
+    set. Values of fields the template no longer has are kept too, as in the review
+    exported (so no template check, unlike ``Store.set_value``)."""
     spans = [Span.model_validate(s).model_dump() for s in v.get("provenance", [])]
-    store.db.execute(
-        "insert into field_values (record_id, field, value, reviewer, time, provenance) "
-        "values (?, ?, ?, ?, ?, ?) on conflict(record_id, field) do update set "
-        "value = excluded.value, reviewer = excluded.reviewer, time = excluded.time, "
-        "provenance = excluded.provenance",
-        [rid, v["field"], json.dumps(v["value"], ensure_ascii=False), v["reviewer"], v["time"],
-         json.dumps(spans, ensure_ascii=False)],
+    store.commit(
+        Event(
+            reviewer=v["reviewer"],
+            kind=VALUE_EVENT,
+            record_id=rid,
+            payload={"field": v["field"], "before": None, "after": v["value"],
+                     "provenance": spans, "time": v["time"]},
+        )
     )  # fmt: skip
-    store.log_event(
-        v["reviewer"],
-        VALUE_EVENT,
-        rid,
-        {"field": v["field"], "before": None, "after": v["value"], "provenance": spans},
-    )
 
 
 def _add_resolution(store: Store, rid: int, r: dict[str, Any]) -> None:
-    store.db.execute(
-        "insert into resolutions (record_id, stage, decision, reason, note, resolver, time) "
-        "values (?, ?, ?, ?, ?, ?, ?)",
-        [rid, r["stage"], r["decision"], r.get("reason", ""), r.get("note", ""), r["resolver"],
-         r["time"]],
-    )  # fmt: skip
-    store.log_event(
-        r["resolver"],
-        "resolution.set",
-        rid,
-        {"stage": r["stage"], "before": None, "after": r["decision"],
-         "reason": r.get("reason", ""), "note": r.get("note", "")},
+    store.commit(
+        Event(
+            reviewer=r["resolver"],
+            kind=EventKind.RESOLUTION_SET,
+            record_id=rid,
+            payload={"stage": r["stage"], "before": None, "after": r["decision"],
+                     "reason": r.get("reason", ""), "note": r.get("note", ""),
+                     "time": r["time"]},
+        )
     )  # fmt: skip
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from reviewer.annotate.spans import page_at
 from reviewer.domain import Span
+from reviewer.domain.events import EventKind
 from reviewer.domain.results import (
     MEASURES,
     OUTCOME_KINDS,
@@ -135,7 +136,7 @@ def import_results(
     with store.atomic():
         for rid, changes in plans.items():
             if changes:
-                result_store.set_cells(store, rid, changes, reviewer, kind="result.import")
+                result_store.set_cells(store, rid, changes, reviewer, kind=EventKind.RESULT_IMPORT)
                 report.cells += len(changes)
     report.records = sum(1 for c in plans.values() if c)
     return report

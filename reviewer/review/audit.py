@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.domain import FieldSpec
+from reviewer.domain.events import EventKind
 from reviewer.review import events as ev
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
@@ -166,9 +167,7 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def describe(
-    kind: str, payload: dict[str, Any], specs: dict[str, FieldSpec] | None = None
-) -> str:
+def describe(kind: str, payload: dict[str, Any], specs: dict[str, FieldSpec] | None = None) -> str:
     """One line saying what an event did (fields by their label when ``specs`` knows them)."""
     stage = STAGE_LABELS.get(payload.get("stage", ""), payload.get("stage", ""))
     if kind in (ev.DECISION_SET, ev.DECISION_UNDO, ev.RESOLUTION_SET):
@@ -181,13 +180,13 @@ def describe(
     if kind == ev.RESOLUTION_CLEAR:
         return f"{stage}: resolution withdrawn{_was(payload)}"
     if kind.startswith(ev.VALUE_PREFIX):
-        verb = {"value.clear": "cleared", "value.accept": "set from a suggestion"}
+        verb = {EventKind.VALUE_CLEAR: "cleared", EventKind.VALUE_ACCEPT: "set from a suggestion"}
         return f"{_field(payload, specs)}: {verb.get(kind, 'set')}"
     if kind.startswith(ev.RESULT_PREFIX):
         item = str(payload.get("item", "")).split(":", 1)[0]
-        verb = {"result.clear": "cleared", "result.import": "imported",
-                "result.undo": "undone", "result.redo": "redone",
-                "result.span_add": "support added"}  # fmt: skip
+        verb = {EventKind.RESULT_CLEAR: "cleared", EventKind.RESULT_IMPORT: "imported",
+                EventKind.RESULT_UNDO: "undone", EventKind.RESULT_REDO: "redone",
+                EventKind.RESULT_SPAN_ADD: "support added"}  # fmt: skip
         return f"{item} {payload.get('field')}: {verb.get(kind, 'set')}"
     return _describe_other(kind, payload, specs)
 
@@ -212,7 +211,8 @@ def _describe_other(
         ev.TEMPLATE_SET: "extraction template replaced",
         ev.SOURCE_LABEL: (
             f"source {payload.get('name')!r} named {payload.get('after')!r}"
-            if payload.get("after") else f"source {payload.get('name')!r} unnamed"
+            if payload.get("after")
+            else f"source {payload.get('name')!r} unnamed"
         ),
         ev.HIGHLIGHT_ADD: "highlight added",
         ev.MERGE_CONFLICT: f"merge conflict on {_key_words(payload.get('key'), specs)}",

@@ -9,6 +9,7 @@ these functions.
 from __future__ import annotations
 
 from reviewer.domain import FieldType, Span, Suggestion
+from reviewer.domain.events import EventKind
 from reviewer.store import Store
 
 
@@ -63,11 +64,16 @@ def accept(store: Store, suggestion_id: int, reviewer: str) -> None:
                 items,
                 reviewer,
                 provenance=[*current.provenance, span],
-                kind="value.accept",
+                kind=EventKind.VALUE_ACCEPT,
             )
         else:
             store.set_value(
-                s.record_id, s.field, s.value, reviewer, provenance=[span], kind="value.accept"
+                s.record_id,
+                s.field,
+                s.value,
+                reviewer,
+                provenance=[span],
+                kind=EventKind.VALUE_ACCEPT,
             )
         store.set_suggestion_status(suggestion_id, "accepted", reviewer)
 

@@ -140,7 +140,7 @@ def _merge(store: Store, other: sqlite3.Connection, source: str, reviewer: str) 
     report.copied, report.applied = result.copied, result.applied
     report.conflicts, report.not_applied = result.conflicts, result.not_applied
     if result.changes or report.conflicts:
-        store._log(
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=ev.MERGE_DONE,
@@ -197,9 +197,9 @@ def settle_conflict(store: Store, conflict_id: str, choice: str, reviewer: str) 
         conflict = found[0]
         key = tuple(conflict.key)
         state = st.read_state(store.db.conn, key) if choice == "kept" else conflict.other
-        st.write_state(store, key, state)
         open_ids = [c.id for c in conflicts_on(store, conflict.key, True)]
-        event = store._log(
+        # the state chosen is written and the conflicts marked settled by applying the event
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=ev.MERGE_SETTLE,
@@ -212,4 +212,3 @@ def settle_conflict(store: Store, conflict_id: str, choice: str, reviewer: str) 
                 },
             )
         )
-        st.mark_settled(store, open_ids, reviewer, event.time, choice)

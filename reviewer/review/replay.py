@@ -30,6 +30,7 @@ from reviewer.ingest.merged import complete_groups
 from reviewer.review import events as ev
 from reviewer.store import Store
 from reviewer.store import state as st
+from reviewer.store.apply import apply
 from reviewer.store.duplicates import kept_record
 from reviewer.store.state import EventRow, MergeConflict
 
@@ -93,19 +94,23 @@ def keys_of(rows: Iterable[EventRow]) -> set[tuple]:
     return keys
 
 
+# Additive effects replayed from elsewhere: a highlight added there is added here (under a
+# new id: ids differ between copies), verdicts on suggestions and conflict bookkeeping
+# follow; edits to highlights by id are not, as the ids would name other highlights.
+_REPLAYED = (ev.HIGHLIGHT_ADD, ev.MERGE_CONFLICT, ev.MERGE_SETTLE)
+
+
 def _apply_additive(
     store: Store, row: EventRow, payload: dict[str, Any], result: ReplayResult
 ) -> None:
-    """Effects that add rather than replace: highlights, conflict bookkeeping."""
+    """Effects that add rather than replace, through the store's one ``apply`` (the keyed
+    state is brought up to date key by key afterwards)."""
     eid, time, who, kind, rid, _raw = row
-    if kind == ev.HIGHLIGHT_ADD:
-        st.add_highlight(store, rid, who, time, payload)
-    elif kind == ev.MERGE_CONFLICT:
-        st.insert_conflict(store, conflict_from_event(eid, rid, who, time, payload))
-    elif kind == ev.MERGE_SETTLE:
-        st.mark_settled(store, payload.get("conflicts", []), who, time, payload.get("choice"))
-    elif kind.startswith(ev.SUGGESTION_PREFIX):
-        st.set_suggestion_status(store, rid, kind.split(".", 1)[1], payload)
+    if kind in _REPLAYED or kind.startswith(ev.SUGGESTION_PREFIX):
+        if kind == ev.HIGHLIGHT_ADD:
+            payload = {**payload, "id": None}
+        apply(store.db, Event(id=eid, time=time, reviewer=who, kind=kind, record_id=rid,
+                              payload=payload), keyed=False)  # fmt: skip
     elif kind not in (ev.MERGE_DONE, ev.RECORDS_ADD) and not ev.state_keys(kind, rid, who, payload):
         result.not_applied[kind] = result.not_applied.get(kind, 0) + 1
 
@@ -136,17 +141,16 @@ def _bring_up_to_date(
         return
     if _open_conflict_exists(store, key, ours, other):
         return
-    event = store._log(
-        Event(
-            reviewer=reviewer,
-            kind=ev.MERGE_CONFLICT,
-            record_id=key[1] if kind in ev.RECORD_STATE_KINDS else None,
-            payload={"key": list(key), "kept": ours, "other": other, "source": source},
-        )
+    event = Event(
+        reviewer=reviewer,
+        kind=ev.MERGE_CONFLICT,
+        record_id=key[1] if kind in ev.RECORD_STATE_KINDS else None,
+        payload={"key": list(key), "kept": ours, "other": other, "source": source},
     )
-    conflict = conflict_from_event(event.id, event.record_id, reviewer, event.time, event.payload)
-    st.insert_conflict(store, conflict)
-    result.conflicts.append(conflict)
+    store.commit(event)  # the conflict is stored and this copy keeps its state
+    result.conflicts.append(
+        conflict_from_event(event.id, event.record_id, reviewer, event.time, event.payload)
+    )
 
 
 def conflict_from_event(

@@ -29,7 +29,6 @@ from reviewer.domain.models import now_iso
 from reviewer.review import events as ev
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store
-from reviewer.store.state import write_decision_row
 
 STAGE_LABELS = {
     "title_abstract": "title/abstract",
@@ -190,8 +189,10 @@ def decide(
     stage: str = "title_abstract",
     reason: str = "",
     note: str = "",
+    kind: str = ev.DECISION_SET,
 ) -> Decision:
-    """Record ``reviewer``'s decision (the CLI's ``decide``); unchanged decisions write nothing."""
+    """Record ``reviewer``'s decision (the CLI's ``decide``); unchanged decisions write nothing.
+    ``kind`` is ``decision.redo`` when the window's redo makes an undone decision again."""
     if decision not in DECISIONS:
         raise ScreeningError(f"unknown decision {decision!r}; decisions: {', '.join(DECISIONS)}")
     _check_record(store, record_id, stage)
@@ -207,7 +208,7 @@ def decide(
         reason=reason,
         note=note,
     )
-    store.set_decision(new)
+    store.set_decision(new, kind)
     return new
 
 
@@ -285,14 +286,7 @@ def resolve(
     res = Resolution(record_id, stage, decision, reason, note, resolver, now_iso())
     with store.atomic():
         before = resolution(store, record_id, stage)
-        store.db.execute(
-            "insert into resolutions (record_id, stage, decision, reason, note, resolver, time) "
-            "values (?, ?, ?, ?, ?, ?, ?) on conflict(record_id, stage) do update set "
-            "decision = excluded.decision, reason = excluded.reason, note = excluded.note, "
-            "resolver = excluded.resolver, time = excluded.time",
-            [record_id, stage, decision, reason, note, resolver, res.time],
-        )
-        _log_resolution(store, ev.RESOLUTION_SET, res, before)
+        _commit_resolution(store, ev.RESOLUTION_SET, res, before)
     return res
 
 
@@ -301,19 +295,20 @@ def clear_resolution(store: Store, record_id: int, stage: str, resolver: str) ->
         before = resolution(store, record_id, stage)
         if before is None:
             return
-        store.db.execute(
-            "delete from resolutions where record_id = ? and stage = ?", [record_id, stage]
-        )
         gone = Resolution(record_id, stage, "", "", "", resolver, now_iso())
-        _log_resolution(store, ev.RESOLUTION_CLEAR, gone, before)
+        _commit_resolution(store, ev.RESOLUTION_CLEAR, gone, before)
 
 
-def _log_resolution(store: Store, kind: str, res: Resolution, before: Resolution | None) -> None:
-    store._log(
+def _commit_resolution(
+    store: Store, kind: str, res: Resolution, before: Resolution | None
+) -> None:
+    """The resolution's event, applied and logged; its time is the resolution's."""
+    store.commit(
         Event(
             reviewer=res.resolver,
             kind=kind,
             record_id=res.record_id,
+            time=res.time,
             payload={
                 "stage": res.stage,
                 "before": before.decision if before else None,
@@ -448,8 +443,7 @@ def undo_last_decision(store: Store, reviewer: str, stage: str) -> int | None:
         seq, event_id, record_id = target
         restore = _state_before(store, record_id, stage, reviewer, seq)
         before = store.decision(record_id, stage, reviewer)
-        write_decision_row(store, record_id, stage, reviewer, restore)
-        store._log(
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=ev.DECISION_UNDO,
@@ -480,7 +474,7 @@ def _last_undoable(store: Store, reviewer: str, stage: str) -> tuple[int, str, i
         if payload.get("stage") != stage:
             continue
         if kind == ev.DECISION_UNDO:
-            undone.add(payload["undoes"])
+            undone.add(payload.get("undoes"))
         elif event_id not in undone:
             return seq, event_id, record_id
     return None

@@ -12,10 +12,11 @@ import json
 from typing import Any
 
 from reviewer.domain import Event
+from reviewer.domain.events import EventKind
 from reviewer.store import Store
 from reviewer.store.state import setting_key
 
-SETTING_EVENT = "setting.set"
+SETTING_EVENT = EventKind.SETTING_SET
 
 EXCLUSION_REASONS = "exclusion_reasons"
 BLINDED = "blinded"
@@ -54,8 +55,7 @@ def set_setting(store: Store, name: str, value: Any, reviewer: str) -> None:
     if before == value:
         return
     with store.atomic():
-        store._set_meta(setting_key(name), json.dumps(value, ensure_ascii=False))
-        store._log(
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=SETTING_EVENT,

@@ -7,7 +7,6 @@ and removing are events, keyed by (record, tag) for merging.
 from __future__ import annotations
 
 from reviewer.domain import Event
-from reviewer.domain.models import now_iso
 from reviewer.review import events as ev
 from reviewer.store import Store
 
@@ -25,11 +24,7 @@ def add_tag(store: Store, record_id: int, tag: str, reviewer: str) -> bool:
     with store.atomic():
         if has_tag(store, record_id, tag):
             return False
-        store.db.execute(
-            "insert into record_tags (record_id, tag, reviewer, time) values (?, ?, ?, ?)",
-            [record_id, tag, reviewer, now_iso()],
-        )
-        store._log(
+        store.commit(
             Event(reviewer=reviewer, kind=ev.TAG_ADD, record_id=record_id, payload={"tag": tag})
         )
     return True
@@ -41,10 +36,7 @@ def remove_tag(store: Store, record_id: int, tag: str, reviewer: str) -> bool:
     with store.atomic():
         if not has_tag(store, record_id, tag):
             return False
-        store.db.execute(
-            "delete from record_tags where record_id = ? and tag = ?", [record_id, tag]
-        )
-        store._log(
+        store.commit(
             Event(reviewer=reviewer, kind=ev.TAG_REMOVE, record_id=record_id, payload={"tag": tag})
         )
     return True

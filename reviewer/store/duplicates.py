@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from reviewer.domain import Event, Record
+from reviewer.domain.events import EventKind
 from reviewer.domain.models import now_iso
 from reviewer.store.store import Store
 
@@ -220,8 +221,7 @@ def set_fields(store: Store, record_id: int, fields: dict[str, Any]) -> None:
         return
     names = list(fields)
     values = [
-        json.dumps(fields[n], ensure_ascii=False) if n in _JSON_FIELDS else fields[n]
-        for n in names
+        json.dumps(fields[n], ensure_ascii=False) if n in _JSON_FIELDS else fields[n] for n in names
     ]
     assignments = ", ".join(f"{n} = ?" for n in names)
     store.db.execute(f"update records set {assignments} where id = ?", [*values, record_id])
@@ -277,7 +277,7 @@ def confirm(store: Store, candidate_id: int, reviewer: str) -> int:
         store._log(
             Event(
                 reviewer=reviewer,
-                kind="duplicate.confirm",
+                kind=EventKind.DUPLICATE_CONFIRM,
                 record_id=cand.record_id,
                 payload={
                     "candidate": cand.id,
@@ -299,7 +299,7 @@ def reject(store: Store, candidate_id: int, reviewer: str) -> None:
         store._log(
             Event(
                 reviewer=reviewer,
-                kind="duplicate.reject",
+                kind=EventKind.DUPLICATE_REJECT,
                 record_id=cand.record_id,
                 payload={
                     "candidate": cand.id,
@@ -323,7 +323,7 @@ def unmerge(store: Store, record_id: int, reviewer: str) -> None:
         store._log(
             Event(
                 reviewer=reviewer,
-                kind="duplicate.unmerge",
+                kind=EventKind.DUPLICATE_UNMERGE,
                 record_id=record_id,
                 payload={"before": keep, "after": None},
             )

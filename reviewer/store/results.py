@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer.domain import Span
-from reviewer.domain.models import now_iso
+from reviewer.domain import Event, Span, events
+from reviewer.domain.events import EventKind
 from reviewer.domain.results import (
     COLUMNS,
     ResultCell,
@@ -29,9 +29,10 @@ from reviewer.domain.results import (
     kind_of,
     validate_cell,
 )
+from reviewer.store import projection
 from reviewer.store.store import Store
 
-RESULT_PREFIX = "result."  # result.set, result.clear, result.import, result.undo, ...
+RESULT_PREFIX = events.RESULT_PREFIX  # result.set, result.clear, result.import, ...
 
 _CELL_COLUMNS = "record_id, item, field, value, reviewer, time, provenance"
 CellKey = tuple[str, str]  # (item, field)
@@ -112,7 +113,7 @@ def set_cell(
     value: Any,
     reviewer: str,
     provenance: Sequence[Span] = (),
-    kind: str = "result.set",
+    kind: str = EventKind.RESULT_SET,
 ) -> ResultCell | None:
     """Set (or with ``None`` clear) one cell; return what it now holds."""
     return set_cells(store, record_id, [CellChange(item, field, value, provenance)], reviewer,
@@ -124,7 +125,7 @@ def set_cells(
     record_id: int,
     changes: Sequence[CellChange],
     reviewer: str,
-    kind: str = "result.set",
+    kind: str = EventKind.RESULT_SET,
 ) -> list[ResultCell | None]:
     """Set several cells of one record in one transaction, each logged as an event.
 
@@ -149,7 +150,13 @@ def delete_item(store: Store, record_id: int, item: str, reviewer: str) -> int:
         n = 0
         for it in doomed:
             for field in list(it.cells):
-                _write(store, record_id, CellChange(it.id, field, None), reviewer, "result.clear")
+                _write(
+                    store,
+                    record_id,
+                    CellChange(it.id, field, None),
+                    reviewer,
+                    EventKind.RESULT_CLEAR,
+                )
                 n += 1
         return n
 
@@ -187,7 +194,7 @@ def add_span(
     if any((s.start, s.end) == (span.start, span.end) for s in current.provenance):
         return current
     return set_cell(store, record_id, item, field, current.value, reviewer,
-                    [*current.provenance, span], kind="result.span_add")  # fmt: skip
+                    [*current.provenance, span], kind=EventKind.RESULT_SPAN_ADD)  # fmt: skip
 
 
 def _same(a: ResultCell | None, b: ResultCell | None) -> bool:
@@ -234,41 +241,13 @@ def _write(
         [record_id, change.item, change.field],
     ).fetchone()
     spans = [s.model_dump() for s in change.provenance]
-    if change.value is None:
-        store.db.execute(
-            "delete from result_cells where record_id = ? and item = ? and field = ?",
-            [record_id, change.item, change.field],
-        )
-        cell = None
-    else:
-        cell = ResultCell(
-            record_id=record_id,
-            item=change.item,
-            field=change.field,
-            value=change.value,
-            reviewer=reviewer,
-            provenance=list(change.provenance),
-        )
-        store.db.execute(
-            f"insert into result_cells ({_CELL_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?) "
-            "on conflict(record_id, item, field) do update set value = excluded.value, "
-            "reviewer = excluded.reviewer, time = excluded.time, "
-            "provenance = excluded.provenance",
-            [
-                record_id,
-                change.item,
-                change.field,
-                json.dumps(change.value, ensure_ascii=False),
-                reviewer,
-                cell.time,
-                json.dumps(spans, ensure_ascii=False),
-            ],
-        )
-    store.log_event(
-        reviewer,
-        "result.clear" if change.value is None and kind == "result.set" else kind,
-        record_id,
-        {
+    if change.value is None and kind == EventKind.RESULT_SET:
+        kind = EventKind.RESULT_CLEAR
+    event = Event(
+        reviewer=reviewer,
+        kind=kind,
+        record_id=record_id,
+        payload={
             "item": change.item,
             "field": change.field,
             "before": json.loads(before[0]) if before else None,
@@ -276,7 +255,18 @@ def _write(
             "provenance": spans,
         },
     )
-    return cell
+    store.commit(event)  # the cell is written by applying its event (reviewer.store.apply)
+    if change.value is None:
+        return None
+    return ResultCell(
+        record_id=record_id,
+        item=change.item,
+        field=change.field,
+        value=change.value,
+        reviewer=reviewer,
+        time=event.time,
+        provenance=list(change.provenance),
+    )
 
 
 def put_cells(store: Store, record_id: int, cells_: Sequence[ResultCell], kind: str) -> None:
@@ -285,12 +275,10 @@ def put_cells(store: Store, record_id: int, cells_: Sequence[ResultCell], kind: 
     with store.atomic():
         for c in cells_:
             spans = [s.model_dump() for s in c.provenance]
-            write_state(store, ("result", record_id, c.item, c.field),
-                        {"value": c.value, "reviewer": c.reviewer, "time": c.time,
-                         "provenance": spans})  # fmt: skip
-            store.log_event(c.reviewer, kind, record_id,
-                            {"item": c.item, "field": c.field, "before": None,
-                             "after": c.value, "provenance": spans})  # fmt: skip
+            store.commit(Event(reviewer=c.reviewer, kind=kind, record_id=record_id,
+                               payload={"item": c.item, "field": c.field, "before": None,
+                                        "after": c.value, "provenance": spans,
+                                        "time": c.time}))  # fmt: skip
 
 
 def field_values_by_prefix(store: Store, prefix: str) -> dict[int, dict[str, Any]]:
@@ -341,45 +329,12 @@ def record_keys(store: Store, normalise_title: Any) -> RecordKeys:
 
 
 def read_state(conn: sqlite3.Connection, key: tuple) -> dict[str, Any] | None:
-    _k, rid, item, field = key
-    try:
-        row = conn.execute(
-            "select value, reviewer, time, provenance from result_cells "
-            "where record_id = ? and item = ? and field = ?",
-            [rid, item, field],
-        ).fetchone()
-    except sqlite3.OperationalError:
-        return None  # a copy made before results existed has none
-    if row is None:
-        return None
-    return {
-        "value": json.loads(row[0]),
-        "reviewer": row[1],
-        "time": row[2],
-        "provenance": json.loads(row[3]),
-    }
+    return projection.read_result(conn, key)
 
 
 def write_state(store: Store, key: tuple, state: dict[str, Any] | None) -> None:
     """Put a cell as the other copy has it (no event: the other copy's event was copied)."""
-    _k, rid, item, field = key
-    store.db.execute(
-        "delete from result_cells where record_id = ? and item = ? and field = ?",
-        [rid, item, field],
-    )
-    if state is not None:
-        store.db.execute(
-            f"insert into result_cells ({_CELL_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                rid,
-                item,
-                field,
-                json.dumps(state["value"], ensure_ascii=False),
-                state.get("reviewer", ""),
-                state.get("time") or now_iso(),
-                json.dumps(state.get("provenance", []), ensure_ascii=False),
-            ],
-        )
+    projection.write_result(store.db, key, state)
 
 
 __all__ = [

@@ -30,8 +30,10 @@ from reviewer.domain import (
     Suggestion,
     Template,
 )
+from reviewer.domain.events import EventKind
 from reviewer.domain.models import now_iso
 from reviewer.store import connection, dedup_keys, migrations
+from reviewer.store.apply import apply
 from reviewer.store.errors import (
     BUSY_TIMEOUT_SECONDS,
     NewerReviewError,
@@ -253,17 +255,24 @@ class Store:
         return Template.model_validate_json(row[0])
 
     def set_template(self, template: Template, reviewer: str) -> None:
-        with self.atomic():
-            self._insert_template(template)
-            self._log(
-                Event(
-                    reviewer=reviewer,
-                    kind="template.set",
-                    payload={"template": template.model_dump(mode="json")},
-                )
+        self.commit(
+            Event(
+                reviewer=reviewer,
+                kind=EventKind.TEMPLATE_SET,
+                payload={"template": template.model_dump(mode="json")},
             )
+        )
 
     # -- events ----------------------------------------------------------------
+
+    def commit(self, event: Event) -> int | None:
+        """Make the event's change to the current state (``reviewer.store.apply``) and
+        log it, in one transaction: the one way a change is written. Returns the id of
+        a highlight the event added, else ``None``."""
+        with self.atomic():
+            result = apply(self.db, event)
+            self._log(event)
+        return result
 
     def _log(self, event: Event) -> Event:
         self.db.execute(
@@ -342,11 +351,10 @@ class Store:
                 raise KeyError(f"no source {source_id}")
             if row[1] == label:
                 return
-            self.db.execute("update sources set label = ? where id = ?", [label, source_id])
-            self._log(
+            self.commit(
                 Event(
                     reviewer=reviewer,
-                    kind="source.label",
+                    kind=EventKind.SOURCE_LABEL,
                     payload={"source_id": source_id, "name": row[0], "before": row[1],
                              "after": label},
                 )
@@ -570,7 +578,7 @@ class Store:
         value: Any,
         reviewer: str,
         provenance: Sequence[Span] = (),
-        kind: str = "value.set",
+        kind: str = EventKind.VALUE_SET,
     ) -> FieldValue | None:
         """Set (or with ``None`` clear) a field's value, validated by the review's template."""
         value = self.template().validate_value(field, value)
@@ -581,100 +589,84 @@ class Store:
                 "delete from drafts where record_id = ? and field = ? and reviewer = ?",
                 [record_id, field, reviewer],
             )
-            if value is None:
-                self.db.execute(
-                    "delete from field_values where record_id = ? and field = ?", [record_id, field]
-                )
-                fv = None
-            else:
-                fv = FieldValue(
-                    record_id=record_id,
-                    field=field,
-                    value=value,
-                    reviewer=reviewer,
-                    provenance=list(provenance),
-                )
-                self.db.execute(
-                    "insert into field_values (record_id, field, value, reviewer, time, "
-                    "provenance) values (?, ?, ?, ?, ?, ?) on conflict(record_id, field) do "
-                    "update set value = excluded.value, reviewer = excluded.reviewer, "
-                    "time = excluded.time, provenance = excluded.provenance",
-                    [
-                        record_id,
-                        field,
-                        json.dumps(value, ensure_ascii=False),
-                        reviewer,
-                        fv.time,
-                        json.dumps([s.model_dump() for s in fv.provenance], ensure_ascii=False),
-                    ],
-                )
-            self._log(
-                Event(
-                    reviewer=reviewer,
-                    kind="value.clear" if value is None and kind == "value.set" else kind,
-                    record_id=record_id,
-                    payload={
-                        "field": field,
-                        "before": before.value if before else None,
-                        "after": value,
-                        "provenance": [s.model_dump() for s in provenance],
-                    },
-                )
+            if value is None and kind == EventKind.VALUE_SET:
+                kind = EventKind.VALUE_CLEAR
+            event = Event(
+                reviewer=reviewer,
+                kind=kind,
+                record_id=record_id,
+                payload={
+                    "field": field,
+                    "before": before.value if before else None,
+                    "after": value,
+                    "provenance": [s.model_dump() for s in provenance],
+                },
             )
-        return fv
+            self.commit(event)
+        if value is None:
+            return None
+        return FieldValue(
+            record_id=record_id,
+            field=field,
+            value=value,
+            reviewer=reviewer,
+            time=event.time,
+            provenance=list(provenance),
+        )
 
     # -- decisions -----------------------------------------------------------------
 
-    def set_decision(self, decision: Decision) -> None:
+    def set_decision(
+        self,
+        decision: Decision,
+        kind: str = EventKind.DECISION_SET,
+        undoes: str | None = None,
+    ) -> Event:
+        """Set a reviewer's decision; the event's time is the decision's. ``kind`` is
+        ``decision.undo`` (naming the event it ``undoes``) when an undo puts back an
+        earlier decision, ``decision.redo`` when an undone decision is made again."""
         with self.atomic():
             before = self.decision(decision.record_id, decision.stage, decision.reviewer)
-            self.db.execute(
-                "insert into decisions (record_id, stage, reviewer, decision, reason, note, "
-                "time) values (?, ?, ?, ?, ?, ?, ?) on conflict(record_id, stage, reviewer) "
-                "do update set decision = excluded.decision, reason = excluded.reason, "
-                "note = excluded.note, time = excluded.time",
-                [
-                    decision.record_id,
-                    decision.stage,
-                    decision.reviewer,
-                    decision.decision,
-                    decision.reason,
-                    decision.note,
-                    decision.time,
-                ],
+            payload: dict[str, Any] = {
+                "stage": decision.stage,
+                "before": before.decision if before else None,
+                "after": decision.decision,
+                "reason": decision.reason,
+                "note": decision.note,
+            }
+            if undoes is not None:
+                payload["undoes"] = undoes
+            event = Event(
+                reviewer=decision.reviewer,
+                kind=kind,
+                record_id=decision.record_id,
+                time=decision.time,
+                payload=payload,
             )
-            self._log(
-                Event(
-                    reviewer=decision.reviewer,
-                    kind="decision.set",
-                    record_id=decision.record_id,
-                    payload={
-                        "stage": decision.stage,
-                        "before": before.decision if before else None,
-                        "after": decision.decision,
-                        "reason": decision.reason,
-                        "note": decision.note,
-                    },
-                )
-            )
+            self.commit(event)
+        return event
 
-    def clear_decision(self, record_id: int, stage: str, reviewer: str) -> None:
+    def clear_decision(
+        self,
+        record_id: int,
+        stage: str,
+        reviewer: str,
+        kind: str = EventKind.DECISION_CLEAR,
+        undoes: str | None = None,
+    ) -> Event | None:
+        """Take a reviewer's decision away (``kind``: ``decision.undo``, naming the event
+        it ``undoes``, when the decision undone was the record's first); ``None`` when
+        there was none."""
         with self.atomic():
             before = self.decision(record_id, stage, reviewer)
             if before is None:
-                return
-            self.db.execute(
-                "delete from decisions where record_id = ? and stage = ? and reviewer = ?",
-                [record_id, stage, reviewer],
-            )
-            self._log(
-                Event(
-                    reviewer=reviewer,
-                    kind="decision.clear",
-                    record_id=record_id,
-                    payload={"stage": stage, "before": before.decision, "after": None},
-                )
-            )
+                return None
+            payload: dict[str, Any] = {"stage": stage, "before": before.decision, "after": None}
+            if undoes is not None:
+                payload["undoes"] = undoes
+            event = Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload)
+            self.commit(event)
+        return event
 
     def decision(self, record_id: int, stage: str, reviewer: str) -> Decision | None:
         row = self.db.execute(
@@ -770,13 +762,10 @@ class Store:
             ).fetchone()
             if row is None:
                 raise KeyError(suggestion_id)
-            self.db.execute(
-                "update suggestions set status = ? where id = ?", [status, suggestion_id]
-            )
-            self._log(
+            self.commit(
                 Event(
                     reviewer=reviewer,
-                    kind=f"suggestion.{status}",
+                    kind=EventKind(f"suggestion.{status}"),
                     record_id=row[0],
                     payload={
                         "field": row[1],
@@ -789,36 +778,25 @@ class Store:
     # -- highlights and notes ------------------------------------------------------------
 
     def add_highlight(self, highlight: Highlight) -> int:
-        s = highlight.span
+        """Add a highlight or note; the event's time is the highlight's."""
+        event = Event(
+            reviewer=highlight.reviewer,
+            kind=EventKind.HIGHLIGHT_ADD,
+            record_id=highlight.record_id,
+            time=highlight.time,
+            payload={
+                "id": None,
+                "field": highlight.field,
+                "span": highlight.span.model_dump(),
+                "note": highlight.note,
+            },
+        )
         with self.atomic():
-            hid = self._insert_highlight(highlight, None)
-            self._log(
-                Event(
-                    reviewer=highlight.reviewer,
-                    kind="highlight.add",
-                    record_id=highlight.record_id,
-                    payload={
-                        "id": hid,
-                        "field": highlight.field,
-                        "span": s.model_dump(),
-                        "note": highlight.note,
-                    },
-                )
-            )
+            hid = apply(self.db, event)
+            assert hid is not None
+            event.payload["id"] = hid  # the id is the table's to give
+            self._log(event)
         return hid
-
-    def _insert_highlight(self, highlight: Highlight, hid: int | None) -> int:
-        """The ``highlights`` row (under ``hid``, or a new id); return its id."""
-        s = highlight.span
-        cur = self.db.execute(
-            'insert into highlights (id, record_id, field, start, "end", quote, prefix, '
-            "suffix, page, note, reviewer, time) values (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                hid, highlight.record_id, highlight.field, s.start, s.end, s.quote, s.prefix,
-                s.suffix, s.page, highlight.note, highlight.reviewer, highlight.time,
-            ],
-        )  # fmt: skip
-        return int(cur.lastrowid)
 
     def highlights(self, record_id: int) -> list[Highlight]:
         rows = self.db.execute(
@@ -881,24 +859,22 @@ class Store:
     def set_highlight_note(self, highlight_id: int, note: str, reviewer: str) -> None:
         with self.atomic():
             before = self.highlight(highlight_id)
-            self.db.execute("update highlights set note = ? where id = ?", [note, highlight_id])
-            self._log(
+            self.commit(
                 Event(
                     reviewer=reviewer,
-                    kind="highlight.note",
+                    kind=EventKind.HIGHLIGHT_NOTE,
                     record_id=before.record_id,
                     payload={"id": highlight_id, "before": before.note, "after": note},
                 )
             )
 
     def delete_highlight(
-        self, highlight_id: int, reviewer: str, kind: str = "highlight.delete"
+        self, highlight_id: int, reviewer: str, kind: str = EventKind.HIGHLIGHT_DELETE
     ) -> Highlight:
         """Delete a highlight; the event keeps all of it, so it can be restored."""
         with self.atomic():
             before = self.highlight(highlight_id)
-            self.db.execute("delete from highlights where id = ?", [highlight_id])
-            self._log(
+            self.commit(
                 Event(
                     reviewer=reviewer,
                     kind=kind,
@@ -910,19 +886,17 @@ class Store:
 
     def restore_highlight(self, highlight: Highlight, reviewer: str) -> int:
         """Put a deleted highlight back, under its old id when that is still free."""
-        taken = highlight.id is None or (
-            self.db.execute("select 1 from highlights where id = ?", [highlight.id]).fetchone()
+        event = Event(
+            reviewer=reviewer,
+            kind=EventKind.HIGHLIGHT_RESTORE,
+            record_id=highlight.record_id,
+            payload={"id": highlight.id, "highlight": highlight.model_dump(mode="json")},
         )
         with self.atomic():
-            hid = self._insert_highlight(highlight, None if taken else highlight.id)
-            self._log(
-                Event(
-                    reviewer=reviewer,
-                    kind="highlight.restore",
-                    record_id=highlight.record_id,
-                    payload={"id": hid, "highlight": highlight.model_dump(mode="json")},
-                )
-            )
+            hid = apply(self.db, event)  # under its old id when that is still free
+            assert hid is not None
+            event.payload["id"] = hid
+            self._log(event)
         return hid
 
     def move_highlight(self, highlight_id: int, span: Span) -> None:
@@ -997,12 +971,11 @@ class Store:
             rows = self.db.execute(
                 "select record_id, value, provenance from field_values where field = ?", [field]
             ).fetchall()
-            self.db.execute("delete from field_values where field = ?", [field])
             for record_id, value, provenance in rows:
-                self._log(
+                self.commit(
                     Event(
                         reviewer=reviewer,
-                        kind="value.clear",
+                        kind=EventKind.VALUE_CLEAR,
                         record_id=record_id,
                         payload={
                             "field": field,

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.domain import Event, Source
+from reviewer.domain.events import EventKind
 from reviewer.store.state import EventRow
 from reviewer.store.store import PUBLISHED_META, RECORD_COLUMNS, Store
 
-RECORDS_ADD = "records.add"  # the kind (reviewer.review.events.RECORDS_ADD)
+RECORDS_ADD = EventKind.RECORDS_ADD  # the kind (reviewer.review.events.RECORDS_ADD)
 URL_META = "sync.url"  # the server URL, never with a password
 CURSOR_META = "sync.cursor"  # the last server seq this copy has pulled
 PUSHED_META = "sync.pushed"  # every local event up to this seq is on the server

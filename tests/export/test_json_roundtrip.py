@@ -17,6 +17,7 @@ from reviewer.review import screening as sc
 from reviewer.review.settings import exclusion_reasons, set_exclusion_reasons
 from reviewer.review.stats import stats
 from reviewer.store import Store
+from tests.consistency import assert_consistent
 from tests.export.screened import screened_demo
 
 
@@ -80,6 +81,8 @@ def test_round_trip_gives_the_same_review(store, tmp_path):
     assert seen[-1] == (store.record_count(), store.record_count())
     assert copy.events()[-1].kind == "review.import"
     assert copy.integrity_check() == "ok"
+    assert_consistent(store)
+    assert_consistent(copy)  # what was read back is the projection of the events it logged
 
     again = tmp_path / "again.json"
     export_json(copy, again)

@@ -12,6 +12,7 @@ from reviewer.domain import ParsedRecord, Source
 from reviewer.review import merge as mg
 from reviewer.review import screening, settings, tags
 from reviewer.store import Store
+from tests.consistency import assert_consistent
 
 
 @pytest.fixture
@@ -21,6 +22,9 @@ def copies(demo_review, tmp_path):
     shutil.copy(demo_review, b_path)
     a, b = Store(demo_review), Store(b_path)
     yield a, b
+    # whatever the test merged, each copy's state is still the projection of its log
+    for store in (a, b):
+        assert_consistent(store if not store.closed else store.path)
     a.close()
     b.close()
 

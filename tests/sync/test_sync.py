@@ -8,6 +8,7 @@ from reviewer.review.screening import decide
 from reviewer.review.sync import SyncError, clone, publish, sync
 from reviewer.store import Store, pg
 from reviewer.store import sync as local
+from tests.consistency import assert_consistent
 
 
 def _published(demo_review, team_db):
@@ -60,6 +61,8 @@ def test_two_reviewers_see_each_others_decisions(demo_review, team_db, tmp_path)
     assert _local_log(a) == _local_log(b)
     assert _local_log(a)[0] == count
     assert local.state_digest(a) == local.state_digest(b)
+    for store in (a, b):
+        assert_consistent(store)
 
 
 def test_edits_on_both_sides_become_one_conflict_everywhere(demo_review, team_db, tmp_path):
@@ -86,6 +89,7 @@ def test_edits_on_both_sides_become_one_conflict_everywhere(demo_review, team_db
         assert store.values(rid)["journal"].value == "BMJ"
         assert store.values(rid)["year"].value == 2001
         assert len(merge_conflicts(store)) == 1
+        assert_consistent(store)  # the replayed state is the projection of the log
     assert local.state_digest(laptop) == local.state_digest(desktop)
 
     conflict = merge_conflicts(laptop)[0]
@@ -95,6 +99,7 @@ def test_edits_on_both_sides_become_one_conflict_everywhere(demo_review, team_db
     for store in (laptop, desktop):
         assert store.values(rid)["journal"].value == "Lancet"
         assert merge_conflicts(store) == []
+        assert_consistent(store)
     assert local.state_digest(laptop) == local.state_digest(desktop)
 
 
