@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from reviewer.domain.events import EventKind
 from reviewer.review.screening import (
     DECISIONS,
     STAGE_LABELS,
@@ -58,13 +59,16 @@ def decide_many(
     note: str = "",
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    kind: str = EventKind.DECISION_SET,
 ) -> BulkChange:
     """Record ``reviewer``'s ``decision`` on every record of ``ids`` at once (all or none)."""
     if decision not in DECISIONS:
         raise ScreeningError(f"unknown decision {decision!r}; decisions: {', '.join(DECISIONS)}")
     todo = checked_ids(store, ids, stage)
     reason = _checked_reason(store, decision, stage, reason)
-    return set_decisions(store, todo, stage, reviewer, decision, reason, note, progress, cancelled)
+    return set_decisions(
+        store, todo, stage, reviewer, decision, reason, note, progress, cancelled, kind
+    )
 
 
 def read_id_file(path: str | Path) -> list[int]:
@@ -101,9 +105,10 @@ class BulkDecision:
         self.change: BulkChange | None = None
 
     def do(self, store: Store, renumber=None, progress=None, cancelled=None) -> None:
+        kind = EventKind.DECISION_SET if self.change is None else EventKind.DECISION_REDO
         self.change = decide_many(
             store, self.ids, self.decision, self.reviewer, self.stage, self.reason,
-            progress=progress, cancelled=cancelled,
+            progress=progress, cancelled=cancelled, kind=kind,
         )  # fmt: skip
 
     def undo(self, store: Store, renumber=None, progress=None, cancelled=None) -> None:

@@ -4,9 +4,13 @@ Deciding 100,000 records one ``Store.set_decision`` at a time costs a transactio
 (and a flush to disk) each: about half an hour. Here the whole set is one
 ``BEGIN IMMEDIATE`` transaction, written with ``executemany`` in chunks, so it is
 all or nothing (a cancel or an error keeps none of it) and takes seconds. Every
-changed decision still gets its own ``decision.set`` / ``decision.clear`` event, the
-same events one-at-a-time decisions log, so merging, sync and the history read them
-unchanged. The ``screening`` table follows through its triggers, as for one decision.
+changed decision still gets its own event, of the kinds one decision at a time logs
+(``decision.set``, ``decision.redo``; an undo ``decision.undo`` naming the event it
+undoes), with the same payload, and the rows written are exactly what
+``reviewer.store.apply`` makes of those events, so ``reviewer check``, merging, sync
+and the history read them unchanged. The ``screening`` table follows through its
+triggers, as for one decision. (The rows are written here in bulk rather than event
+by event through ``apply``, which costs a statement per record.)
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from reviewer.domain.events import EventKind
 from reviewer.domain.models import now_iso
 from reviewer.store.store import Store
 
@@ -33,10 +38,12 @@ class Prior(NamedTuple):
 
 
 class BulkChange(NamedTuple):
-    """What a bulk decision did: the records it changed and their decisions before."""
+    """What a bulk decision did: the records it changed, their decisions before, and
+    the event that changed each (what an undo names)."""
 
     changed: list[int]
     before: dict[int, Prior]  # only the changed records that had a decision
+    events: dict[int, str]  # record -> id of its event
 
 
 ProgressFn = Callable[[int, int], None]
@@ -72,12 +79,15 @@ def set_decisions(
     note: str = "",
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    kind: str = EventKind.DECISION_SET,
 ) -> BulkChange:
     """Give every record of ``ids`` the same decision, in one transaction.
 
     Records whose decision is already exactly this are left alone (no event). The
-    caller checks the records are at the stage and the reason is allowed.
+    caller checks the records are at the stage and the reason is allowed. ``kind``:
+    ``decision.redo`` when an undone bulk decision is made again.
     """
+    events: dict[int, str] = {}
     with store.atomic():
         before = priors(store, ids, stage, reviewer)
         todo = [
@@ -104,7 +114,7 @@ def set_decisions(
                 time,
                 [
                     (
-                        "decision.set",
+                        kind,
                         rid,
                         {
                             "stage": stage,
@@ -116,10 +126,11 @@ def set_decisions(
                     )
                     for rid in part
                 ],
+                events,
             )
             if progress is not None:
                 progress(start + len(part), len(todo))
-    return BulkChange(todo, {rid: before[rid] for rid in todo if rid in before})
+    return BulkChange(todo, {rid: before[rid] for rid in todo if rid in before}, events)
 
 
 def restore_decisions(
@@ -130,7 +141,8 @@ def restore_decisions(
     progress: ProgressFn | None = None,
 ) -> None:
     """Undo a ``set_decisions``: put each changed record's previous decision back (or
-    clear it), in one transaction, logging the events a one-by-one undo would."""
+    clear it), in one transaction, logging the ``decision.undo`` events a one-by-one
+    undo would, each naming the event it undoes."""
     with store.atomic():
         now = now_iso()
         current = priors(store, change.changed, stage, reviewer)
@@ -156,9 +168,10 @@ def restore_decisions(
                     "delete from decisions where record_id = ? and stage = ? and reviewer = ?",
                     [(r, stage, reviewer) for r in gone],
                 )
+            undo = EventKind.DECISION_UNDO
             events = [
                 (
-                    "decision.set",
+                    undo,
                     p.record_id,
                     {
                         "stage": stage,
@@ -166,18 +179,20 @@ def restore_decisions(
                         "after": p.decision,
                         "reason": p.reason,
                         "note": p.note,
+                        "undoes": change.events.get(p.record_id),
                     },
                 )
                 for p in back
             ]
             events += [
                 (
-                    "decision.clear",
+                    undo,
                     r,
                     {
                         "stage": stage,
-                        "before": c.decision if (c := current.get(r)) else None,
+                        "before": current[r].decision,
                         "after": None,
+                        "undoes": change.events.get(r),
                     },
                 )
                 for r in gone
@@ -189,10 +204,14 @@ def restore_decisions(
 
 
 def _log_events(
-    store: Store, reviewer: str, time: str, events: list[tuple[str, int, dict]]
+    store: Store,
+    reviewer: str,
+    time: str,
+    events: list[tuple[str, int, dict]],
+    ids: dict[int, str] | None = None,
 ) -> None:
-    """Insert the events; most payloads repeat (one decision, a few befores), so each
-    distinct one is encoded once."""
+    """Insert the events (their ids by record into ``ids``); most payloads repeat (one
+    decision, a few befores), so each distinct one is encoded once."""
     encoded: dict[tuple, str] = {}
 
     def payload(p: dict) -> str:
@@ -201,8 +220,13 @@ def _log_events(
             encoded[key] = json.dumps(p, ensure_ascii=False)
         return encoded[key]
 
+    rows = [
+        (str(uuid.uuid4()), time, reviewer, str(kind), rid, payload(p)) for kind, rid, p in events
+    ]
+    if ids is not None:
+        ids.update((row[4], row[0]) for row in rows)
     store.db.conn.executemany(
         "insert into events (id, time, reviewer, kind, record_id, payload) "
         "values (?, ?, ?, ?, ?, ?)",
-        [(str(uuid.uuid4()), time, reviewer, kind, rid, payload(p)) for kind, rid, p in events],
+        rows,
     )

@@ -100,15 +100,39 @@ def test_undone_as_one_step_putting_back_what_was_there(store):
     command.do(store)
     assert command.label == "exclude 3 records"
     assert command.touched == [1, 2, 3]
+    done = {e.record_id: e.id for e in store.events() if e.kind == "decision.set"
+            and e.payload["after"] == "exclude"}  # fmt: skip
     events = len(store.events())
     command.undo(store)
     assert _decisions(store) == {2: ("maybe", "", "ask bob")}
     undo_events = store.events()[events:]
-    assert sorted((e.record_id, e.kind) for e in undo_events) == [
-        (1, "decision.clear"), (2, "decision.set"), (3, "decision.clear"),
+    # what one-at-a-time undo logs: decision.undo, naming the event it undoes
+    assert sorted((e.record_id, e.kind, e.payload["after"]) for e in undo_events) == [
+        (1, "decision.undo", None), (2, "decision.undo", "maybe"), (3, "decision.undo", None),
     ]  # fmt: skip
+    assert {e.record_id: e.payload["undoes"] for e in undo_events} == done
     command.do(store)  # redo
     assert _decisions(store) == {r: ("exclude", "", "") for r in (1, 2, 3)}
+    assert {e.kind for e in store.events()[-3:]} == {"decision.redo"}
+    command.undo(store)  # the redo's events are the ones undone now
+    assert _decisions(store) == {2: ("maybe", "", "ask bob")}
+
+
+def test_the_state_is_the_projection_of_the_log(store):
+    """``reviewer check`` rebuilds the state from the events: bulk decisions, their undo
+    and redo leave exactly what those events say."""
+    from reviewer.store.check import check_review
+
+    sc.decide(store, 2, "include", "ann", note="sure")
+    command = BulkDecision([1, 2, 3, 4], "exclude", "ann", "title_abstract",
+                           reason="wrong population")  # fmt: skip
+    command.do(store)
+    assert check_review(store).ok
+    command.undo(store)
+    assert check_review(store).ok
+    command.do(store)
+    report = check_review(store)
+    assert report.ok, report
 
 
 def test_ids_from_a_file(tmp_path):
