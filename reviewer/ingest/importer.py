@@ -34,7 +34,7 @@ from reviewer.wording import count
 BATCH = 5000
 # After this many records an import's duplicate checks forget what they remembered and
 # read it back from the review by key (``Deduplicator.forget``): memory stays flat.
-FORGET_EVERY = 200_000
+FORGET_EVERY = 100_000
 _SNIFF_CHARS = 8192
 
 
