@@ -54,6 +54,10 @@ class BulkDecisions:
 
     def decide_shown(self, kind: str | None = None) -> None:
         """Decide every record the list shows (the filters and search applied)."""
+        if not self.w.model.complete:  # only its first page is known yet
+            self.last_message = "The list is still being counted; try again in a moment"
+            self.w.statusBar().showMessage(self.last_message, 5000)
+            return
         ids = [int(i) for i in self.w.model.ids]
         if not ids:
             plain.inform(self.w, "Nothing to decide", "The list shows no records.")
