@@ -211,12 +211,10 @@ def fit_columns(table: QTableView) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
     metrics = QFontMetrics(table.font())
-    pad = 3 * metrics.horizontalAdvance("M")
-    widths = {YEAR: "Year", DECISION: "Decision"}
-    for col, text in widths.items():
-        header.resizeSection(
-            col, max(metrics.horizontalAdvance(t) for t in (text, "8888", "conflict")) + pad
-        )
+    pad = metrics.horizontalAdvance("MM")  # the cell's margins
+    widest = {YEAR: ("Year", "8888"), DECISION: ("Decision", "conflict", "exclude")}
+    for col, texts in widest.items():
+        header.resizeSection(col, max(metrics.horizontalAdvance(t) for t in texts) + pad)
     model = table.model()
     for col in range(len(COLUMNS), model.columnCount() if model is not None else 0):
         title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
