@@ -10,15 +10,12 @@ stopped, or, when it is complete, changes nothing and says so.
 from __future__ import annotations
 
 import hashlib
-import queue
 import stat
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
@@ -238,17 +235,9 @@ def _import_file(
         status="importing",
     )
 
-    # Records are checked for duplicates on the reading thread, ahead of the writes, with
+    # Records are checked for duplicates a batch ahead of its write, with
     # the ids they will get; each write makes sure the review has not grown meanwhile.
     start_id = duplicates.next_record_id(store)
-    # the writer says how far it has committed, so the reader can forget what is stored
-    committed = threading.Condition()
-    written = [start_id - 1, False]  # last id committed; whether the writer has stopped
-
-    def wait_written(upto: int) -> None:
-        with committed:
-            while written[0] < upto and not written[1]:
-                committed.wait(0.1)
 
     def batches() -> Iterator[_Batch]:
         """Batches to store, checked for duplicates, each with the errors met reading it."""
@@ -276,8 +265,7 @@ def _import_file(
             )  # fmt: skip
             batch.append(item)
             if len(batch) >= BATCH:
-                if remembered >= FORGET_EVERY:  # once what was checked is stored
-                    wait_written(next_id - 1)
+                if remembered >= FORGET_EVERY:  # every batch before this one is stored
                     dedup.forget(store, next_id)
                     remembered = 0
                 yield _deduplicate(dedup, batch, errors, next_id)
@@ -288,44 +276,36 @@ def _import_file(
         if batch or errors:
             yield _deduplicate(dedup, batch, errors, next_id)
 
-    def stopped() -> None:
-        with committed:
-            written[1] = True
-            committed.notify_all()
-
+    # One thread reads, checks and writes in turn. (Reading ahead on a second thread
+    # only paid off with the interpreter's switch interval shortened for the whole
+    # process, which no library may do; without that, the writer waited for the lock
+    # and the import took longer than doing both in turn.)
     found, grown = 0, False
-    with _bulk_writing(store), closing(_read_ahead(batches())) as read:
-        try:  # the reader may wait for a commit: it must hear that none will come
-            for b in read:
-                report.errors.extend(b.errors)
-                if not b.rows.count:
-                    continue
-                with store.atomic():
-                    if duplicates.next_record_id(store) != b.rows.first_id:
-                        grown = True
-                        break
-                    if source_id is None:
-                        source_id = store.add_source(source)
-                    store.add_records(source_id, b.rows)
-                    found += duplicates.add_candidates(store, b.candidates)
-                    # a duplicate may hold what its kept record lacks (an abstract, a DOI)
-                    report.completed += len(complete_groups(store, b.keeps))
-                with committed:
-                    written[0] = b.rows.first_id + b.rows.count - 1
-                    committed.notify_all()
-                report.added += b.rows.count - b.duplicates
-                report.duplicates += b.duplicates
-                tick(report.added + report.duplicates)
-                if cancel and cancel():
-                    report.errors.append(
-                        f"{path.name}: cancelled after {report.added} records; "
-                        "importing the file again carries on where it stopped"
-                    )
-                    return
-        finally:
-            stopped()
-
-    if grown:  # the reading thread has stopped: its checks can be undone
+    with _bulk_writing(store), closing(batches()) as read:
+        for b in read:
+            report.errors.extend(b.errors)
+            if not b.rows.count:
+                continue
+            with store.atomic():
+                if duplicates.next_record_id(store) != b.rows.first_id:
+                    grown = True
+                    break
+                if source_id is None:
+                    source_id = store.add_source(source)
+                store.add_records(source_id, b.rows)
+                found += duplicates.add_candidates(store, b.candidates)
+                # a duplicate may hold what its kept record lacks (an abstract, a DOI)
+                report.completed += len(complete_groups(store, b.keeps))
+            report.added += b.rows.count - b.duplicates
+            report.duplicates += b.duplicates
+            tick(report.added + report.duplicates)
+            if cancel and cancel():
+                report.errors.append(
+                    f"{path.name}: cancelled after {report.added} records; "
+                    "importing the file again carries on where it stopped"
+                )
+                return
+    if grown:  # the checks made with the ids records would have had are undone
         dedup.restart(store)
         raise ImportFailure(
             path, "records were added to the review from elsewhere meanwhile; "
@@ -364,7 +344,7 @@ def _deduplicate(
     dedup: Deduplicator, records: list[ParsedRecord], errors: list[str], first_id: int
 ) -> _Batch:
     """Check each record in turn (one can repeat an earlier one of the same batch), and
-    make the rows, all on the reading thread."""
+    make the rows, before the batch is written."""
     dup_of: list[int | None] = []
     pairs: list[tuple[int, int, float]] = []
     seens = dedup.prefetch(records)
@@ -401,58 +381,6 @@ def _bulk_writing(store: Store) -> Iterator[None]:
     finally:
         for key, value in before.items():
             store.db.execute(f"pragma {key} = {value}")
-
-
-_T = TypeVar("_T")
-
-
-def _read_ahead(items: Iterator[_T], depth: int = 1) -> Iterator[_T]:
-    """``items``, produced on a helper thread up to ``depth`` ahead of the caller.
-
-    Parsing and deduplication are Python and hold the interpreter lock; storing is
-    mostly SQLite, which releases it. So on two cores the next batch is read while the
-    last one is written, which takes a large import from about the sum of the two times
-    to about the longer one. Errors are raised here, in order; closing this generator early
-    (cancel) stops the helper and closes ``items`` on its own thread.
-    """
-    line: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(kind: str, value: Any) -> bool:
-        while not stop.is_set():
-            try:
-                line.put((kind, value), timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put("item", item):
-                    return
-            put("done", None)
-        except BaseException as exc:  # handed to the caller, who raises it
-            put("error", exc)
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
-
-    helper = threading.Thread(target=produce, name="reviewer-import-read", daemon=True)
-    helper.start()
-    try:
-        while True:
-            kind, value = line.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        helper.join()
 
 
 def _detect(path: Path) -> Format:
