@@ -197,6 +197,7 @@ class Bench:
             combo = panel.combos[facet]
             for index in list(range(1, combo.count())) + [0]:
                 label = combo.itemData(index) if index else "any"
+                label = "yourself" if label == w.reviewer else label
                 self.time(f"filter {facet}: {label}", lambda c=combo, i=index: c.setCurrentIndex(i))
         for _ in range(max(3, self.repeat // 4)):
             for option in ("undecided", None):
