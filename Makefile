@@ -23,6 +23,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/vulture reviewer tests vulture_allow.py --min-confidence 60
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

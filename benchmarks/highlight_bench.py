@@ -19,8 +19,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from reviewer.annotate.anchors import locate, replace_record_text
+from reviewer.annotate.anchors import locate
 from reviewer.annotate.notes import notes
+from reviewer.annotate.text_replace import replace_record_text
 from reviewer.domain import Highlight, ParsedRecord, Source, Span
 from reviewer.review.project import create_review
 

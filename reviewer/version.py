@@ -8,6 +8,7 @@ a checkout or a pip install has no stamp and says it runs from source.
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import sys
@@ -68,3 +69,16 @@ def build_info(path: Path | None = None) -> BuildInfo:
 
 def version_text() -> str:
     return build_info().text()
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the version and build on one line (argparse's own would re-wrap it)."""
+
+    def __init__(
+        self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None
+    ):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()

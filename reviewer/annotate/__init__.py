@@ -1,9 +1,9 @@
 """Annotating a record's text beside the form: the core under the side-by-side view.
 
 Setting a field from selected text (``selection``), notes that belong to no field
-(``notes``), anchors that survive a change of the record's text (``anchors``),
-editing the review's own template (``template_ops``) and undo/redo of all of it
-(``undo``). No Qt here: the window and the command line call these functions.
+(``notes``), anchors that survive a change of the record's text (``anchors``,
+``text_replace``), editing the review's own template (``template_ops``) and undo/redo
+of all of it (``undo``). No Qt here: the window and the command line call these functions.
 
 Listing notes is ``reviewer.annotate.notes.notes``: it is not re-exported here,
 where the name would hide the module of the same name.
@@ -11,15 +11,14 @@ where the name would hide the module of the same name.
 
 from reviewer.annotate.anchors import (
     Orphan,
-    ReanchorReport,
     dismiss_orphan,
     orphans,
     reanchor,
     reattach_orphan,
-    replace_record_text,
 )
 from reviewer.annotate.notes import add_note, delete_note, edit_note, restore_note
 from reviewer.annotate.selection import parse_selection, remove_span, set_from_selection
+from reviewer.annotate.text_replace import ReanchorReport, replace_record_text
 
 __all__ = [
     "Orphan",

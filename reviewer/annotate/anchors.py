@@ -8,14 +8,14 @@ point at the wrong words, so each span is found again by its quote: at its old
 place if the words are still there, else at the occurrence whose surroundings
 match best, else fuzzily (a typo fixed inside the quote). A span that cannot be
 found is never moved to a guess: it becomes an orphan, kept apart and listed for
-the reviewer to re-attach or dismiss.
+the reviewer to re-attach or dismiss. Replacing a record's text, which moves its
+spans by these rules and makes the orphans, is ``reviewer.annotate.text_replace``.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
@@ -23,9 +23,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from reviewer.annotate.spans import page_at, selection_span
-from reviewer.domain import FieldValue, Highlight, Span, Suggestion
+from reviewer.domain import Event, Highlight, Span
 from reviewer.domain.events import EventKind
-from reviewer.domain.models import now_iso
 from reviewer.store import Store
 
 # A found quote is trusted when its surroundings look like the old ones at least
@@ -217,9 +216,13 @@ def reattach_orphan(store: Store, orphan_id: int, start: int, end: int, reviewer
             store.restore_highlight(_highlight_of(orphan, span), reviewer)
         else:
             _add_provenance(store, orphan, span, reviewer)
-        store.set_orphan_status(orphan_id, "reattached")
-        store.log_event(
-            reviewer, EventKind.ORPHAN_REATTACH, orphan.record_id, _orphan_payload(orphan, span)
+        store.commit(
+            Event(
+                reviewer=reviewer,
+                kind=EventKind.ORPHAN_REATTACH,
+                record_id=orphan.record_id,
+                payload=_orphan_payload(orphan, span),
+            )
         )
 
 
@@ -254,9 +257,13 @@ def dismiss_orphan(store: Store, orphan_id: int, reviewer: str) -> None:
     """The reviewer has seen the orphan and lets it go (it stays in the file, closed)."""
     orphan = _open_orphan(store, orphan_id)
     with store.atomic():
-        store.set_orphan_status(orphan_id, "dismissed")
-        store.log_event(
-            reviewer, EventKind.ORPHAN_DISMISS, orphan.record_id, _orphan_payload(orphan)
+        store.commit(
+            Event(
+                reviewer=reviewer,
+                kind=EventKind.ORPHAN_DISMISS,
+                record_id=orphan.record_id,
+                payload=_orphan_payload(orphan),
+            )
         )
 
 
@@ -265,164 +272,3 @@ def _orphan_payload(orphan: Orphan, span: Span | None = None) -> dict:
     if span is not None:
         payload["span"] = span.model_dump()
     return payload
-
-
-# -- replacing a record's text -----------------------------------------------------------
-
-
-@dataclass
-class ReanchorReport:
-    """What replacing a record's text did to its spans."""
-
-    record_id: int
-    kept: int = 0
-    moved: int = 0
-    fuzzy: list[dict] = field(default_factory=list)  # {"what", "old", "new"}: check these
-    orphans: list[int] = field(default_factory=list)  # anchor_orphans ids
-    suggestions_dropped: int = 0
-
-    def count(self, method: Method) -> None:
-        if method == "kept":
-            self.kept += 1
-        elif method == "moved":
-            self.moved += 1
-
-    def as_json(self) -> dict:
-        return {
-            "record_id": self.record_id,
-            "kept": self.kept,
-            "moved": self.moved,
-            "fuzzy": self.fuzzy,
-            "orphans": self.orphans,
-            "suggestions_dropped": self.suggestions_dropped,
-        }
-
-
-def replace_record_text(
-    store: Store,
-    record_id: int,
-    new_text: str,
-    reviewer: str,
-    page_offsets: Sequence[int] = (),
-) -> ReanchorReport:
-    """Give a record new text and re-anchor every span on it, in one transaction.
-
-    Value provenance and highlights are found again in ``new_text``; those that
-    cannot be are taken out and kept as orphans. Pending suggestions are moved
-    with their quote or dropped (the suggesters can run again). One event records
-    the old text (so the change can be undone by hand) and what happened.
-    """
-    record = store.record(record_id)
-    report = ReanchorReport(record_id)
-    with store.atomic():
-        for value in store.values(record_id).values():
-            _reanchor_value(store, value, new_text, page_offsets, reviewer, report)
-        for highlight in store.highlights(record_id):
-            _reanchor_highlight(store, highlight, new_text, page_offsets, reviewer, report)
-        _reanchor_suggestions(store, record_id, record.text, new_text, report)
-        store.set_record_text(record_id, new_text, page_offsets)
-        store.log_event(
-            reviewer,
-            EventKind.RECORD_TEXT_REPLACE,
-            record_id,
-            {
-                "old_text": record.text,
-                "old_page_offsets": record.page_offsets,
-                "new_sha256": hashlib.sha256(new_text.encode()).hexdigest(),
-                **report.as_json(),
-            },
-        )
-    return report
-
-
-def _orphan_row(record_id: int, kind: str, span: Span, reviewer: str, time: str, **extra) -> dict:
-    return {
-        "record_id": record_id,
-        "kind": kind,
-        **span.model_dump(),
-        "reviewer": reviewer,
-        "time": time,
-        "orphaned_at": now_iso(),
-        **extra,
-    }
-
-
-def _reanchor_value(
-    store: Store,
-    value: FieldValue,
-    text: str,
-    page_offsets: Sequence[int],
-    reviewer: str,
-    report: ReanchorReport,
-) -> None:
-    spans = []
-    for old in value.provenance:
-        found = locate(old, text, page_offsets)
-        if found is None:
-            row = _orphan_row(
-                value.record_id, "provenance", old, value.reviewer, value.time, field=value.field
-            )
-            report.orphans.append(store.add_orphan(row))
-            continue
-        _note_method(report, found, old, value.field)
-        spans.append(found.span)
-    if spans != value.provenance:
-        store.set_provenance(value.record_id, value.field, spans)
-
-
-def _reanchor_highlight(
-    store: Store,
-    highlight: Highlight,
-    text: str,
-    page_offsets: Sequence[int],
-    reviewer: str,
-    report: ReanchorReport,
-) -> None:
-    assert highlight.id is not None
-    found = locate(highlight.span, text, page_offsets)
-    if found is None:
-        store.delete_highlight(highlight.id, reviewer, kind=EventKind.HIGHLIGHT_ORPHAN)
-        row = _orphan_row(
-            highlight.record_id,
-            "highlight",
-            highlight.span,
-            highlight.reviewer,
-            highlight.time,
-            field=highlight.field,
-            highlight_id=highlight.id,
-            note=highlight.note,
-        )
-        report.orphans.append(store.add_orphan(row))
-        return
-    _note_method(report, found, highlight.span, highlight.field or "note")
-    if found.span != highlight.span:
-        store.move_highlight(highlight.id, found.span)
-
-
-def _note_method(report: ReanchorReport, found: Anchoring, old: Span, what: str) -> None:
-    report.count(found.method)
-    if found.method == "fuzzy":
-        report.fuzzy.append({"what": what, "old": old.quote, "new": found.span.quote})
-
-
-def _reanchor_suggestions(
-    store: Store, record_id: int, old_text: str, text: str, report: ReanchorReport
-) -> None:
-    """Move pending suggestions by their quote, so accepting one later quotes the new text.
-
-    Suggestions store no context, so it is taken from the old text to tell twins apart.
-    """
-    pending = [s for s in store.suggestions(record_id) if s.status == "pending"]
-    if not pending:
-        return
-    kept: list[Suggestion] = []
-    for s in pending:
-        old = Span(start=s.start, end=s.end, quote=s.quote)
-        if old_text[s.start : s.end] == s.quote:
-            old = Span.from_text(old_text, s.start, s.end)
-        span = reanchor(old, text)
-        if span is None or span.quote != s.quote:
-            report.suggestions_dropped += 1
-            continue
-        kept.append(s.model_copy(update={"start": span.start, "end": span.end}))
-    store.replace_suggestions(record_id, kept)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from reviewer.annotate.results_edit import values_from_words
 from reviewer.annotate.spans import selection_span
+from reviewer.domain.pdf_table import PdfTable, TableCell
 from reviewer.domain.results import RESULT_COLUMNS_BY_KIND, kind_of, new_item_id
-from reviewer.ingest.pdf_tables import PdfTable, TableCell
 from reviewer.store import Store
 from reviewer.store import results as rs
 from reviewer.store.results import CellChange

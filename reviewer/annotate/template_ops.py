@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reviewer.domain import FieldSpec, Template, load_template
-from reviewer.domain.events import EventKind
+from reviewer.domain.events import EventKind, make
 from reviewer.store import Store
 
 
@@ -95,9 +95,9 @@ def rename_field(
     fields[i] = _spec({**fields[i].model_dump(), **changes})
     with store.atomic():
         if "key" in changes:
-            moved = store.rename_field_values(key, new_key)  # type: ignore[arg-type]
+            moved = store.value_field_counts().get(key, 0)
             payload = {"old": key, "new": new_key, "values": moved}
-            store.log_event(reviewer, EventKind.FIELD_RENAME, payload=payload)
+            store.commit(make(EventKind.FIELD_RENAME, reviewer, **payload))
         return _write(store, fields, reviewer)
 
 

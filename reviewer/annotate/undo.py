@@ -18,9 +18,8 @@ from typing import Any, Protocol
 
 from reviewer.annotate.notes import add_note
 from reviewer.annotate.selection import remove_span, set_from_selection
-from reviewer.domain import Decision, FieldValue, Highlight, Span
-from reviewer.domain.events import DECISION_KINDS, EventKind
-from reviewer.domain.models import now_iso
+from reviewer.domain import FieldValue, Highlight, Span
+from reviewer.domain.events import EventKind
 from reviewer.store import Store
 
 Renumber = Callable[[int, int], None]  # (old id, new id) of a restored highlight
@@ -206,51 +205,6 @@ class DeleteHighlight:
         renumber(self.id, store.restore_highlight(self._deleted, self.reviewer))
 
 
-class DecisionChange:
-    """A screening decision; undone by putting back the reviewer's previous one (or none).
-
-    The undo is a ``decision.undo`` event naming the event it undoes, and a redo a
-    ``decision.redo``: the log says what was undone and redone, never a fresh
-    ``decision.set`` that would read as a new decision."""
-
-    def __init__(self, decision: Decision):
-        self.decision = decision
-        self.label = f"{decision.decision} record {decision.record_id}"
-        self._before: Decision | None = None
-        self._done_once = False
-        self._event_id: str | None = None  # the event the next undo undoes
-
-    def do(self, store: Store, renumber: Renumber) -> None:
-        from reviewer.review.screening import decide  # checks stage and reason rules
-
-        d = self.decision
-        before = store.decision(d.record_id, d.stage, d.reviewer)
-        kind = EventKind.DECISION_REDO if self._done_once else EventKind.DECISION_SET
-        with store.atomic():
-            decide(store, d.record_id, d.decision, d.reviewer, d.stage, d.reason, d.note, kind)
-            self._event_id = _last_decision_event(store, d)
-        if not self._done_once:
-            self._before = before
-            self._done_once = True
-
-    def undo(self, store: Store, renumber: Renumber) -> None:
-        d = self.decision
-        kind, undoes = EventKind.DECISION_UNDO, self._event_id
-        if self._before is None:
-            store.clear_decision(d.record_id, d.stage, d.reviewer, kind, undoes)
-        else:
-            store.set_decision(self._before.model_copy(update={"time": now_iso()}), kind, undoes)
-
-
-def _last_decision_event(store: Store, d: Decision) -> str | None:
-    """The id of the latest event on this reviewer's decision on the record at the stage."""
-    for event in reversed(store.events(d.record_id)):
-        mine = event.kind in DECISION_KINDS and event.reviewer == d.reviewer
-        if mine and event.payload.get("stage") == d.stage:
-            return event.id
-    return None
-
-
 class Group:
     """Several commands undone and redone as one step (e.g. 'accept all'), all or none."""
 
@@ -312,33 +266,6 @@ class UndoStack:
         self._undo.append(self._redo.pop())
         self._notify()
         return command.label
-
-    @property
-    def next_undo(self) -> Command | None:
-        """The command Undo would undo (the window refreshes only what it touches)."""
-        return self._undo[-1] if self._undo else None
-
-    @property
-    def next_redo(self) -> Command | None:
-        return self._redo[-1] if self._redo else None
-
-    def record_done(self, command: Command) -> None:
-        """Remember a command already done elsewhere (a bulk decision, on a background
-        thread with its own connection), as ``push`` would after doing it."""
-        self._undo.append(command)
-        del self._undo[: -self.limit]
-        self._redo.clear()
-        self._notify()
-
-    def record_undone(self) -> None:
-        """The last command was undone elsewhere: it moves to the redo list."""
-        self._redo.append(self._undo.pop())
-        self._notify()
-
-    def record_redone(self) -> None:
-        """The last undone command was done again elsewhere."""
-        self._undo.append(self._redo.pop())
-        self._notify()
 
     @property
     def can_undo(self) -> bool:

@@ -28,7 +28,6 @@ from pydantic import BaseModel, Field
 
 from reviewer.domain.models import Span, now_iso
 
-ItemKind = Literal["arm", "outcome", "result", "comparison"]
 KINDS: tuple[str, ...] = ("arm", "outcome", "result", "comparison")
 ROLES = ("experimental", "control", "other")
 OUTCOME_KINDS = ("dichotomous", "continuous", "time_to_event", "other")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from reviewer.export.cells import csv_text
+from reviewer.domain.cells import csv_text
 from reviewer.export.common import (
     CancelFn,
     ExportReport,

@@ -26,7 +26,9 @@ from typing import Any, TextIO
 from reviewer import __version__
 from reviewer.domain import Highlight, Record
 from reviewer.export.common import CancelFn, ProgressFn
-from reviewer.export.review_data import (
+from reviewer.store import Store
+from reviewer.store.results import cells as result_cells
+from reviewer.store.review_data import (
     field_order,
     resolutions_by_record,
     source_names,
@@ -34,9 +36,7 @@ from reviewer.export.review_data import (
     tags_by_record,
     values_by_record,
 )
-from reviewer.review.settings import setting_key
-from reviewer.store import Store
-from reviewer.store.results import cells as result_cells
+from reviewer.store.review_data import settings as stored_settings
 
 __all__ = ["CancelFn", "JsonExportReport", "ProgressFn", "export_json", "record_json"]
 
@@ -100,15 +100,6 @@ def record_json(
     }
 
 
-def _settings(store: Store) -> dict[str, Any]:
-    """The review's screening settings (exclusion reasons, blinding...) as stored."""
-    prefix = setting_key("")
-    rows = store.db.execute(
-        "select key, value from review_meta where key like ? order by key", [prefix + "%"]
-    )
-    return {key.removeprefix(prefix): json.loads(value) for key, value in rows}
-
-
 def _header(store: Store) -> dict[str, Any]:
     return {
         "name": store.name,
@@ -117,7 +108,7 @@ def _header(store: Store) -> dict[str, Any]:
         "app": f"reviewer {__version__}",
         "records": store.record_count(),
         "sources": [s.model_dump(mode="json") for s in store.sources()],
-        "settings": _settings(store),
+        "settings": stored_settings(store),
     }
 
 

@@ -27,7 +27,7 @@ from reviewer.domain.results import ResultCell
 from reviewer.export.common import CancelFn, ExportCancelled, ProgressFn
 from reviewer.review.settings import set_setting
 from reviewer.review.tags import add_tag
-from reviewer.store import Store
+from reviewer.store import Store, records
 from reviewer.store.results import put_cells
 
 IMPORT_EVENT = EventKind.REVIEW_IMPORT
@@ -212,9 +212,7 @@ def _import_records(
         pass
     with store.atomic():
         for rid, dup_of in duplicates:
-            store.db.execute(
-                "update records set duplicate_of = ? where id = ?", [ids.get(dup_of), rid]
-            )
+            records.set_duplicate_of(store, rid, ids.get(dup_of))
     if progress:
         progress(done, max(total, done))
     return done
@@ -277,9 +275,7 @@ def _add_record(
 ) -> int:
     (new_id,) = store.add_records(source_id, [parsed])
     if record.get("created_at"):
-        store.db.execute(
-            "update records set created_at = ? where id = ?", [record["created_at"], new_id]
-        )
+        records.set_created_at(store, new_id, record["created_at"])
     wanted = record.get("id")
     if isinstance(wanted, int) and wanted != new_id and not _taken(store, wanted):
         store.renumber_record(new_id, wanted)
@@ -288,9 +284,7 @@ def _add_record(
 
 
 def _taken(store: Store, record_id: int) -> bool:
-    return (
-        store.db.execute("select 1 from records where id = ?", [record_id]).fetchone() is not None
-    )
+    return records.record_exists(store, record_id)
 
 
 def _add_attached(store: Store, rid: int, record: dict[str, Any], reviewer: str) -> None:

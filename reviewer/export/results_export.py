@@ -12,7 +12,7 @@ CSV with the R script that analyses it.
   the log estimate and variance of studies that reported only an estimate, and an R
   script beside it that runs ``escalc`` and ``rma`` on it.
 
-Cells go through the same neutralising as every table (``reviewer.export.cells``): a
+Cells go through the same neutralising as every table (``reviewer.domain.cells``): a
 quote that begins with ``=`` cannot run as a formula, numbers stay numbers.
 """
 
@@ -25,9 +25,9 @@ from typing import Any
 
 from reviewer import __version__
 from reviewer.analysis.dataset import analyse, study_labels
+from reviewer.domain.cells import csv_text
 from reviewer.domain.models import now_iso
 from reviewer.domain.results import Item, StudyResults, arm_label
-from reviewer.export.cells import csv_text
 from reviewer.export.common import ExportReport, atomic_output
 from reviewer.ingest.results_csv import EXTRA_COLUMNS, LONG_COLUMNS
 from reviewer.store import Store

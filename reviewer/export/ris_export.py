@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.export.common import CancelFn, ExportReport, ProgressFn, Ticker, atomic_output
-from reviewer.export.review_data import (
-    IDS_IN,
-    chunks,
-    decisions_by_record,
-    finals_by_record,
-    resolutions_by_record,
-)
 from reviewer.export.selection import explain, select_record_ids
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
+from reviewer.store.review_data import (
+    chunks,
+    decisions_by_record,
+    finals_by_record,
+    record_columns,
+    resolutions_by_record,
+)
 
 RIS_TYPES = {
     "JOUR", "BOOK", "CHAP", "CONF", "CPAPER", "RPRT", "THES", "ELEC", "NEWS", "MGZN",
@@ -71,12 +71,7 @@ def ris_entries(store: Store, ids: Sequence[int]) -> Iterator[str]:
         decisions = decisions_by_record(store, chunk)
         resolutions = resolutions_by_record(store, chunk)
         finals = finals_by_record(store, chunk)
-        rows = store.db.execute(
-            f"select {', '.join(_COLUMNS)} from records where id in {IDS_IN} order by id",
-            [json.dumps(chunk)],
-        )
-        for row in rows:
-            rec = dict(zip(_COLUMNS, row, strict=True))
+        for rec in record_columns(store, chunk, _COLUMNS):
             notes = screening_notes(
                 decisions.get(rec["id"], []),
                 resolutions.get(rec["id"], []),

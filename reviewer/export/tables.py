@@ -6,7 +6,7 @@ and dropped. Rows are lists of cells (``None`` or ``""`` where there is nothing)
 passed through the writer's ``convert`` (which neutralises formula-like text for
 CSV) cell by filled cell: a 100,000-row extraction table has some 130 columns,
 most of them empty. Record metadata, most of the filled cells, comes out of
-SQLite already neutralised (``cells.sql_safe_text``).
+SQLite already neutralised (``reviewer.store.review_data.record_meta``).
 
 Column meanings:
 
@@ -32,23 +32,27 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer.domain import STAGES
-from reviewer.export.cells import Cell, cell, sql_safe_text
-from reviewer.export.review_data import (
-    IDS_IN,
-    chunks,
-    decisions_by_record,
-    export_fields,
-    field_order,
-    finals_by_record,
-    resolutions_by_record,
-    values_by_record,
-)
+from reviewer.domain.cells import Cell, cell
 from reviewer.export.selection import select_record_ids
 from reviewer.review.audit import describe
 from reviewer.review.screening import records_at_stage
 from reviewer.store import Store
 from reviewer.store.duplicates import duplicate_map
+from reviewer.store.history import all_events, event_count
+from reviewer.store.review_data import (
+    chunks,
+    decisions_by_record,
+    export_fields,
+    field_order,
+    finals_by_record,
+    record_columns,
+    record_meta,
+    resolutions_by_record,
+    reviewers_at,
+    stages_in_use,
+    value_count,
+    values_by_record,
+)
 
 Convert = Callable[[Cell], Any]
 RowMaker = Callable[[Convert], Iterator[list[Any]]]
@@ -79,31 +83,6 @@ class Table:
 # -- records ------------------------------------------------------------------------------
 
 
-_META_SQL = (
-    "select id, {title}, {authors}, {journal}, year, {volume}, {issue}, {pages}, {doi}, "
-    "{pmid}, {source} from (select r.id, r.title, r.journal, r.year, r.volume, r.issue, "
-    "r.pages, r.doi, r.pmid, (select group_concat(value, '; ') from json_each(r.authors)) "
-    "as author_list, coalesce(nullif(s.label, ''), s.name, '') as source_name "
-    "from records r left join sources s "
-    "on s.id = r.source_id where r.id in {ids}) order by id"
-)
-
-
-def _record_meta(store: Store, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
-    """``RECORD_HEADER`` cells of the records ``ids`` (one chunk), in id order, text
-    already neutralised and authors joined with ``; `` by SQLite: this is most of the
-    cells of a large table, and per-cell Python calls were most of its time."""
-    columns = ("title", "journal", "volume", "issue", "pages", "doi", "pmid")
-    safe = {c: sql_safe_text(c) for c in columns}
-    sql = _META_SQL.format(
-        **safe,
-        authors=sql_safe_text("author_list"),
-        source=sql_safe_text("source_name"),
-        ids=IDS_IN,
-    )
-    yield from store.db.execute(sql, [json.dumps(list(ids))])
-
-
 # -- extraction -----------------------------------------------------------------------------
 
 
@@ -129,7 +108,7 @@ def extraction_table(
         blank = [None] * (len(header) - len(meta_header))
         for chunk in chunks(ids):
             values = values_by_record(store, chunk, order, provenance)
-            for meta in _record_meta(store, chunk):
+            for meta in record_meta(store, chunk):
                 if mark_duplicates:
                     meta = (*meta, kept_by.get(meta[0]))
                 row = [*meta, *blank]
@@ -176,7 +155,7 @@ PROVENANCE_HEADER = [
 def provenance_table(store: Store, ids: Sequence[int]) -> Table:
     """One row per span of each value of the records ``ids``."""
     order = field_order(store)
-    total = _count_in(store, "field_values", ids)
+    total = value_count(store, ids)
 
     def make_rows(convert: Convert) -> Iterator[list[Any]]:
         for chunk in chunks(ids):
@@ -199,15 +178,6 @@ def _span_rows(rid: int, v: dict[str, Any], convert: Convert) -> Iterator[list[A
         yield head + [convert(c) for c in span] + tail + [convert(concept) if concept else None]
 
 
-def _count_in(store: Store, table: str, ids: Sequence[int]) -> int:
-    total = 0
-    for chunk in chunks(ids, 20_000):
-        total += store.db.execute(
-            f"select count(*) from {table} where record_id in {IDS_IN}", [json.dumps(chunk)]
-        ).fetchone()[0]
-    return total
-
-
 # -- screening ------------------------------------------------------------------------------------
 
 SCREENING_HEAD = ["record_id", "title", "year", "doi", "stage"]
@@ -220,7 +190,7 @@ DECISION_PARTS = ("decision", "reason", "note")
 def screening_table(store: Store, ids_by_stage: Sequence[tuple[str, Sequence[int]]]) -> Table:
     """One row per (stage, record) of ``ids_by_stage``: every reviewer's decision,
     the resolution, and the final decision with its reason."""
-    reviewers = _reviewers(store, [stage for stage, _ in ids_by_stage])
+    reviewers = reviewers_at(store, [stage for stage, _ in ids_by_stage])
     header = list(SCREENING_HEAD)
     for name in reviewers:
         header.extend(f"{name}: {part}" for part in DECISION_PARTS)
@@ -233,14 +203,6 @@ def screening_table(store: Store, ids_by_stage: Sequence[tuple[str, Sequence[int
             yield from _screening_rows(store, stage, ids, column, len(header), convert)
 
     return Table("Screening", header, total, make_rows)
-
-
-def _reviewers(store: Store, stages: Sequence[str]) -> list[str]:
-    rows = store.db.execute(
-        f"select distinct reviewer from decisions where stage in {IDS_IN} order by reviewer",
-        [json.dumps(list(stages))],
-    )
-    return [r[0] for r in rows]
 
 
 def _screening_rows(
@@ -256,12 +218,9 @@ def _screening_rows(
         decisions = decisions_by_record(store, chunk)
         resolutions = resolutions_by_record(store, chunk)
         finals = finals_by_record(store, chunk)
-        rows = store.db.execute(
-            f"select id, title, year, doi from records where id in {IDS_IN} order by id",
-            [json.dumps(chunk)],
-        )
-        for rid, title, year, doi in rows:
-            head = (rid, title, year, doi, stage)
+        for rec in record_columns(store, chunk, ("id", "title", "year", "doi")):
+            rid = rec["id"]
+            head = (rid, rec["title"], rec["year"], rec["doi"], stage)
             row = [convert(c) for c in head] + [None] * (width - len(head))
             mine = [d for d in decisions.get(rid, ()) if d["stage"] == stage]
             for d in mine:
@@ -286,17 +245,6 @@ def screening_ids(
     return [(s, select(s)) for s in stages]
 
 
-def stages_in_use(store: Store) -> list[str]:
-    """Stages with at least one decision or resolution (title/abstract always)."""
-    used = {
-        row[0]
-        for row in store.db.execute(
-            "select distinct stage from decisions union select distinct stage from resolutions"
-        )
-    }
-    return [s for s in STAGES if s in used or s == STAGES[0]]
-
-
 # -- event log ---------------------------------------------------------------------------------
 
 SHOWN = ("stage", "field", "before", "after", "reason", "note")
@@ -309,14 +257,11 @@ def log_table(store: Store, ids: Sequence[int] | None = None) -> Table:
     (``audit.describe``); ``detail`` the JSON of what no other column shows (a
     value's spans, a highlight, a merge)."""
     wanted = None if ids is None else set(ids)
-    total = store.db.execute("select count(*) from events").fetchone()[0]
+    total = event_count(store)
     specs = {f.key: f for f in store.template().fields}  # the summary names fields by label
 
     def make_rows(convert: Convert) -> Iterator[list[Any]]:
-        rows = store.db.execute(
-            "select seq, time, reviewer, kind, record_id, payload from events order by seq"
-        )
-        for seq, time, reviewer, kind, rid, raw in rows:
+        for seq, _id, time, reviewer, kind, rid, raw in all_events(store):
             if wanted is not None and rid is not None and rid not in wanted:
                 continue
             payload = json.loads(raw)

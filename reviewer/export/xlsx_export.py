@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewer.export.cells import Cell
+from reviewer.domain.cells import Cell
 from reviewer.export.common import CancelFn, ExportReport, ProgressFn, Ticker, atomic_output
 from reviewer.export.selection import explain
 from reviewer.export.tables import Table, workbook_tables

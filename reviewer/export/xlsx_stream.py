@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from reviewer.export.cells import needs_quote, safe_text
+from reviewer.domain.cells import needs_quote, safe_text
 
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_CHARS = 32_767  # Excel's limit for one cell

@@ -26,114 +26,36 @@ adding 10 records costs the same whether the review holds 1,000 or 100,000.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
 from reviewer.domain import ParsedRecord
-from reviewer.ingest.identifiers import normalise_doi
+from reviewer.domain.identifiers import normalise_doi
+from reviewer.domain.record_keys import (
+    KEY_VERSION,
+    MIN_TITLE_CHARS,
+    NON_WORD,
+    block_keys,
+    fold,
+    key_row,
+    key_row_of,
+    title_key,
+)
 from reviewer.store import Store, dedup_keys, duplicates
 from reviewer.store.dedup_keys import StoredRecord
 
-# The rules that make a record's stored keys (``key_row``): a change to them must
-# change this, and every review's keys are worked out again on its next import.
-KEY_VERSION = "1"
-
-# A title this short ("Editorial", "Reply") says too little to match on.
-MIN_TITLE_CHARS = 12
 # Stage 3: a normalised title this similar (0-100, rapidfuzz ratio) makes a candidate.
 CANDIDATE_SCORE = 90.0
-# Stage 3 compares a title with the titles sharing its first or last this many chars
-# (the stored keys' too: ``reviewer.store.dedup_keys`` finds titles through them).
-BLOCK_CHARS = dedup_keys.BLOCK_CHARS
 # An index entry remembers at most this many records (the latest) for one title or one
 # block: a bound on the work per record when thousands share an opening ("Proceedings
 # of the ...") or a generic title, where real duplicates are rare.
 BLOCK_SCAN = 400
-
-_NON_WORD = re.compile(r"[\W_]+")
-_DROP_ASCII_PUNCTUATION = str.maketrans(
-    "", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum())
-)
-_TAG = re.compile(r"<[^>]{0,40}>")  # <i>, <sup> in titles from PubMed and publishers
-_NOTICE = re.compile(
-    r"\b(?:(errat(?:um|a)|corrigend(?:um|a)|correction)"
-    r"|(retract(?:ion|ed)|withdrawn|expression of concern)"
-    r"|(reply|in response)"
-    r"|(comment(?:ary)? on)"
-    r"|(addendum))\b"
-)
-_NOTICE_HINT = re.compile(
-    "errat|corrigend|correction|retract|withdrawn|concern|reply|response|comment|addendum"
-)
-_NOTICE_KINDS = ("correction", "retraction", "reply", "comment", "addendum")
-_PART = re.compile(r"\b(?:part|pt)\s+([ivx]{1,5}|\d{1,3}|one|two|three|four|five|six)\b")
-_ROMAN = {"i": 1, "v": 5, "x": 10}
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",
      "le", "el", "al", "bin", "ibn", "ter", "ten"}
 )  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: ``Müller`` and ``MULLER`` become ``muller``."""
-    text = text.lower()
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def title_key(title: str) -> tuple[str, tuple[str, ...]]:
-    """A title folded to its letters and digits alone, and its markers.
-
-    ``Multiple myeloma: a review.``, ``MULTIPLE MYELOMA - A REVIEW`` and ``Multiple
-    Myeloma, a Review`` all give ``multiplemyelomaareview``.
-    """
-    if "<" in title:
-        title = _TAG.sub("", title)
-    low = title.lower()
-    if low.isascii():
-        compact = low.translate(_DROP_ASCII_PUNCTUATION)
-    else:
-        low = fold(low)
-        compact = _NON_WORD.sub("", low)
-    return compact, title_markers(low)
-
-
-def title_markers(title: str) -> tuple[str, ...]:
-    """What kind of notice a (lower-case) title announces, and which part of a series it is.
-
-    ``Erratum: X`` and ``X, part II`` share nearly all of X's words but are other
-    articles; two titles can only be the same article when their markers agree.
-    """
-    marks: set[str] = set()  # nearly always stays empty
-    if _NOTICE_HINT.search(title):
-        words = _NON_WORD.sub(" ", title)
-        for m in _NOTICE.finditer(words):
-            marks.add(next(k for k, g in zip(_NOTICE_KINDS, m.groups(), strict=True) if g))
-    if "part" in title or "pt " in title or "pt." in title:
-        m = _PART.search(_NON_WORD.sub(" ", title))
-        if m:
-            marks.add(f"part {_part_number(m.group(1))}")
-    return tuple(sorted(marks)) if marks else ()
-
-
-def _part_number(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token in _NUMBER_WORDS:
-        return _NUMBER_WORDS[token]
-    total, prev = 0, 0
-    for ch in reversed(token):
-        value = _ROMAN[ch]
-        total += -value if value < prev else value
-        prev = max(prev, value)
-    return total
 
 
 def surnames(authors: Iterable[str]) -> frozenset[str]:
@@ -154,7 +76,7 @@ def surnames(authors: Iterable[str]) -> frozenset[str]:
             else:
                 family = tokens[-1] if tokens else ""  # natural order: "Jose Sancho"
         out.update(
-            w for w in _NON_WORD.split(fold(family)) if len(w) > 1 and w not in _PARTICLES
+            w for w in NON_WORD.split(fold(family)) if len(w) > 1 and w not in _PARTICLES
         )
     return frozenset(out)
 
@@ -211,24 +133,9 @@ def may_be_same(a: Seen, b: Seen, *, lenient_authors: bool) -> bool:
     )
 
 
-def key_row(title: str, doi: str) -> tuple[str, str, str, str, str]:
-    """A record's duplicate keys as stored (``reviewer.store.dedup_keys``): folded title,
-    markers, first and last characters (all empty for a title too short to match on)
-    and normalised DOI."""
-    return _key_row(title_key(title), normalise_doi(doi) if doi else "")
-
-
 def stored_keys(seen: Seen) -> tuple[str, str, str, str, str]:
     """``key_row`` of a record from what ``seen_of`` worked out for it already."""
-    return _key_row((seen[_TITLE], seen[_MARKS]), seen[_DOI])
-
-
-def _key_row(key: tuple[str, tuple[str, ...]], doi: str) -> tuple[str, str, str, str, str]:
-    title, marks = key
-    if len(title) < MIN_TITLE_CHARS:
-        return "", "", "", "", doi
-    head, tail = _block_keys(title)
-    return title, "|".join(marks), head, tail, doi
+    return key_row_of((seen[_TITLE], seen[_MARKS]), seen[_DOI])
 
 
 class Deduplicator:
@@ -330,7 +237,7 @@ class Deduplicator:
                 continue
             if "t" + title not in new:
                 titles.add(title)
-            blocks.update(k for k in _block_keys(title) if k not in new)
+            blocks.update(k for k in block_keys(title) if k not in new)
         if not (dois or pmids or titles or blocks):
             return
         reader, below = self.reader, self.below
@@ -382,7 +289,7 @@ class Deduplicator:
         best: dict[int, float] = {}
         title, cutoff = seen[_TITLE], CANDIDATE_SCORE / 100
         similarity = Indel.normalized_similarity
-        for key in _block_keys(title):
+        for key in block_keys(title):
             for other in self.blocks.get(key, ()):
                 # the C comparison first: it rules out nearly every title of a block
                 score = similarity(title, other[_TITLE], score_cutoff=cutoff) * 100
@@ -407,10 +314,7 @@ class Deduplicator:
                 return  # a copy of what the group has shown already adds nothing
         self.by_title[title] = (*same[1 - BLOCK_SCAN :], seen)
         blocks = self.blocks
-        for key in _block_keys(title):
+        for key in block_keys(title):
             blocks[key] = (*blocks.get(key, ())[1 - BLOCK_SCAN :], seen)
 
 
-def _block_keys(title: str) -> tuple[str, str]:
-    """A title's first and last characters: one typo leaves at least one of them alike."""
-    return "<" + title[:BLOCK_CHARS], ">" + title[-BLOCK_CHARS:]

@@ -38,10 +38,6 @@ class Decoding:
 MAX_REPORTED = 20
 
 
-def detect_encoding(head: bytes, whole: BinaryIO | None = None) -> str:
-    return detect(head, whole).encoding
-
-
 def detect(head: bytes, whole: BinaryIO | None = None) -> Decoding:
     """The encoding of a file from its first bytes (``head``) and, to tell UTF-8 with
     a few bad bytes from another encoding, all of it (``whole``, read to the end)."""

@@ -32,6 +32,7 @@ BATCH = 5000
 # After this many records an import's duplicate checks forget what they remembered and
 # read it back from the review by key (``Deduplicator.forget``): memory stays flat.
 FORGET_EVERY = 100_000
+BatchSize = int | Callable[[], int]  # records per transaction, or asked for each batch
 _SNIFF_CHARS = 8192
 
 
@@ -113,11 +114,15 @@ def import_paths(
     cancel: CancelFn | None = None,
     format_name: str | None = None,
     column_map: dict[str, str] | None = None,
+    batch_size: BatchSize | None = None,
 ) -> ImportReport:
     """Import files and folders into ``store``; never raises for bad input, reports it.
 
     ``column_map`` maps our field names to the columns of a CSV whose header is not
     recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
+    ``batch_size`` records are written per transaction (``BATCH`` unless said; or a
+    function saying how many, asked as each batch is read): the window asks for short ones while the reviewer is
+    screening, so that a decision made meanwhile waits for one short batch at most.
     """
     files, passed = expand_folders(paths)
     report = ImportReport()
@@ -125,7 +130,9 @@ def import_paths(
         report.files.append(FileReport(path=str(path), notes=[f"{path.name}: skipped: {why}"]))
     dedup = Deduplicator.from_store(store)
     try:
-        _import_files(store, files, report, dedup, progress, cancel, format_name, column_map)
+        _import_files(
+            store, files, report, dedup, progress, cancel, format_name, column_map, batch_size
+        )
     finally:
         dedup.close()
     return report
@@ -140,6 +147,7 @@ def _import_files(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None,
+    batch_size: BatchSize | None = None,
 ) -> None:
     started = time.monotonic()
     done_total = 0
@@ -173,7 +181,10 @@ def _import_files(
                 )
 
         try:
-            _import_file(store, path, file_report, dedup, tick, cancel, format_name, column_map)
+            _import_file(
+                store, path, file_report, dedup, tick, cancel, format_name, column_map,
+                batch_size,
+            )
         except UnknownColumns as exc:
             file_report.errors.append(str(exc))
             file_report.unmapped_columns = exc.columns
@@ -201,6 +212,7 @@ def _import_file(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None = None,
+    batch_size: BatchSize | None = None,
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
@@ -264,7 +276,7 @@ def _import_file(
                 for cut in cuts
             )  # fmt: skip
             batch.append(item)
-            if len(batch) >= BATCH:
+            if len(batch) >= _limit(batch_size):
                 if remembered >= FORGET_EVERY:  # every batch before this one is stored
                     dedup.forget(store, next_id)
                     remembered = 0
@@ -327,6 +339,14 @@ def _import_file(
     if source_id is not None:
         with store.atomic():
             store.set_source_status(source_id, "complete")
+
+
+def _limit(batch_size: BatchSize | None) -> int:
+    """Records per transaction: as asked, else ``BATCH`` (read when asked, not bound
+    at import, so a test or the command line may change it)."""
+    if batch_size is None:
+        return BATCH
+    return batch_size() if callable(batch_size) else batch_size
 
 
 @dataclass

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reviewer.annotate.text_replace import replace_record_text
 from reviewer.domain import ParsedRecord, Record
 from reviewer.ingest.base import compose_text
 from reviewer.store import Store
@@ -88,8 +89,6 @@ def _rewrite(store: Store, current: Record, update: dict[str, Any], reviewer: st
     if new_text == current.text:
         return
     if dup.has_spans(store, current.id):  # type: ignore[arg-type]
-        from reviewer.annotate.anchors import replace_record_text
-
         replace_record_text(store, current.id, new_text, reviewer or "import")  # type: ignore[arg-type]
     else:
         store.set_record_text(current.id, new_text, [])  # type: ignore[arg-type]

@@ -8,8 +8,8 @@ draw a span on the page, each character of the cleaned text must be traced back
 to the PDFium character it came from, whose box PDFium knows; that is what
 ``map_clean`` does: it repeats the cleaning step by step while carrying, for every
 character it keeps or makes, the index of the PDFium character behind it (both
-letters of an expanded ``ﬁ`` point at the ligature). Its text equals
-``clean_page_text``'s by construction and by test, so offsets need no guessing.
+letters of an expanded ``ﬁ`` point at the ligature; ``reviewer.ingest.pdf_text``). Its
+text equals ``clean_page_text``'s by construction and by test, so offsets need no guessing.
 
 ``PageLayout`` holds one page: its text, each character's box (PDFium's loose
 character box, in points from the top-left corner of the page as rendered), and
@@ -20,136 +20,33 @@ that dragging down a column of a two-column article never picks up the other
 column). Selections are ranges of the text, so they follow the text's order,
 which for articles is PDFium's: column after column.
 
+A ``PageLayout`` is read from a PDF by ``reviewer.ingest.pdf_read.read_layout``; this
+module asks PDFium nothing, so the geometry is tested on layouts built by hand too.
 No Qt here: the page view in ``reviewer.ui.page_view`` draws what this computes.
 """
 
 from __future__ import annotations
 
-import ctypes
-import difflib
 import math
-import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+from reviewer.ingest.formats.pdf import PAGE_JOIN
 
-from reviewer.ingest.formats.pdf import (
-    _CONTROL,
-    _LIGATURES,
-    _SOFT_HYPHENS,
-    PAGE_JOIN,
-    PDFIUM_LOCK,
-)
+__all__ = [
+    "PageLayout",
+    "Rect",
+    "locate_page",
+    "page_starts",
+]
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1; y grows downwards
 
 # Within one line, a gap wider than this many line heights splits the drawn box
 # (two columns PDFium put on one line, or the cells of a table row).
 _RUN_GAP = 1.5
-
-
-@dataclass(frozen=True)
-class MappedText:
-    """Cleaned text and, per character, the PDFium character index it came from."""
-
-    text: str
-    chars: list[int]
-
-
-def map_clean(raw: str, indices: Sequence[int] | None = None) -> MappedText:
-    """``pdf.clean_page_text(raw)`` with each output character's source index.
-
-    ``indices[i]`` is the PDFium index of ``raw[i]`` (``i`` itself by default).
-    The steps are those of ``clean_page_text``, in its order.
-    """
-    idx = list(range(len(raw))) if indices is None else list(indices)
-    chars: list[tuple[str, int]] = []
-    n = len(raw)
-    i = 0
-    while i < n:  # "\r\n" and a lone "\r" become "\n"
-        ch = raw[i]
-        if ch == "\r":
-            chars.append(("\n", idx[i]))
-            i += 2 if i + 1 < n and raw[i + 1] == "\n" else 1
-            continue
-        chars.append((ch, idx[i]))
-        i += 1
-    chars = [(c, k) for c, k in chars if c not in _SOFT_HYPHENS]
-    expanded: list[tuple[str, int]] = []
-    for c, k in chars:
-        letters = _LIGATURES.get(c)
-        if letters:
-            expanded += [(letter, k) for letter in letters]
-        else:
-            expanded.append((c, k))
-    chars = [(c, k) for c, k in expanded if not _CONTROL.match(c)]
-    chars = _rstrip_lines(chars)
-    chars = _nfc(chars)
-    lo, hi = 0, len(chars)
-    while lo < hi and chars[lo][0] == "\n":
-        lo += 1
-    while hi > lo and chars[hi - 1][0] == "\n":
-        hi -= 1
-    chars = chars[lo:hi]
-    return MappedText("".join(c for c, _ in chars), [k for _, k in chars])
-
-
-def _rstrip_lines(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    line: list[tuple[str, int]] = []
-    for item in chars:
-        if item[0] == "\n":
-            out += _rstripped(line)
-            out.append(item)
-            line = []
-        else:
-            line.append(item)
-    return out + _rstripped(line)
-
-
-def _rstripped(line: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    end = len(line)
-    while end and line[end - 1][0].isspace():
-        end -= 1
-    return line[:end]
-
-
-def _nfc(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """NFC, keeping indices: each composed run maps to its first character's index."""
-    text = "".join(c for c, _ in chars)
-    if unicodedata.is_normalized("NFC", text):
-        return chars
-    target = unicodedata.normalize("NFC", text)
-    out: list[tuple[str, int]] = []
-    start = 0
-    for end in range(1, len(chars) + 1):  # runs that start at a character of class 0
-        if end < len(chars) and unicodedata.combining(chars[end][0]):
-            continue
-        run = text[start:end]
-        done = unicodedata.normalize("NFC", run)
-        if len(done) == len(run):
-            out += [(c, chars[start + k][1]) for k, c in enumerate(done)]
-        else:
-            out += [(c, chars[start][1]) for c in done]
-        start = end
-    if "".join(c for c, _ in out) == target:
-        return out
-    return _aligned(chars, target)  # compositions across runs (Hangul jamo): align
-
-
-def _aligned(chars: list[tuple[str, int]], target: str) -> list[tuple[str, int]]:
-    source = "".join(c for c, _ in chars)
-    out: list[tuple[str, int]] = []
-    matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
-    for op, a0, _a1, b0, b1 in matcher.get_opcodes():
-        for j in range(b0, b1):
-            k = a0 + (j - b0) if op == "equal" else min(a0, len(chars) - 1)
-            out.append((target[j], chars[k][1]))
-    return out
 
 
 # -- one page -------------------------------------------------------------------------------
@@ -410,113 +307,6 @@ def _lines(text: str, boxes: Sequence[Rect | None]) -> list[Line]:
     return lines
 
 
-# -- reading a page from PDFium -----------------------------------------------------------------
-
-
-def raw_page_text(textpage: pdfium.PdfTextPage) -> tuple[str, list[int]]:
-    """PDFium's text of a page as the importer reads it, with each character's index.
-
-    ``get_text_range`` gives one character per PDFium character in practice; where it
-    does not (a character beyond the BMP that PDFium counts as two), the text is
-    aligned with the characters PDFium reports one by one.
-    """
-    count = pdfium_c.FPDFText_CountChars(textpage.raw)
-    if count <= 0:
-        return "", []
-    raw = textpage.get_text_range()
-    if len(raw) == count:
-        return raw, list(range(count))
-    chars: list[tuple[str, int]] = []
-    i = 0
-    while i < count:
-        unit = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-        low = pdfium_c.FPDFText_GetUnicode(textpage.raw, i + 1) if i + 1 < count else 0
-        if 0xD800 <= unit < 0xDC00 and 0xDC00 <= low < 0xE000:
-            chars.append((chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)), i))
-            i += 2
-        else:
-            chars.append((chr(unit), i))
-            i += 1
-    return raw, [k for _c, k in _aligned(chars, raw)]
-
-
-def page_transform(
-    page: pdfium.PdfPage, upright: bool = False
-) -> tuple[float, float, float, float, float, float]:
-    """``(a, b, c, d, e, f)`` taking PDF user space to the page as rendered at 72 dpi
-    (points, top-left origin, crop box applied, and the page's rotation unless
-    ``upright``): ``x' = a*x + c*y + e``, ``y' = b*x + d*y + f``. Taken from PDFium's
-    own ``FPDF_PageToDevice``, which rendering uses, at 1000 device units per point."""
-    width, height = page.get_size()
-    turns = 0
-    if upright:
-        turns = (4 - page.get_rotation() // 90) % 4  # undoes the page's own rotation
-        if turns % 2:
-            width, height = height, width
-    scale = 1000
-    dx, dy = ctypes.c_int(), ctypes.c_int()
-
-    def to_device(x: float, y: float) -> tuple[float, float]:
-        pdfium_c.FPDF_PageToDevice(
-            page.raw, 0, 0, round(width * scale), round(height * scale), turns, x, y, dx, dy
-        )
-        return dx.value / scale, dy.value / scale
-
-    ox, oy = to_device(0.0, 0.0)
-    ax, ay = to_device(1000.0, 0.0)
-    cx, cy = to_device(0.0, 1000.0)
-    return (ax - ox) / 1000, (ay - oy) / 1000, (cx - ox) / 1000, (cy - oy) / 1000, ox, oy
-
-
-def apply_transform(matrix: tuple[float, float, float, float, float, float], box: Rect) -> Rect:
-    """A user-space box ``(left, bottom, right, top)`` as a rendered-page rectangle."""
-    a, b, c, d, e, f = matrix
-    left, bottom, right, top = box
-    if b == 0 and c == 0:  # upright pages: scale and shift
-        x0, x1 = a * left + e, a * right + e
-        y0, y1 = d * bottom + f, d * top + f
-        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-    xs = [
-        a * x + c * y + e for x, y in ((left, bottom), (right, top), (left, top), (right, bottom))
-    ]
-    ys = [
-        b * x + d * y + f for x, y in ((left, bottom), (right, top), (left, top), (right, bottom))
-    ]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def loose_char_box(textpage: pdfium.PdfTextPage, index: int) -> Rect | None:
-    """PDFium's loose box of character ``index`` in user space, ``(l, b, r, t)``;
-    None when it has no extent."""
-    rect = pdfium_c.FS_RECTF()
-    if not pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, index, rect):
-        return None
-    if rect.right - rect.left <= 0 and rect.top - rect.bottom <= 0:
-        return None
-    return rect.left, rect.bottom, rect.right, rect.top
-
-
-def read_layout(doc: pdfium.PdfDocument, index: int) -> PageLayout:
-    """Page ``index``'s text (as the importer makes it) and its characters' boxes."""
-    with PDFIUM_LOCK:
-        page = doc[index]
-        try:
-            width, height = page.get_size()
-            rotation = page.get_rotation()
-            matrix = page_transform(page, upright=True)
-            textpage = page.get_textpage()
-            try:
-                raw, indices = raw_page_text(textpage)
-                mapped = map_clean(raw, indices)
-                user = [loose_char_box(textpage, k) for k in mapped.chars]
-            finally:
-                textpage.close()
-        finally:
-            page.close()
-    boxes = [None if b is None else apply_transform(matrix, b) for b in user]
-    return PageLayout(index, width, height, mapped.text, mapped.chars, boxes, rotation)
-
-
 # -- pages in the record's text --------------------------------------------------------------
 
 
@@ -542,16 +332,3 @@ def locate_page(text: str, layout: PageLayout, expected: tuple[int, int] | None)
     if first == -1 or text.find(layout.text, first + 1) != -1:
         return None
     return first
-
-
-def spans_on_page(
-    spans: Iterable[tuple[int, int]], base: int, length: int
-) -> list[tuple[int, int]]:
-    """Record-text spans clipped to a page whose text is ``base:base+length``, as page
-    offsets."""
-    out = []
-    for start, end in spans:
-        lo, hi = max(start, base), min(end, base + length)
-        if lo < hi:
-            out.append((lo - base, hi - base))
-    return out

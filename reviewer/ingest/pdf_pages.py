@@ -33,7 +33,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from reviewer.ingest.formats.pdf import _MAGIC, _MAGIC_WINDOW, PDFIUM_LOCK
-from reviewer.ingest.pdf_layout import PageLayout, read_layout
+from reviewer.ingest.pdf_layout import PageLayout
+from reviewer.ingest.pdf_read import read_layout
 
 MAX_BITMAP_PIXELS = 24_000_000  # about 96 MB at 4 bytes a pixel: beyond, the scale is reduced
 _WORKERS: weakref.WeakSet[PageWorker] = weakref.WeakSet()

@@ -195,8 +195,3 @@ def stage_curve(store: Store, stage: str, reviewer: str | None = None) -> Figure
     total = max(len(at_stage), len(labels))
     stop = verdict(labels, total, recall, confidence)
     return curve.figure(labels, total, stop, curve.first_stop(labels, total, recall, confidence))
-
-
-def stored_ranking(store: Store, stage: str, reviewer: str) -> repo.StoredRanking | None:
-    """The ranking kept from the last training for this reviewer (or the team)."""
-    return repo.load_ranking(store, stage, ranking_key(store, reviewer))

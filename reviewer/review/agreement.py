@@ -20,8 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer.review.screening import check_stage
+from reviewer.domain.screening import check_stage
 from reviewer.store import Store
+from reviewer.store.stats import pair_cells
 
 
 @dataclass(frozen=True)
@@ -119,18 +120,11 @@ def _round(x: float | None, digits: int) -> float | None:
 def pair_tables(store: Store, stage: str) -> dict[tuple[str, str], PairTable]:
     """The 2x2 table of every pair of reviewers who decided a record in common."""
     check_stage(stage)
-    # Each decision's partners are looked up by record ("cross join" and "+b.stage"
-    # keep SQLite from scanning the whole stage again for every decision).
-    rows = store.db.execute(
-        "select a.reviewer, b.reviewer, a.decision = 'exclude', b.decision = 'exclude', "
-        "count(*) from decisions a cross join decisions b on b.record_id = a.record_id "
-        "and +b.stage = a.stage and a.reviewer < b.reviewer where a.stage = ? "
-        "group by 1, 2, 3, 4",
-        [stage],
-    )
     cells: dict[tuple[str, str], list[int]] = {}
-    for first, second, first_ex, second_ex, count in rows:
-        cells.setdefault((first, second), [0, 0, 0, 0])[2 * first_ex + second_ex] += count
+    for c in pair_cells(store, stage):
+        cells.setdefault((c.first, c.second), [0, 0, 0, 0])[
+            2 * c.first_excluded + c.second_excluded
+        ] += c.count
     return {pair: PairTable(*c) for pair, c in sorted(cells.items())}
 
 

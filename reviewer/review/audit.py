@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from reviewer.domain.events import EventKind
 from reviewer.review import events as ev
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
+from reviewer.store.history import all_events, record_events
 
 EXPORT_FORMATS = ("csv", "json")
 CSV_COLUMNS = (
@@ -56,16 +56,14 @@ def history(store: Store, record_id: int, viewer: str | None = None) -> list[His
     are in the log, from a merge or a sync, but not to be seen until unblinding."""
     from reviewer.review.settings import is_blinded
 
-    rows = store.db.execute(
-        "select seq, id, time, reviewer, kind, record_id, payload from events "
-        "where record_id = ? order by seq",
-        [record_id],
-    )
+    rows = record_events(store, record_id)
     specs = _specs(store)
     hide = viewer is not None and is_blinded(store)
     out = []
     for r in rows:
-        if hide and _others_decision(r[3], r[4], r[5], json.loads(r[6]), viewer):
+        if hide and _others_decision(
+            r.reviewer, r.kind, r.record_id, json.loads(r.payload), viewer
+        ):
             continue
         out.append(_row(*r, specs=specs))
     return out
@@ -74,16 +72,6 @@ def history(store: Store, record_id: int, viewer: str | None = None) -> list[His
 def _others_decision(who: str, kind: str, rid: int | None, payload: dict, viewer: str) -> bool:
     keys = ev.state_keys(kind, rid, who, payload)
     return any(k[0] == "decision" and k[3] != viewer for k in keys)
-
-
-def log_rows(store: Store) -> Iterator[HistoryRow]:
-    """The whole log, oldest first, read lazily."""
-    rows = store.db.execute(
-        "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
-    )
-    specs = _specs(store)
-    for r in rows:
-        yield _row(*r, specs=specs)
 
 
 def _specs(store: Store) -> dict[str, FieldSpec]:
@@ -126,9 +114,7 @@ def export_log(store: Store, path: str | Path, format: str | None = None) -> int
     fmt = (format or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown log format {fmt!r}; formats: {', '.join(EXPORT_FORMATS)}")
-    rows = store.db.execute(
-        "select seq, id, time, reviewer, kind, record_id, payload from events order by seq"
-    )
+    rows = all_events(store)
     specs = _specs(store)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         return _write_csv(fh, rows, specs) if fmt == "csv" else _write_json(fh, rows, specs)
@@ -139,7 +125,7 @@ def _write_csv(fh: Any, rows: Any, specs: dict[str, FieldSpec]) -> int:
     writer.writerow(CSV_COLUMNS)
     n = 0
     for r in rows:
-        writer.writerow([*asdict(_row(*r, specs=specs)).values(), r[6]])
+        writer.writerow([*asdict(_row(*r, specs=specs)).values(), r.payload])
         n += 1
     return n
 
@@ -149,7 +135,7 @@ def _write_json(fh: Any, rows: Any, specs: dict[str, FieldSpec]) -> int:
     n = 0
     for r in rows:
         item = asdict(_row(*r, specs=specs))
-        item["payload"] = json.loads(r[6])
+        item["payload"] = json.loads(r.payload)
         fh.write(("," if n else "") + "\n  " + json.dumps(item, ensure_ascii=False))
         n += 1
     fh.write("\n]\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from reviewer.domain import FieldType, Span, Suggestion
 from reviewer.domain.events import EventKind
 from reviewer.store import Store
+from reviewer.store import suggestions as stored
 
 
 def pending_by_field(store: Store, record_id: int) -> dict[str, list[Suggestion]]:
@@ -25,15 +26,7 @@ def pending_by_field(store: Store, record_id: int) -> dict[str, list[Suggestion]
 
 
 def _find(store: Store, suggestion_id: int) -> Suggestion:
-    row = store.db.execute(
-        "select record_id from suggestions where id = ?", [suggestion_id]
-    ).fetchone()
-    if row is None:
-        raise KeyError(f"no suggestion {suggestion_id}")
-    for s in store.suggestions(row[0]):
-        if s.id == suggestion_id:
-            return s
-    raise KeyError(f"no suggestion {suggestion_id}")
+    return stored.suggestion(store, suggestion_id)
 
 
 def accept(store: Store, suggestion_id: int, reviewer: str) -> None:
@@ -125,7 +118,7 @@ def adopt_fulltext(store: Store, record_id: int, reviewer: str) -> int:
     Pending suggestions are dropped so the suggesters run on the full text.
     Returns the number of orphaned spans.
     """
-    from reviewer.annotate.anchors import replace_record_text
+    from reviewer.annotate.text_replace import replace_record_text
     from reviewer.review.fulltext import fulltext
 
     ft = fulltext(store, record_id)
@@ -133,7 +126,5 @@ def adopt_fulltext(store: Store, record_id: int, reviewer: str) -> int:
         raise ValueError(f"record {record_id} has no full text attached")
     with store.atomic():
         report = replace_record_text(store, record_id, ft.text, reviewer, ft.page_offsets)
-        store.db.execute(
-            "delete from suggestions where record_id = ? and status = 'pending'", [record_id]
-        )
+        stored.drop_pending(store, record_id)
     return len(report.orphans)

@@ -19,7 +19,6 @@ DOI found in the PDF, or that none was, and the most similar title.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,13 +26,17 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from reviewer.domain import Event, ParsedRecord
+from reviewer.domain import ParsedRecord
 from reviewer.domain.models import now_iso
 from reviewer.ingest.base import ImportFailure
 from reviewer.ingest.formats import pdf
 from reviewer.review import events as ev
 from reviewer.store import Store
 from reviewer.store.duplicates import identities
+from reviewer.store.fulltexts import FullText, fulltext, write
+from reviewer.store.screening import record_exists
+
+__all__ = ["FullText", "FullTextError", "FolderMatch", "attach_fulltext", "fulltext"]
 
 TITLE_SCORE = 90  # rapidfuzz ratio of a PDF's title to a record's, out of 100
 HEAD_SCORE = 95  # partial match of a record's title within the PDF's first page
@@ -46,18 +49,6 @@ Progress = Callable[[int, int], None]  # (done, total)
 
 class FullTextError(Exception):
     """A PDF cannot be attached; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class FullText:
-    record_id: int
-    path: str
-    sha256: str
-    pages: int
-    text: str
-    page_offsets: list[int]
-    reviewer: str
-    time: str
 
 
 @dataclass
@@ -98,7 +89,7 @@ def attach_fulltext(
 ) -> FullText:
     """Store the PDF's text as the record's full text (replacing an earlier one)."""
     path = Path(pdf_path).resolve()
-    if not store.db.execute("select 1 from records where id = ?", [record_id]).fetchone():
+    if not record_exists(store, record_id):
         raise FullTextError(f"there is no record {record_id}")
     parsed = parsed or read_pdf(path)
     pages = len(parsed.page_offsets) or 1
@@ -114,55 +105,25 @@ def attach_fulltext(
     )
     with store.atomic():
         before = fulltext(store, record_id)
-        _write(store, ft)
-        store._log(
-            Event(
-                reviewer=reviewer,
-                kind=ev.FULLTEXT_ATTACH,
-                record_id=record_id,
-                payload={
-                    "path": ft.path,
-                    "sha256": ft.sha256,
-                    "pages": ft.pages,
-                    "chars": len(ft.text),
-                    "before": before.sha256 if before else None,
-                    "before_path": before.path if before else None,
-                },
-            )
+        write(store, ft)
+        store.log_event(
+            reviewer,
+            ev.FULLTEXT_ATTACH,
+            record_id,
+            {
+                "path": ft.path,
+                "sha256": ft.sha256,
+                "pages": ft.pages,
+                "chars": len(ft.text),
+                # the words stay here (a PDF's text is large); their hash lets
+                # ``reviewer check`` tell the stored text is the one attached
+                "text_sha256": hashlib.sha256(ft.text.encode()).hexdigest(),
+                "before": before.sha256 if before else None,
+                "before_path": before.path if before else None,
+            },
+            time=ft.time,
         )
     return ft
-
-
-def _write(store: Store, ft: FullText) -> None:
-    store.db.execute(
-        "insert into fulltexts (record_id, path, sha256, pages, text, page_offsets, reviewer, "
-        "time) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict(record_id) do update set "
-        "path = excluded.path, sha256 = excluded.sha256, pages = excluded.pages, "
-        "text = excluded.text, page_offsets = excluded.page_offsets, "
-        "reviewer = excluded.reviewer, time = excluded.time",
-        [
-            ft.record_id,
-            ft.path,
-            ft.sha256,
-            ft.pages,
-            ft.text,
-            json.dumps(ft.page_offsets),
-            ft.reviewer,
-            ft.time,
-        ],
-    )
-
-
-def fulltext(store: Store, record_id: int) -> FullText | None:
-    row = store.db.execute(
-        "select path, sha256, pages, text, page_offsets, reviewer, time from fulltexts "
-        "where record_id = ?",
-        [record_id],
-    ).fetchone()
-    if row is None:
-        return None
-    path, sha, pages, text, offsets, reviewer, time = row
-    return FullText(record_id, path, sha, pages, text, json.loads(offsets), reviewer, time)
 
 
 def _sha256(path: Path) -> str:

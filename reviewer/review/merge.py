@@ -40,7 +40,7 @@ from typing import Any
 from reviewer.domain import Event
 from reviewer.review import events as ev
 from reviewer.review.replay import conflicts_on, keys_of, replay
-from reviewer.store import Store
+from reviewer.store import Store, records
 from reviewer.store import state as st
 from reviewer.store.state import MergeConflict, merge_conflicts
 
@@ -111,11 +111,9 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
     live = Path(f"{path}-wal").exists()
     mode = "mode=ro" if live else "immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
-        conn.execute("select id, kind, record_id, payload from events limit 1").fetchall()
+        return records.open_other_copy(f"{path.resolve().as_uri()}?{mode}")
     except sqlite3.DatabaseError as exc:
         raise MergeError(f"{path}: not a review file ({exc})") from exc
-    return conn
 
 
 def _merge(store: Store, other: sqlite3.Connection, source: str, reviewer: str) -> MergeReport:
@@ -158,9 +156,9 @@ def _merge(store: Store, other: sqlite3.Connection, source: str, reviewer: str) 
 
 def _check_records(store: Store, other: sqlite3.Connection, report: MergeReport) -> set[int]:
     """Ids of the other copy's records that are not the same record here."""
-    here = dict(store.db.execute("select id, title from records").fetchall())
+    here = records.titles(store.db.conn)
     bad: set[int] = set()
-    for rid, title in other.execute("select id, title from records order by id"):
+    for rid, title in records.titles(other).items():
         if rid not in here:
             report.records_only_there.append({"id": rid, "title": title})
             bad.add(rid)

@@ -22,48 +22,65 @@ conflicts and filters are indexed look-ups even on 100,000 records.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reviewer.domain import DECISIONS, STAGES, Decision, Event
 from reviewer.domain.models import now_iso
+from reviewer.domain.screening import (
+    STAGE_LABELS,
+    Conflict,
+    Resolution,
+    ScreeningError,
+    check_stage,
+)
 from reviewer.review import events as ev
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store
+from reviewer.store import screening as stored
+from reviewer.store.history import events_by, record_events_before
+from reviewer.store.screening import (
+    DUPLICATE_IDS,
+    conflicts,
+    count_at_stage,
+    final_decision,
+    id_list,
+    is_at_stage,
+    next_undecided,
+    records_at_stage,
+    resolution,
+    stage_condition,
+    stage_ids_sql,
+)
 
-STAGE_LABELS = {
-    "title_abstract": "title/abstract",
-    "full_text": "full text",
-    "extraction": "extraction",
-}
+# The rules, and the reads under them (re-exported from the store), by this one name.
+__all__ = [
+    "DUPLICATE_IDS",
+    "RESOLUTION_DECISIONS",
+    "STAGE_LABELS",
+    "Conflict",
+    "Progress",
+    "Resolution",
+    "ScreeningError",
+    "check_stage",
+    "clear_resolution",
+    "conflicts",
+    "count_at_stage",
+    "decide",
+    "final_decision",
+    "id_list",
+    "is_at_stage",
+    "next_undecided",
+    "progress",
+    "records_at_stage",
+    "resolution",
+    "resolve",
+    "stage_condition",
+    "stage_ids_sql",
+    "undo_last_decision",
+    "visible_decisions",
+]
+
 RESOLUTION_DECISIONS = ("include", "exclude")
-
-
-class ScreeningError(ValueError):
-    """A decision that the screening rules do not allow; the message says why."""
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """The resolver's final decision on a record at a stage."""
-
-    record_id: int
-    stage: str
-    decision: str
-    reason: str
-    note: str
-    resolver: str
-    time: str
-
-
-@dataclass
-class Conflict:
-    """A record whose reviewers disagree at a stage (and its resolution, if any)."""
-
-    record_id: int
-    stage: str
-    title: str
-    decisions: list[Decision] = field(default_factory=list)
-    resolution: Resolution | None = None
 
 
 @dataclass(frozen=True)
@@ -81,101 +98,6 @@ class Progress:
     @property
     def remaining(self) -> int:
         return self.total - self.screened
-
-
-# -- stages ----------------------------------------------------------------------
-
-
-def check_stage(stage: str) -> str:
-    if stage not in STAGES:
-        raise ScreeningError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
-    return stage
-
-
-DUPLICATE_IDS = "select id from records where duplicate_of is not null"
-
-
-def stage_condition(stage: str, col: str = "r.id") -> str:
-    """SQL true when the record id in ``col`` is at ``stage`` (no parameters).
-
-    It never reads the records table itself, whose rows carry whole texts: only the
-    (few) duplicates' index and the ``screening`` table, so it stays cheap in joins.
-    """
-    check_stage(stage)
-    parts = [f"{col} not in ({DUPLICATE_IDS})"]
-    for earlier in STAGES[: STAGES.index(stage)]:
-        # stage names come from STAGES, never from input, so inlining them is safe
-        parts.append(
-            f"{col} in (select record_id from screening "
-            f"where stage = '{earlier}' and final = 'include')"
-        )
-    return " and ".join(parts)
-
-
-def stage_ids_sql(stage: str) -> str:
-    """A query of the ids (column ``id``) of the records at ``stage``, in no set order."""
-    check_stage(stage)
-    if stage == STAGES[0]:
-        return f"select id from records where {stage_condition(stage, 'id')}"
-    before = STAGES[STAGES.index(stage) - 1]
-    return (
-        f"select record_id as id from screening where stage = '{before}' "
-        f"and final = 'include' and {stage_condition(stage, 'record_id')}"
-    )
-
-
-def id_list(store: Store, sql: str, params: list | None = None) -> list[int]:
-    """The ids a query of one column selects, sorted; fetched as one JSON array, which
-    is several times faster than row by row for 100,000 ids."""
-    row = store.db.execute(f"select json_group_array(id) from ({sql})", params or []).fetchone()
-    ids = json.loads(row[0])
-    ids.sort()
-    return ids
-
-
-def records_at_stage(store: Store, stage: str) -> list[int]:
-    """Ids of the records at ``stage``, in import order (see the module's rules)."""
-    if stage != STAGES[0]:
-        return id_list(store, stage_ids_sql(stage))
-    # Every id less the duplicates' is twice as fast as asking SQLite to test each id.
-    duplicates = set(id_list(store, DUPLICATE_IDS))
-    return [i for i in id_list(store, "select id from records") if i not in duplicates]
-
-
-def count_at_stage(store: Store, stage: str) -> int:
-    if stage == STAGES[0]:
-        sql = f"select (select count(*) from records) - (select count(*) from ({DUPLICATE_IDS}))"
-    else:
-        sql = f"select count(*) from ({stage_ids_sql(stage)})"
-    return store.db.execute(sql).fetchone()[0]
-
-
-def _row_at_stage(stage: str, alias: str) -> str:
-    """SQL true when the ``records`` row ``alias`` is at ``stage``, tested on that row
-    and its own screening rows: ``stage_condition`` on one id would list every duplicate
-    first (50,000 of them in a review of 1,000,000)."""
-    check_stage(stage)
-    parts = [f"{alias}.duplicate_of is null"]
-    parts += [
-        f"exists (select 1 from screening where record_id = {alias}.id and stage = '{s}' "
-        "and final = 'include')"
-        for s in STAGES[: STAGES.index(stage)]
-    ]  # stage names come from STAGES, never from input
-    return " and ".join(parts)
-
-
-def is_at_stage(store: Store, record_id: int, stage: str) -> bool:
-    sql = f"select 1 from records r where r.id = ? and {_row_at_stage(stage, 'r')}"
-    return store.db.execute(sql, [record_id]).fetchone() is not None
-
-
-def final_decision(store: Store, record_id: int, stage: str) -> str | None:
-    """``'include'``, ``'exclude'`` or ``None`` (nobody screened it yet, or a conflict)."""
-    check_stage(stage)
-    row = store.db.execute(
-        "select final from screening where record_id = ? and stage = ?", [record_id, stage]
-    ).fetchone()
-    return row[0] if row else None
 
 
 # -- decisions ----------------------------------------------------------------------
@@ -212,16 +134,9 @@ def decide(
     return new
 
 
-def undecide(store: Store, record_id: int, reviewer: str, stage: str = "title_abstract") -> None:
-    """Withdraw ``reviewer``'s decision (an event, like every change)."""
-    check_stage(stage)
-    store.clear_decision(record_id, stage, reviewer)
-
-
 def _check_record(store: Store, record_id: int, stage: str) -> None:
     check_stage(stage)
-    exists = store.db.execute("select 1 from records where id = ?", [record_id]).fetchone()
-    if not exists:
+    if not stored.record_exists(store, record_id):
         raise ScreeningError(f"there is no record {record_id}")
     if not is_at_stage(store, record_id, stage):
         raise ScreeningError(
@@ -231,9 +146,9 @@ def _check_record(store: Store, record_id: int, stage: str) -> None:
 
 
 def _why_not_at_stage(store: Store, record_id: int, stage: str) -> str:
-    dup = store.db.execute("select duplicate_of from records where id = ?", [record_id]).fetchone()
-    if dup and dup[0] is not None:
-        return f" (it is a duplicate of record {dup[0]})"
+    dup = stored.duplicate_of(store, record_id)
+    if dup is not None:
+        return f" (it is a duplicate of record {dup})"
     earlier = STAGES[STAGES.index(stage) - 1]
     return f" (it has not been included at {STAGE_LABELS[earlier]})"
 
@@ -320,106 +235,12 @@ def _commit_resolution(
     )
 
 
-def resolution(store: Store, record_id: int, stage: str) -> Resolution | None:
-    row = store.db.execute(
-        "select decision, reason, note, resolver, time from resolutions "
-        "where record_id = ? and stage = ?",
-        [record_id, stage],
-    ).fetchone()
-    return Resolution(record_id, stage, *row) if row else None
-
-
-def conflicts(store: Store, stage: str, include_resolved: bool = False) -> list[Conflict]:
-    """Records at ``stage`` whose reviewers disagree (include or maybe against exclude),
-    unresolved ones only unless ``include_resolved``; in import order."""
-    which = "disagree = 1" if include_resolved else "conflict = 1"
-    rows = store.db.execute(
-        f"select r.id, r.title from records r where r.id in "
-        f"(select record_id from screening where stage = ? and {which}) "
-        f"and {stage_condition(stage)} order by r.id",
-        [stage],
-    ).fetchall()
-    found = {rid: Conflict(rid, stage, title) for rid, title in rows}
-    if not found:
-        return []
-    for d in _decisions_of(store, stage, list(found)):
-        found[d.record_id].decisions.append(d)
-    for res in _resolutions_of(store, stage, list(found)):
-        found[res.record_id].resolution = res
-    return list(found.values())
-
-
-def _decisions_of(store: Store, stage: str, ids: list[int]) -> list[Decision]:
-    rows = store.db.execute(
-        "select record_id, reviewer, decision, reason, note, time from decisions "
-        "where stage = ? and record_id in (select value from json_each(?)) "
-        "order by record_id, reviewer",
-        [stage, json.dumps(ids)],
-    )
-    # Rows the store wrote are valid: construct without validating (thousands of conflicts).
-    return [
-        Decision.model_construct(
-            record_id=r[0],
-            stage=stage,
-            reviewer=r[1],
-            decision=r[2],
-            reason=r[3],
-            note=r[4],
-            time=r[5],
-        )
-        for r in rows
-    ]
-
-
-def _resolutions_of(store: Store, stage: str, ids: list[int]) -> list[Resolution]:
-    rows = store.db.execute(
-        "select record_id, decision, reason, note, resolver, time from resolutions "
-        "where stage = ? and record_id in (select value from json_each(?))",
-        [stage, json.dumps(ids)],
-    )
-    return [Resolution(r[0], stage, *r[1:]) for r in rows]
-
-
 # -- keyboard-first screening --------------------------------------------------------------
-
-
-def next_undecided(
-    store: Store, stage: str, reviewer: str, after_record_id: int | None = None
-) -> int | None:
-    """The next record at ``stage`` that ``reviewer`` has not decided, after
-    ``after_record_id`` in import order, wrapping round to the start; ``None`` when done."""
-    # records in id order until the first one found, each tested on its own rows; after
-    # the first stage, only those included at the stage before (from its index)
-    check_stage(stage)
-    source, key = "records s", "s.id"
-    if stage != STAGES[0]:
-        before = STAGES[STAGES.index(stage) - 1]
-        source = (
-            f"screening p indexed by screening_final cross join records s on s.id = p.record_id "
-            f"and p.stage = '{before}' and p.final = 'include'"
-        )
-        key = "p.record_id"
-    sql = (
-        f"select s.id from {source} where {key} > ? and {_row_at_stage(stage, 's')} "
-        "and not exists (select 1 from decisions d where d.record_id = s.id "
-        f"and d.stage = ? and d.reviewer = ?) order by {key} limit 1"
-    )
-    after = after_record_id or 0
-    row = store.db.execute(sql, [after, stage, reviewer]).fetchone()
-    if row is None and after:
-        row = store.db.execute(sql, [0, stage, reviewer]).fetchone()
-    return row[0] if row else None
 
 
 def progress(store: Store, stage: str, reviewer: str) -> Progress:
     """Records ``reviewer`` has screened of those at ``stage``, and their decisions."""
-    counts = dict(
-        store.db.execute(
-            f"select decision, count(*) from decisions where stage = ? and reviewer = ? "
-            f"and {stage_condition(stage, 'record_id')} group by decision",
-            [stage, reviewer],
-        ).fetchall()
-    )
+    counts = stored.reviewer_decision_counts(store, stage, reviewer)
     return Progress(
         stage=stage,
         reviewer=reviewer,
@@ -463,11 +284,8 @@ def undo_last_decision(store: Store, reviewer: str, stage: str) -> int | None:
 
 def _last_undoable(store: Store, reviewer: str, stage: str) -> tuple[int, str, int] | None:
     undone: set[str] = set()
-    rows = store.db.execute(
-        "select seq, id, kind, record_id, payload from events where reviewer = ? order by seq desc",
-        [reviewer],
-    )
-    for seq, event_id, kind, record_id, raw in rows:
+    for e in events_by(store, reviewer):
+        seq, event_id, kind, record_id, raw = e.seq, e.id, e.kind, e.record_id, e.payload
         if kind not in ev.DECISION_KINDS:
             continue
         payload = json.loads(raw)
@@ -485,13 +303,10 @@ def _state_before(
 ) -> dict[str, str] | None:
     """The decision the key had just before event ``seq``: the state after the event before."""
     key = ("decision", record_id, stage, reviewer)
-    rows = store.db.execute(
-        "select kind, reviewer, payload from events where record_id = ? and seq < ? "
-        "order by seq desc",
-        [record_id, seq],
-    )
-    for kind, who, raw in rows:
-        payload = json.loads(raw)
-        if ev.state_key(kind, record_id, who, payload) == key:
-            return ev.decision_after(kind, payload)
+    for e in record_events_before(store, record_id, seq):
+        payload = json.loads(e.payload)
+        if ev.state_key(e.kind, record_id, e.reviewer, payload) == key:
+            return ev.decision_after(e.kind, payload)
     return None
+
+

@@ -48,12 +48,12 @@ from collections import Counter
 from typing import Any
 
 from reviewer.domain import STAGES
+from reviewer.domain.screening import UNSPECIFIED
 from reviewer.review.agreement import agreement
-from reviewer.review.screening import count_at_stage, stage_condition
 from reviewer.review.settings import NOT_RETRIEVED
 from reviewer.store import Store
-
-UNSPECIFIED = "unspecified"
+from reviewer.store import stats as stored
+from reviewer.store.screening import count_at_stage
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -68,16 +68,7 @@ def stats(store: Store) -> dict[str, Any]:
 
 
 def record_counts(store: Store) -> dict[str, Any]:
-    rows = store.db.execute(
-        "select s.id, coalesce(s.name, ''), coalesce(s.label, ''), coalesce(s.format, ''), "
-        "count(r.id), sum(r.duplicate_of is not null) from records r left join sources s "
-        "on s.id = r.source_id group by r.source_id order by r.source_id"
-    ).fetchall()
-    per_source = [
-        {"source_id": sid, "name": name, "label": label, "format": fmt, "records": n,
-         "duplicates": dups or 0}
-        for sid, name, label, fmt, n, dups in rows
-    ]  # fmt: skip
+    per_source = [s._asdict() for s in stored.per_source(store)]
     identified = sum(s["records"] for s in per_source)
     duplicates = sum(s["duplicates"] for s in per_source)
     return {
@@ -89,29 +80,21 @@ def record_counts(store: Store) -> dict[str, Any]:
 
 
 def stage_stats(store: Store, stage: str) -> dict[str, Any]:
-    at_stage = stage_condition(stage, "record_id")
-    final = _final_counts(store, stage, at_stage)
+    final = _final_counts(store, stage)
     return {
         "records": sum(final.values()),
         "screened": sum(final.values()) - final["undecided"],
-        "decisions": _decision_counts(store, stage, at_stage),
+        "decisions": _decision_counts(store, stage),
         "final": final,
-        "resolved": store.db.execute(
-            f"select count(*) from resolutions where stage = ? and {at_stage}", [stage]
-        ).fetchone()[0],
-        "reviewers": _reviewer_counts(store, stage, at_stage),
+        "resolved": stored.resolved_count(store, stage),
+        "reviewers": _reviewer_counts(store, stage),
         "reasons": final_reasons(store, stage),
         "agreement": [pair.as_json() for pair in agreement(store, stage)],
     }
 
 
-def _final_counts(store: Store, stage: str, at_stage: str) -> dict[str, int]:
-    include, exclude, conflict = store.db.execute(
-        "select coalesce(sum(final = 'include'), 0), "
-        "coalesce(sum(final = 'exclude'), 0), coalesce(sum(conflict = 1), 0) "
-        f"from screening where stage = ? and {at_stage}",
-        [stage],
-    ).fetchone()
+def _final_counts(store: Store, stage: str) -> dict[str, int]:
+    include, exclude, conflict = stored.final_counts(store, stage)
     return {
         "include": include,
         "exclude": exclude,
@@ -120,25 +103,15 @@ def _final_counts(store: Store, stage: str, at_stage: str) -> dict[str, int]:
     }
 
 
-def _decision_counts(store: Store, stage: str, at_stage: str) -> dict[str, int]:
+def _decision_counts(store: Store, stage: str) -> dict[str, int]:
     counts = {"include": 0, "exclude": 0, "maybe": 0}
-    rows = store.db.execute(
-        f"select decision, count(*) from decisions where stage = ? and {at_stage} "
-        "group by decision",
-        [stage],
-    )
-    counts.update(rows.fetchall())
+    counts.update(stored.decision_counts(store, stage))
     return counts
 
 
-def _reviewer_counts(store: Store, stage: str, at_stage: str) -> dict[str, dict[str, int]]:
+def _reviewer_counts(store: Store, stage: str) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
-    rows = store.db.execute(
-        f"select reviewer, decision, count(*) from decisions where stage = ? and {at_stage} "
-        "group by 1, 2 order by 1",
-        [stage],
-    )
-    for reviewer, decision, n in rows:
+    for reviewer, decision, n in stored.reviewer_decision_counts(store, stage):
         entry = out.setdefault(reviewer, {"screened": 0, "include": 0, "exclude": 0, "maybe": 0})
         entry[decision] = n
         entry["screened"] += n
@@ -147,12 +120,9 @@ def _reviewer_counts(store: Store, stage: str, at_stage: str) -> dict[str, dict[
 
 def final_reasons(store: Store, stage: str) -> dict[str, int]:
     """Records finally excluded at ``stage``, by their reason (see the module docstring)."""
-    rows = store.db.execute(
-        "select reason, count(*) from screening where stage = ? and final = 'exclude' "
-        f"and {stage_condition(stage, 'record_id')} group by reason",
-        [stage],
-    )
-    reasons = {reason or UNSPECIFIED: n for reason, n in rows}
+    reasons: Counter[str] = Counter()
+    for reason, n in stored.final_exclusion_reasons(store, stage).items():
+        reasons[reason or UNSPECIFIED] += n
     return dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

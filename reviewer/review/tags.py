@@ -9,6 +9,7 @@ from __future__ import annotations
 from reviewer.domain import Event
 from reviewer.review import events as ev
 from reviewer.store import Store
+from reviewer.store import tags as stored
 
 
 def clean_tag(tag: str) -> str:
@@ -43,22 +44,13 @@ def remove_tag(store: Store, record_id: int, tag: str, reviewer: str) -> bool:
 
 
 def has_tag(store: Store, record_id: int, tag: str) -> bool:
-    row = store.db.execute(
-        "select 1 from record_tags where record_id = ? and tag = ?", [record_id, tag]
-    ).fetchone()
-    return row is not None
+    return stored.has_tag(store, record_id, tag)
 
 
 def tags(store: Store, record_id: int) -> list[str]:
-    rows = store.db.execute(
-        "select tag from record_tags where record_id = ? order by tag", [record_id]
-    )
-    return [r[0] for r in rows]
+    return stored.tags(store, record_id)
 
 
 def all_tags(store: Store) -> dict[str, int]:
     """Every tag in the review with how many records carry it, alphabetically."""
-    rows = store.db.execute(
-        "select tag, count(*) from record_tags group by tag collate nocase order by tag"
-    )
-    return dict(rows.fetchall())
+    return stored.tag_counts(store)

@@ -11,7 +11,10 @@ reconciled key by key with the same writers, ``reviewer.store.projection``); and
 the tables are its projection.
 
 Events of kinds this version does not know, and those whose state does not travel in
-the event (a full text's extracted words), change nothing here.
+the event (a full text's extracted words), change nothing here. Some kinds are local
+to this review (re-anchoring after a record's text changed, orphans, a source's label):
+they are applied here and rebuilt by ``reviewer check``, but a replay of another copy's
+events (``keyed=False``) leaves them alone.
 """
 
 from __future__ import annotations
@@ -101,6 +104,13 @@ def _apply_keyed(db: Db, kind: EventKind, event: Event, p: dict[str, Any]) -> No
     if kind == K.FIELD_RENAME:
         pj.rename_field_values(db, p["old"], p["new"])
         return
+    if kind == K.RECORD_TEXT_REPLACE:
+        _apply_reanchored(db, event.record_id, p.get("reanchored"))
+        return
+    if kind in (K.ORPHAN_REATTACH, K.ORPHAN_DISMISS):
+        status = "reattached" if kind == K.ORPHAN_REATTACH else "dismissed"
+        pj.set_orphan_status(db, p["orphan_id"], status)
+        return
     if kind == K.SOURCE_LABEL:
         # a source's label is keyed by a local source id: it never travels between
         # copies (sync leaves it alone), but it is a projection of this review's log
@@ -112,3 +122,19 @@ def _apply_keyed(db: Db, kind: EventKind, event: Event, p: dict[str, Any]) -> No
         except NotReplayable:
             continue  # the state stays on the machine that made it (a full text's words)
         pj.write_state(db, key, state)
+
+
+def _apply_reanchored(db: Db, record_id: int | None, moved: dict[str, Any] | None) -> None:
+    """What re-anchoring found when a record's text was replaced (``record.text_replace``,
+    local to this review: the text does not travel, so neither does this): each value's
+    spans as found again, highlights moved, and the spans not found, kept as orphans.
+    (Highlights not found were taken out by ``highlight.orphan`` events before it.)
+    Events logged before re-anchoring carried this leave the spans alone."""
+    if not moved:
+        return
+    for fld, spans in moved.get("values", {}).items():
+        pj.set_provenance(db, record_id, fld, spans)
+    for hid, span in moved.get("highlights", {}).items():
+        pj.move_highlight(db, int(hid), span)
+    for orphan in moved.get("orphans", []):
+        pj.insert_orphan(db, orphan)

@@ -4,7 +4,7 @@ An import looks up only the stored records that share a key with the records it
 adds (the same DOI, PMID or folded title, or a title starting or ending alike),
 so it costs what it adds, not what the review holds. ``Store.add_records`` writes
 each record's keys in the transaction that stores it. The keys are worked out by
-``reviewer.ingest.dedup``; ``review_meta['dedup_keys']`` names the version of that
+``reviewer.domain.record_keys``; ``review_meta['dedup_keys']`` names the version of that
 working-out the table is complete for, and ``ensure_complete`` (re)fills the table
 when it is not (a review from before migration m008, or new key rules).
 """
@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from reviewer.domain.record_keys import BLOCK_CHARS
+
 if TYPE_CHECKING:  # the store imports this module to write keys with records
     from reviewer.store.store import Store
 
@@ -24,7 +26,6 @@ KEY_COLUMNS = ("record_id", "title", "marks", "head", "tail", "doi")
 KeyFn = Callable[[str, str], tuple[str, str, str, str, str]]  # (title, doi) -> keys
 _ROWS_PER_INSERT = 500
 _META = "dedup_keys"
-BLOCK_CHARS = 24  # a head key is "<" and this many first characters of the folded title
 
 
 class StoredRecord(NamedTuple):

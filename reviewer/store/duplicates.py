@@ -5,8 +5,9 @@ imported, and the records whose ``duplicate_of`` names it; every record of a gro
 stays stored with its source, since PRISMA counts records per source as well as the
 duplicates removed. Automatic merges happen on import (``reviewer.ingest.dedup``);
 titles that are only similar wait here as candidates. Confirming, rejecting and
-unmerging are a person's decisions, so each writes its event in the same
-transaction as the change.
+unmerging are a person's decisions: each is an event that ``Store.commit`` applies
+(``reviewer.store.apply``) and logs in one transaction, so ``reviewer check`` can
+replay them.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from reviewer.domain import Event, Record
 from reviewer.domain.events import EventKind
 from reviewer.domain.models import now_iso
 from reviewer.store.store import Store
-
-STATUSES = ("pending", "confirmed", "rejected")
 
 
 class DuplicateError(ValueError):
@@ -268,13 +267,14 @@ def confirm(store: Store, candidate_id: int, reviewer: str) -> int:
     """Merge a candidate's two groups; return the id of the record the merged group keeps.
 
     The group keeps its first-imported record, so when the candidate's record was
-    itself kept, its duplicates follow it into the merged group.
+    itself kept, its duplicates follow it into the merged group. The change is made
+    by the event (``Store.commit``): every record that moves, with its ``duplicate_of``
+    before, and the candidate's verdict.
     """
     with store.atomic():
         cand = _pending(store, candidate_id)
-        keep, moved = _merge(store, cand.record_id, cand.candidate_of)
-        _decide(store, cand, "confirmed", reviewer)
-        store._log(
+        keep, moved = _merging(store, cand.record_id, cand.candidate_of)
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=EventKind.DUPLICATE_CONFIRM,
@@ -295,8 +295,7 @@ def reject(store: Store, candidate_id: int, reviewer: str) -> None:
     """Record that a candidate's two records are different articles."""
     with store.atomic():
         cand = _pending(store, candidate_id)
-        _decide(store, cand, "rejected", reviewer)
-        store._log(
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=EventKind.DUPLICATE_REJECT,
@@ -319,8 +318,7 @@ def unmerge(store: Store, record_id: int, reviewer: str) -> None:
                 f"record {record_id} is the record its group keeps; "
                 "unmerge the duplicates of it instead"
             )
-        store.db.execute("update records set duplicate_of = null where id = ?", [record_id])
-        store._log(
+        store.commit(
             Event(
                 reviewer=reviewer,
                 kind=EventKind.DUPLICATE_UNMERGE,
@@ -337,17 +335,11 @@ def _pending(store: Store, candidate_id: int) -> Candidate:
     return cand
 
 
-def _decide(store: Store, cand: Candidate, status: str, reviewer: str) -> None:
-    store.db.execute(
-        "update duplicate_candidates set status = ?, reviewer = ?, decided_at = ? where id = ?",
-        [status, reviewer, now_iso(), cand.id],
-    )
+def _merging(store: Store, a: int, b: int) -> tuple[int, dict[str, int | None]]:
+    """What joining the groups of records ``a`` and ``b`` moves (nothing is written):
+    the earlier kept record stays kept.
 
-
-def _merge(store: Store, a: int, b: int) -> tuple[int, dict[str, int | None]]:
-    """Join the groups of records ``a`` and ``b``; the earlier kept record stays kept.
-
-    Returns the kept id and, for every record that moved, its ``duplicate_of``
+    Returns the kept id and, for every record that moves, its ``duplicate_of``
     before (JSON keys are strings), so the event says how to undo it.
     """
     keep_a, keep_b = kept_record(store, a), kept_record(store, b)
@@ -357,9 +349,4 @@ def _merge(store: Store, a: int, b: int) -> tuple[int, dict[str, int | None]]:
     rows = store.db.execute(
         "select id, duplicate_of from records where id = ? or duplicate_of = ?", [other, other]
     )
-    moved = {str(rid): dup for rid, dup in rows}
-    store.db.execute(
-        "update records set duplicate_of = ? where id = ? or duplicate_of = ?",
-        [keep, other, other],
-    )
-    return keep, moved
+    return keep, {str(rid): dup for rid, dup in rows}

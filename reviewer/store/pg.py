@@ -110,16 +110,6 @@ def published_review(conn: psycopg.Connection) -> ServerReview | None:
     return None if row is None else ServerReview(*row)
 
 
-def foreign_tables(conn: psycopg.Connection) -> list[str]:
-    """Tables of another application in this database (a review wants its own)."""
-    rows = conn.execute(
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema not in ('pg_catalog', 'information_schema', %s) order by 1",
-        [SCHEMA],
-    )
-    return [r[0] for r in rows]
-
-
 def create_schema(conn: psycopg.Connection, team_role: str) -> None:
     """The tables, triggers, row-level security and grants of a published review.
 

@@ -429,3 +429,47 @@ def mark_settled(db: Db, ids: list[str], who: str, time: str, choice: str | None
             "where id = ? and settled_at is null",
             [who, time, choice, cid],
         )
+
+
+# -- re-anchoring after a record's text changed ----------------------------------------------
+
+ORPHAN_COLUMNS = (
+    "id", "record_id", "kind", "field", "highlight_id", "start", "end", "quote", "prefix",
+    "suffix", "page", "note", "reviewer", "time", "orphaned_at", "status",
+)  # fmt: skip
+_SPAN_COLUMNS = ("start", "end", "quote", "prefix", "suffix", "page")
+
+
+def set_provenance(db: Db, record_id: int | None, field: str, spans: list[dict[str, Any]]) -> None:
+    """A value's spans found again in its record's new text (who set it and when stay)."""
+    db.execute(
+        "update field_values set provenance = ? where record_id = ? and field = ?",
+        [json.dumps(spans, ensure_ascii=False), record_id, field],
+    )
+
+
+def move_highlight(db: Db, hid: int, span: dict[str, Any]) -> None:
+    db.execute(
+        'update highlights set start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?, '
+        "page = ? where id = ?",
+        [*(span.get(c) for c in _SPAN_COLUMNS), hid],
+    )
+
+
+def next_orphan_id(db: Db) -> int:
+    return db.execute("select coalesce(max(id), 0) + 1 from anchor_orphans").fetchone()[0]
+
+
+def insert_orphan(db: Db, orphan: dict[str, Any]) -> None:
+    """A span not found in its record's new text, kept under the id its event gave it."""
+    cols = [c for c in ORPHAN_COLUMNS if c in orphan]
+    names = ", ".join(f'"{c}"' for c in cols)
+    db.execute(
+        f"insert or replace into anchor_orphans ({names}) "
+        f"values ({', '.join('?' for _ in cols)})",
+        [orphan[c] for c in cols],
+    )
+
+
+def set_orphan_status(db: Db, orphan_id: int, status: str) -> None:
+    db.execute("update anchor_orphans set status = ? where id = ?", [status, orphan_id])

@@ -31,7 +31,14 @@ from reviewer.domain import (
     Template,
 )
 from reviewer.domain.events import EventKind
+from reviewer.domain.identifiers import (
+    normalise_doi,
+    normalise_pmcid,
+    normalise_pmid,
+    normalise_trial_ids,
+)
 from reviewer.domain.models import now_iso
+from reviewer.domain.record_keys import key_row
 from reviewer.store import connection, dedup_keys, migrations
 from reviewer.store.apply import apply
 from reviewer.store.errors import (
@@ -42,17 +49,12 @@ from reviewer.store.errors import (
     explain,
     read_only_message,
 )
+from reviewer.store.records_added import RECORD_COLUMNS, log_records_added
 
 _SOURCE_KEYS = (
     "id", "name", "path", "sha256", "size", "format", "imported_at", "status", "label",
 )  # fmt: skip
 _JSON_RECORD_COLUMNS = ("authors", "trial_ids", "keywords", "page_offsets", "extra")
-RECORD_COLUMNS = (
-    "source_id", "source_index", "source_start", "source_end", "source_line",
-    "title", "authors", "journal", "year", "volume", "issue", "pages", "doi", "pmid",
-    "pmcid", "trial_ids", "abstract", "keywords", "type", "url", "text", "page_offsets",
-    "extra", "duplicate_of", "created_at",
-)  # fmt: skip
 
 
 # review_meta key naming the shared server's review once this one is published or cloned
@@ -409,8 +411,6 @@ class Store:
             )
             if self.meta(PUBLISHED_META):
                 # A published review's copies learn of new records through the event log.
-                from reviewer.store.sync import log_records_added
-
                 log_records_added(self, records.first_id, last_id)
         return list(range(records.first_id, last_id + 1))
 
@@ -469,13 +469,6 @@ class Store:
 
     def records_with_identifier(self, identifier: str) -> list[int]:
         """Records carrying a DOI, PMID, PMCID or trial registry id (normalised first)."""
-        from reviewer.ingest.identifiers import (
-            normalise_doi,
-            normalise_pmcid,
-            normalise_pmid,
-            normalise_trial_ids,
-        )
-
         text = identifier.strip()
         queries: list[tuple[str, str]] = []
         if doi := normalise_doi(text):
@@ -827,10 +820,12 @@ class Store:
         kind: str,
         record_id: int | None = None,
         payload: dict[str, Any] | None = None,
+        time: str | None = None,
     ) -> Event:
-        return self._log(
-            Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload or {})
-        )
+        """Log an event whose change the caller has written (``time``: the change's own
+        time, so the state and its event agree; now when not given)."""
+        event = Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload or {})
+        return self._log(event.model_copy(update={"time": time}) if time else event)
 
     def highlight(self, highlight_id: int) -> Highlight:
         row = self.db.execute(
@@ -1019,11 +1014,9 @@ def record_rows(
     """The rows of ``records``, with ids from ``first_id`` (no database needed).
 
     ``keys`` are the records' duplicate keys when deduplication has worked them out
-    already; otherwise they are worked out here (``reviewer.ingest.dedup.key_row``).
+    already; otherwise they are worked out here (``reviewer.domain.record_keys.key_row``).
     """
     if keys is None:
-        from reviewer.ingest.dedup import key_row  # the rules live with deduplication
-
         keys = [key_row(rec.title, rec.doi) for rec in records]
     flat_keys: list[Any] = []
     for rid, row in enumerate(keys, start=first_id):

@@ -19,19 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewer.domain import Event, Source
-from reviewer.domain.events import EventKind
+from reviewer.domain import Source
+from reviewer.store.records_added import SHARED_COLUMNS, USER_META
 from reviewer.store.state import EventRow
-from reviewer.store.store import PUBLISHED_META, RECORD_COLUMNS, Store
+from reviewer.store.store import PUBLISHED_META, Store
 
-RECORDS_ADD = EventKind.RECORDS_ADD  # the kind (reviewer.review.events.RECORDS_ADD)
 URL_META = "sync.url"  # the server URL, never with a password
 CURSOR_META = "sync.cursor"  # the last server seq this copy has pulled
 PUSHED_META = "sync.pushed"  # every local event up to this seq is on the server
-USER_META = "sync.user"  # the server role this copy syncs as
 LAST_META = "sync.last"  # when the last sync finished
 HELD_META = "sync.held_back"  # events under another name than the role, not pushed
-_SHARED_COLUMNS = tuple(c for c in RECORD_COLUMNS if c not in ("source_id", "duplicate_of"))
 
 
 @dataclass
@@ -182,32 +179,6 @@ def ids_of(store: Store, uids: Iterable[str]) -> dict[str, int]:
 # -- records that travel ----------------------------------------------------------------------
 
 
-def log_records_added(store: Store, first_id: int, last_id: int) -> Event:
-    """Log the records ``first_id..last_id`` (just imported) as one ``records.add`` event
-    carrying everything another copy needs to add them: their rows, uids and source."""
-    cols = ", ".join(f"r.{c}" for c in _SHARED_COLUMNS)
-    rows = store.db.execute(
-        f"select u.uid, d.uid, r.source_id, {cols} from records r "
-        "join record_uids u on u.record_id = r.id "
-        "left join record_uids d on d.record_id = r.duplicate_of "
-        "where r.id between ? and ? order by r.id",
-        [first_id, last_id],
-    ).fetchall()
-    source_ids = {r[2] for r in rows if r[2] is not None}
-    sources = {s.id: s for s in store.sources() if s.id in source_ids}
-    source = sources[next(iter(source_ids))] if len(source_ids) == 1 else None
-    records = [
-        {"uid": r[0], "duplicate_of": r[1], **dict(zip(_SHARED_COLUMNS, r[3:], strict=True))}
-        for r in rows
-    ]
-    payload = {
-        "source": source.model_dump(exclude={"id", "status"}) if source else None,
-        "records": records,
-    }
-    # logged as this copy's server role: the server accepts only its own events from it
-    return store.log_event(store.meta(USER_META) or "import", RECORDS_ADD, None, payload)
-
-
 def add_shared_records(store: Store, payload: dict[str, Any]) -> int:
     """Add the records of another copy's ``records.add`` event (those not here yet);
     return how many. Runs inside the caller's transaction."""
@@ -218,12 +189,12 @@ def add_shared_records(store: Store, payload: dict[str, Any]) -> int:
         return 0
     source_id = _source_for(store, payload.get("source"))
     first = store.db.execute("select coalesce(max(id), 0) + 1 from records").fetchone()[0]
-    cols = ("id", "source_id", *_SHARED_COLUMNS)
+    cols = ("id", "source_id", *SHARED_COLUMNS)
     sql = f"insert into records ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})"
     store.db.conn.executemany(
         sql,
         (
-            [first + i, source_id, *(r.get(c) for c in _SHARED_COLUMNS)]
+            [first + i, source_id, *(r.get(c) for c in SHARED_COLUMNS)]
             for i, r in enumerate(records)
         ),
     )

@@ -98,6 +98,13 @@ class _Evidence:
 _MODEL_THRESHOLD = 0.6
 
 
+def design_of(doc: Document) -> Design | None:
+    """The document's study design, which several fields depend on: classified once."""
+    if "design" not in doc.memo:
+        doc.memo["design"] = classify(doc)
+    return doc.memo["design"]
+
+
 def classify(doc: Document) -> Design | None:
     """The design the cues settle; where they do not, the trained model's answer when it
     is confident (explicit statements always win over the model)."""
@@ -277,7 +284,7 @@ def suggest_phase(doc: Document) -> list[Suggestion]:
 
 def suggest(doc: Document) -> list[Suggestion]:
     out: list[Suggestion] = []
-    design = doc.design
+    design = design_of(doc)
     if design is not None and design.end > design.start:
         detail = {"by": "model"} if design.source == "model" else None
         out.append(

@@ -86,6 +86,10 @@ class Document:
         self.meta = Meta.of(record)
         m = _PAGE_FURNITURE.search(self.text)
         self.body_end = m.start() if m else len(self.text)
+        # what a suggester works out once per document for the others (the study design,
+        # ``reviewer.suggest.design.design_of``), kept here so the modules above need not
+        # be imported by this one
+        self.memo: dict[str, Any] = {}
 
     # -- sentences ---------------------------------------------------------------------
 
@@ -219,11 +223,6 @@ class Document:
                 return start + lead, start + lead + len(stripped)
         return None
 
-    @property
-    def title_text(self) -> str:
-        span = self.title_span
-        return self.text[span[0] : span[1]] if span else ""
-
     # -- drugs and diseases ------------------------------------------------------------------
 
     @cached_property
@@ -271,14 +270,6 @@ class Document:
 
     def diseases_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.diseases if start <= m.start and m.end <= end]
-
-    # -- the study design, which several fields depend on ---------------------------------------
-
-    @cached_property
-    def design(self) -> Any:
-        from reviewer.suggest.design import classify
-
-        return classify(self)
 
 
 # "multiple sclerosis (MS)", "exemestane (EXE)": an abbreviation the text defines

@@ -16,7 +16,7 @@ import re
 from reviewer.domain import Suggestion
 from reviewer.suggest import arms
 from reviewer.suggest.base import make
-from reviewer.suggest.design import CASE, ECON, NR, NRT, RCT, SERIES, SR
+from reviewer.suggest.design import CASE, ECON, NR, NRT, RCT, SERIES, SR, design_of
 from reviewer.suggest.document import Document
 from reviewer.suggest.lexicon import Mention
 from reviewer.suggest.textutil import ci
@@ -58,7 +58,8 @@ _HISTORY_SUFFIX = ci(
 
 
 def suggest(doc: Document) -> list[Suggestion]:
-    design = doc.design.choice if doc.design else None
+    found = design_of(doc)
+    design = found.choice if found else None
     comparison = _comparison(doc, design)
     comparator = _comparator_from_arms(doc, design, comparison) or _comparator(doc, design)
     return _interventions(doc, design, comparison, comparator) + comparator

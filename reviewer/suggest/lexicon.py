@@ -290,12 +290,6 @@ def _disease_term(name: str, row: list[str]) -> Term:
     )
 
 
-def warm_up() -> None:
-    """Load every lexicon now (the UI calls this on a worker thread at start)."""
-    drug_matcher()
-    conditions()
-
-
 @lru_cache(maxsize=1)
 def lexicon_digest() -> str:
     """A short fingerprint of the lexicons: a changed lexicon means new suggestions."""

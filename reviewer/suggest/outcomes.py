@@ -11,13 +11,13 @@ other studies are not read. Durations are converted to months.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 from reviewer.domain import Suggestion
 from reviewer.suggest.base import make
-from reviewer.suggest.design import NR, SR
+from reviewer.suggest.design import NR, SR, design_of
 from reviewer.suggest.document import Document
+from reviewer.suggest.figures import figures, pick_respectively
+from reviewer.suggest.survival import OS, PFS, hazard_ratios
+from reviewer.suggest.survival import survival as survival_values
 from reviewer.suggest.textutil import (
     COUNT,
     DURATION_UNIT,
@@ -40,16 +40,17 @@ _KEY_GRADE = ci(r"grade")
 
 
 def suggest(doc: Document) -> list[Suggestion]:
-    design = doc.design.choice if doc.design else None
+    found = design_of(doc)
+    design = found.choice if found else None
     if design in {NR, SR}:
         return []  # an overview's figures are other studies' results
     out: list[Suggestion] = []
     out += _follow_up(doc, doc.own_with(_KEY_FOLLOW_UP))
     out += _response_rates(doc, doc.own_with(_KEY_RESPONSE))
-    survival = doc.own_with(_KEY_SURVIVAL)
-    out += _survival(doc, survival, "median_pfs_months", _PFS)
-    out += _survival(doc, survival, "median_os_months", _OS)
-    out += _hazard_ratios(doc, doc.own_with(_KEY_HR))
+    found_survival = doc.own_with(_KEY_SURVIVAL)
+    out += survival_values(doc, found_survival, "median_pfs_months", PFS)
+    out += survival_values(doc, found_survival, "median_os_months", OS)
+    out += hazard_ratios(doc, doc.own_with(_KEY_HR))
     out += _grade3(doc, doc.own_with(_KEY_GRADE))
     return out
 
@@ -134,71 +135,6 @@ def _follow_up_median(doc: Document, sentences: list[Sentence]) -> list[Suggesti
             confidence = 0.85 if m.group("kind").lower() == "median" else 0.6
             return [make(doc, "follow_up_months", months, m.start(), m.end(), confidence, NAME)]
     return []
-
-
-# -- lists of figures ---------------------------------------------------------------------------------
-
-# between figures: a bracket, the arm they belong to, and "vs"/"and"/","
-_LINK = ci(
-    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,?\s*(?:in|for|with)\s+(?:the\s+)?[\w/+-]+"
-    r"(?:\s+[\w/+-]+){0,3}?\s*)?"
-    r"(?:,?\s*(?:vs\.?|versus|and|compared (?:with|to)|as compared with|or)\s+|,\s*)"
-)
-_THRESHOLD_BEFORE = ci(
-    r"(?:[<>≤≥⩽⩾]|=<|>=|\bmore than|\bless than|\bat least|\bup to|\bover|\bunder)\s*$"
-)
-
-
-def _figures(
-    doc: Document, pos: int, end: int, need: str
-) -> tuple[list[tuple[float, int, int]], int]:
-    """The figures at ``pos``: one, or several joined by "vs"/"and"/","; each a percentage
-    (``need="%"``) or a duration (``need="time"``, converted to months). A figure without
-    its unit belongs to the list only when a later one carries it ("22 and 32%")."""
-    unit = rf"\s*(?P<unit>{DURATION_UNIT})" if need == "time" else r"\s*(?P<unit>%|percent\b)"
-    item = ci(rf"(?P<v>{NUM})(?:{unit})?(?![\w-])")
-    found: list[tuple[float, int, int, str | None]] = []
-    cursor = pos
-    while True:
-        m = item.match(doc.lower, cursor, end)
-        if m is None or _THRESHOLD_BEFORE.search(doc.lower, max(0, m.start() - 12), m.start()):
-            break
-        v = parse_number(m.group("v"))
-        if v is None:
-            break
-        found.append((v, m.start(), m.end(), m.group("unit")))
-        link = _LINK.match(doc.lower, m.end(), end)
-        if link is None:
-            break
-        cursor = link.end()
-    while found and found[-1][3] is None:
-        found.pop()
-    if not found:
-        return [], pos
-    last_unit = found[-1][3] or ""
-    out = []
-    for v, s, e, u in found:
-        if need == "time":
-            v = to_months(v, u or last_unit)
-        out.append((v, s, e))
-    return out, found[-1][2]
-
-
-_RESPECTIVELY = ci(r"[^.;]{0,40}?\brespectively\b")
-
-
-def _pick_respectively(
-    doc: Document, subject: str, values: list, end: int, own: re.Pattern[str]
-) -> list:
-    """ "the overall response and clinical benefit rates were 22 and 32%, respectively":
-    only the figure in the position of our outcome is ours."""
-    if not _RESPECTIVELY.match(doc.lower, end):
-        return values
-    items = re.split(r",\s*(?:and\s+)?|\s+and\s+", subject)
-    if len(items) < 2 or len(items) != len(values):
-        return values
-    mine = [v for item, v in zip(items, values, strict=True) if own.search(item)]
-    return mine if len(mine) < len(values) else values
 
 
 # -- response rate ------------------------------------------------------------------------------------
@@ -304,147 +240,16 @@ def _orr_in(doc: Document, s: Sentence) -> list[Suggestion]:
         verb = _ORR_VERB.match(doc.lower, subject_end, s.end)
         if verb is None:
             continue
-        values, end = _figures(doc, verb.end(), s.end, "%")
+        values, end = figures(doc, verb.end(), s.end, "%")
         values = [v for v in values if 0 < v[0] <= 100]
         if not values:
             continue
         subject = doc.text[name.start() : subject_end]
-        values = _pick_respectively(doc, subject, values, end, _ORR_OWN)
+        values = pick_respectively(doc, subject, values, end, _ORR_OWN)
         return [
             make(doc, "response_rate_pct", [v for v, _, _ in values], name.start(), end, 0.8, NAME)
         ]
     return []
-
-
-# -- median PFS and OS -------------------------------------------------------------------------------
-
-_PFS = r"(?:progression[- ]free survival|PFS)"
-_OS = r"(?:overall survival|\bOS\b)"
-
-
-def _survival_patterns(outcome: str, short: str) -> tuple[re.Pattern[str], ...]:
-    return (
-        # "median progression-free survival (PFS) was 7.3 months"
-        ci(
-            rf"\bmedian\s+(?:[\w-]+\s+){{0,1}}?{outcome}(?:\s*\((?:PFS|OS)\))?"
-            rf"(?:\s*\((?:[^()\[\]]|\[[^\]]*\]){{0,60}}\))?(?:\s+\w+){{0,3}}?"
-            rf"\s*(?:was|were|of|:|,|=|is|reached)?\s*(?:was\s+)?\(?(?=\d|[.·]\d)"
-        ),
-        # "PFS was a median of 7.3 months", "PFS (median, 7.3 months)"
-        ci(rf"{outcome}\s*(?:was\s+|of\s+|\(|:\s*)(?:a\s+)?median(?:\s+of)?[\s,:]*(?=\d)"),
-        # "mPFS was 9.1 months", "the mOS 20.4 months"
-        ci(rf"\bm{short}\b\s*(?:was|of|:|,|=|is)?\s*(?:was\s+)?(?=\d|[.·]\d)"),
-    )
-
-
-_PATTERNS = {_PFS: _survival_patterns(_PFS, "PFS"), _OS: _survival_patterns(_OS, "OS")}
-# "overall survival (55.3 months) compared to group 2 (37.9 months)": per-group figures
-_OS_BEFORE_BRACKETS = ci(rf"{_OS}(?P<lead>(?:\s+[\w-]+){{0,3}}?\s*)(?=\()")
-_IN_BRACKETS = ci(rf"\((?P<v>{NUM})\s*(?P<unit>{DURATION_UNIT})\)")
-
-
-def _survival(
-    doc: Document, sentences: list[Sentence], field: str, outcome: str
-) -> list[Suggestion]:
-    out: list[Suggestion] = []
-    seen: set[float] = set()
-    for s in sentences:
-        for start, end, values, confidence in _survival_in(doc, s, outcome):
-            fresh = [v for v in values if v not in seen]
-            if fresh:
-                seen.update(fresh)
-                out.append(make(doc, field, fresh, start, end, confidence, NAME))
-    return out
-
-
-def _survival_in(
-    doc: Document, s: Sentence, outcome: str
-) -> Iterator[tuple[int, int, list[float], float]]:
-    for pattern in _PATTERNS[outcome]:
-        for m in pattern.finditer(doc.lower, s.start, s.end):
-            values, end = _figures(doc, m.end(), s.end, "time")
-            values = [v for v in values if 0 < v[0] < 400]
-            if values:
-                yield m.start(), end, [v for v, _, _ in values], 0.85
-    if outcome == _OS:
-        yield from _median_survival(doc, s)
-        name = _OS_BEFORE_BRACKETS.search(doc.lower, s.start, s.end)
-        if name and "median" not in doc.lower[s.start : s.end]:
-            found = list(_IN_BRACKETS.finditer(doc.lower, name.end(), s.end))
-            values = [to_months(float(m.group("v")), m.group("unit")) for m in found]
-            if values and found[0].start() == name.end("lead"):
-                yield name.start(), found[-1].end(), values, 0.6
-
-
-# "Median survival was 25 months": overall survival, unless the figure is a subgroup's
-_MEDIAN_SURVIVAL = ci(
-    r"\bmedian\s+survival(?:\s+[\w-]+){0,3}?\s*(?:was|were|of|:|,|=)\s*(?:was\s+)?\(?"
-    r"(?=\d|[.·]\d)"
-)
-_FOR_SUBGROUP = ci(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:for|in|among|with)\b")
-
-
-def _median_survival(doc: Document, s: Sentence) -> Iterator[tuple[int, int, list[float], float]]:
-    for m in _MEDIAN_SURVIVAL.finditer(doc.lower, s.start, s.end):
-        values, end = _figures(doc, m.end(), s.end, "time")
-        values = [v for v in values if 0 < v[0] < 400]
-        if values and not _FOR_SUBGROUP.match(doc.lower, end, s.end):
-            yield m.start(), end, [v for v, _, _ in values], 0.6
-
-
-# -- hazard ratios ----------------------------------------------------------------------------------
-
-_HR = ci(
-    r"\b(?:hazard ratio|HR)s?\b(?:\s*[(\[](?:HR|aHR)[)\]])?(?P<endpoint>\s+(?:for|of)\s+[\w\s-]{2,50}?)?"
-    r"\s*(?:\[|\()?\s*(?:was|of|[,:=]|is|were)?\s*(?:was\s+)?(?P<v>\d+(?:[.·]\d+)?)"
-    r"(?![\d.]*\s*%)"
-)
-_CI = ci(
-    rf"[\s;,]*(?:\(|\[)?\s*(?:(?P<level>\d{{2}}(?:\.\d)?)\s*%\s*(?:confidence interval|CI)\s*"
-    rf"(?:\[CI\])?\s*[,:=]?\s*)?(?P<open>\[|\()?\s*(?P<lo>{NUM})\s*(?:to|-|–|—|,)\s*(?P<hi>{NUM})"
-    rf"(?(open)\s*(?:\]|\)))"
-)
-_P = ci(
-    r"[\s;,]*(?:\(|\[)?\s*(?:two-sided\s+)?p\s*(?:value)?\s*(?P<p>[<>=≤≥]\s*0?[.·]\d+|=\s*\d(?:[.·]\d+)?)",
-)
-
-
-def _hazard_ratios(doc: Document, sentences: list[Sentence]) -> list[Suggestion]:
-    out: list[Suggestion] = []
-    seen: set[float] = set()
-    for s in sentences:
-        for m in _HR.finditer(doc.lower, s.start, s.end):
-            v = parse_number(m.group("v"))
-            if v is None or not 0 < v < 20 or v in seen:
-                continue
-            end, detail = _hr_detail(doc, m, s.end)
-            if "ci_low" not in detail and not m.group().lower().startswith("hazard"):
-                continue  # a bare "HR 72" could be a heart rate
-            seen.add(v)
-            out.append(make(doc, "hazard_ratio", [v], m.start(), end, 0.85, NAME, detail=detail))
-    return out
-
-
-def _hr_detail(doc: Document, m: re.Match[str], limit: int) -> tuple[int, dict]:
-    """The interval, p-value and end point printed with a hazard ratio; an interval counts
-    only if it contains the estimate (so "HR 0.8 (12 to 20 months)" is not one)."""
-    value = parse_number(m.group("v")) or 0.0
-    detail: dict = {}
-    if m.group("endpoint"):
-        detail["endpoint"] = " ".join(m.group("endpoint").split()[1:])
-    end = m.end()
-    interval = _CI.match(doc.lower, end, limit)
-    if interval:
-        low, high = parse_number(interval.group("lo")), parse_number(interval.group("hi"))
-        if low is not None and high is not None and low <= value <= high:
-            level = interval.group("level")
-            detail.update(ci_level=parse_number(level) if level else 95.0, ci_low=low, ci_high=high)
-            end = interval.end()
-    p = _P.match(doc.lower, end, limit)
-    if p:
-        detail["p_value"] = re.sub(r"\s+", "", p.group("p")).replace("·", ".")
-        end = p.end()
-    return end, detail
 
 
 # -- grade 3 or worse adverse events -------------------------------------------------------------------
@@ -501,7 +306,7 @@ def _grade3(doc: Document, sentences: list[Sentence]) -> list[Suggestion]:
             link = _G3_LINK.match(doc.lower, m.end(), s.end)
             if link is None or link.end() == m.end():
                 continue
-            values, end = _figures(doc, link.end(), s.end, "%")
+            values, end = figures(doc, link.end(), s.end, "%")
             values = [v for v in values if 0 < v[0] <= 100]
             if values:
                 return [

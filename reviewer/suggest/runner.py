@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from reviewer.domain import Suggestion
+from reviewer.store import suggestions as stored
 from reviewer.suggest import BUILT_IN, SUGGESTER_VERSION, prediction, suggest
 
 Progress = Callable[[int, int], None]  # (records done, records to do)
@@ -47,28 +48,8 @@ def stale_record_ids(
     store: Any, version: str | None = None, among: Iterable[int] | None = None
 ) -> list[int]:
     """Records with no suggestions, or with suggestions another version of the rules made
-    (of ``among`` only, when given: the record on screen is checked, not the review)."""
-    version = version or version_for(_template(store))
-    stale = (
-        "(not exists (select 1 from suggestions s where s.record_id = r.id) "
-        "or exists (select 1 from suggestions s where s.record_id = r.id and s.version != ?))"
-    )
-    if among is None:
-        rows = store.db.execute(
-            f"select r.id from records r where {stale} order by r.id", [version]
-        )
-        return [r[0] for r in rows]
-    out: list[int] = []
-    ids = sorted(set(among))
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        rows = store.db.execute(
-            f"select r.id from records r where r.id in ({','.join('?' * len(part))}) "
-            f"and {stale} order by r.id",
-            [*part, version],
-        )
-        out.extend(r[0] for r in rows)
-    return out
+    (of ``among`` only, when given)."""
+    return stored.stale_record_ids(store, version or version_for(_template(store)), among)
 
 
 def compute_suggestions(
@@ -114,10 +95,7 @@ def _store_record(store: Any, record_id: int, template: Any, version: str) -> No
     if not fresh and not decided:
         return
     # older suggestions that survive (accepted, rejected) now count as seen by this version
-    store.db.execute(
-        "update suggestions set version = ? where record_id = ? and status != 'pending'",
-        [version, record_id],
-    )
+    stored.mark_seen(store, record_id, version)
 
 
 def predictions(store: Any) -> Iterator[dict[str, Any]]:
@@ -133,12 +111,7 @@ class RecordKeys:
 
     def __init__(self, store: Any):
         self._names = {s.id: s.name for s in store.sources()}
-        self._counts = {
-            row[0]: row[1]
-            for row in store.db.execute(
-                "select source_id, count(*) from records group by source_id"
-            )
-        }
+        self._counts = stored.records_per_source(store)
 
     def key(self, record: Any) -> str:
         name = self._names.get(record.source_id, "")

@@ -70,7 +70,7 @@ def gui_script(argv: Sequence[str] | None = None) -> int:
     """``reviewer-gui [FILE ...]``: what the menu entry and the file manager start."""
     import argparse
 
-    from reviewer.cli import VersionAction
+    from reviewer.version import VersionAction
 
     parser = argparse.ArgumentParser(
         prog="reviewer-gui",

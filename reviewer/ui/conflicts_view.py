@@ -12,7 +12,7 @@ reason from the review's list, which full-text screening requires.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,17 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain import Decision
+from reviewer.review import operations as op
+from reviewer.review.operations import Changes, ResolutionChange
 from reviewer.review.screening import (
     STAGE_LABELS,
     Conflict,
     ScreeningError,
-    clear_resolution,
     conflicts,
-    resolve,
 )
-from reviewer.review.settings import exclusion_reasons, is_blinded, set_blinded
+from reviewer.review.settings import BLINDED, exclusion_reasons, is_blinded, set_blinded
 from reviewer.store import Store
 from reviewer.ui import plain, theme
+from reviewer.ui.operations import Operations
 
 TITLE_SHARE = 0.4  # of the table's width, kept for the title before decisions take more
 MIN_DECISION_WIDTH = 80  # px
@@ -63,10 +64,18 @@ class ConflictsView(QWidget):
         reviewer: str,
         stage: str = "title_abstract",
         parent: QWidget | None = None,
+        ops: Operations | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("conflicts_view")
-        self.store = store
+        self.store = store  # read from; resolutions are written through ``ops`` (undoable)
+        self.ops = ops or Operations.inline(store, self)
+        self.ops.operation_did_execute.connect(self._changed)
+        # decisions made elsewhere show here a moment later, so screening never waits
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(300)
+        self._reload_timer.timeout.connect(self.reload)
         self.reviewer = reviewer
         self.stage = stage
         self._conflicts: list[Conflict] = []
@@ -360,23 +369,18 @@ class ConflictsView(QWidget):
         if conflict is None:
             return False
         reason = (self.reason_combo.currentData() or "") if decision == "exclude" else ""
+        command = ResolutionChange(
+            conflict.record_id, self.stage, self.reviewer, decision, reason,
+            note=self.note_edit.text().strip(),
+        )  # fmt: skip
         try:
-            resolve(
-                self.store,
-                conflict.record_id,
-                self.stage,
-                decision,
-                reason,
-                self.reviewer,
-                note=self.note_edit.text().strip(),
-            )
+            self.ops.push(command, self)
         except ScreeningError as exc:
             self._show_error(str(exc))
             return False
         self.note_edit.clear()
         self.message.setText(f"Record {conflict.record_id}: {_decision_text(decision, reason)}.")
-        self.message.setStyleSheet("")
-        self.reload()
+        self.message.setStyleSheet("")  # the list was read again on the change notice
         self.resolved.emit(conflict.record_id)
         return True
 
@@ -384,10 +388,9 @@ class ConflictsView(QWidget):
         conflict = self.current_conflict()
         if conflict is None or conflict.resolution is None:
             return
-        clear_resolution(self.store, conflict.record_id, self.stage, self.reviewer)
+        self.ops.push(ResolutionChange(conflict.record_id, self.stage, self.reviewer), self)
         self.message.setText(f"Record {conflict.record_id}: resolution withdrawn.")
         self.message.setStyleSheet("")
-        self.reload()
         self.resolved.emit(conflict.record_id)
 
     def _show_error(self, text: str) -> None:
@@ -398,10 +401,21 @@ class ConflictsView(QWidget):
         """Unblind the review, once the reviewer confirms; ``True`` when it was done."""
         if not is_blinded(self.store) or not self.confirm_unblind():
             return False
-        set_blinded(self.store, False, self.reviewer)
-        self.reload()
+        who = self.reviewer
+        self.ops.run(op.write(lambda s: set_blinded(s, False, who),
+                              Changes(settings=frozenset([BLINDED]), decisions=True)), self)  # fmt: skip
         self.blinding_changed.emit(False)
         return True
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        """The change notice: decisions, resolutions or blinding changed."""
+        if not (changes.decisions or BLINDED in changes.settings or changes.record_set):
+            return
+        if initiator is self or BLINDED in changes.settings:
+            self._reload_timer.stop()
+            self.reload()
+        elif self.isVisible():
+            self._reload_timer.start()
 
     def confirm_unblind(self) -> bool:
         return confirm_unblind(self)

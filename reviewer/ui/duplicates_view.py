@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain import Record
 from reviewer.ingest.merged import confirm_duplicate
+from reviewer.review import operations as op
+from reviewer.review.operations import Changes
 from reviewer.store import Store
 from reviewer.store import duplicates as dup
 from reviewer.ui import theme
+from reviewer.ui.operations import Operations
 
 
 def fields(record: Record, source: str) -> list[tuple[str, str]]:
@@ -124,12 +127,19 @@ class DifferenceCard(QTextEdit):
 class DuplicatesDialog(QDialog):
     changed = Signal()  # a candidate was confirmed or rejected
 
-    def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        reviewer: str,
+        parent: QWidget | None = None,
+        ops: Operations | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("duplicates")
         self.setWindowTitle("Possible duplicates")
         self.resize(1000, 640)
-        self.store = store
+        self.store = store  # read from; decisions on pairs are written through ``ops``
+        self.ops = ops or Operations.inline(store, self)
         self.reviewer = reviewer
         self.items: list[dup.Candidate] = []
         layout = QVBoxLayout(self)
@@ -222,14 +232,16 @@ class DuplicatesDialog(QDialog):
     def confirm(self) -> None:
         c = self.current()
         if c is not None:
-            confirm_duplicate(self.store, c.id, self.reviewer)
-            self._after()
+            self._write(lambda s, cid=c.id, who=self.reviewer: confirm_duplicate(s, cid, who))
 
     def reject_pair(self) -> None:
         c = self.current()
         if c is not None:
-            dup.reject(self.store, c.id, self.reviewer)
-            self._after()
+            self._write(lambda s, cid=c.id, who=self.reviewer: dup.reject(s, cid, who))
+
+    def _write(self, fn) -> None:
+        self.ops.run(op.write(fn, Changes(record_set=True, label="duplicates")), self)
+        self._after()
 
     def _after(self) -> None:
         row = self.table.currentRow()

@@ -7,6 +7,7 @@ export leaves no file behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QProgressDialog,
     QPushButton,
+    QStatusBar,
     QVBoxLayout,
+    QWidget,
 )
 
 from reviewer.export.formats import export
@@ -32,7 +35,7 @@ from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain
 
 if TYPE_CHECKING:
-    from reviewer.ui.main_window import MainWindow
+    from reviewer.ui.jobs import JobRunner
 
 FORMAT_LABELS = {
     "xlsx": ("Excel workbook (.xlsx)", ".xlsx"),
@@ -157,31 +160,36 @@ class ExportDialog(QDialog):
 
 
 class ExportController:
-    """Runs an export in the background with a progress dialog and cancel."""
+    """Runs an export in the background with a progress dialog and cancel.
 
-    def __init__(self, window: MainWindow):
-        self.window = window
+    Its dependencies are declared: the widget its dialogs belong to, the status bar it
+    reports in, the job runner, and the open review (a function: it changes)."""
+
+    def __init__(
+        self, parent: QWidget, status: QStatusBar, jobs: JobRunner, review: Callable[[], Store]
+    ):
+        self.parent, self.status, self.jobs, self.review = parent, status, jobs, review
         self.last_report = None
         self.last_message = ""
 
     def choose(self) -> None:
-        dialog = ExportDialog(self.window)
+        dialog = ExportDialog(self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         opts = dialog.options()
         label, ext = FORMAT_LABELS[opts["fmt"]]
-        store = self.window.store
+        store = self.review()
         name = f"{store.path.stem}-{opts['table']}{ext}"
         path = dialogs.save_file(
-            self.window, "Export to", "exports", name, f"{label.split(' (')[0]} (*{ext})",
+            self.parent, "Export to", "exports", name, f"{label.split(' (')[0]} (*{ext})",
             store.path.parent,
         )  # fmt: skip
         if path:
             self.start(path, **opts)
 
     def start(self, path: str, fmt: str, **opts) -> None:
-        opener = self.window.store.opener()  # read-only when the review is open so
-        progress_dialog = QProgressDialog("Exporting…", "Cancel", 0, 100, self.window)
+        opener = self.review().opener()  # read-only when the review is open so
+        progress_dialog = QProgressDialog("Exporting…", "Cancel", 0, 100, self.parent)
         progress_dialog.setWindowModality(Qt.WindowModality.WindowModal)
         progress_dialog.setMinimumDuration(300)
         self.progress_dialog = progress_dialog
@@ -211,15 +219,15 @@ class ExportController:
                 self.last_message = f"Export written to {path}"
             else:
                 self.last_message = f"Export written to {path} ({report.summary()})"
-            self.window.statusBar().showMessage(self.last_message, 8000)
+            self.status.showMessage(self.last_message, 8000)
             if report.empty_because:  # an empty table is a surprise: say so, and why
-                plain.warn(self.window, "Nothing exported", self.last_message)
+                plain.warn(self.parent, "Nothing exported", self.last_message)
 
         def failed(message: str) -> None:
             progress_dialog.reset()
-            plain.warn(self.window, "Export failed", message)
+            plain.warn(self.parent, "Export failed", message)
 
-        job = self.window.jobs.start(
+        job = self.jobs.start(
             work, on_success=done, on_failure=failed, on_progress=on_progress
         )
         progress_dialog.canceled.connect(job.cancel)
@@ -229,11 +237,11 @@ class PrismaDialog(QDialog):
     """The PRISMA 2020 flow diagram of the review, drawn from the same counts as
     ``reviewer stats --json``, with buttons to save it as SVG or PNG."""
 
-    def __init__(self, store: Store, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, store: Store, parent: QWidget | None, exporter: ExportController):
+        super().__init__(parent)
         self.setObjectName("prisma_dialog")
         self.setWindowTitle("PRISMA 2020 flow diagram")
-        self.window_ = window
+        self.store, self.exporter = store, exporter
         self.counts = prisma_counts(store)
         self.svg = prisma_svg(self.counts)
         self.view = QSvgWidget()
@@ -255,10 +263,10 @@ class PrismaDialog(QDialog):
 
     def _save(self, fmt: str) -> None:
         ext = FORMAT_LABELS[fmt][1]
-        store = self.window_.store
+        store = self.store
         path = dialogs.save_file(
             self, "Save diagram", "exports", f"{store.path.stem}-prisma{ext}", f"*{ext}",
             store.path.parent,
         )  # fmt: skip
         if path:
-            self.window_.exporter.start(str(Path(path)), fmt)
+            self.exporter.start(str(Path(path)), fmt)

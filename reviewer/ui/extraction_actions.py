@@ -1,35 +1,52 @@
 """The extraction side of the main window: values from the form and from selected
 text, suggestions, highlights, notes, the template and undo.
 
-A mixin of ``MainWindow`` (it uses the window's store, form, document view and undo
-stack); kept apart so each concern of the window reads on its own.
+A mixin of ``MainWindow``, kept apart so each concern of the window reads on its own;
+what it uses of the window is declared at the top of the class. Every change goes
+through the window's operations (``reviewer.ui.operations``), undoable where a user
+would expect it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QInputDialog
 
 from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan
-from reviewer.annotate.undo import (
-    AddHighlight,
-    DecisionChange,
-    DeleteHighlight,
-    EditNote,
-    Group,
-    ValueChange,
-)
+from reviewer.annotate.undo import AddHighlight, DeleteHighlight, EditNote, Group, ValueChange
 from reviewer.domain import Template
 from reviewer.review import extraction
+from reviewer.review import operations as op
 from reviewer.review.keywords import find_spans
-from reviewer.store import Store, StoreError, drafts
+from reviewer.review.operations import Changes
+from reviewer.store import StoreError, drafts
 from reviewer.store.errors import DiskFullError
+from reviewer.store.suggestions import suggestion as stored_suggestion
 from reviewer.ui import plain
 from reviewer.ui.document_view import items_for_record
 from reviewer.ui.form import raw_value
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.template_editor import TemplateEditorDialog
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLineEdit, QStatusBar
+
+    from reviewer.store import Store
+    from reviewer.ui.document_view import DocumentView
+    from reviewer.ui.form import ExtractionForm
+    from reviewer.ui.jobs import JobRunner
+    from reviewer.ui.operations import Operations
+    from reviewer.ui.rank_model import RankedRecordModel
+
+class _Results(Protocol):
+    def refresh(self, record_id: int | None = None) -> None: ...
+
+    def highlight_items(self) -> list: ...
+
 
 PROVENANCE_COLOUR = "#ffe082"  # accepted value: amber (deepened in a dark palette)
 SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
@@ -37,6 +54,30 @@ SUGGESTION_COLOUR = "#bbdefb"  # proposed value: light blue
 
 class ExtractionActions:
     """Values, suggestions, highlights, notes, template and undo (mixed into MainWindow)."""
+
+    # Everything this part of the window uses of the window, declared (MainWindow
+    # provides each); it writes only through ``ops``.
+    store: Store
+    ops: Operations
+    jobs: JobRunner
+    reviewer: str
+    current_id: int | None
+    template: Template
+    compiled_terms: Any
+    form: ExtractionForm
+    document: DocumentView
+    results: _Results  # the Results and Risk of bias tabs
+    model: RankedRecordModel
+    search: QLineEdit
+    undo_action: QAction
+    redo_action: QAction
+    orphans_dialog: OrphansDialog
+    template_dialog: TemplateEditorDialog
+    select_row: Callable[[int], None]
+    _apply_search: Callable[[], None]
+    _update_status: Callable[[], None]
+    _show_decision: Callable[[], None]
+    statusBar: Callable[[], QStatusBar]  # noqa: N815 (Qt's name)
 
     # -- annotation ------------------------------------------------------------------------
 
@@ -67,8 +108,9 @@ class ExtractionActions:
             return
         self.form.flush()
         try:
-            self.undo_stack.push(
-                ValueChange.from_selection(self.current_id, key, start, end, self.reviewer, append)
+            self.ops.push(
+                ValueChange.from_selection(self.current_id, key, start, end, self.reviewer, append),
+                self,
             )
         except ValueError as exc:
             editor = self.form.editors.get(key)
@@ -83,24 +125,22 @@ class ExtractionActions:
             return
         comment, ok = QInputDialog.getMultiLineText(self, "Note", "Comment on the selected words:")
         if ok:
-            self.undo_stack.push(
-                AddHighlight.note(self.current_id, start, end, comment.strip(), self.reviewer)
+            self.ops.push(
+                AddHighlight.note(self.current_id, start, end, comment.strip(), self.reviewer),
+                self,
             )
-            self.notes_panel.refresh()
 
     def remove_span(self, key: str, span_index: int) -> None:
         if self.current_id is not None:
-            self.undo_stack.push(
-                ValueChange.remove_span(self.current_id, key, span_index, self.reviewer)
+            self.ops.push(
+                ValueChange.remove_span(self.current_id, key, span_index, self.reviewer), self
             )
 
     def delete_note(self, note_id: int) -> None:
-        self.undo_stack.push(DeleteHighlight(note_id, self.reviewer))
-        self.notes_panel.refresh()
+        self.ops.push(DeleteHighlight(note_id, self.reviewer), self)
 
     def edit_note(self, note_id: int, comment: str) -> None:
-        self.undo_stack.push(EditNote(note_id, comment, self.reviewer))
-        self.notes_panel.refresh()
+        self.ops.push(EditNote(note_id, comment, self.reviewer), self)
 
     def go_to_span(self, record_id: int, start: int, end: int) -> None:
         if record_id != self.current_id:
@@ -111,7 +151,7 @@ class ExtractionActions:
         self.document.focus_span(start, end)
 
     def edit_template(self) -> None:
-        dialog = TemplateEditorDialog(self.store, self.reviewer, self)
+        dialog = TemplateEditorDialog(self.store, self.reviewer, self, operations=self.ops)
         dialog.template_changed.connect(self._template_changed)
         dialog.values_deleted.connect(lambda _k, _n: self._reload_form())
         self.template_dialog = dialog
@@ -127,9 +167,7 @@ class ExtractionActions:
     def show_orphans(self) -> None:
         dialog = OrphansDialog(self)
         dialog.reattach_requested.connect(self._reattach_orphan)
-        dialog.dismiss_requested.connect(
-            lambda oid: (dismiss_orphan(self.store, oid, self.reviewer), dialog.refresh())
-        )
+        dialog.dismiss_requested.connect(lambda oid: (self._dismiss_orphan(oid), dialog.refresh()))
         dialog.record_requested.connect(lambda rid: self.go_to_span(rid, 0, 0))
         dialog.reload(self.store, None)
         self.orphans_dialog = dialog
@@ -140,9 +178,15 @@ class ExtractionActions:
         if sel is None:
             self.statusBar().showMessage("Select the words to attach it to first", 5000)
             return
-        reattach_orphan(self.store, orphan_id, sel[0], sel[1], self.reviewer)
+        (start, end), who = sel[:2], self.reviewer
+        self.ops.run(op.write(lambda s: reattach_orphan(s, orphan_id, start, end, who),
+                              Changes(notes=True, suggestions=True)), self)  # fmt: skip
         self.orphans_dialog.refresh()
         self._reload_form()
+
+    def _dismiss_orphan(self, orphan_id: int) -> None:
+        who = self.reviewer
+        self.ops.run(op.write(lambda s: dismiss_orphan(s, orphan_id, who), Changes(notes=True)))
 
     # -- suggestions ---------------------------------------------------------------------
 
@@ -163,22 +207,28 @@ class ExtractionActions:
         """Compute missing or outdated suggestions in the background; the UI never waits."""
         if self.store.read_only:  # they are stored: nothing to do in a review read only
             return
-        review_path = self.store.path
+        review_path, job, writer = self.store.path, self.ops.job, self.ops.writer
 
         def work(progress, cancelled) -> list[int] | None:
             from reviewer.suggest.runner import compute_suggestions
 
-            with Store(review_path) as store:
-                compute_suggestions(
+            if writer is not None and writer.closed:  # the review was closed meanwhile
+                return []
+
+            job(  # on the writer: its batches let the reviewer's edits through
+                lambda store: compute_suggestions(
                     store,
                     record_ids,
                     cancel=cancelled,
                     progress=lambda done, total: progress((done, total)),
                 )
+            )
             return record_ids
 
         def done(ids: list[int] | None) -> None:
-            if self.store.path == review_path and (ids is None or self.current_id in ids):
+            if self.store.closed or self.store.path != review_path:
+                return  # the window closed, or another review is open
+            if ids is None or self.current_id in ids:
                 self._show_suggestions()
 
         self.jobs.start(
@@ -192,11 +242,14 @@ class ExtractionActions:
 
     def accept_suggestion(self, suggestion_id: int) -> None:
         self.form.flush()
-        self.undo_stack.push(self._accept_command(suggestion_id))
+        self.ops.push(self._accept_command(suggestion_id), self)
         self._reload_form()
 
     def reject_suggestion(self, suggestion_id: int) -> None:
-        extraction.reject(self.store, suggestion_id, self.reviewer)
+        rid, who = self.current_id, self.reviewer
+        self.ops.run(op.write(lambda s: extraction.reject(s, suggestion_id, who),
+                              Changes(records=op.records([rid] if rid else []),
+                                      suggestions=True)), self)  # fmt: skip
         self._show_suggestions()
 
     def accept_all(self) -> None:
@@ -205,16 +258,14 @@ class ExtractionActions:
         self.form.flush()
         plan = extraction.accept_all_plan(self.store, self.current_id)
         if plan:
-            self.undo_stack.push(
-                Group("accept all", [self._accept_command(s.id) for s in plan if s.id])
+            self.ops.push(
+                Group("accept all", [self._accept_command(s.id) for s in plan if s.id]), self
             )
         self._reload_form()
         self.statusBar().showMessage(f"Accepted {len(plan)} suggestions", 4000)
 
     def _accept_command(self, suggestion_id: int) -> ValueChange:
-        field = self.store.db.execute(
-            "select field from suggestions where id = ?", [suggestion_id]
-        ).fetchone()[0]
+        field = stored_suggestion(self.store, suggestion_id).field
         return ValueChange(
             self.current_id,  # type: ignore[arg-type]
             field,
@@ -227,53 +278,34 @@ class ExtractionActions:
 
     def undo(self) -> None:
         self.form.flush()
-        command = self.undo_stack.next_undo
-        if getattr(command, "background", False):  # a bulk decision: undone off the UI thread
-            self.bulk.undo(command)
-            return
-        self._changed_command = command
-        try:
-            label = self.undo_stack.undo()
-        finally:
-            self._changed_command = None
-        self.statusBar().showMessage(f"Undid {label}" if label else "Nothing to undo", 3000)
-        decided = decision_records(command)
-        if decided and len(decided) == 1 and self.model.row_of(decided[0]) >= 0:
-            self.select_row(self.model.row_of(decided[0]))  # back to the record undone
+        changes = self.ops.undo(self)
+        self.statusBar().showMessage(changes.label, 3000)
+        if changes.decisions and not changes.fields and len(changes.records) == 1:
+            (rid,) = changes.records  # a decision undone: back to its record
+            if rid != self.current_id and self.model.row_of(rid) >= 0:
+                self.select_row(self.model.row_of(rid))
 
     def redo(self) -> None:
-        command = self.undo_stack.next_redo
-        if getattr(command, "background", False):
-            self.bulk.redo(command)
-            return
-        self._changed_command = command
-        try:
-            label = self.undo_stack.redo()
-        finally:
-            self._changed_command = None
-        self.statusBar().showMessage(f"Redid {label}" if label else "Nothing to redo", 3000)
+        self.statusBar().showMessage(self.ops.redo(self).label, 3000)
 
     def _undo_changed(self) -> None:
-        """After any push, undo or redo: refresh what the change touched. A decision
-        repaints its record's row and the decision shown, nothing else."""
-        self.undo_action.setEnabled(self.undo_stack.can_undo)
-        self.redo_action.setEnabled(self.undo_stack.can_redo)
-        self.undo_action.setText(f"&Undo {self.undo_stack.undo_label}".rstrip())
-        self.redo_action.setText(f"&Redo {self.undo_stack.redo_label}".rstrip())
-        # set around an undo or redo; after a push, the command just done is on top
-        command = getattr(self, "_changed_command", None) or self.undo_stack.next_undo
-        decided = decision_records(command)
-        if decided is not None:
-            self.decisions_changed(decided)
+        """The undo history changed: the Edit menu names what Undo and Redo would do."""
+        stack = self.ops.stack
+        if stack is None:
             return
-        if self.current_id is not None:
-            self.results.refresh()  # before the highlights are drawn again
-            if not any(e.dirty for e in self.form.editors.values()):
-                self._reload_form()
-            else:
-                self.refresh_highlights()
-            self.notes_panel.refresh()
-            self._show_decision()
+        self.undo_action.setEnabled(stack.can_undo)
+        self.redo_action.setEnabled(stack.can_redo)
+        self.undo_action.setText(f"&Undo {stack.undo_label}".rstrip())
+        self.redo_action.setText(f"&Redo {stack.redo_label}".rstrip())
+
+    def _current_record_changed(self) -> None:
+        """An operation touched the record shown: its form, highlights, notes, decision."""
+        self.results.refresh()  # before the highlights are drawn again
+        if not any(e.dirty for e in self.form.editors.values()):
+            self._reload_form()
+        else:
+            self.refresh_highlights()
+        self._show_decision()
 
     def _reload_form(self) -> None:
         if self.current_id is None:
@@ -304,7 +336,7 @@ class ExtractionActions:
         if self.current_id is None:
             return "no record is selected"
         try:
-            self.undo_stack.push(ValueChange.set(self.current_id, field, raw, self.reviewer))
+            self.ops.push(ValueChange.set(self.current_id, field, raw, self.reviewer), self)
         except ValueError as exc:
             return str(exc)
         except DiskFullError as exc:  # the text stays typed, and is saved once there is room
@@ -320,11 +352,12 @@ class ExtractionActions:
         """Keep what is typed as a draft in the review; whether it is on disk."""
         if self.current_id is None or self.store.read_only:
             return False
-        try:
+        rid, who = self.current_id, self.reviewer
+        try:  # a draft is no change to announce: only written, through the writer
             if text is None:
-                drafts.drop(self.store, self.current_id, field, self.reviewer)
+                self.ops.write(lambda s: drafts.drop(s, rid, field, who))
             else:
-                drafts.keep(self.store, self.current_id, field, self.reviewer, text)
+                self.ops.write(lambda s: drafts.keep(s, rid, field, who, text))
         except StoreError:
             return False  # held in memory; the field says why when saving fails too
         return True
@@ -352,7 +385,7 @@ class ExtractionActions:
                 kept += 1
                 continue
             try:
-                self.undo_stack.push(
+                self.ops.push(
                     ValueChange.set(d.record_id, d.field, raw_value(spec, d.text), self.reviewer)
                 )
                 saved += 1
@@ -384,17 +417,3 @@ class ExtractionActions:
             f"{shown}\n\nGo on and lose them? (Cancel keeps them, to save once there is "
             "room.)",
         )
-
-
-def decision_records(command: Any) -> list[int] | None:
-    """The records whose screening decisions ``command`` changes, when that is all it
-    changes (a decision, a bulk decision, a group of decisions); else None."""
-    if isinstance(command, DecisionChange):
-        return [command.decision.record_id]
-    if getattr(command, "background", False) and hasattr(command, "touched"):
-        return list(command.touched)
-    if isinstance(command, Group) and command.commands:
-        parts = [decision_records(c) for c in command.commands]
-        if all(p is not None for p in parts):
-            return [rid for p in parts for rid in p or []]
-    return None

@@ -1,9 +1,9 @@
 """Importing from the UI: a background job with a progress bar, cancel, and a report.
 
-The job opens its own connection to the review file (SQLite connections stay on
-the thread that made them) and calls the same ``import_paths`` as the command
-line; batches commit as they go, so the window stays responsive and edits made
-meanwhile simply wait their turn for the write lock.
+The job calls the same ``import_paths`` as the command line, on the window's one
+writing thread (``reviewer.ui.writer``), in batches that are short while the reviewer
+screens (``SHORT_BATCH`` records): a decision made meanwhile goes between two batches,
+so it waits for one short batch at most, never for the import.
 """
 
 from __future__ import annotations
@@ -11,58 +11,84 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QPlainTextEdit,
+    QProgressBar,
     QProgressDialog,
     QPushButton,
+    QStatusBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from reviewer.domain import ImportReport
 from reviewer.ingest import Progress, import_paths
-from reviewer.store import Store
+from reviewer.review.operations import Changes
 from reviewer.ui import plain
 from reviewer.ui.column_map import ColumnMapDialog
 from reviewer.wording import count
 
 if TYPE_CHECKING:
-    from reviewer.ui.jobs import Job
-    from reviewer.ui.main_window import MainWindow
+    from reviewer.ui.jobs import Job, JobRunner
+    from reviewer.ui.operations import Operations
 
 
-class ImportController:
-    def __init__(self, window: MainWindow):
-        self.window = window
+# Records per transaction when importing from the window. While the reviewer is
+# screening (an edit in the last ACTIVE_SECONDS) the batches are short, about 20-40 ms
+# of writing on a busy two-core laptop, which is how long a decision made meanwhile
+# waits (benchmarks/writer_bench.py); otherwise longer ones, which import faster. The
+# command line writes 5,000 at a time.
+SHORT_BATCH, LONG_BATCH, ACTIVE_SECONDS = 50, 1000, 10.0
+
+
+class ImportController(QObject):
+    """Imports files in the background, with progress, cancel and a report.
+
+    Its dependencies are declared, not taken from a window: the widget its dialogs
+    belong to, the status bar it reports in, the job runner and the operations (whose
+    writer does the writing, and whose change notice tells the list to reload).
+    ``imported`` says when an import finished, with its report."""
+
+    imported = Signal(object)  # the ImportReport
+
+    def __init__(self, parent: QWidget, status: QStatusBar, jobs: JobRunner, ops: Operations):
+        super().__init__(parent)
+        self.parent_widget, self.status, self.jobs, self.ops = parent, status, jobs, ops
         self.job: Job | None = None
-        self.dialog: QProgressDialog | None = None
+        self.dialog: QProgressDialog | StatusProgress | None = None
         self.last_report: ImportReport | None = None
         self.report_dialog: ImportReportDialog | None = None
 
     def start(self, paths: list[str], column_map: dict[str, str] | None = None) -> None:
         if self.job is not None and not self.job.done:
-            self.window.statusBar().showMessage("An import is already running", 4000)
+            self.status.showMessage("An import is already running", 4000)
             return
-        review_path = self.window.store.path
+        job, writer = self.ops.job, self.ops.writer
+
+        def batch_size() -> int:  # asked by the reading thread as each batch begins
+            screening = writer is not None and writer.edited_within(ACTIVE_SECONDS)
+            return SHORT_BATCH if screening else LONG_BATCH
 
         def work(progress, cancelled) -> ImportReport:
-            with Store(review_path) as store:
-                return import_paths(
-                    store, paths, progress=progress, cancel=cancelled, column_map=column_map
+            return job(
+                lambda store: import_paths(
+                    store, paths, progress=progress, cancel=cancelled, column_map=column_map,
+                    batch_size=batch_size,
                 )
+            )  # fmt: skip
 
-        self.dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
-        self.dialog.setObjectName("import_progress")
-        self.dialog.setWindowTitle("Import")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
-        self.dialog.setMinimumWidth(480)
-        self.job = self.window.jobs.start(
+        # in the status bar, not a dialog: it never takes the keyboard, so screening by
+        # key goes on while the records come in
+        self.dialog = StatusProgress("import_progress", self.parent_widget)
+        self.status.addPermanentWidget(self.dialog)
+        self.job = self.jobs.start(
             work, on_success=self._done, on_failure=self._failed, on_progress=self._progress
         )
         if self.dialog is not None:
@@ -75,7 +101,9 @@ class ImportController:
     def _progress(self, p: Progress) -> None:
         if self.dialog is None:
             return
-        self.dialog.setMaximum(p.file_count)
+        # one file: no fraction is known (records, not bytes, are counted), so the bar
+        # shows it is busy; several: how many files are done
+        self.dialog.setMaximum(p.file_count if p.file_count > 1 else 0)
         self.dialog.setValue(p.file_index)
         self.dialog.setLabelText(
             f"{Path(p.path).name}  (file {p.file_index + 1} of {p.file_count})\n"
@@ -85,34 +113,80 @@ class ImportController:
     def _close_dialog(self) -> None:
         if self.dialog is not None:
             self.dialog.reset()
+            if isinstance(self.dialog, StatusProgress):
+                self.status.removeWidget(self.dialog)
             self.dialog.deleteLater()
             self.dialog = None
 
     def _done(self, report: ImportReport) -> None:
         self._close_dialog()
         self.last_report = report
-        self.window.reload_records()
-        if report.added:
-            self.window.compute_all_suggestions()
+        self.ops.announce(Changes(record_set=True, label="import"), self)
+        self.imported.emit(report)
         msg = f"Imported {count(report.added, 'record')}, {count(report.duplicates, 'duplicate')}"
         if report.cancelled:
             msg += " (cancelled)"
-        self.window.statusBar().showMessage(msg, 8000)
-        self.report_dialog = ImportReportDialog(report, self.window)
+        self.status.showMessage(msg, 8000)
+        self.report_dialog = ImportReportDialog(report, self.parent_widget)
         self.report_dialog.map_requested.connect(self.map_columns)
         self.report_dialog.show()
 
     def map_columns(self, path: str, columns: list[str]) -> None:
         """Ask which column holds which field, then import the file with that mapping."""
-        dialog = ColumnMapDialog(Path(path).name, columns, self.window)
+        dialog = ColumnMapDialog(Path(path).name, columns, self.parent_widget)
         self.map_dialog = dialog
         dialog.accepted.connect(lambda: self.start([path], column_map=dialog.mapping()))
         dialog.open()
 
     def _failed(self, message: str) -> None:
         self._close_dialog()
-        self.window.statusBar().showMessage(f"Import failed: {message}", 10000)
-        plain.warn(self.window, "Import failed", message)
+        self.status.showMessage(f"Import failed: {message}", 10000)
+        plain.warn(self.parent_widget, "Import failed", message)
+
+
+class StatusProgress(QWidget):
+    """A long job's progress in the status bar: what it is doing, a bar, and Cancel.
+
+    It offers the parts of ``QProgressDialog`` the import uses, and never takes the
+    keyboard focus (a dialog would, and keys would stop screening)."""
+
+    canceled = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.label = plain.label("Importing…")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setMaximumWidth(160)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName(f"{name}_cancel")
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel_button.clicked.connect(lambda _c=False: self.canceled.emit())
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label)
+        row.addWidget(self.bar)
+        row.addWidget(self.cancel_button)
+        self._text = ""
+
+    def setMaximum(self, maximum: int) -> None:  # noqa: N802 (QProgressDialog's names)
+        self.bar.setMaximum(maximum)
+
+    def setValue(self, value: int) -> None:  # noqa: N802
+        self.bar.setValue(value)
+
+    def setLabelText(self, text: str) -> None:  # noqa: N802
+        self._text = text
+        self.label.setText(" — ".join(line for line in text.splitlines() if line))
+        self.label.setToolTip(text)
+
+    def labelText(self) -> str:  # noqa: N802
+        return self._text
+
+    def reset(self) -> None:
+        self.hide()
 
 
 class ImportReportDialog(QDialog):

@@ -1,10 +1,15 @@
 """Background work for the UI, in the manner of Anki's operations.
 
 A job is a plain function ``fn(progress, cancelled) -> result`` that knows
-nothing of Qt: the same function serves the command line. ``run_job`` runs it
+nothing of Qt: the same function serves the command line. ``JobRunner`` runs it
 on a worker thread and delivers progress, success and failure on the main
 thread through signals; nothing in the background touches a widget. Tests swap
 ``JobRunner.synchronous`` on to run jobs inline and deterministically.
+
+The job runner does not order database writes: a job that writes hands its writing
+part to the window's one writer (``reviewer.ui.writer``, through
+``Operations.job``), which orders every write of the window, its edits and its jobs
+alike. A job here only reads, or waits for the writer.
 """
 
 from __future__ import annotations
@@ -66,7 +71,9 @@ class _Runnable(QRunnable):
 
 
 class JobRunner:
-    """Starts jobs on a thread pool; one worker keeps database writes in order."""
+    """Starts jobs on a thread pool of one worker, one job after another.
+
+    Writes are ordered by the writer, not here (see the module's docstring)."""
 
     synchronous = False  # tests set this to run jobs inline
 

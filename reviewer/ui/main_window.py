@@ -36,12 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.annotate.undo import (
-    UndoStack,
-)
 from reviewer.export.json_import import import_review_json
 from reviewer.ingest.merged import unmerge_duplicate
+from reviewer.review import operations as op
 from reviewer.review.keywords import compiled_terms
+from reviewer.review.operations import Changes
 from reviewer.review.pdf_files import find_record_pdf
 from reviewer.review.project import create_review
 from reviewer.review.screening import STAGE_LABELS
@@ -51,7 +50,6 @@ from reviewer.store.copies import copy_name, copy_review
 from reviewer.store.duplicates import group_sources, originals
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain, theme
-from reviewer.ui.bulk_actions import BulkDecisions
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
@@ -66,12 +64,13 @@ from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.opening import open_review_asking
+from reviewer.ui.operations import Operations
 from reviewer.ui.originals_dialog import OriginalsDialog
 from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.rank_controller import RankController
 from reviewer.ui.rank_model import RankedRecordModel
-from reviewer.ui.record_model import fit_columns
+from reviewer.ui.record_model import DECISION, fit_columns
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
 from reviewer.ui.screening_status import ScreeningStatus
@@ -79,6 +78,7 @@ from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
 from reviewer.ui.tags_editor import TagsEditor
+from reviewer.ui.writer import Writer
 
 MAX_RECENT = 8
 DECISION_KEYS = {"include": ("I", "1"), "exclude": ("E", "2"), "maybe": ("M", "3")}
@@ -92,8 +92,11 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def __init__(self, store: Store, jobs: JobRunner | None = None):
         super().__init__()
         plain.PlainToolTips.install()  # every tooltip of the app shown as text
-        self.store = store
+        self.store = store  # for reading: every write goes through ``ops`` to ``writer``
         self.jobs = jobs or JobRunner()
+        self.writer: Writer | None = None  # the one thread that writes the review
+        self.ops = Operations(self)  # runs the user's actions there, announces their changes
+        self.ops.operation_did_execute.connect(self._operation_did_execute)
         self.stage = "title_abstract"
         self.reviewer = str(
             server_role(store)  # a review on a server: the role it syncs as
@@ -108,13 +111,14 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._build_widgets()
         self.ranking = RankController(self)
         self.ranking.install()
-        self.exporter = ExportController(self)
+        self.exporter = ExportController(self, self.statusBar(), self.jobs, lambda: self.store)
         self._build_menus()
         self.results = ResultsController(self)  # the Results and Risk of bias tabs
         self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
-        self.importer = ImportController(self)
-        self.bulk = BulkDecisions(self)  # several records decided in one step
-        self.screening_status = ScreeningStatus(self)
+        self.importer = ImportController(self, self.statusBar(), self.jobs, self.ops)
+        self.importer.imported.connect(
+            lambda report: self.compute_all_suggestions() if report.added else None
+        )
         self._restore_geometry()
         self._attach(store)
 
@@ -134,8 +138,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("records")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        # Shift/Ctrl-click (and Ctrl+A) select several records to decide in one step
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.screening_status = ScreeningStatus(self)  # counts kept without recounting
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
@@ -214,8 +218,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.middle_pages.addWidget(self.document)
         self.middle_pages.addWidget(self.empty_state)
         mv.addWidget(self.middle_pages, 1)
-        self.tags_editor = TagsEditor(self.store, self.reviewer)
-        self.tags_editor.tags_changed.connect(lambda _rid: self._reload_counts())
+        self.tags_editor = TagsEditor(self.store, self.reviewer, self.ops)
         self.tags_editor.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         mv.addWidget(self.tags_editor)
         mv.addLayout(bar)
@@ -236,6 +239,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.document.originals_requested.connect(self.show_originals)
 
         self.notes_panel = NotesPanel()
+        self.ops.operation_did_execute.connect(self._notes_and_history_follow)
         self.notes_panel.note_activated.connect(self.go_to_span)
         self.notes_panel.note_edit_requested.connect(self.edit_note)
         self.notes_panel.note_delete_requested.connect(self.delete_note)
@@ -246,11 +250,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notes_dock)
         self.notes_dock.hide()
 
-        self.conflicts_view = ConflictsView(self.store, self.reviewer, self.stage)
+        self.conflicts_view = ConflictsView(self.store, self.reviewer, self.stage, ops=self.ops)
         self.conflicts_view.record_activated.connect(self.go_to_record)
-        self.conflicts_view.resolved.connect(self._resolved)
-        self.conflicts_view.blinding_changed.connect(lambda _b: self._blinding_changed())
-        self.stats_panel = StatsPanel(self.store, jobs=self.jobs)
+        self.stats_panel = StatsPanel(self.store, jobs=self.jobs, ops=self.ops)
         self.history_panel = HistoryPanel(self.jobs)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget in (
@@ -349,9 +351,6 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._add(m, "Next record\tJ", lambda: self.move(1))
         self._add(m, "Previous record\tK", lambda: self.move(-1))
         self._add(m, "Next undecided record\tN", self.go_to_next_undecided)
-        act = self._add(m, "Decide every record shown…", lambda: self.bulk.decide_shown())
-        act.setObjectName("menu_decide_shown")
-        self._changing_actions.append(act)
         m.addSeparator()
         self._add(m, "Set reviewer name…", self.ask_reviewer_name)
         self._add(m, "Review settings (reasons, keywords, blinding)…", self.edit_review_settings)
@@ -441,9 +440,11 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
     def _attach(self, store: Store) -> None:
         self.store = store
-        self.undo_stack = UndoStack(store)
         self.screening_status.forget()
-        self.undo_stack.changed = self._undo_changed
+        old, self.writer = self.writer, Writer(store.path, read_only=store.read_only)
+        if old is not None:
+            old.close()
+        self.ops.attach(self.writer)
         self.template = store.template()
         self._sources = {s.id: s.shown for s in store.sources() if s.id is not None}
         self.model = RankedRecordModel(store, self.reviewer, self.stage, self)
@@ -482,6 +483,47 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.restore_drafts()
         if not store.read_only:  # a sync writes what it brings in
             attach_sync(self)  # a review on a shared server syncs in the background
+
+    def _operation_did_execute(self, changes: Changes, initiator: object) -> None:
+        """An operation changed the review: refresh what the window itself shows (the
+        panels listen to ``ops`` and refresh themselves)."""
+        if changes.undo:
+            self._undo_changed()
+        if changes.record_set:
+            self.reload_records()
+        elif changes.decisions and not changes.fields and len(changes.records) > 50:
+            self.model.refresh_records(sorted(changes.records))  # on screen only
+            self.screening_status.forget()
+        else:
+            # a decision: its row's Decision cell, and the progress by arithmetic
+            only = (DECISION,) if changes.decisions and not changes.fields else None
+            for rid in sorted(changes.records):
+                known, was = self.model.cached_decision(rid)
+                self.model.refresh_record(rid, only)
+                known_now, now = self.model.cached_decision(rid)
+                if changes.decisions and known and known_now:
+                    self.screening_status.decided(was, now)
+        if changes.settings:
+            self._settings_changed(sorted(changes.settings))
+        if changes.counts and initiator is self:  # a decision by key never waits for them
+            self._recount_timer.start()
+        elif changes.counts:  # a resolution, a tag, an import: counted again at once
+            self._reload_counts()
+        if self.current_id is not None and (changes.undo or self.current_id in changes.records):
+            self._current_record_changed()
+        self.screening_status.show()  # counted again on the job thread after the last key
+        if changes.counts and initiator is not self:
+            self.screening_status.recount()
+
+    def _notes_and_history_follow(self, changes: Changes, _initiator: object) -> None:
+        """The notes and history panels show the current record: read again when it
+        changed (they know nothing of the window, so it tells them)."""
+        if changes.notes or changes.undo or changes.record_set:
+            self.notes_panel.refresh()
+        if self.docks["history"].isVisible() and (
+            self.current_id in changes.records or changes.record_set
+        ):
+            self.history_panel.reload(self.store, self.current_id, self.reviewer)
 
     def reload_records(self) -> None:
         """Records were added (an import finished): refresh the list, keep the selection."""
@@ -559,8 +601,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._show_decision()
 
     def show_sources(self) -> None:
-        dialog = SourcesDialog(self.store, self.reviewer, self)
-        dialog.changed.connect(self.reload_records)
+        dialog = SourcesDialog(self.store, self.reviewer, self, ops=self.ops)
         self.sources_dialog = dialog
         dialog.show()
 
@@ -614,24 +655,24 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.originals_dialog.show()
 
     def show_prisma(self) -> None:
-        self.prisma_dialog = PrismaDialog(self.store, self)
+        self.prisma_dialog = PrismaDialog(self.store, self, self.exporter)
         self.prisma_dialog.show()
 
     def show_duplicates(self) -> None:
-        dialog = DuplicatesDialog(self.store, self.reviewer, self)
-        dialog.changed.connect(self.reload_records)
+        dialog = DuplicatesDialog(self.store, self.reviewer, self, ops=self.ops)
         self.duplicates_dialog = dialog
         dialog.show()
 
     def unmerge_current(self) -> None:
         if self.current_id is None:
             return
+        rid, who = self.current_id, self.reviewer
         try:
-            unmerge_duplicate(self.store, self.current_id, self.reviewer)
+            self.ops.run(op.write(lambda s: unmerge_duplicate(s, rid, who),
+                                  Changes(records=frozenset([rid]), record_set=True)))  # fmt: skip
         except ValueError as exc:
             plain.inform(self, "Not merged", str(exc))
             return
-        self.reload_records()
 
     def move(self, step: int) -> None:
         row = self.table.currentIndex().row()
@@ -850,6 +891,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         s.setValue("window/splitter", self.splitter.saveState())
         s.sync()
         self.jobs.wait(10000)
+        if self.writer is not None:  # what was asked for is written, then it closes
+            self.writer.close()
         super().closeEvent(event)
 
 

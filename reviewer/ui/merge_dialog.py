@@ -31,10 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.review import operations as op
 from reviewer.review.merge import MergeConflict, MergeError, MergeReport, settle_conflict
+from reviewer.review.operations import Changes
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.store import Store
 from reviewer.ui import plain, theme
+from reviewer.ui.operations import Operations
 
 COLUMNS = ("Record", "What", "This copy kept", "The other copy has", "Settled")
 STATE_CHARS = 120
@@ -53,13 +56,15 @@ class MergeReportDialog(QDialog):
         store: Store | None = None,
         reviewer: str = "",
         parent: QWidget | None = None,
+        ops: Operations | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle("Merge report")
         self.setObjectName("merge_report_dialog")
         self.resize(760, 480 if report.conflicts else 300)
         self.report = report
-        self.store = store
+        self.store = store  # read from; settling is written through ``ops``
+        self.ops = ops or (Operations.inline(store, self) if store is not None else None)
         self.reviewer = reviewer
         self.settled: dict[str, str] = {}  # conflict id -> "kept" or "other"
 
@@ -211,10 +216,12 @@ class MergeReportDialog(QDialog):
     def settle_current(self, choice: str) -> bool:
         """Settle the selected conflict: ``"kept"`` (this copy's) or ``"other"``."""
         c = self.current_conflict()
-        if c is None or self.store is None or c.id in self.settled:
+        if c is None or self.ops is None or c.id in self.settled:
             return False
+        who = self.reviewer
         try:
-            settle_conflict(self.store, c.id, choice, self.reviewer)
+            self.ops.run(op.write(lambda s: settle_conflict(s, c.id, choice, who),
+                                  Changes.everything("settle a merge conflict")), self)  # fmt: skip
         except MergeError as exc:
             self.message.setText(str(exc))
             self.message.setStyleSheet(theme.error_style())

@@ -245,7 +245,7 @@ def put_table(
     def change(store: Store) -> None:
         outcome.append(apply_table(store, rid, table, uses, rows, kind, who))
 
-    window.undo_stack.push(ResultsChange(rid, who, change, "put a PDF table into the results"))
+    window.ops.push(ResultsChange(rid, who, change, "put a PDF table into the results"))
     window.results.refresh()
     window.results.tabs.setCurrentWidget(window.results.panel)
     done = outcome[0] if outcome else Applied()

@@ -46,6 +46,8 @@ from reviewer.rank.session import (
     stopping_targets,
 )
 from reviewer.rank.stopping import HELP, StopVerdict
+from reviewer.review import operations as op
+from reviewer.review.operations import Changes
 from reviewer.review.screening import next_undecided
 from reviewer.store import Store
 from reviewer.store import ranking as repo
@@ -425,8 +427,11 @@ class RankController(QObject):
 
     def set_targets(self, recall: float, confidence: float) -> None:
         """The reviewer changed the stopping rule's targets: keep them, and run it again."""
+        who = self.w.reviewer
         try:
-            set_stopping_targets(self.w.store, recall, confidence, self.w.reviewer)
+            self.w.ops.run(
+                op.write(lambda s: set_stopping_targets(s, recall, confidence, who),
+                         Changes(settings=frozenset(["stopping_targets"]))), self)  # fmt: skip
         except ValueError as exc:
             QMessageBox.warning(self.w, "Stopping rule", str(exc))
             return

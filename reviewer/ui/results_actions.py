@@ -19,6 +19,8 @@ from reviewer.analysis import rob2
 from reviewer.annotate.results_edit import ResultsChange
 from reviewer.annotate.undo import ValueChange
 from reviewer.domain.results import StudyResults, column, kind_of
+from reviewer.review import operations as op
+from reviewer.review.operations import Changes
 from reviewer.store import Store
 from reviewer.store import results as result_store
 from reviewer.suggest.results import GridSuggestion, suggest_results
@@ -121,7 +123,7 @@ class ResultsController(QObject):
 
     def _push(self, command: Any) -> bool:
         try:
-            self.w.undo_stack.push(command)
+            self.w.ops.push(command, self)
         except ValueError as exc:
             self.panel.show_error(str(exc))
             self.w.statusBar().showMessage(str(exc), 6000)
@@ -173,9 +175,7 @@ class ResultsController(QObject):
         if self.w.current_id is None:
             return
         try:
-            self.w.undo_stack.push(
-                ValueChange.set(self.w.current_id, field, value, self.w.reviewer)
-            )
+            self.w.ops.push(ValueChange.set(self.w.current_id, field, value, self.w.reviewer), self)
         except ValueError as exc:
             self.w.statusBar().showMessage(str(exc), 6000)
         self.refresh()
@@ -185,7 +185,8 @@ class ResultsController(QObject):
         if rob2.has_rob2(template):
             return
         new = rob2.with_rob2(template)
-        self.w.store.set_template(new, self.w.reviewer)
+        who = self.w.reviewer
+        self.w.ops.run(op.write(lambda s: s.set_template(new, who), Changes(template=True)), self)
         self.w._template_changed(new)
         self.tabs.setCurrentWidget(self.rob)
         self.refresh()
@@ -286,13 +287,12 @@ class ResultsController(QObject):
             self.import_file(path)
 
     def import_file(self, path: str) -> None:
-        review, who = self.w.store.path, self.w.reviewer
+        who, job = self.w.reviewer, self.w.ops.job
 
         def work(progress, cancelled) -> Any:
             from reviewer.ingest.results_csv import import_results
 
-            with Store(review) as store:
-                return import_results(store, path, who)
+            return job(lambda store: import_results(store, path, who))
 
         def done(report: Any) -> None:
             self.refresh()

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.review.keywords import clean_terms, keyword_terms, set_keyword_terms
+from reviewer.review.keywords import clean_terms, keyword_terms
+from reviewer.review.operations import save_settings
 from reviewer.review.settings import (
     BLINDED,
     DEFAULT_EXCLUSION_REASONS,
@@ -34,13 +35,12 @@ from reviewer.review.settings import (
     KEYWORD_TERMS,
     exclusion_reasons,
     is_blinded,
-    set_blinded,
-    set_exclusion_reasons,
 )
 from reviewer.store import Store
 from reviewer.ui import plain, theme
 from reviewer.ui.conflicts_view import confirm_unblind
 from reviewer.ui.legend import KEYWORD_COLOURS
+from reviewer.ui.operations import Operations
 
 _EDITABLE = (
     Qt.ItemFlag.ItemIsEnabled
@@ -55,12 +55,19 @@ class ReviewSettingsDialog(QDialog):
 
     settings_changed = Signal(list)  # names of the settings saved (settings.py's names)
 
-    def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        reviewer: str,
+        parent: QWidget | None = None,
+        ops: Operations | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Review settings")
         self.setObjectName("review_settings_dialog")
         self.resize(560, 460)
-        self.store = store
+        self.store = store  # read from; saved through ``ops``
+        self.ops = ops or Operations.inline(store, self)
         self.reviewer = reviewer
 
         tabs = QTabWidget()
@@ -267,19 +274,15 @@ class ReviewSettingsDialog(QDialog):
 
     def save(self) -> list[str]:
         """Write every changed setting; the names of those that changed."""
-        before = {
-            EXCLUSION_REASONS: exclusion_reasons(self.store),
-            KEYWORD_TERMS: keyword_terms(self.store),
-            BLINDED: is_blinded(self.store),
-        }
         include, exclude = self.terms()
-        after = {
-            EXCLUSION_REASONS: set_exclusion_reasons(self.store, self.reason_list(), self.reviewer),
-            KEYWORD_TERMS: set_keyword_terms(self.store, include, exclude, self.reviewer),
-        }
-        set_blinded(self.store, self.blinded.isChecked(), self.reviewer)
-        after[BLINDED] = is_blinded(self.store)
-        changed = [name for name in before if before[name] != after[name]]
+        changes = self.ops.run(
+            save_settings(
+                self.reason_list(), include, exclude, self.blinded.isChecked(), self.reviewer
+            ),
+            self,
+        )
+        changed = [name for name in (EXCLUSION_REASONS, KEYWORD_TERMS, BLINDED)
+                   if name in changes.settings]  # fmt: skip
         if changed:
             self.settings_changed.emit(changed)
         return changed

@@ -1,8 +1,10 @@
 """The screening side of the main window: decisions, stages, filters, conflicts,
 settings, merging copies and full texts.
 
-A mixin of ``MainWindow`` (it uses the window's store, list model, panels and job
-runner); kept apart so each concern of the window reads on its own.
+A mixin of ``MainWindow``, kept apart so each concern of the window reads on its own;
+what it uses of the window is declared at the top of the class. Every change goes
+through the window's operations (``reviewer.ui.operations``), and the panels refresh
+themselves from their change notices.
 """
 
 from __future__ import annotations
@@ -10,12 +12,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 
-from reviewer.annotate.undo import DecisionChange
 from reviewer.domain import Decision
 from reviewer.review import extraction
 from reviewer.review.filters import filter_counts, filter_record_ids
@@ -23,15 +24,29 @@ from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
+from reviewer.review.operations import Changes
 from reviewer.review.screening import ScreeningError
+from reviewer.review.screening_undo import DecisionChange
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain
 from reviewer.ui.merge_dialog import MergeReportDialog
-from reviewer.ui.record_model import DECISION
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QStatusBar
+
+    from reviewer.ui.conflicts_view import ConflictsView
+    from reviewer.ui.filter_panel import FilterPanel
+    from reviewer.ui.form import ExtractionForm
+    from reviewer.ui.jobs import JobRunner
+    from reviewer.ui.operations import Operations
+    from reviewer.ui.rank_controller import RankController
+    from reviewer.ui.rank_model import RankedRecordModel
 
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
 FIRST_PAGE = 500  # rows of a list shown at once; the rest is worked out in the background
@@ -39,6 +54,37 @@ FIRST_PAGE = 500  # rows of a list shown at once; the rest is worked out in the 
 
 class ScreeningActions:
     """Decisions, stages, filters, conflicts, settings, merge and full texts."""
+
+    # Everything this part of the window uses of the window, declared (MainWindow
+    # provides each); it writes only through ``ops``, and refreshes no panel by hand.
+    store: Store
+    ops: Operations
+    jobs: JobRunner
+    stage: str
+    reviewer: str
+    current_id: int | None
+    compiled_terms: Any
+    filters: dict[str, Any]
+    filter_counts: dict[str, Any]
+    _count_generation: int
+    model: RankedRecordModel
+    ranking: RankController
+    form: ExtractionForm
+    search: QLineEdit
+    filter_panel: FilterPanel
+    conflicts_view: ConflictsView
+    reason_combo: QComboBox
+    stage_combo: QComboBox
+    buttons: dict[str, QPushButton]
+    decision_label: QLabel
+    count_label: QLabel
+    progress_label: QLabel
+    select_row: Callable[[int], None]
+    move: Callable[[int], None]
+    show_record: Callable[[int | None], None]
+    refresh_highlights: Callable[[], None]
+    reload_records: Callable[[], None]
+    statusBar: Callable[[], QStatusBar]  # noqa: N815 (Qt's name)
 
     # -- decisions ----------------------------------------------------------------------
 
@@ -67,14 +113,12 @@ class ScreeningActions:
             decision=kind,
             reason=reason or "",  # type: ignore[arg-type]
         )
-        if self.bulk.decide_selected(kind, reason or ""):
-            return  # several rows selected: decided together, in the background
-        done = self.current_id
-        try:
-            self.undo_stack.push(DecisionChange(decision))
+        try:  # the list's row, the counts and the panels follow from the change notice
+            self.ops.push(DecisionChange(decision), self)
         except (ScreeningError, StoreError) as exc:  # StoreError: read-only, disk full ...
             plain.warn(self, "Decision not recorded", str(exc))
             return
+        done = self.current_id
         self.reason_combo.setCurrentIndex(0)
         self.statusBar().showMessage(f"Record {done}: {kind}", 3000)
         nxt = self.ranking.next_undecided(done)  # by rank when sorted by relevance
@@ -83,16 +127,6 @@ class ScreeningActions:
             self.select_row(row)
         else:
             self.move(1)
-
-    def go_to_next_undecided(self) -> None:
-        """The next record in the list (after the current one, wrapping round) that the
-        reviewer has not decided at this stage."""
-        nxt = self.ranking.next_undecided_after(self.current_id)
-        row = self.model.row_of(nxt) if nxt is not None else -1
-        if row >= 0:
-            self.select_row(row)
-        else:
-            self.statusBar().showMessage("No undecided record left in the list", 4000)
 
     def _show_decision(self) -> None:
         d = (
@@ -124,31 +158,20 @@ class ScreeningActions:
             index = self.reason_combo.count() - 1
         self.reason_combo.setCurrentIndex(index)
 
+    def go_to_next_undecided(self) -> None:
+        """The next record in the list (after the current one, wrapping round) that the
+        reviewer has not decided at this stage."""
+        nxt = self.ranking.next_undecided_after(self.current_id)
+        row = self.model.row_of(nxt) if nxt is not None else -1
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.statusBar().showMessage("No undecided record left in the list", 4000)
+
     def _update_status(self) -> None:
-        """The counts as known now, and counted again in the background."""
+        """The counts as known now (no query), and counted again on the job thread."""
         self.screening_status.show()
         self.screening_status.recount()
-
-    def decisions_changed(self, record_ids: list[int]) -> None:
-        """These records' decisions changed (a decision, its undo, a sync): repaint their
-        rows' Decision column, keep the progress up to date by arithmetic, and count
-        everything again a moment after the last change (in the background)."""
-        if len(record_ids) > 50:  # a bulk decision: what is on screen, counted afresh
-            self.model.refresh_records(record_ids)
-            self._show_decision()
-            self.screening_status.recount()
-            self._recount_timer.start()
-            return
-        for rid in record_ids:
-            known, was = self.model.cached_decision(rid)
-            self.model.refresh_record(rid, (DECISION,))
-            known_now, now = self.model.cached_decision(rid)
-            if known and known_now:
-                self.screening_status.decided(was, now)
-            if rid == self.current_id:
-                self._show_decision()
-        self.screening_status.show()
-        self._recount_timer.start()
 
     def _apply_search(self) -> None:
         self.form.flush()
@@ -157,8 +180,9 @@ class ScreeningActions:
         self.screening_status.show()
 
     def _reload_list(self) -> None:
-        """The list shows the records at the current stage that pass the filters and search
-        at once; the filter options' counts follow from the worker thread."""
+        """The list shows the records at the current stage that pass the filters and search:
+        in import order its first page at once and the rest from the job thread; a search
+        from the job thread. The filter options' counts follow from the job thread too."""
         query = dict(stage=self.stage, search=self.search.text(), **self.filters)
         self._list_generation = getattr(self, "_list_generation", 0) + 1
         self._interrupt_running()  # a list or counts still being worked out: not wanted now
@@ -169,7 +193,6 @@ class ScreeningActions:
             self._reload_counts()
             return
         if not self.ranking.orders_by_relevance():
-            # import order: the first page at once, the rest from the job thread
             first = filter_record_ids(self.store, limit=FIRST_PAGE, **query)
             if len(first) < FIRST_PAGE:
                 self.model.set_ids(first, in_order=True)
@@ -276,17 +299,10 @@ class ScreeningActions:
             self.select_row(row)
 
     def _after_decisions(self) -> None:
+        """A moment after decisions: the filter counts (the conflicts and statistics
+        panels follow the change notices themselves), and the progress."""
         self._reload_counts()
         self.screening_status.recount()
-        if self.docks["conflicts"].isVisible():
-            self.conflicts_view.reload()
-        self.stats_panel.reload()
-
-    def _resolved(self, record_id: int) -> None:
-        self.model.refresh_record(record_id, (DECISION,))
-        self.stats_panel.reload()
-        self._reload_counts()
-        self._update_status()
 
     def _blinding_changed(self) -> None:
         blinded = is_blinded(self.store)
@@ -297,8 +313,7 @@ class ScreeningActions:
         self._reload_list()
 
     def edit_review_settings(self) -> None:
-        dialog = ReviewSettingsDialog(self.store, self.reviewer, self)
-        dialog.settings_changed.connect(self._settings_changed)
+        dialog = ReviewSettingsDialog(self.store, self.reviewer, self, ops=self.ops)
         self.settings_dialog = dialog
         dialog.show()
 
@@ -324,19 +339,16 @@ class ScreeningActions:
 
     def merge_from(self, other: str) -> None:
         """Bring another copy's events in (in the background), then show what happened."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
-                return merge(store, other, reviewer=reviewer)
+            return job(lambda store: merge(store, other, reviewer=reviewer))
 
         def done(report) -> None:
-            self.reload_records()
-            self.conflicts_view.reload()
-            self.stats_panel.reload()
+            self.ops.announce(Changes.everything("merge"), self)
             if self.current_id is not None:
                 self.show_record(self.current_id)
-            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self)
+            self.merge_dialog = MergeReportDialog(report, self.store, self.reviewer, self, ops=self.ops)
             self.merge_dialog.record_activated.connect(self.go_to_record)
             self.merge_dialog.show()
 
@@ -369,12 +381,14 @@ class ScreeningActions:
 
     def attach_fulltext(self, record_id: int, pdf_path: str) -> None:
         """Attach a PDF as the record's full text, in the background; then show it."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
+
+        def attach_it(store: Store) -> int:
+            attach(store, record_id, pdf_path, reviewer)
+            return extraction.adopt_fulltext(store, record_id, reviewer)
 
         def work(progress, cancelled) -> int:
-            with Store(review_path) as store:
-                attach(store, record_id, pdf_path, reviewer)
-                return extraction.adopt_fulltext(store, record_id, reviewer)
+            return job(attach_it)
 
         def done(orphaned: int) -> None:
             self.statusBar().showMessage(
@@ -400,14 +414,16 @@ class ScreeningActions:
 
     def import_fulltext_folder(self, folder: str) -> None:
         """Match a folder of PDFs to records by DOI or title; list what matched nothing."""
-        review_path, reviewer = self.store.path, self.reviewer
+        reviewer, job = self.reviewer, self.ops.job
+
+        def import_them(store: Store):
+            result = import_fulltexts(store, folder, reviewer)
+            for record_id, _path in result.matched:
+                extraction.adopt_fulltext(store, record_id, reviewer)
+            return result
 
         def work(progress, cancelled):
-            with Store(review_path) as store:
-                result = import_fulltexts(store, folder, reviewer)
-                for record_id, _path in result.matched:
-                    extraction.adopt_fulltext(store, record_id, reviewer)
-                return result
+            return job(import_them)
 
         def done(result) -> None:
             lines = [f"{count(len(result.matched), 'PDF')} attached to their records."]

@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.review import operations as op
+from reviewer.review.operations import Changes
 from reviewer.review.sources import guess_database
 from reviewer.review.stats import record_counts
 from reviewer.store import Store
+from reviewer.ui.operations import Operations
 
 COLUMNS = ("File", "Format", "Records", "Duplicates", "Database or register")
 
@@ -30,12 +33,19 @@ COLUMNS = ("File", "Format", "Records", "Duplicates", "Database or register")
 class SourcesDialog(QDialog):
     changed = Signal()
 
-    def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        reviewer: str,
+        parent: QWidget | None = None,
+        ops: Operations | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("sources_dialog")
         self.setWindowTitle("Sources")
         self.resize(760, 360)
-        self.store, self.reviewer = store, reviewer
+        self.store, self.reviewer = store, reviewer  # labels are written through ``ops``
+        self.ops = ops or Operations.inline(store, self)
         intro = QLabel(
             "Name the database or register each file was exported from. PRISMA and the "
             "exports use these names; files with the same name are counted together."
@@ -76,7 +86,9 @@ class SourcesDialog(QDialog):
 
     def _save(self, source_id: int, edit: QLineEdit) -> None:
         text = edit.text().strip() or ""
-        self.store.set_source_label(source_id, text, self.reviewer)
+        who = self.reviewer
+        self.ops.run(op.write(lambda s: s.set_source_label(source_id, text, who),
+                              Changes(record_set=True, label="source named")), self)  # fmt: skip
         self.changed.emit()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,20 +27,36 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain import STAGES
 from reviewer.review.agreement import kappa_words
+from reviewer.review.operations import Changes
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.stats import stats
 from reviewer.store import Store
 from reviewer.ui import plain, theme
+from reviewer.ui.operations import Operations
 
 MAYBE_NOTE = "“Maybe” is counted as include."
 UNDEFINED = "—"
 class StatsPanel(QWidget):
     """Per stage: records, decisions and resolutions; per reviewer pair: agreement."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None, jobs: Any = None):
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        jobs: Any = None,
+        ops: Operations | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("stats_panel")
         self.store = store
+        # counts again a moment after the change notices that touch them (decisions,
+        # resolutions, a merge), so that screening by key never waits for it
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(300)
+        self._reload_timer.timeout.connect(self.reload)
+        if ops is not None:
+            ops.operation_did_execute.connect(self._changed)
         # with a JobRunner, counting (a third of a second on 100,000 records) runs on
         # the worker thread with its own connection, and the panel fills in after
         self.jobs = jobs
@@ -75,6 +91,10 @@ class StatsPanel(QWidget):
     def set_store(self, store: Store) -> None:
         self.store = store
         self.reload()
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.counts:
+            self._reload_timer.start()
 
     def reload(self) -> None:
         """Count again (after decisions, resolutions or a merge). Hidden (a closed or

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.review.tags import add_tag, all_tags, remove_tag, tags
+from reviewer.review.operations import Changes, TagChange
+from reviewer.review.tags import all_tags, tags
 from reviewer.store import Store
 from reviewer.ui import theme
+from reviewer.ui.operations import Operations
 
 
 def chip_style() -> str:
@@ -45,10 +47,18 @@ class TagsEditor(QWidget):
 
     tags_changed = Signal(int)  # record id
 
-    def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        reviewer: str,
+        ops: Operations | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("tags_editor")
-        self.store = store
+        self.store = store  # read from; tags are written through ``ops`` (undoable)
+        self.ops = ops or Operations.inline(store, self)
+        self.ops.operation_did_execute.connect(self._changed)
         self.reviewer = reviewer
         self.record_id: int | None = None
         self.chips: dict[str, QPushButton] = {}
@@ -143,11 +153,7 @@ class TagsEditor(QWidget):
         tag = known.get(tag.casefold(), tag)
         if tag.casefold() in {t.casefold() for t in self.chips}:
             return False
-        added = add_tag(self.store, self.record_id, tag, self.reviewer)
-        if added:
-            self.reload()
-            self.tags_changed.emit(self.record_id)
-        return added
+        return self._change(TagChange(self.record_id, tag, self.reviewer, add=True))
 
     def add_typed(self) -> None:
         if self.add(self.entry.text()):
@@ -157,11 +163,19 @@ class TagsEditor(QWidget):
     def remove(self, tag: str) -> bool:
         if self.record_id is None:
             return False
-        removed = remove_tag(self.store, self.record_id, tag, self.reviewer)
-        if removed:
+        return self._change(TagChange(self.record_id, tag, self.reviewer, add=False))
+
+    def _change(self, command: TagChange) -> bool:
+        """Tag or untag through the operations (Ctrl+Z undoes it); whether it changed."""
+        self.ops.push(command, self)
+        if command.changed:
+            self.tags_changed.emit(command.record_id)
+        return command.changed
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        """The change notice: tags of the record shown changed (here, or by an undo)."""
+        if changes.tags and self.record_id in changes.records:
             self.reload()
-            self.tags_changed.emit(self.record_id)
-        return removed
 
     def _remove_last(self) -> None:
         if self.chips:

@@ -36,10 +36,13 @@ from PySide6.QtWidgets import (
 
 from reviewer.annotate import template_ops as ops
 from reviewer.domain import FieldSpec, FieldType, Template
+from reviewer.review import operations as op
+from reviewer.review.operations import Changes
 from reviewer.store import Store
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain, theme
 from reviewer.ui.legend import GROUPS, group_colour
+from reviewer.ui.operations import Operations
 from reviewer.wording import count
 
 TYPE_LABELS = {
@@ -69,9 +72,16 @@ class TemplateEditorDialog(QDialog):
     template_changed = Signal(object)  # the review's new Template
     values_deleted = Signal(str, int)  # key of a removed field, how many values went
 
-    def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        reviewer: str,
+        parent: QWidget | None = None,
+        operations: Operations | None = None,
+    ):
         super().__init__(parent)
-        self.store = store
+        self.store = store  # read from; changes are written through ``operations``
+        self.operations = operations or Operations.inline(store, self)
         self.reviewer = reviewer
         self.setWindowTitle("Extraction template")
         self.setObjectName("template_editor")
@@ -402,7 +412,7 @@ class TemplateEditorDialog(QDialog):
     def _change(self, describe: str, change: Any, select: str | None = None) -> bool:
         """Run one template change; show its error, or reload and announce the new template."""
         try:
-            change()
+            self.operations.run(op.write(change, Changes(template=True, label=describe)), self)
         except (ValueError, KeyError, OSError) as exc:
             self._say(_reason(exc), error=True)
             return False
@@ -424,7 +434,7 @@ class TemplateEditorDialog(QDialog):
             position = self.keys_shown().index(_NEW)
             return self._change(
                 f"Added “{data['label']}”.",
-                lambda: ops.add_field(self.store, data, self.reviewer, position),
+                lambda s: ops.add_field(s, data, self.reviewer, position),
                 select=data["key"],
             )
         spec = self._spec(key)
@@ -434,11 +444,11 @@ class TemplateEditorDialog(QDialog):
         if not changes:
             return True
 
-        def change() -> None:
+        def change(store: Store) -> None:
             current = spec.key
             if "key" in changes or "label" in changes:
                 ops.rename_field(
-                    self.store,
+                    store,
                     current,
                     self.reviewer,
                     label=changes.pop("label", None),
@@ -446,7 +456,7 @@ class TemplateEditorDialog(QDialog):
                 )
                 current = data["key"]
             if changes:
-                ops.update_field(self.store, current, self.reviewer, **changes)
+                ops.update_field(store, current, self.reviewer, **changes)
 
         return self._change(f"Changed “{data['label']}”.", change, select=data["key"])
 
@@ -478,7 +488,7 @@ class TemplateEditorDialog(QDialog):
         after = keys[row + 1] if row + 1 < len(keys) else (keys[row - 1] if row > 0 else None)
         self._change(
             f"Removed “{spec.label}”.{kept}",
-            lambda: ops.remove_field(self.store, spec.key, self.reviewer),
+            lambda s: ops.remove_field(s, spec.key, self.reviewer),
             select=after,
         )
 
@@ -494,7 +504,7 @@ class TemplateEditorDialog(QDialog):
     def _move(self, key: str, position: int) -> None:
         self._change(
             f"Moved “{self.template().field(key).label}”.",
-            lambda: ops.move_field(self.store, key, position, self.reviewer),
+            lambda s: ops.move_field(s, key, position, self.reviewer),
             select=key,
         )
 
@@ -530,7 +540,11 @@ class TemplateEditorDialog(QDialog):
         ):
             return
         try:
-            deleted = ops.delete_values_of_removed_field(self.store, key, self.reviewer)
+            who = self.reviewer
+            deleted = self.operations.run(
+                op.write(lambda s: ops.delete_values_of_removed_field(s, key, who),
+                         Changes(template=True, suggestions=True)), self,
+            ).result  # fmt: skip
         except ValueError as exc:
             self._say(_reason(exc), error=True)
             return
@@ -573,7 +587,7 @@ class TemplateEditorDialog(QDialog):
             return False
         return self._change(
             f"Loaded the template from {Path(path).name}.",
-            lambda: ops.load_template_into(self.store, path, self.reviewer),
+            lambda s: ops.load_template_into(s, path, self.reviewer),
         )
 
     def confirm(self, title: str, text: str) -> bool:

@@ -20,7 +20,6 @@ MAYBE = "#ef6c00"
 CONFLICT = "#6a1b9a"
 ERROR = "#b71c1c"
 SUCCESS = "#2e7d32"
-LINK = "#1565c0"
 DECISIONS = {"include": INCLUDE, "exclude": EXCLUDE, "maybe": MAYBE, "conflict": CONFLICT}
 
 TEXT_CONTRAST = 4.5  # WCAG AA for body text
@@ -39,10 +38,6 @@ def background(pal: QPalette | None = None) -> QColor:
 
 def is_dark(pal: QPalette | None = None) -> bool:
     return _luminance(background(pal)) < 0.25
-
-
-def luminance(colour: QColor) -> float:
-    return _luminance(colour)
 
 
 def contrast(a: QColor, b: QColor) -> float:

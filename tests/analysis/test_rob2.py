@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.analysis import rob2
+from reviewer.analysis import rob2, rob2_tool
 from reviewer.annotate.selection import set_from_selection
 from reviewer.domain import ParsedRecord
 from reviewer.export.formats import export
@@ -29,7 +29,7 @@ def answers(**kw: str) -> dict[str, str]:
     ],
 )
 def test_domain_1(given, expected):
-    assert rob2.domain1(given) == expected
+    assert rob2_tool.domain1(given) == expected
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_domain_1(given, expected):
     ],
 )
 def test_domain_2(given, expected):
-    assert rob2.domain2(given) == expected
+    assert rob2_tool.domain2(given) == expected
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_domain_2(given, expected):
     ],
 )
 def test_domain_3(given, expected):
-    assert rob2.domain3(given) == expected
+    assert rob2_tool.domain3(given) == expected
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_domain_3(given, expected):
     ],
 )
 def test_domain_4(given, expected):
-    assert rob2.domain4(given) == expected
+    assert rob2_tool.domain4(given) == expected
 
 
 @pytest.mark.parametrize(
@@ -90,14 +90,14 @@ def test_domain_4(given, expected):
     ],
 )
 def test_domain_5(given, expected):
-    assert rob2.domain5(given) == expected
+    assert rob2_tool.domain5(given) == expected
 
 
 def test_overall_and_the_reviewers_judgement_overrides_the_proposal():
-    assert rob2.overall(["Low"] * 5) == "Low"
-    assert rob2.overall(["Low", "Some concerns", "Low", "Low", "Low"]) == "Some concerns"
-    assert rob2.overall(["Low", None, "High", "Low", "Low"]) == "High"
-    assert rob2.overall(["Low", None, "Low", "Low", "Low"]) is None
+    assert rob2_tool.overall(["Low"] * 5) == "Low"
+    assert rob2_tool.overall(["Low", "Some concerns", "Low", "Low", "Low"]) == "Some concerns"
+    assert rob2_tool.overall(["Low", None, "High", "Low", "Low"]) == "High"
+    assert rob2_tool.overall(["Low", None, "Low", "Low", "Low"]) is None
     values = {"rob2_1_1": "Y", "rob2_1_2": "Y", "rob2_1_3": "N", "rob2_d2": "High"}
     x = rob2.assess(7, values)
     assert x.proposed[1] == "Low" and x.final(2) == "High" and x.final_overall == "High"

@@ -18,7 +18,8 @@ from reviewer.annotate.table_results import (
 )
 from reviewer.ingest import import_paths
 from reviewer.ingest.formats.pdf import PDFIUM_LOCK
-from reviewer.ingest.pdf_layout import page_starts, read_layout
+from reviewer.ingest.pdf_layout import page_starts
+from reviewer.ingest.pdf_read import read_layout
 from reviewer.ingest.pdf_tables import table_in
 from reviewer.review.project import create_review
 from reviewer.store import results as rs

@@ -8,6 +8,7 @@ import pytest
 
 from reviewer.annotate import template_ops as ops
 from reviewer.domain import FieldSpec
+from tests.consistency import assert_consistent
 
 
 def test_add_field_at_a_position(store):
@@ -45,6 +46,8 @@ def test_rename_key_moves_values_in_the_same_transaction(store):
     assert fv.value == 182 and fv.reviewer == "alice"
     kinds = [e.kind for e in store.events()]
     assert kinds[-2:] == ["field.rename", "template.set"]
+    assert store.events()[-2].payload["values"] == 1
+    assert_consistent(store)  # the rename is the event's: a rebuild moves the values too
     with pytest.raises(ValueError, match="already"):
         ops.rename_field(store, "n_randomised", "bob", new_key="age")
 

@@ -18,12 +18,11 @@ from reviewer.review.settings import exclusion_reasons, set_exclusion_reasons
 from reviewer.review.stats import stats
 from reviewer.store import Store
 from tests.consistency import assert_consistent
-from tests.export.screened import screened_demo
 
 
 @pytest.fixture
-def store(demo_review):
-    s = screened_demo(demo_review)
+def store(screened_review):
+    s = Store(screened_review)
     rid = sc.records_at_stage(s, "extraction")[0]
     s.set_value(rid, "funding", "a public grant", "alice")
     remove_field(s, "funding", "carol")  # a removed field's values travel too

@@ -19,7 +19,7 @@ from reviewer.export.prisma import (
 )
 from reviewer.review import screening as sc
 from reviewer.review.stats import stats
-from tests.export.screened import screened_demo
+from reviewer.store import Store
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE_SOURCE = '<script>alert("x")</script> & ]]> </text><text>99999</text>\x01.ris'
@@ -27,8 +27,8 @@ HOSTILE_REASON = "<b>wrong</b> & 'odd' \"reason\""
 
 
 @pytest.fixture
-def store(demo_review):
-    s = screened_demo(demo_review)
+def store(screened_review):
+    s = Store(screened_review)
     yield s
     s.close()
 

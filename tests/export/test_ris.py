@@ -9,7 +9,6 @@ from reviewer.domain import ParsedRecord, Source
 from reviewer.export.ris_export import export_ris
 from reviewer.review import screening as sc
 from reviewer.store import Store
-from tests.export.screened import screened_demo
 
 
 def _load(path) -> list[dict]:
@@ -17,8 +16,8 @@ def _load(path) -> list[dict]:
         return rispy.load(f)
 
 
-def test_included_records_with_their_decisions_in_the_notes(demo_review, tmp_path):
-    store = screened_demo(demo_review)
+def test_included_records_with_their_decisions_in_the_notes(screened_review, tmp_path):
+    store = Store(screened_review)
     out = tmp_path / "included.ris"
     report = export_ris(store, out)
     entries = _load(out)
@@ -39,8 +38,8 @@ def test_included_records_with_their_decisions_in_the_notes(demo_review, tmp_pat
     store.close()
 
 
-def test_any_filtered_set_and_exclusion_reasons(demo_review, tmp_path):
-    store = screened_demo(demo_review)
+def test_any_filtered_set_and_exclusion_reasons(screened_review, tmp_path):
+    store = Store(screened_review)
     out = tmp_path / "excluded.ris"
     report = export_ris(store, out, stage="full_text", decision="exclude")
     entries = _load(out)

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from reviewer.domain import ParsedRecord, Source
-from reviewer.export.cells import FORMULA_STARTS, cell, csv_text, safe_text
+from reviewer.domain.cells import FORMULA_STARTS, cell, csv_text, safe_text
 from reviewer.export.csv_export import export_csv
 from reviewer.export.xlsx_export import export_xlsx
 from reviewer.review import screening as sc

@@ -14,13 +14,12 @@ from reviewer.export.tables import PROVENANCE_SUFFIXES, RECORD_HEADER
 from reviewer.export.xlsx_export import export_xlsx
 from reviewer.review import screening as sc
 from reviewer.review.stats import stats
-from reviewer.store import duplicates
-from tests.export.screened import screened_demo
+from reviewer.store import Store, duplicates
 
 
 @pytest.fixture
-def store(demo_review):
-    s = screened_demo(demo_review)
+def store(screened_review):
+    s = Store(screened_review)
     yield s
     s.close()
 
@@ -222,8 +221,6 @@ def test_an_all_records_export_leaves_merged_duplicates_out_unless_asked(store, 
 
 
 def test_an_empty_export_says_0_records_and_why(demo_review, tmp_path):
-    from reviewer.store import Store
-
     with Store(demo_review) as fresh:  # nothing screened: nothing is included yet
         report = export_csv(fresh, tmp_path / "e.csv")
         assert report.rows == 0

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from reviewer.domain import ParsedRecord
 from reviewer.ingest.base import ImportFailure, RecordError
-from reviewer.ingest.formats import article, plain
+from reviewer.ingest.formats import plain, statements
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
 
@@ -151,25 +151,25 @@ def test_empty_text_is_an_import_failure():
 
 
 def test_author_lists():
-    assert article.split_author_list("Chari A, Vogl DT, Gavriatopoulou M, et al.") == [
+    assert statements.split_author_list("Chari A, Vogl DT, Gavriatopoulou M, et al.") == [
         "Chari A", "Vogl DT", "Gavriatopoulou M",
     ]
-    assert article.split_author_list("Schroeder, Thomas [Author]; Jäger, Paul [Author]") == [
+    assert statements.split_author_list("Schroeder, Thomas [Author]; Jäger, Paul [Author]") == [
         "Schroeder, Thomas", "Jäger, Paul",
     ]
-    assert article.split_author_list("Smith, John") == ["Smith, John"]
-    assert article.split_author_list("Ann Lee, MD, Bo Chan & Cy Dahl") == [
+    assert statements.split_author_list("Smith, John") == ["Smith, John"]
+    assert statements.split_author_list("Ann Lee, MD, Bo Chan & Cy Dahl") == [
         "Ann Lee", "Bo Chan", "Cy Dahl",
     ]
 
 
 def test_published_in():
-    assert article.published_in("The full results are published in Seminars in Hematology.") == (
+    assert statements.published_in("The full results are published in Seminars in Hematology.") == (
         "Seminars in Hematology"
     )
-    assert article.published_in("It was published in Blood last week.") == "Blood"
-    assert article.published_in("It was published in December 2020.") == ""
-    assert article.published_in("It was published in Spain.") == ""
+    assert statements.published_in("It was published in Blood last week.") == "Blood"
+    assert statements.published_in("It was published in December 2020.") == ""
+    assert statements.published_in("It was published in Spain.") == ""
 
 
 def test_sniff():

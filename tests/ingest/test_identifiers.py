@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reviewer.domain import ParsedRecord
-from reviewer.ingest.identifiers import (
+from reviewer.domain.identifiers import (
     find_doi,
     find_trial_ids,
     normalise_doi,

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from reviewer.ingest.formats import pdf
 from reviewer.ingest.formats.pdf import PDFIUM_LOCK
-from reviewer.ingest.pdf_layout import locate_page, map_clean, page_starts, read_layout
+from reviewer.ingest.pdf_layout import locate_page, page_starts
+from reviewer.ingest.pdf_read import read_layout
+from reviewer.ingest.pdf_text import map_clean
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "corpus" / "pdf"
 USSHER = DATA / "clinical_oa" / "Ussher2015_BMJ_RCT_smoking_pregnancy.pdf"

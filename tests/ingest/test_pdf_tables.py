@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from reviewer.ingest.formats.pdf import PDFIUM_LOCK
-from reviewer.ingest.pdf_layout import read_layout
+from reviewer.ingest.pdf_read import read_layout
 from reviewer.ingest.pdf_tables import table_in, tsv
 
 USSHER = (

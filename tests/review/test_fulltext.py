@@ -11,7 +11,9 @@ from reviewer.domain import ParsedRecord, Source
 from reviewer.review import filters
 from reviewer.review import fulltext as ft
 from reviewer.store import Store
+from reviewer.store.check import check_review
 from tests.conftest import CORPUS
+from tests.consistency import assert_consistent
 
 PDFS = CORPUS / "pdf"
 
@@ -81,6 +83,21 @@ def test_attaching_again_replaces_the_text(store):
     assert filters.filter_record_ids(store, search="Hindawi") == []
     last = store.events(1)[-1]
     assert last.payload["before"] is not None and last.payload["before_path"].endswith(TULLY.name)
+
+
+def test_check_compares_the_stored_text_with_the_hash_the_event_carries(store):
+    ft.attach_fulltext(store, 1, TULLY, "ann")
+    ft.attach_fulltext(store, 1, USSHER, "bob")
+    assert "text" not in store.events(1)[-1].payload  # the words stay out of the log
+    assert_consistent(store)
+    with store.atomic():
+        store.db.execute("update fulltexts set text = text || ' (edited)' where record_id = 1")
+        store.db.execute(
+            "insert into fulltexts (record_id, path, sha256, pages, text, reviewer, time) "
+            "values (2, 'x.pdf', 'abc', 1, 'words', 'eve', 't')"
+        )
+    lines = [line.split(":")[0] for line in check_review(store).lines()]
+    assert lines == ["fulltexts [record_id=1] text", "fulltexts [record_id=2]"], lines
 
 
 def test_unreadable_pdfs_and_missing_records_are_clear_errors(store, tmp_path):

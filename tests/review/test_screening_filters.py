@@ -13,9 +13,10 @@ import pytest
 
 from reviewer.domain import ParsedRecord, Source
 from reviewer.review import filters, screening, tags
-from reviewer.review.fulltext import FullText, _write
 from reviewer.review.settings import exclusion_reasons
 from reviewer.store import Store
+from reviewer.store.fulltexts import FullText
+from reviewer.store.fulltexts import write as _write
 
 REVIEWERS = ("ann", "bob", "cy")
 REASONS = ("wrong population", "wrong outcomes", "wrong study design")

@@ -11,7 +11,9 @@ import pytest
 
 from reviewer.domain import ParsedRecord, Source
 from reviewer.store import Store, duplicates
+from reviewer.store.check import check_review
 from reviewer.store.duplicates import DuplicateError
+from tests.consistency import assert_consistent
 
 
 @pytest.fixture
@@ -148,3 +150,30 @@ def test_unknown_ids_say_so(store):
         duplicates.candidate(store, 99)
     with pytest.raises(KeyError):
         duplicates.unmerge(store, 99, "ann")
+
+
+def test_check_replays_confirm_reject_and_unmerge_and_names_what_the_log_did_not_do(store):
+    """The decisions go through ``Store.commit``: a rebuild from the log gives the same
+    groups and verdicts, and a change made behind the log is named."""
+    add(store, "A", "B", "A again", "B again", "C", "C'", "D",
+        duplicate_of=[None, None, 1, 2, None, None, None])
+    duplicates.add_candidates(store, [(2, 1, 93.0), (6, 5, 91.0), (7, 5, 90.0)])
+    first, second, third = duplicates.candidates(store)
+    duplicates.confirm(store, first.id, "ann")  # 2 and 4 join 1's group
+    duplicates.reject(store, second.id, "bob")
+    duplicates.unmerge(store, 4, "ann")
+    assert duplicates.duplicate_map(store) == {1: None, 2: 1, 3: 1, 4: None, 5: None,
+                                               6: None, 7: None}  # fmt: skip
+    assert_consistent(store)
+
+    with store.atomic():
+        store.db.execute("update records set duplicate_of = 2 where id = 4")  # unmerged
+        store.db.execute("update duplicate_candidates set status = 'confirmed' "
+                         "where record_id = 7")  # never decided  # fmt: skip
+        store.db.execute("update records set duplicate_of = 5 where id = 6")  # no event
+    lines = list(check_review(store).lines())
+    assert lines == [
+        "records [id=4] duplicate_of: stored 2, the log gives None",
+        "duplicate_candidates [record_id=7, candidate_of=5] status: stored 'confirmed', "
+        "the log gives 'pending'",
+    ], lines  # 6 was never named by an event: what import gave it is its starting point

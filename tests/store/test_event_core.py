@@ -10,12 +10,14 @@ import sys
 
 import pytest
 
-from reviewer.annotate.undo import DecisionChange, UndoStack
+from reviewer.annotate.undo import UndoStack
+from reviewer.cli import main
 from reviewer.domain import Decision, Event, Highlight, ParsedRecord, Source, Span
 from reviewer.domain.events import PAYLOADS, EventKind, make, payload_of
 from reviewer.review import merge as mg
 from reviewer.review import screening as sc
 from reviewer.review import settings, tags
+from reviewer.review.screening_undo import DecisionChange
 from reviewer.store import Store
 from reviewer.store.apply import apply
 from reviewer.store.check import check_review
@@ -331,13 +333,17 @@ def test_check_names_a_hand_corrupted_state(store, corrupt, named):
     assert len(lines) == 1, lines  # only what was corrupted
 
 
-def test_check_on_the_command_line(demo_review, tmp_path):
-    """import + suggest --apply + decisions + merge + JSON round trip, then `check`."""
+def test_check_on_the_command_line(demo_review, tmp_path, capsys):
+    """import + suggest --apply + decisions + merge + JSON round trip, then `check`.
+
+    The commands run in this process (``reviewer.cli.main``, what ``python -m reviewer``
+    calls); the last, failing check runs as its own process, for the exit status."""
 
     def cli(*args, ok=(0,)):
-        out = subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True,
-                             text=True, timeout=300)  # fmt: skip
-        assert out.returncode in ok, out.stderr
+        capsys.readouterr()
+        code = main(list(args))
+        out = capsys.readouterr()
+        assert code in ok, out.err
         return out
 
     other = tmp_path / "other.review"
@@ -354,13 +360,15 @@ def test_check_on_the_command_line(demo_review, tmp_path):
     rebuilt = tmp_path / "rebuilt.review"
     cli("--review", str(rebuilt), "new-from-json", str(exported))
     for path in (review, str(other), str(rebuilt)):
-        assert "sound" in cli("--review", path, "check").stdout
+        assert "sound" in cli("--review", path, "check").out
 
     conn = sqlite3.connect(review)
     conn.execute("update decisions set note = 'edited behind the log' where reviewer = 'bob'")
     conn.commit()
     conn.close()
-    out = cli("--review", review, "check", "--json", ok=(1,))
+    out = subprocess.run([sys.executable, "-m", "reviewer", "--review", review, "check", "--json"],
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout)
     assert data["ok"] is False
     assert [(d["table"], d["record_id"], d["field"]) for d in data["differences"]] == [
@@ -383,3 +391,26 @@ def test_merge_conflict_settled_is_still_a_projection(demo_review, tmp_path):
         mg.merge(b, demo_review, "ann")
         assert b.values(1)["journal"].value == "BMJ"
         assert_consistent(b)
+
+
+def test_a_text_replaced_in_a_merged_copy_moves_nothing_here(demo_review, tmp_path):
+    """Re-anchoring is local: the merged log holds the other copy's ``record.text_replace``,
+    which check must not replay here (the text did not change here)."""
+    from reviewer.annotate import add_note, replace_record_text
+
+    other = tmp_path / "b.review"
+    with Store(demo_review) as a:
+        text = a.record(1).text
+        word = text.split()[3]
+        start = text.index(word)
+        add_note(a, 1, start, start + len(word), "why?", "ann")
+    shutil.copy(demo_review, other)
+    with Store(other) as b:
+        replace_record_text(b, 1, "Corrected. " + text, "bob")  # the note moves in b only
+        assert b.highlights(1)[0].span.start == start + len("Corrected. ")
+        assert_consistent(b)
+    with Store(demo_review) as a:
+        mg.merge(a, other, "ann")
+        assert a.highlights(1)[0].span.start == start
+        report = assert_consistent(a)
+        assert report.not_compared == []  # replaced elsewhere only: its positions are compared

@@ -37,7 +37,7 @@ def test_export_runs_in_the_background_and_writes_a_workbook(qtbot, window, tmp_
 
 
 def test_prisma_dialog_draws_the_review_counts(qtbot, window):
-    dialog = PrismaDialog(window.store, window)
+    dialog = PrismaDialog(window.store, window, window.exporter)
     qtbot.addWidget(dialog)
     assert dialog.counts["included"] == stats(window.store)["prisma"]["included"]
     assert dialog.view.renderer().isValid()

@@ -124,7 +124,8 @@ def test_a_value_the_full_disk_refuses_stays_typed_until_it_can_be_saved(
 ):
     rid = window.current_id
     other = window.model.id_at(3)
-    fill_the_disk(window.store, other)
+    # the disk fills for the window's writing connection (its writer thread's)
+    window.ops.write(lambda store: fill_the_disk(store, other))
     editor = window.form.editors["sample_size"]
     type_into(qtbot, field(window, "sample_size"), "182")
     editor.save()
@@ -143,7 +144,7 @@ def test_a_value_the_full_disk_refuses_stays_typed_until_it_can_be_saved(
     monkeypatch.setattr(window, "_may_lose_unsaved", lambda: asked.append("asked") or False)
     assert (rid, "sample_size") in window.form.unsaved
 
-    window.store.db.execute("pragma max_page_count = 1073741823")  # room again
+    window.ops.write(lambda store: store.db.execute("pragma max_page_count = 1073741823"))
     editor.save()
     assert not editor.error.isVisible()
     assert window.store.values(rid)["sample_size"].value == 182

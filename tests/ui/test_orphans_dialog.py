@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan, replace_record_text
+from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan
 from reviewer.annotate.notes import add_note
 from reviewer.annotate.selection import set_from_selection
+from reviewer.annotate.text_replace import replace_record_text
 from reviewer.domain import ParsedRecord, Source
 from reviewer.store import Store
 from reviewer.ui.orphans_dialog import OrphansDialog

@@ -1,17 +1,16 @@
 """The record list at scale: what a decision repaints, what the view may ask for, the
-first page of a long list, counts kept without recounting, bulk decisions, and the
-list surviving its model being replaced (issue 14)."""
+first page of a long list, counts kept without recounting, and the list surviving its
+model being replaced (issue 14)."""
 
 from __future__ import annotations
 
 import shutil
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from reviewer.review import screening
 from reviewer.review.filters import filter_record_ids
-from reviewer.ui import plain
 from reviewer.ui import screening_actions as actions
 from reviewer.ui.record_model import DECISION, TITLE
 
@@ -147,85 +146,3 @@ def test_filters_and_keys_work_after_the_review_is_replaced(qtbot, window, tmp_p
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_E)
     assert window.store.decision(rid, "title_abstract", "tester").decision == "exclude"
-
-
-# -- bulk decisions -----------------------------------------------------------------------------
-
-
-def _select_rows(window, first: int, last: int) -> None:
-    sel = window.table.selectionModel()
-    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    for row in range(first, last + 1):
-        sel.select(window.model.index(row, 0), flags)
-
-
-def test_shift_selected_rows_are_decided_in_one_undoable_step(qtbot, window, monkeypatch):
-    asked = []
-    monkeypatch.setattr(plain, "ask", lambda _p, title, _t, **_k: asked.append(title) or True)
-    ids = list(window.model.ids)
-    window.select_row(0)
-    window.table.setFocus()
-    for _ in range(3):  # Shift+Down extends the selection, as a reviewer would
-        qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
-    assert window.bulk.selected_ids() == ids[:4]
-    events_before = len(window.store.events())
-    qtbot.keyClick(window.table, Qt.Key.Key_E)
-    assert asked == ["Exclude 4 records"]
-    for rid in ids[:4]:
-        assert window.store.decision(rid, "title_abstract", "tester").decision == "exclude"
-    assert window.store.decision(ids[4], "title_abstract", "tester") is None
-    events = window.store.events()[events_before:]
-    assert sorted(e.record_id for e in events if e.kind == "decision.set") == sorted(ids[:4])
-    assert window.undo_stack.undo_label == "exclude 4 records"
-    assert window.progress_label.text().startswith("4 of")
-    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert all(window.store.decision(r, "title_abstract", "tester") is None for r in ids[:4])
-    assert window.progress_label.text().startswith("0 of")
-    window.redo()
-    assert all(
-        window.store.decision(r, "title_abstract", "tester").decision == "exclude"
-        for r in ids[:4]
-    )
-
-
-def test_a_bulk_decision_keeps_earlier_ones_for_undo(qtbot, window, monkeypatch):
-    monkeypatch.setattr(plain, "ask", lambda *_a, **_k: True)
-    ids = list(window.model.ids)
-    screening.decide(window.store, ids[1], "maybe", "tester", note="check")
-    _select_rows(window, 0, 2)
-    window.decide("include")
-    assert window.store.decision(ids[1], "title_abstract", "tester").decision == "include"
-    window.undo()
-    back = window.store.decision(ids[1], "title_abstract", "tester")
-    assert (back.decision, back.note) == ("maybe", "check")
-    assert window.store.decision(ids[0], "title_abstract", "tester") is None
-
-
-def test_declining_the_question_decides_nothing(qtbot, window, monkeypatch):
-    monkeypatch.setattr(plain, "ask", lambda *_a, **_k: False)
-    ids = list(window.model.ids)
-    _select_rows(window, 0, 2)
-    window.decide("exclude")
-    assert all(window.store.decision(r, "title_abstract", "tester") is None for r in ids[:3])
-    assert not window.undo_stack.can_undo
-
-
-def test_everything_the_filter_shows_is_decided(qtbot, window, monkeypatch):
-    from PySide6.QtWidgets import QInputDialog
-
-    monkeypatch.setattr(plain, "ask", lambda *_a, **_k: True)
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("exclude", True))
-    ids = list(window.model.ids)
-    screening.decide(window.store, ids[0], "include", "tester")
-    window.search.setText("")
-    window.filter_panel.combos["decision"].setCurrentIndex(
-        window.filter_panel.combos["decision"].findData("undecided")
-    )
-    shown = list(window.model.ids)
-    assert ids[0] not in shown
-    window.bulk.decide_shown()
-    assert window.store.decision(ids[0], "title_abstract", "tester").decision == "include"
-    assert all(
-        window.store.decision(r, "title_abstract", "tester").decision == "exclude" for r in shown
-    )
-    assert "Recorded exclude on" in window.bulk.last_message

@@ -33,8 +33,8 @@ def test_conflicts_are_resolved_from_the_dock(qtbot, window):
     window._blinding_changed()
     window.docks["conflicts"].show()
     assert [c.record_id for c in screening.conflicts(window.store, "title_abstract")] == [rid]
-    screening.resolve(window.store, rid, "title_abstract", "include", "", "tester")
-    window.conflicts_view.resolved.emit(rid)
+    assert window.conflicts_view.select_record(rid)
+    assert window.conflicts_view.resolve_current("include")  # an operation, on the writer
     assert screening.final_decision(window.store, rid, "title_abstract") == "include"
     assert window.filter_counts["conflict"]["conflict"] == 0
 

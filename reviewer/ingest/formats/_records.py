@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import canonical_ids
 from reviewer.ingest.base import ParseResult, RecordError, compose_text
-from reviewer.ingest.identifiers import canonical_ids
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)")
 _SPACES = re.compile(r"\s+")

@@ -15,311 +15,45 @@ so nothing is lost and every remaining character is still verbatim source text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.domain import ParsedRecord
-from reviewer.ingest.identifiers import canonical_ids, normalise_doi
+from reviewer.domain.identifiers import canonical_ids, normalise_doi
+from reviewer.ingest.formats.furniture import (
+    RELATED_END,
+    RELATED_HEADING,
+    Cut,
+    is_furniture_line,
+    is_menu,
+    line_kind,
+    remove_cuts,
+)
+from reviewer.ingest.formats.statements import (
+    TOP_LINES,
+    Line,
+    Metadata,
+    byline,
+    dateline_year,
+    is_dateline,
+    is_known_label,
+    labelled_fields,
+    parse_source,
+    read_text_statements,
+    split_author_list,
+    split_lines,
+    top_lines,
+    year_of,
+)
 
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_YEAR = r"(?:1[89]|20)\d{2}"
-_DATE = re.compile(
-    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y1>{_YEAR})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+(?P<y2>{_YEAR})"
-    rf"|(?P<y3>{_YEAR})-\d{{2}}-\d{{2}}"
-    rf"|(?:{_MONTHS})\.?,?\s+(?P<y4>{_YEAR}))\b",
-    re.I,
-)
-_DATELINE = re.compile(
-    rf"^(?:(?:published|updated|posted|last updated)(?:\s+on)?\s*:?\s*)?{_DATE.pattern}", re.I
-)
-_ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
-
-DOI_PATTERN = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+")
-_PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
-_HEADER_CHARS = 1500  # a DOI this close to the top identifies the article, not a reference
-
-_BULLET = "\u2022*\u00b7\u25aa\u25e6\u2013-"
-_LABEL_LINE = re.compile(
-    rf"^[\s{_BULLET}]*(?P<label>[A-Za-z][A-Za-z .]{{0,30}}?)\s*:\s*(?P<value>.*)$"
-)
-_LABELS = {
-    "title": "title",
-    "article title": "title",
-    "contributor": "authors",
-    "contributors": "authors",
-    "author": "authors",
-    "authors": "authors",
-    "creator": "authors",
-    "published in": "journal",
-    "journal": "journal",
-    "journal title": "journal",
-    "source": "journal",
-    "published by": "journal",
-    "published": "date",
-    "date": "date",
-    "publication date": "date",
-    "date published": "date",
-    "pub date": "date",
-    "year": "date",
-    "doi": "doi",
-    "pmid": "pmid",
-    "pubmed id": "pmid",
-    "description": "abstract",
-    "abstract": "abstract",
-}
 _CATALOGUE_MIN_LABELS = 3  # this many labelled fields make the page a catalogue record
-
-_DEGREES = re.compile(
-    r"^(?:MD|PhD|MPH|MBA|MS|MSc|BSc|BS|RN|NP|PA|PA-C|PharmD|DO|DrPH|FRCP|FRCPC|FACP|"
-    r"FASCO|MBBS|MBChB|MA|BA|Jr\.?|Sr\.?)$"
-)
-_INITIALS_NAME = re.compile(
-    r"^[^\W\d_][^\W\d_'\u2019\-]*(?:[\s'\u2019\-][^\W\d_][^\W\d_'\u2019\-]*)*\s[A-Z]{1,4}\.?$"
-)
-_ET_AL = re.compile(r"^(?:and\s+)?et\s*al\.?$", re.I)
-_ROLE = re.compile(r"\s*\[[^\]]*\]\s*")
-
-_PUBLISHED_IN = re.compile(
-    r"\b(?:published|appears?|appeared|reported)\s+(?:online\s+)?in\s+(?:the\s+journal\s+)?"
-    r"(?P<j>(?:The[ \t]+)?[A-Z][\w&'\-]*(?:[ \t]+(?:of|in|and|for|on|the|&|[A-Z][\w&'\-]*))*)"
-)
-_ONE_WORD_JOURNALS = {
-    "blood", "leukemia", "haematologica", "nature", "science", "cell", "lancet", "cancer",
-    "circulation", "pediatrics", "gut", "thorax", "chest", "neurology", "brain", "radiology",
-}
-_MONTH_WORD = re.compile(rf"^(?:{_MONTHS})$", re.I)
-
-# Furniture: lines that belong to the web page, not to the article.
-_AD_LINE = re.compile(
-    r"^(?:advertisements?|ad|ads|sponsored(?: content| links?)?|paid content|"
-    r"story continues below(?: this)? advertisement|continue reading(?: below)?|"
-    r"skip to (?:main )?content|scroll to continue(?: with content)?)$",
-    re.I,
-)
-_MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
-_AD_NOTICE = re.compile(r"advertis", re.I)
-_AD_NOTICE_HINT = re.compile(
-    r"endorse|supports? our mission|on (?:our|this) (?:site|website)", re.I
-)
-_IMAGE_CREDIT = re.compile(
-    r"^(?:images?|photos?|photograph|picture|illustration|credit|image credit|photo credit)"
-    r"\s*:|\|\s*(?:image|photo) credit\s*:|(?:getty images|shutterstock|stock\.adobe\.com)\s*$",
-    re.I,
-)
-_RELATED_HEADING = re.compile(
-    r"^(?:related (?:articles?|videos?|content|stories|posts|links|reading|news|topics)|"
-    r"more (?:articles|stories|news|on this topic)|recommended(?: for you| reading| articles)?|"
-    r"you (?:may|might) also (?:like|be interested in)|read (?:more|next)|trending(?: now)?|"
-    r"most (?:read|popular)|popular (?:articles|stories))$",
-    re.I,
-)
-_RELATED_END = 200  # a line this long is prose again: the list has ended
-# A site's menu or a share bar: three or more short items between separators
-# ("News | Conference Coverage | Drug Approvals", "Home · About · Contact").
-_MENU_SEPARATOR = re.compile(r"\s*[|\u2022\u00b7\u2016]\s*")
-_MENU_ITEM_WORDS = 4
-_SHARE_WORDS = frozenset(
-    {"share", "tweet", "email", "e-mail", "print", "facebook", "twitter", "x", "linkedin",
-     "pinterest", "whatsapp", "reddit", "bluesky", "mastodon", "copy", "link", "save", "on",
-     "this", "article", "page", "story", "via", "the"}
-)  # fmt: skip
-_SHARE_SITES = frozenset(
-    {"facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "email"}
-)
-_FOOTER = re.compile(r"^(?:(?:\u00a9|\(c\)|copyright)\s*\d{4}|all rights reserved\.?$)", re.I)
-_SHARE = re.compile(
-    r"^(?:share|tweet|email|print|facebook|twitter|linkedin|pinterest|whatsapp)"
-    r"(?: (?:this|on) [\w ]+)?$",
-    re.I,
-)
 _BREADCRUMB = re.compile(r"\S\s+[>\u203a\u00bb/]\s+\S.*\s+[>\u203a\u00bb/]\s+\S")
-_TOP_LINES = 15  # headline, dateline and byline are looked for this near the top
 _HEADLINE_MIN_WORDS = 4
 _HEADLINE_MAX_CHARS = 250
 _SENTENCE_WORDS = 8  # a line ending in a full stop with this many words is body text
 _TITLE_MAX = 500
-_SPACE = "\n \t\u00a0"
 
 
-@dataclass
-class Line:
-    """One line of the source, with where it starts and ends (without its newline)."""
-
-    start: int
-    end: int
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-
-@dataclass
-class Cut:
-    """A stretch of source that is page furniture, and what kind."""
-
-    start: int
-    end: int
-    kind: str
-
-
-@dataclass
-class Metadata:
-    """What the text states about the article it holds."""
-
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    journal: str = ""
-    year: int | None = None
-    volume: str = ""
-    issue: str = ""
-    pages: str = ""
-    doi: str = ""
-    pmid: str = ""
-    abstract: str = ""
-    cited_dois: list[str] = field(default_factory=list)
-    title_line: int | None = None  # index into the lines, when the title is a line
-    title_from: str = ""
-
-
-def split_lines(text: str) -> list[Line]:
-    lines: list[Line] = []
-    pos = 0
-    for raw in text.split("\n"):
-        lines.append(Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return lines
-
-
-# --- identifiers -------------------------------------------------------------------------
-
-
-def find_dois(text: str) -> list[tuple[int, str]]:
-    """Every DOI in ``text`` with its offset, in order, in canonical form."""
-    found = ((m.start(), normalise_doi(m.group())) for m in DOI_PATTERN.finditer(text))
-    return [(pos, doi) for pos, doi in found if doi]
-
-
-# --- names -------------------------------------------------------------------------------
-
-
-def split_author_list(value: str) -> list[str]:
-    """Names from a printed author list: ``;``-separated catalogue entries with roles in
-    brackets (``Schroeder, Thomas [Author]; ...``), ``Surname AB, Surname C, et al.``, or
-    ``A Name, B Name and C Name``."""
-    value = value.strip()
-    if ";" in value:
-        parts = value.split(";")
-    elif is_initials_author_list(value):
-        parts = value.split(",")
-    elif re.fullmatch(r"[^\W\d_][\w'\u2019\-]*,\s*[^\W\d_][\w'\u2019.\- ]*", value):
-        parts = [value]  # one "Surname, Given names"
-    else:
-        parts = re.split(r",|\s+and\s+|\s+&\s+", value)
-    names = [_ROLE.sub(" ", p).strip().rstrip(".").strip() for p in parts]
-    return [n for n in names if n and not _ET_AL.match(n) and not _DEGREES.match(n)]
-
-
-def is_initials_author_list(line: str) -> bool:
-    """``Chari A, Vogl DT, Gavriatopoulou M, et al.``: a citation's author line."""
-    text = re.sub(r"^\s*\d{1,4}[.:)]\s+", "", line.strip())
-    if not text or len(text) > 2000:
-        return False
-    parts = [p.strip() for p in text.split(",")]
-    if parts and _ET_AL.match(parts[-1]):
-        parts = parts[:-1]
-    elif parts and parts[-1].endswith(" et al."):
-        parts[-1] = parts[-1][: -len(" et al.")].strip()
-    return bool(parts) and all(_INITIALS_NAME.match(p) for p in parts)
-
-
-# --- statements in the text --------------------------------------------------------------
-
-
-def labelled_fields(lines: list[Line]) -> dict[str, tuple[str, int]]:
-    """``Label: value`` statements (the first of each kind), with the line they are on.
-    A label alone on its line takes the next line as its value (``Date :`` / ``Feb 04, 2021``)."""
-    found: dict[str, tuple[str, int]] = {}
-    for i, line in enumerate(lines):
-        m = _LABEL_LINE.match(line.text)
-        if not m:
-            continue
-        key = _LABELS.get(" ".join(m.group("label").lower().split()))
-        if key is None or key in found:
-            continue
-        value = m.group("value").strip()
-        if not value:
-            value = _value_on_next_line(lines, i)
-        if value:
-            found[key] = (value, i)
-    return found
-
-
-def _value_on_next_line(lines: list[Line], i: int) -> str:
-    for nxt in lines[i + 1 : i + 3]:
-        if not nxt.stripped:
-            continue
-        m = _LABEL_LINE.match(nxt.text)
-        is_label = m and (
-            nxt.stripped.endswith(":")
-            or nxt.stripped[0] in _BULLET
-            or " ".join(m.group("label").lower().split()) in _LABELS
-        )
-        return "" if is_label else nxt.stripped
-    return ""
-
-
-def year_of(text: str) -> int | None:
-    m = _ANY_YEAR.search(text)
-    return int(m.group(1)) if m else None
-
-
-def _date_year(m: re.Match[str]) -> int:
-    return int(next(g for g in (m.group("y1"), m.group("y2"), m.group("y3"), m.group("y4")) if g))
-
-
-def is_dateline(text: str) -> bool:
-    return bool(_DATELINE.match(text.strip()))
-
-
-def dateline_year(lines: list[Line]) -> int | None:
-    """The year of a dateline near the top (``February 24, 2021/Cancer/Blood Cancers``)."""
-    for line in _top(lines):
-        m = _DATELINE.match(line.stripped)
-        if m:
-            return _date_year(m)
-    return None
-
-
-def _top(lines: list[Line]) -> list[Line]:
-    return [ln for ln in lines if ln.stripped][:_TOP_LINES]
-
-
-def byline(lines: list[Line]) -> list[str]:
-    for line in _top(lines):
-        m = re.match(r"^by\s+(.{3,150})$", line.stripped, re.I)
-        if m and not m.group(1).rstrip().endswith("."):
-            return split_author_list(m.group(1))
-    return []
-
-
-def published_in(text: str) -> str:
-    """The journal a sentence says the work is published in (``published in Seminars in
-    Hematology``)."""
-    for m in _PUBLISHED_IN.finditer(text):
-        words = m.group("j").split()
-        while words and words[-1].lower() in {"of", "in", "and", "for", "on", "the", "&"}:
-            words.pop()
-        if not words or _MONTH_WORD.match(words[-1]) or _MONTH_WORD.match(words[0]):
-            continue
-        name = " ".join(words)
-        if len(words) >= 2 or name.isupper() or name.lower() in _ONE_WORD_JOURNALS:
-            return name
-    return ""
+# --- the title ---------------------------------------------------------------------------
 
 
 def headline(lines: list[Line]) -> int | None:
@@ -333,9 +67,9 @@ def headline(lines: list[Line]) -> int | None:
         if not text:
             continue
         seen += 1
-        if seen > _TOP_LINES or _is_body(text):
+        if seen > TOP_LINES or _is_body(text):
             break
-        after_label = previous.endswith(":") and _is_known_label(previous)
+        after_label = previous.endswith(":") and is_known_label(previous)
         previous = text
         if (
             len(text.split()) < _HEADLINE_MIN_WORDS
@@ -344,29 +78,12 @@ def headline(lines: list[Line]) -> int | None:
             or is_dateline(text)
             or _BREADCRUMB.search(text)
             or is_menu(text)
-            or _is_known_label(line.text)
-            or _is_furniture_line(text)
+            or is_known_label(line.text)
+            or is_furniture_line(text)
         ):
             continue
         return i
     return None
-
-
-def is_menu(text: str) -> bool:
-    """A line of three or more short items between separators: a site's menu, not prose.
-    (A table row has the same shape; the callers only ask about the top of a page.)"""
-    items = [p for p in _MENU_SEPARATOR.split(text) if p.strip()]
-    return len(items) >= 3 and all(len(p.split()) <= _MENU_ITEM_WORDS for p in items)
-
-
-def is_share_bar(text: str) -> bool:
-    """A line made only of sharing words ("Facebook Twitter LinkedIn Email")."""
-    words = re.findall(r"[\w-]+", text.lower())
-    return (
-        len(words) >= 2
-        and all(w in _SHARE_WORDS for w in words)
-        and sum(w in _SHARE_SITES for w in words) >= 2
-    )
 
 
 def _is_body(text: str) -> bool:
@@ -374,11 +91,6 @@ def _is_body(text: str) -> bool:
     return len(text) > _HEADLINE_MAX_CHARS or (
         text.endswith(".") and len(text.split()) >= _SENTENCE_WORDS
     )
-
-
-def _is_known_label(text: str) -> bool:
-    m = _LABEL_LINE.match(text)
-    return bool(m) and " ".join(m.group("label").lower().split()) in _LABELS
 
 
 def markdown_heading(lines: list[Line]) -> int | None:
@@ -396,85 +108,31 @@ def first_sentence(lines: list[Line]) -> str:
     pages that print none (a lay summary that opens with ``In a nutshell``)."""
     for line in lines:
         text = line.stripped
-        if len(text.split()) >= _HEADLINE_MIN_WORDS and not _is_furniture_line(text):
+        if len(text.split()) >= _HEADLINE_MIN_WORDS and not is_furniture_line(text):
             m = re.match(r"^(.+?[.?!])(?:\s|$)", text)
             sentence = m.group(1) if m else text
             return sentence[:_TITLE_MAX]
     return ""
 
 
-# --- journal statements ------------------------------------------------------------------
-
-_SOURCE_STYLE = re.compile(
-    rf"(?P<volume>\d+)\s*\((?P<year>{_YEAR})\)(?:\s*,\s*(?P<issue>[\w/\-]+))?"
-    r"(?:.*?(?P<pages>\d+\s*[-\u2013]\s*\d+))?"
-)
-_CITATION_STYLE = re.compile(
-    rf"(?P<year>{_YEAR})[^;]*;\s*(?P<volume>[^\s(:;]+)?(?:\((?P<issue>[^)]+)\))?"
-    r"(?::\s*(?P<pages>[A-Za-z]{0,3}\d[\w\-\u2013]*))?"
-)
-
-
-def parse_source(value: str, meta: Metadata) -> None:
-    """``Haematologica ; 108(2023), 11, Seite 3001-3010`` or ``N Engl J Med. 2019;381(8):727``:
-    the journal name and whatever volume, issue, pages and year follow it."""
-    name = re.split(r"\s*[;,]\s*|\.\s+(?=\d)", value, maxsplit=1)[0].strip(" .\u00a0")
-    meta.journal = meta.journal or name
-    rest = value[len(name) :]
-    m = _SOURCE_STYLE.search(rest) or _CITATION_STYLE.search(rest)
-    if not m:
-        meta.year = meta.year or year_of(rest)
-        return
-    groups = m.groupdict()
-    meta.year = meta.year or int(groups["year"])
-    meta.volume = meta.volume or (groups.get("volume") or "")
-    meta.issue = meta.issue or (groups.get("issue") or "")
-    meta.pages = meta.pages or re.sub(r"\s+", "", groups.get("pages") or "")
-
-
 # --- furniture ---------------------------------------------------------------------------
-
-
-def _is_furniture_line(text: str) -> bool:
-    return _line_kind(text) is not None
-
-
-def is_furniture(text: str) -> bool:
-    """Whether a line (stripped) is page furniture: an advert, a credit, a related list."""
-    return _line_kind(text) is not None or bool(_RELATED_HEADING.match(text))
-
-
-def _line_kind(text: str) -> str | None:
-    if _MARKDOWN_IMAGE.match(text):
-        return "image"
-    if _AD_LINE.match(text):
-        return "advertisement"
-    if _AD_NOTICE.search(text) and _AD_NOTICE_HINT.search(text) and len(text) < 400:
-        return "advertisement"
-    if _IMAGE_CREDIT.search(text):
-        return "image credit"
-    if _FOOTER.match(text):
-        return "footer"
-    if _SHARE.match(text) or is_share_bar(text):
-        return "sharing links"
-    return None
 
 
 def furniture(lines: list[Line], headline_line: int | None) -> list[Cut]:
     """The stretches of the page that are not the article, as source ranges."""
-    top = {id(ln) for ln in _top(lines)}
+    top = {id(ln) for ln in top_lines(lines)}
     cuts: list[Cut] = []
     i = 0
     while i < len(lines):
         text = lines[i].stripped.lstrip("#").strip()  # a Markdown heading reads the same
-        if text and _RELATED_HEADING.match(text):
+        if text and RELATED_HEADING.match(text):
             j = i + 1
-            while j < len(lines) and len(lines[j].stripped) < _RELATED_END:
+            while j < len(lines) and len(lines[j].stripped) < RELATED_END:
                 j += 1
             cuts.append(Cut(lines[i].start, lines[j - 1].end, "related list"))
             i = j
             continue
-        kind = _line_kind(text) if text else None
+        kind = line_kind(text) if text else None
         if kind is None and text and _is_chrome(text, id(lines[i]) in top, i, headline_line):
             kind = "navigation"
         if kind:
@@ -496,47 +154,6 @@ def _menu_above(text: str, i: int, headline_line: int | None) -> bool:
     """A menu line at the top of the page, above the headline (a table row below it is
     part of the article)."""
     return (headline_line is None or i < headline_line) and is_menu(text)
-
-
-def remove_cuts(source: str, cuts: list[Cut]) -> tuple[str, list[dict[str, object]]]:
-    """The source without the cuts. Each cut takes the blank lines after it along, so the
-    paragraphs around it keep one blank line between them; cuts that run to the very end
-    take the blank lines before them instead."""
-    spans: list[Cut] = []
-    for cut in sorted(cuts, key=lambda c: c.start):
-        end = _skip_space(source, cut.end)
-        if spans and cut.start < spans[-1].end:
-            spans[-1].end = max(spans[-1].end, end)
-        else:
-            spans.append(Cut(cut.start, end, cut.kind))
-    _extend_tail(source, spans)
-    kept: list[str] = []
-    pos = 0
-    for span in spans:
-        kept.append(source[pos : span.start])
-        pos = span.end
-    kept.append(source[pos:])
-    removed = [{"start": c.start, "end": c.end, "kind": c.kind} for c in spans]
-    return "".join(kept), removed
-
-
-def _skip_space(source: str, pos: int) -> int:
-    while pos < len(source) and source[pos] in _SPACE:
-        pos += 1
-    return pos
-
-
-def _extend_tail(source: str, spans: list[Cut]) -> None:
-    """Spans that together reach the end of the source also take the whitespace before."""
-    end = len(source)
-    for i in range(len(spans) - 1, -1, -1):
-        span = spans[i]
-        if span.end != end:
-            break
-        floor = spans[i - 1].end if i else 0
-        while span.start > floor and source[span.start - 1] in _SPACE:
-            span.start -= 1
-        end = span.start
 
 
 # --- putting it together -----------------------------------------------------------------
@@ -597,7 +214,7 @@ def set_apart_first_line(lines: list[Line]) -> int | None:
         return None
     first = filled[0]
     text = lines[first].stripped
-    if _is_body(text) or _is_furniture_line(text) or _is_known_label(text) or is_dateline(text):
+    if _is_body(text) or is_furniture_line(text) or is_known_label(text) or is_dateline(text):
         return None
     followed_by_blank = first + 1 >= len(lines) or not lines[first + 1].stripped
     return first if followed_by_blank else None
@@ -608,18 +225,6 @@ def _labelled_identifiers(meta: Metadata, fields: dict[str, tuple[str, int]]) ->
         meta.doi = normalise_doi(fields["doi"][0])
     if "pmid" in fields and (m := re.search(r"\d{1,9}", fields["pmid"][0])):
         meta.pmid = m.group()
-
-
-def read_text_statements(meta: Metadata, text: str) -> None:
-    """What the article's prose states: a DOI near the top (DOIs further down belong to
-    the works it cites), a PMID near the top, the journal a sentence names."""
-    dois = find_dois(text)
-    if not meta.doi and dois and dois[0][0] < _HEADER_CHARS:
-        meta.doi = dois[0][1]
-    meta.cited_dois = list(dict.fromkeys(d for _, d in dois if d != meta.doi))
-    if not meta.pmid and (m := _PMID.search(text[:_HEADER_CHARS])):
-        meta.pmid = m.group(1)
-    meta.journal = meta.journal or published_in(text)
 
 
 def article_record(

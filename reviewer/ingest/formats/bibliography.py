@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TextIO
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import normalise_identifiers
 from reviewer.ingest.base import Format, ParseResult, RecordError
-from reviewer.ingest.formats import article
-from reviewer.ingest.formats.article import Line
+from reviewer.ingest.formats import furniture, statements
 from reviewer.ingest.formats.plain import read_source
-from reviewer.ingest.identifiers import normalise_identifiers
+from reviewer.ingest.formats.statements import Line
 
 _CITATION = re.compile(
     r"^(?P<journal>[^\s\d;.\[(][^;\n]{0,150}?)\.\s+"
@@ -76,7 +76,7 @@ def citation_match(line: str) -> re.Match[str] | None:
 
 def sniff(head: str, path: Path) -> float:
     """Several journal lines, each under a title and an authors line: a bibliography."""
-    lines = article.split_lines(head)
+    lines = statements.split_lines(head)
     found = 0
     for i, line in enumerate(lines):
         if citation_match(line.text) and _authors_above(lines, i):
@@ -88,7 +88,7 @@ def sniff(head: str, path: Path) -> float:
 
 def _authors_above(lines: list[Line], i: int) -> bool:
     above = _lines_above(lines, i, 0)
-    return any(article.is_initials_author_list(lines[j].text) for j in above[:-1])
+    return any(statements.is_initials_author_list(lines[j].text) for j in above[:-1])
 
 
 def _lines_above(lines: list[Line], i: int, floor: int) -> list[int]:
@@ -106,7 +106,7 @@ def _header(lines: list[Line], i: int, floor: int) -> list[int]:
     title is what a blank line sets apart above, or else the one line above."""
     above = _lines_above(lines, i, floor)
     for k in range(len(above) - 2, -1, -1):
-        if article.is_initials_author_list(lines[above[k]].text):
+        if statements.is_initials_author_list(lines[above[k]].text):
             return above[k:]
     if not above:
         return []
@@ -143,7 +143,7 @@ def _paragraph_end(lines: list[Line], j: int, stop: int) -> int:
 
 
 def _is_furniture(text: str) -> bool:
-    return bool(_LINK_LABELS.match(text)) or article.is_furniture(text)
+    return bool(_LINK_LABELS.match(text)) or furniture.is_furniture(text)
 
 
 def find_citations(lines: list[Line]) -> tuple[list[Citation], list[RecordError]]:
@@ -169,8 +169,8 @@ def _record(source: str, lines: list[Line], cite: Citation, index: int) -> Parse
     assert m is not None  # find_citations chose this line for matching
     header = [lines[i].stripped for i in cite.header]
     authors: list[str] = []
-    if len(header) > 1 and article.is_initials_author_list(header[0]):
-        authors = article.split_author_list(re.sub(r"^\d{1,4}[.:)]\s+", "", header[0]))
+    if len(header) > 1 and statements.is_initials_author_list(header[0]):
+        authors = statements.split_author_list(re.sub(r"^\d{1,4}[.:)]\s+", "", header[0]))
         header = header[1:]
     last = cite.abstract[1] if cite.abstract else cite.journal_line
     start, end = lines[cite.header[0]].start, lines[last].end
@@ -202,7 +202,7 @@ def _identifiers(rec: ParsedRecord, journal_text: str, abstract: str) -> None:
         ln for ln in abstract.split("\n") if re.match(r"^\s*(?:doi|pmid)\b", ln, re.I)
     )
     for text in (journal_text, labelled):
-        dois = article.find_dois(text)
+        dois = statements.find_dois(text)
         if dois and not rec.doi:
             rec.doi = dois[0][1]
         m = _PMID.search(text)
@@ -212,7 +212,7 @@ def _identifiers(rec: ParsedRecord, journal_text: str, abstract: str) -> None:
 
 def parse(stream: TextIO, path: Path) -> ParseResult:
     source = read_source(stream)
-    lines = article.split_lines(source)
+    lines = statements.split_lines(source)
     citations, errors = find_citations(lines)
     yield from errors
     for index, cite in enumerate(citations):

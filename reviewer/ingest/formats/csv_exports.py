@@ -32,121 +32,10 @@ from reviewer.ingest.formats._records import (
     parse_year,
     reporting_undecodable,
 )
+from reviewer.ingest.formats.csv_columns import COLUMNS, EXPORTERS
 
 csv.field_size_limit(min(sys.maxsize, 1 << 30))  # Scopus puts whole reference lists in a cell
 
-# Our field -> the column names that mean it, best first (compared lower-cased, trimmed).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "title": (
-        "title",
-        "article title",
-        "document title",
-        "item title",
-        "title primary",
-        "primary title",
-        "primary_title",
-        "paper title",
-        "ti",
-        "artinfo/tig/atl",
-        "display_name",
-    ),
-    "abstract": ("abstract", "abstract note", "abstracts", "ab", "notes_abstract", "artinfo/ab"),
-    "authors": (
-        "authors",
-        "author",
-        "author/s",
-        "author(s)",
-        "author names",
-        "authors, primary",
-        "first_authors",
-        "authorships.author.display_name",
-        "af",
-        "au",
-        "artinfo/aug/au",
-        "author full names",
-        "first author",
-    ),
-    "journal": (
-        "journal",
-        "journal title",
-        "journal name",
-        "journal/book",
-        "source title",
-        "publication title",
-        "periodical full",
-        "publication",
-        "jn",
-        "jinfo/jtl",
-        "secondary_title",
-        "alternate_title3",
-        "journal_name",
-        "container-title",
-        "primary_location.source.display_name",
-        "source",
-        "so",
-    ),
-    "year": (
-        "year",
-        "publication year",
-        "published year",
-        "publication_year",
-        "pub year",
-        "py",
-        "yr",
-        "pubinfo/dt/_year",
-        "year published",
-        "date published",
-        "publication date",
-        "date",
-    ),
-    "volume": ("volume", "journal volume", "biblio.volume", "vol", "vo", "vl"),
-    "issue": ("issue", "issue number", "journal issue", "biblio.issue", "number", "ip", "is"),
-    "pages": ("pages", "page", "page range", "pg"),
-    "start_page": (
-        "start page",
-        "page start",
-        "first page",
-        "biblio.first_page",
-        "start_page",
-        "bp",
-        "artinfo/ppf",
-    ),
-    "end_page": ("end page", "page end", "last page", "biblio.last_page", "end_page", "ep"),
-    "doi": ("doi", "item doi", "ids.doi", "di", "do"),
-    "pmid": ("pmid", "pubmed id", "pubmed_id", "ids.pmid", "pubmed", "medline pmid", "pm"),
-    "pmcid": ("pmcid", "pmc_id", "pmc id", "ids.pmcid"),
-    "trial_ids": (
-        "clinical trial numbers",
-        "ctgov id",
-        "trial registration",
-        "registration",
-        "trial_ids",
-    ),
-    "keywords": (
-        "keywords",
-        "author keywords",
-        "keyword",
-        "manual tags",
-        "kw",
-        "de",
-        "subjects",
-        "mesh terms",
-        "index keywords",
-    ),
-    "url": ("url", "link", "urls", "source urls", "pdf link", "external url", "fturl"),
-    "type": (
-        "item type",  # before "type": Zotero writes both, and its "Type" is mostly empty
-        "publication type",
-        "document type",
-        "reference type",
-        "type_of_reference",
-        "content type",
-        "doctype",
-        "type",
-        "pt",
-        "dt",
-    ),
-}
 FIELDS = tuple(COLUMNS)  # the names ``parse_with_map`` accepts
 _CORE = ("title", "abstract", "doi", "pmid")
 _MULTI = re.compile(r"^(.*?)/(\d+)$")  # CINAHL's artinfo/aug/au/0, /1 ... one cell per author
@@ -159,31 +48,6 @@ _INITIALS_DOT = re.compile(r"^([^,]+ [A-Z]{1,4})\.$")  # PubMed's "O'Connor RE."
 _HEAD_ROWS = 50  # rows of the head parsed when looking for the header
 _PREAMBLE_ROWS = 10  # the header is one of the first rows (Embase puts a search query first)
 _EXTRA_MAX = 1000  # longer unmapped cells (reference lists) are not kept as extras
-
-# Columns only one exporter writes, to name it in the record's extras.
-_EXPORTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Covidence", ("covidence #",)),
-    ("Rayyan", ("key", "pubmed_id")),
-    ("Rayyan", ("key", "pmc_id")),
-    ("ASReview", ("record_id",)),
-    ("ASReview", ("label_included",)),
-    ("Abstrackr", ("(internal) id",)),
-    ("Zotero", ("item type", "publication title")),
-    ("Scopus", ("author(s) id",)),
-    ("Scopus", ("eid",)),
-    ("Embase", ("emtree medical index terms",)),
-    ("PubMed", ("pmid", "citation", "first author")),
-    ("Lens", ("lens id",)),
-    ("OpenAlex", ("ids.openalex",)),
-    ("OpenAlex", ("openalex_id",)),
-    ("Web of Science", ("ut (unique wos id)",)),
-    ("Web of Science", ("pt", "ut")),
-    ("Ovid", ("orn", "vn")),
-    ("CINAHL", ("artinfo/tig/atl",)),
-    ("CINAHL", ("plink",)),
-    ("Cochrane", ("central id",)),
-    ("RefWorks", ("reference type", "title primary")),
-)
 
 
 def _norm(name: str) -> str:
@@ -244,7 +108,7 @@ def _typed_id_columns(header: list[str]) -> list[tuple[int, int]]:
 
 def _exporter(header: list[str]) -> str:
     names = {_norm(h) for h in header}
-    return next((tool for tool, cols in _EXPORTERS if all(c in names for c in cols)), "")
+    return next((tool for tool, cols in EXPORTERS if all(c in names for c in cols)), "")
 
 
 def _rows(text: str, delimiter: str) -> list[list[str]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import find_doi
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     Tags,
@@ -23,7 +24,6 @@ from reviewer.ingest.formats._records import (
     parse_year,
     reporting_undecodable,
 )
-from reviewer.ingest.identifiers import find_doi
 
 _TAG_LINE = re.compile(r"^\ufeff?%([0-9A-Z@+*!#$&()\[\]^?~>=<])(?: (.*)|$)")
 _SNIFF_LINE = re.compile(r"^\ufeff?%[0-9A-Z@+*!#$&()\[\]^?~>=<] \S", re.M)

@@ -19,10 +19,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TextIO
 
+from reviewer.domain.identifiers import normalise_doi
 from reviewer.ingest.base import Format, ImportFailure, ParseResult
-from reviewer.ingest.formats import article
-from reviewer.ingest.formats.article import Metadata
-from reviewer.ingest.identifiers import normalise_doi
+from reviewer.ingest.formats import article, furniture, statements
+from reviewer.ingest.formats.statements import Metadata
 
 # Elements whose content is never visible text (or is navigation, not article).
 _DROPPED = {
@@ -157,20 +157,20 @@ def meta_hints(reader: _PageReader) -> Metadata:
     """Metadata from the page's meta tags, then its ``<h1>`` and ``<title>``."""
     meta = reader.meta
     hints = Metadata()
-    heading = "" if article.is_menu(reader.h1) else reader.h1
+    heading = "" if furniture.is_menu(reader.h1) else reader.h1
     hints.title = _first(meta, "citation_title", "dc.title", "og:title") or heading
     if not hints.title:
         hints.title = _site_free(" ".join(reader.title.split()))
     hints.title_from = "metadata" if hints.title else ""
     hints.authors = meta.get("citation_author") or meta.get("dc.creator") or []
     if not hints.authors and (byline := _first(meta, "author")):
-        hints.authors = article.split_author_list(byline)
+        hints.authors = statements.split_author_list(byline)
     hints.journal = _first(meta, "citation_journal_title", "prism.publicationname")
     date = _first(
         meta, "citation_publication_date", "citation_date", "citation_year", "dc.date",
         "article:published_time", "prism.publicationdate",
     )
-    hints.year = article.year_of(date)
+    hints.year = statements.year_of(date)
     hints.volume = _first(meta, "citation_volume", "prism.volume")
     hints.issue = _first(meta, "citation_issue", "prism.number")
     first, last = _first(meta, "citation_firstpage"), _first(meta, "citation_lastpage")
@@ -186,7 +186,7 @@ def _site_free(title: str) -> str:
     """``Article title | Site name`` without the site name; nothing when the title is a
     list of sections (``News | Conference Coverage | Drug Approvals``): the page's own
     headline is then found in its text."""
-    if article.is_menu(title):
+    if furniture.is_menu(title):
         return ""
     parts = [p for p in re.split(r"\s+[|\u2013\u2014]\s+", title) if p.strip()]
     if len(parts) < 2:

@@ -26,10 +26,10 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import canonical_ids
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError, compose_text
-from reviewer.ingest.formats import article as article_text
+from reviewer.ingest.formats import statements
 from reviewer.ingest.formats.plain import read_source
-from reviewer.ingest.identifiers import canonical_ids
 
 _MARKERS = ("<front", "article-meta", "jats", "//nlm//dtd", "<pmc-articleset", "journal-meta")
 _SKIP_INLINE = {"math", "tex-math", "graphic", "inline-graphic", "media"}
@@ -171,7 +171,7 @@ def _year(meta: Element) -> int | None:
     preferred = sorted(dates, key=lambda d: 0 if d.get("pub-type") in {"epub", "ppub"} else 1)
     for date in preferred:
         year = _child(date, "year")
-        if year is not None and (y := article_text.year_of(year.text or "")):
+        if year is not None and (y := statements.year_of(year.text or "")):
             return y
     return None
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import find_doi
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     build_record,
@@ -24,7 +25,6 @@ from reviewer.ingest.formats._records import (
     reporting_undecodable,
     squash,
 )
-from reviewer.ingest.identifiers import find_doi
 
 _MARKER = re.compile(r"^<\d+>\s*$")
 _SNIFF_MARKER = re.compile(

@@ -30,9 +30,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import canonical_ids
 from reviewer.ingest.base import Format, ImportFailure, ParseResult
-from reviewer.ingest.formats import article
-from reviewer.ingest.identifiers import canonical_ids
+from reviewer.ingest.formats import statements
 
 PAGE_JOIN = "\n\n"
 PDFIUM_LOCK = threading.RLock()  # PDFium is not thread-safe: one caller at a time
@@ -208,7 +208,7 @@ def _meta_title(meta: dict[str, str]) -> str:
 
 
 def _meta_authors(meta: dict[str, str]) -> list[str]:
-    names = article.split_author_list(re.sub(r"\{?et al\.?\}?", "", meta.get("Author", "")))
+    names = statements.split_author_list(re.sub(r"\{?et al\.?\}?", "", meta.get("Author", "")))
     return [n for n in names if len(n.split()) >= 2]
 
 
@@ -220,7 +220,7 @@ def own_doi(texts: list[str], meta: dict[str, str]) -> str:
     cite = _CITE_AS.search(joined)
     near_cite = joined[max(0, cite.start() - 80) : cite.end()] if cite else ""
     for where in (texts[0], f"{meta.get('Subject', '')} {meta.get('Keywords', '')}", near_cite):
-        if dois := article.find_dois(where):
+        if dois := statements.find_dois(where):
             return dois[0][1]
     return ""
 

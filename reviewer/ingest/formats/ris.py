@@ -24,6 +24,7 @@ from typing import TextIO
 from rispy import TAG_KEY_MAPPING
 
 from reviewer.domain import ParsedRecord
+from reviewer.domain.identifiers import find_doi, normalise_pmcid, normalise_pmid
 from reviewer.ingest.base import Format, ImportFailure, ParseResult, RecordError
 from reviewer.ingest.formats._records import (
     Tags,
@@ -34,7 +35,6 @@ from reviewer.ingest.formats._records import (
     parse_year,
     reporting_undecodable,
 )
-from reviewer.ingest.identifiers import find_doi, normalise_pmcid, normalise_pmid
 
 # A tag line in any dialect: "AU  - x", "KW - x", "ID \t- x", "ER  -", a BOM before "TY".
 _TAG_LINE = re.compile(r"\ufeff?([A-Z][A-Z0-9])[ \t]*-(?:[ \t]+|$)(.*)")

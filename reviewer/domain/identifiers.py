@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from reviewer.domain import ParsedRecord
+from reviewer.domain.models import ParsedRecord
 
 _DOI_PREFIX = re.compile(
     r"^\s*(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi\s*[:=]?\s*|\[doi\]\s*)", re.I

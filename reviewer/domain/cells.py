@@ -47,22 +47,6 @@ def safe_text(text: str) -> str:
     return "'" + text if needs_quote(text) else text
 
 
-def sql_safe_text(column: str) -> str:
-    """SQL giving ``safe_text`` of a text ``column``, for tables read straight from the
-    database (SQLite does per cell in C what Python would do per call)."""
-    starts = ", ".join(f"char({ord(c)})" for c in FORMULA_STARTS)
-    signs = ", ".join(f"char({ord(c)})" for c in FORMULA_SIGNS)
-    blanks = " || ".join(f"char({ord(c)})" for c in BLANKS)
-    firsts = ", ".join(f"char({ord(c)})" for c in BLANKS)
-    quote = "''''"  # SQL for the text "'"
-    first = f"substr({column}, 1, 1)"
-    return (
-        f"case when {first} in ({starts}) or ({first} in ({firsts}) and "
-        f"substr(ltrim({column}, {blanks}), 1, 1) in ({signs})) "
-        f"then {quote} || {column} else {column} end"
-    )
-
-
 def is_number(value: Any) -> bool:
     """A real, finite number (``bool`` is not one, NaN and infinity cannot be cells)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
