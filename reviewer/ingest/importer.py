@@ -13,7 +13,7 @@ import hashlib
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from reviewer.ingest.encoding import MAX_REPORTED, Decoding, open_decoded, open_
 from reviewer.ingest.limits import BoundedText, limit_record
 from reviewer.ingest.merged import complete_groups
 from reviewer.store import Store, StoreError, duplicates
+from reviewer.store.records import bulk_writing
 from reviewer.store.store import RecordRows, record_rows
 from reviewer.wording import count
 
@@ -293,7 +294,7 @@ def _import_file(
     # process, which no library may do; without that, the writer waited for the lock
     # and the import took longer than doing both in turn.)
     found, grown = 0, False
-    with _bulk_writing(store), closing(batches()) as read:
+    with bulk_writing(store), closing(batches()) as read:
         for b in read:
             report.errors.extend(b.errors)
             if not b.rows.count:
@@ -377,30 +378,6 @@ def _deduplicate(
     rows = record_rows(records, first_id, dup_of, keys)
     keeps = {d for d in dup_of if d is not None}
     return _Batch(rows, len([d for d in dup_of if d is not None]), keeps, pairs, errors)
-
-
-# While a file's batches are written: commits are not flushed to disk one by one (in
-# WAL mode a crash, even a power cut, still leaves the file whole, at worst without
-# the last batches, which the next import of the file resumes; the commit that marks
-# the source complete runs at FULL again and flushes them all), the WAL is copied back
-# less often and more of the file stays in memory. About a quarter less work in SQLite.
-_BULK_PRAGMAS = {"synchronous": "normal", "wal_autocheckpoint": "16000", "cache_size": "-32768"}
-
-
-@contextmanager
-def _bulk_writing(store: Store) -> Iterator[None]:
-    """Settings for writing many batches, restored afterwards (see ``_BULK_PRAGMAS``)."""
-    if store.db.conn.in_transaction:  # the caller's transaction: its settings stay
-        yield
-        return
-    before = {k: store.db.execute(f"pragma {k}").fetchone()[0] for k in _BULK_PRAGMAS}
-    for key, value in _BULK_PRAGMAS.items():
-        store.db.execute(f"pragma {key} = {value}")
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            store.db.execute(f"pragma {key} = {value}")
 
 
 def _detect(path: Path) -> Format:
