@@ -3,8 +3,8 @@ from a file, with the same rules as one decision (the record must be at the stag
 a reason from the review's list, required to exclude at full text), undone as one.
 
 The writing is ``reviewer.store.bulk_decisions``: one transaction, an event per
-changed decision. ``BulkDecision`` is the undo command the window keeps; its work runs
-on a background thread with progress, so deciding 100,000 records never freezes it.
+changed decision. ``BulkDecision`` is the undo command (do, undo, redo take a store
+and report progress, so they can run on a background thread).
 """
 
 from __future__ import annotations
@@ -88,10 +88,7 @@ def read_id_file(path: str | Path) -> list[int]:
 
 class BulkDecision:
     """An undo command: one decision on many records, undone by putting each record's
-    previous decision back. ``do`` and ``undo`` take a store, so the window runs them
-    on a background thread with its own connection."""
-
-    background = True  # the window runs do/undo off the UI thread
+    previous decision back (``decision.undo`` events); done again as ``decision.redo``."""
 
     def __init__(
         self, ids: Sequence[int], decision: str, reviewer: str, stage: str, reason: str = ""
