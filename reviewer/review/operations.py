@@ -71,6 +71,16 @@ class Changes:
         return self.decisions or self.tags or self.record_set or bool(self.settings)
 
     @classmethod
+    def synced(cls, records: Iterable[int], records_added: int, settings: Iterable[str],
+               label: str = "sync") -> Changes:  # fmt: skip
+        """After a sync brought others' events in: the records they changed (the list
+        itself when records were added), the settings they set, and anything counted,
+        noted or tagged (their events' reach within a record is not followed further)."""
+        return cls(records=frozenset(records), decisions=True, notes=True, tags=True,
+                   suggestions=True, record_set=records_added > 0,
+                   settings=frozenset(settings), label=label)  # fmt: skip
+
+    @classmethod
     def everything(cls, label: str = "") -> Changes:
         """After work whose reach is unknown (an import, a merge, a sync)."""
         return cls(decisions=True, notes=True, tags=True, suggestions=True,

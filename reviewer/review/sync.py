@@ -19,6 +19,13 @@ Records are named by uid across copies (``reviewer.store.sync``; events are tran
 and pulled batches applied in ``reviewer.review.sync_exchange``); the reviewer
 column of each event must be the server role that pushes it (row-level security),
 so a copy pushes only its own reviewer's events; others it holds are reported.
+
+A sync is network steps on the calling thread and local steps (read what is pending,
+apply a pulled batch, record what was pushed) handed to ``on_local``: the command line
+runs them in place, the window on its one writing thread, so an open window's review
+is written by that thread alone. The local steps stay between the network ones (not
+all after them) because the protocol needs it: the batches pulled under the append
+lock are applied before pushing, so the conflicts they raise travel in the same push.
 """
 
 from __future__ import annotations
@@ -47,6 +54,8 @@ from reviewer.review.sync_exchange import (
 )
 from reviewer.store import Store, StoreError, pg
 from reviewer.store import sync as local
+
+Local = Callable[[Callable[[Store], Any]], Any]  # runs a step on the copy, returns its result
 
 # -- connecting -----------------------------------------------------------------------------
 
@@ -174,10 +183,18 @@ def sync(
     password: str | None = None,
     conn: Any = None,
     cancelled: Callable[[], bool] | None = None,
+    on_local: Local | None = None,
 ) -> SyncReport:
     """Pull the events this copy lacks, then push the ones the server lacks (see the
-    module docs). ``url`` switches this copy to another URL (another role, say)."""
-    meta = local.sync_meta(store)
+    module docs). ``url`` switches this copy to another URL (another role, say).
+
+    The network steps run on the calling thread; every step that reads or writes the
+    copy is handed to ``on_local(step)``, which runs ``step(store)`` and returns its
+    result. By default that is ``store`` itself, here; the window hands the steps to
+    its one writing thread, so a sync writes nothing through a connection of its own.
+    """
+    run: Local = on_local if on_local is not None else (lambda step: step(store))
+    meta = run(local.sync_meta)
     if meta is None:
         raise SyncError(
             f"{store.path.name} is not on a server: publish it, or clone a published review"
@@ -187,12 +204,12 @@ def sync(
         raise SyncError(f"{store.path.name}: no server URL; sync with --url")
     if conn is None:
         with connect(target, password) as own:
-            return _sync(store, own, meta, target, cancelled)
-    return _sync(store, conn, meta, target, cancelled)
+            return _sync(run, own, meta, target, cancelled)
+    return _sync(run, conn, meta, target, cancelled)
 
 
 def _sync(
-    store: Store, conn: Any, meta: local.SyncMeta, url: str, cancelled: Callable[[], bool] | None
+    run: Local, conn: Any, meta: local.SyncMeta, url: str, cancelled: Callable[[], bool] | None
 ) -> SyncReport:
     try:
         review = pg.published_review(conn)
@@ -201,40 +218,53 @@ def _sync(
         role = pg.current_user(conn)
         privileged = pg.may_insert_any(conn)  # the log's owner, or a superuser
         report = SyncReport(display(url), user=role)
-        _reconcile(store, conn)
+        _reconcile(run, conn)
+
+        def apply(batch: list[pg.ServerEvent]) -> int:  # one batch, one local transaction
+            return run(lambda store: apply_pulled(store, batch, role, report))
+
         cursor = meta.cursor
         while batch := pg.pull(conn, cursor):  # catch up without holding anyone up
-            cursor = apply_pulled(store, batch, role, report)
+            cursor = apply(batch)
             if cancelled and cancelled():
                 return report
         with conn.transaction():
             pg.lock_appends(conn)
             while batch := pg.pull(conn, cursor):
-                cursor = apply_pulled(store, batch, role, report)
-            pushed_to, events, held = pending_push(store, role, privileged, cursor)
+                cursor = apply(batch)
+            reached = cursor
+            pushed_to, events, held = run(
+                lambda store: pending_push(store, role, privileged, reached)
+            )
             report.pushed = pg.push(conn, events)
         report.server_events = cursor + report.pushed
     except pg.Error as exc:
         raise SyncError(f"sync with {display(url)} stopped: {_first_line(exc)}") from exc
     report.held_back = meta.held_back + held
     report.time = now_iso()
-    local.mark_pushed(store, pushed_to)
-    local.set_sync_meta(
-        store,
-        last=report.time,
-        held_back=report.held_back,
-        url=display(url),
-        user="" if privileged else role,  # the name this copy's events must carry
-    )
-    report.waiting = local.count_pending(store)
+
+    def record(store: Store) -> int:
+        """What was pushed, and when; return what waits for the next sync."""
+        with local.write_lock(store):
+            local.mark_pushed(store, pushed_to)
+            local.set_sync_meta(
+                store,
+                last=report.time,
+                held_back=report.held_back,
+                url=display(url),
+                user="" if privileged else role,  # the name this copy's events must carry
+            )
+        return local.count_pending(store)
+
+    report.waiting = run(record)
     return report
 
 
-def _reconcile(store: Store, conn: Any) -> None:
+def _reconcile(run: Local, conn: Any) -> None:
     """Count as pushed what reached the server though this copy never heard so (the
     connection dropped while the push committed): those events are no longer changes
     the server lacks, and must not turn others' later changes into conflicts."""
-    rows = local.pending_events(store)
+    rows = run(local.pending_events)
     if not rows:
         return
     there = pg.existing_ids(conn, [row.id for _seq, row in rows])
@@ -244,7 +274,7 @@ def _reconcile(store: Store, conn: Any) -> None:
             break
         reached = seq
     if reached is not None:
-        local.mark_pushed(store, reached)
+        run(lambda store: local.mark_pushed(store, reached))
 
 
 def waiting(store: Store) -> int:
@@ -260,5 +290,6 @@ __all__ = [
     "connect",
     "publish",
     "sync",
+    "Local",
     "waiting",
 ]

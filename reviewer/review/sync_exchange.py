@@ -48,6 +48,7 @@ class SyncReport:
     user: str = ""
     time: str = ""
     records: list[int] = field(default_factory=list)  # records others' events changed here
+    settings: list[str] = field(default_factory=list)  # review settings others' events set
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -107,6 +108,11 @@ def apply_pulled(store: Store, batch: list[pg.ServerEvent], role: str, report: S
         touched = dict.fromkeys(report.records)
         touched.update(dict.fromkeys(r.record_id for r in incoming if r.record_id is not None))
         report.records = list(touched)
+        names = dict.fromkeys(report.settings)
+        names.update(dict.fromkeys(
+            str(json.loads(r.payload).get("name", "")) for r in incoming if r.kind == ev.SETTING_SET
+        ))  # fmt: skip
+        report.settings = list(names)
         report.applied += result.applied
         report.conflicts += result.conflicts
         for kind, n in result.not_applied.items():

@@ -443,6 +443,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.screening_status.forget()
         old, self.writer = self.writer, Writer(store.path, read_only=store.read_only)
         if old is not None:
+            stop_sync(self)  # its sync writes through the old writer: it stops first
             old.close()
         self.ops.attach(self.writer)
         self.template = store.template()

@@ -6,8 +6,15 @@ events were added. It syncs when it connects, when another copy adds events (wit
 moments, through ``NOTIFY``), when this copy has events waiting to go (checked twice a
 second), on demand, and once a minute regardless. When the server cannot be reached
 it says so and tries again, backing off; working offline is normal and everything
-goes when the server is back. The worker uses its own ``Store`` on the review file
-and touches no widget: what it learns arrives on the main thread as signals.
+goes when the server is back. The worker touches no widget: what it learns arrives
+on the main thread as signals.
+
+The worker does the network part of a sync (connecting, pulling others' events,
+pushing this copy's); every step that reads or writes the review (applying a pulled
+batch through replay, choosing what to push, recording what was pushed) it hands to
+``on_local``, in the window the review's one writing thread (``reviewer.ui.writer``),
+which takes it between two of a long job's transactions. Its own connection to the
+review then only reads (how many events wait to go), and is opened read-only.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from reviewer.review.sync import SyncError, SyncReport, connect, sync, waiting
+from reviewer.review.sync import Local, SyncError, SyncReport, connect, sync, waiting
 from reviewer.store import Store, pg
 from reviewer.store import sync as local
 
@@ -50,9 +57,13 @@ class SyncController(QObject):
         retry: float = 3.0,
         max_retry: float = 60.0,
         resync: float = 60.0,
+        on_local: Local | None = None,
     ):
+        """``on_local(step)`` runs ``step(store)`` where the review is written and returns
+        its result; without it the worker writes through a connection of its own."""
         super().__init__(parent)
         self.path = Path(path)
+        self.on_local = on_local
         self.poll, self.retry, self.max_retry, self.resync = poll, retry, max_retry, resync
         self.password: str | None = None
         self._stop = threading.Event()
@@ -86,13 +97,17 @@ class SyncController(QObject):
         self.status_changed.emit(self.status)
 
     def _run(self) -> None:
-        store = Store(self.path)
+        store = Store(self.path, read_only=self.on_local is not None)  # reads, or writes too
         delay = self.retry
         try:
             while not self._stop.is_set():
                 try:
                     self._connected(store)
                     delay = self.retry
+                except RuntimeError:  # the writer was closed: the review is closing
+                    if self._stop.is_set():
+                        return
+                    raise
                 except (SyncError, pg.Error) as exc:
                     message = str(exc).strip().splitlines()[0] if str(exc).strip() else "offline"
                     self._emit(online=False, syncing=False, message=message, waiting=waiting(store))
@@ -124,7 +139,9 @@ class SyncController(QObject):
 
     def _sync(self, store: Store, conn: Any) -> None:
         self._emit(syncing=True)
-        report: SyncReport = sync(store, conn=conn, cancelled=self._stop.is_set)
+        report: SyncReport = sync(
+            store, conn=conn, cancelled=self._stop.is_set, on_local=self.on_local
+        )
         self._emit(
             online=True, syncing=False, message="", last_sync=report.time, waiting=report.waiting
         )

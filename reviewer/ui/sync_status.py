@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QToolButton, QWidget
 
-from reviewer.review.settings import is_blinded
+from reviewer.review.operations import Changes
 from reviewer.review.sync import SyncReport
 from reviewer.store import sync as local
 from reviewer.ui.sync_controller import SyncController, SyncStatus
@@ -90,7 +90,9 @@ def attach_sync(window: Any) -> SyncController | None:
         window.statusBar().addPermanentWidget(button)
         window.sync_button = button
     button.show()
-    controller = SyncController(window.store.path, window)
+    # the sync's writes go through the window's writer (bound now: a review opened later
+    # has a writer of its own)
+    controller = SyncController(window.store.path, window, on_local=window.writer.call)
     window.sync_controller = controller
     button.show_status(controller.status)
     controller.status_changed.connect(button.show_status)
@@ -117,22 +119,13 @@ def _sync_now(window: Any, controller: SyncController) -> None:
 
 
 def refresh_window(window: Any, report: SyncReport) -> None:
-    """Show what others' events changed: new records, their rows in the list, the open
-    record, conflicts, counts and blinding."""
+    """Show what others' events changed: a change notice like any operation's, from
+    which the list (new records, changed rows), the open record, conflicts, counts and
+    blinding refresh themselves."""
     if window.store is None:
         return
-    if report.records_added:
-        window.reload_records()
-    for rid in report.records:
-        window.model.refresh_record(rid)
-    blinded = is_blinded(window.store)
-    if blinded != (getattr(window.filter_panel, "_viewer", None) is not None):
-        window.filter_panel.set_blinded(window.reviewer if blinded else None)  # unblinded there
-    window.conflicts_view.reload()
-    window.stats_panel.reload()
-    if window.current_id is not None and window.current_id in report.records:
-        window.show_record(window.current_id)
-    window._update_status()
+    changes = Changes.synced(report.records, report.records_added, report.settings)
+    window.ops.announce(changes, window.sync_controller)
 
 
 def server_role(store: Any) -> str:

@@ -79,3 +79,44 @@ def test_offline_is_shown_and_work_waits(
     assert "Not connected" in w.sync_button.toolTip()
     w.close()
     store.close()
+
+
+def test_a_sync_writes_through_the_windows_writer_and_the_list_follows(
+    qtbot, two_windows, monkeypatch
+):
+    import threading
+
+    from reviewer.review import operations as op
+    from reviewer.review import sync as sync_module
+    from reviewer.review.operations import Changes
+    from reviewer.review.settings import BLINDED, set_blinded
+
+    ann, bob = two_windows
+    where: list[str] = []
+    apply_pulled = sync_module.apply_pulled
+
+    def spy(store, batch, role, report):
+        where.append(threading.current_thread().name)
+        return apply_pulled(store, batch, role, report)
+
+    monkeypatch.setattr(sync_module, "apply_pulled", spy)
+    qtbot.waitUntil(lambda: bob.sync_button.text().startswith("● Online"), timeout=20000)
+    # bob's window reads through its own connection, which may no longer write
+    bob.store.db.execute("pragma query_only = 1")
+    rid = bob.current_id
+    column = bob.model.index(bob.model.row_of(rid), 2)
+    assert not bob.model.data(column)  # nobody has decided it yet
+    assert bob.model.blinded  # the list shows bob's own decisions only
+
+    # ann lifts the blinding: bob's list follows the setting's change notice
+    ann.ops.run(op.write(lambda s: set_blinded(s, False, "ann"),
+                         Changes(settings=frozenset({BLINDED}))))  # fmt: skip
+    qtbot.waitUntil(lambda: not bob.model.blinded, timeout=15000)
+    assert bob.filter_panel._viewer is None
+    ann.go_to_record(rid)
+    ann.decide("include")  # arrives at bob's through NOTIFY, no refresh asked for
+    qtbot.waitUntil(lambda: bob.model.data(column) == "include", timeout=15000)
+    assert bob.store.decision(rid, "title_abstract", "ann").decision == "include"
+    assert where and set(where) == {"reviewer-writer"}  # every batch applied on the writer
+    assert "to send" not in bob.sync_button.text()
+    bob.store.db.execute("pragma query_only = 0")
