@@ -369,3 +369,31 @@ def test_sources_are_listed_and_named(demo_review):
     run("--review", str(demo_review), "sources", "--name", f"{out[0]['id']}=Guideline pages")
     stats = json.loads(run("--review", str(demo_review), "stats", "--json").stdout)
     assert "Guideline pages" in stats["prisma"]["identified_per_source"]
+
+
+def test_decide_many_by_filter_or_ids_file(tmp_path, demo_review):
+    review = str(demo_review)
+    env = {"REVIEWER_NAME": "ann"}
+    out = run("--review", review, "decide", "exclude", "--filter", "decision=undecided",
+              "--filter", "reviewer=ann", "--dry-run", env=env)  # fmt: skip
+    total = int(out.stdout.split()[0])
+    assert total > 5 and "would be decided exclude" in out.stdout
+    ids = tmp_path / "ids.txt"
+    ids.write_text("1, 2\n3  # three\n", encoding="utf-8")
+    out = run("--review", review, "decide", "include", "--ids-file", str(ids), env=env)
+    assert out.stdout.strip() == "include recorded on 3 records at title/abstract by ann"
+    out = run("--review", review, "decide", "exclude", "--filter", "decision=undecided",
+              "--filter", "reviewer=ann", "--reason", "wrong population", env=env)  # fmt: skip
+    assert f"exclude recorded on {total - 3} records" in out.stdout
+    from reviewer.store import Store
+
+    with Store(demo_review) as store:
+        mine = {d.record_id: d for d in store.decisions() if d.reviewer == "ann"}
+        assert len(mine) == total
+        assert mine[1].decision == "include"
+        assert {d.reason for r, d in mine.items() if r > 3} == {"wrong population"}
+    ids.write_text("1\nfour\n", encoding="utf-8")
+    bad = run("--review", review, "decide", "include", "--ids-file", str(ids), check=False)
+    assert bad.returncode != 0 and "ids.txt, line 2: 'four' is not a record id" in bad.stderr
+    bad = run("--review", review, "decide", "include", check=False)
+    assert bad.returncode != 0 and "which records?" in bad.stderr

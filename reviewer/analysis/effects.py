@@ -26,10 +26,13 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
-from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_smd
 
 from reviewer.domain.results import MEASURES, RATIO_MEASURES
+from reviewer.lazy import lazy
+
+# SciPy and statsmodels are imported when first used (see reviewer.lazy)
+stats = lazy("scipy.stats")
+_meta = lazy("statsmodels.stats.meta_analysis")
 
 ZERO_CELL_CORRECTION = 0.5
 MEDIAN_METHODS = {"wan": "Wan et al. 2014"}
@@ -111,13 +114,13 @@ def from_counts(measure: str, exp: Arm, ctrl: Arm) -> Effect:
     zero = any(v in (0, n) for v, n in ((exp.events, exp.n), (ctrl.events, ctrl.n)))
     statistic = _STATISTIC[measure]
     if measure == "RD":  # a difference needs no correction, its variance may
-        yi, vi = effectsize_2proportions(*counts, statistic=statistic)
+        yi, vi = _meta.effectsize_2proportions(*counts, statistic=statistic)
         if not vi[0] > 0:
-            _y, vi = effectsize_2proportions(*counts, statistic=statistic,
+            _y, vi = _meta.effectsize_2proportions(*counts, statistic=statistic,
                                              zero_correction=ZERO_CELL_CORRECTION)  # fmt: skip
             notes.append(f"variance with {ZERO_CELL_CORRECTION} added to each cell")
     else:
-        yi, vi = effectsize_2proportions(*counts, statistic=statistic,
+        yi, vi = _meta.effectsize_2proportions(*counts, statistic=statistic,
                                          zero_correction=ZERO_CELL_CORRECTION if zero else None)  # fmt: skip
         if zero:
             notes.append(f"{ZERO_CELL_CORRECTION} added to each cell (a zero cell)")
@@ -141,7 +144,7 @@ def from_means(measure: str, exp: Arm, ctrl: Arm, note: str = "") -> Effect:
             raise EffectError("too few participants for a standardised mean difference")
         if exp.sd == 0 and ctrl.sd == 0:
             raise EffectError("both SDs are 0")
-        yi, vi = effectsize_smd(exp.mean, exp.sd, exp.n, ctrl.mean, ctrl.sd, ctrl.n)
+        yi, vi = _meta.effectsize_smd(exp.mean, exp.sd, exp.n, ctrl.mean, ctrl.sd, ctrl.n)
         return Effect(measure, float(yi), float(vi), "means and SDs (Hedges' g)", notes, exp, ctrl)
     raise EffectError(f"{measure} cannot be computed from means")
 

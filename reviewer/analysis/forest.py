@@ -13,18 +13,24 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon
-from matplotlib.transforms import blended_transform_factory
+from typing import TYPE_CHECKING
 
 from reviewer.analysis.dataset import Analysis
 from reviewer.analysis.effects import natural
 from reviewer.analysis.pooling import METHOD_NAMES
 from reviewer.domain.results import MEASURE_NAMES
+from reviewer.lazy import lazy
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib is imported when a plot is first drawn (see reviewer.lazy)
+_agg = lazy("matplotlib.backends.backend_agg")
+_svg = lazy("matplotlib.backends.backend_svg")
+_figure = lazy("matplotlib.figure")
+_lines = lazy("matplotlib.lines")
+_patches = lazy("matplotlib.patches")
+_transforms = lazy("matplotlib.transforms")
 
 ROW_INCHES = 0.26
 WIDTH_INCHES = 11.0
@@ -61,7 +67,7 @@ def forest_figure(a: Analysis) -> Figure:
     n_rows = len(studies) + len(a.skipped)
     footer = 4.4 if a.pooled is not None else 1.0
     height = max(3.0, (n_rows + 2.9 + footer) * ROW_INCHES + 0.7)
-    fig = Figure(figsize=(WIDTH_INCHES, height), dpi=100)
+    fig = _figure.Figure(figsize=(WIDTH_INCHES, height), dpi=100)
     fig.patch.set_facecolor("white")
     plot_left, plot_right = 0.66, 0.97
     bottom_in = 0.62
@@ -73,7 +79,7 @@ def forest_figure(a: Analysis) -> Figure:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_yticks([])
-    text = blended_transform_factory(fig.transFigure, ax.transData)
+    text = _transforms.blended_transform_factory(fig.transFigure, ax.transData)
     fs = 8.5
 
     def put(x: float, y: float, s: str, ha: str = "left", bold: bool = False,
@@ -101,7 +107,7 @@ def forest_figure(a: Analysis) -> Figure:
     if a.model == "random":
         put(0.99, -2.4, f"τ² by {METHOD_NAMES.get(a.method or '', '')}", ha="right",
             size=fs - 0.5, colour="#555555")  # fmt: skip
-    fig.add_artist(Line2D([0.01, plot_right], [-0.1, -0.1], transform=text, color="#999999",
+    fig.add_artist(_lines.Line2D([0.01, plot_right], [-0.1, -0.1], transform=text, color="#999999",
                           lw=0.6))  # fmt: skip
 
     lows = [s.effect.interval(a.level)[1] for s in studies]
@@ -149,7 +155,7 @@ def forest_figure(a: Analysis) -> Figure:
             put(x, y, value, ha="right", bold=True)
         put(cols["weight"], y, "100.0%", ha="right", bold=True)
         put(cols["ci"], y, _ci_text(est, lo, hi), ha="center", bold=True)
-        ax.add_patch(Polygon([(lo, y), (est, y - 0.38), (hi, y), (est, y + 0.38)],
+        ax.add_patch(_patches.Polygon([(lo, y), (est, y - 0.38), (hi, y), (est, y + 0.38)],
                              closed=True, color=DIAMOND, zorder=3))  # fmt: skip
         line = y + 1.0
         if p.pi_low is not None:
@@ -264,7 +270,7 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ValueError(f"{path}: a plot is saved as .png or .svg")
-    canvas = FigureCanvasSVG(fig) if suffix == ".svg" else FigureCanvasAgg(fig)
+    canvas = _svg.FigureCanvasSVG(fig) if suffix == ".svg" else _agg.FigureCanvasAgg(fig)
     tmp = path.with_name(path.name + ".part")
     try:
         canvas.print_figure(str(tmp), format=suffix[1:], dpi=dpi, facecolor="white")
@@ -277,7 +283,7 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     """A figure as PNG bytes (for the window)."""
     buf = io.BytesIO()
-    FigureCanvasAgg(fig).print_figure(buf, format="png", dpi=dpi, facecolor="white")
+    _agg.FigureCanvasAgg(fig).print_figure(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
 
 

@@ -22,8 +22,12 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
-from statsmodels.stats.meta_analysis import combine_effects
+
+from reviewer.lazy import lazy
+
+# SciPy and statsmodels are imported when first used (see reviewer.lazy)
+stats = lazy("scipy.stats")
+_meta = lazy("statsmodels.stats.meta_analysis")
 
 MODELS = ("fixed", "random")
 METHODS = ("DL", "REML", "PM")
@@ -86,7 +90,9 @@ def pool(
     if k == 1:
         est, se = float(y[0]), float(math.sqrt(v[0]))
         return _result(k, model, method, est, se, z_crit, 0.0, 0, None, [100.0], level)
-    res = combine_effects(y, v, method_re=_STATSMODELS_METHOD.get(method, "chi2"), alpha=alpha)
+    res = _meta.combine_effects(
+        y, v, method_re=_STATSMODELS_METHOD.get(method, "chi2"), alpha=alpha
+    )
     q, df = float(res.q), k - 1
     w_fe = 1 / v
     if model == "fixed":

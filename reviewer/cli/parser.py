@@ -91,12 +91,30 @@ def build_parser() -> argparse.ArgumentParser:
     stages = ["title_abstract", "full_text", "extraction"]
     p = sub.add_parser(
         "decide",
-        help="record a screening decision",
+        help="record a screening decision (on one record, or many at once)",
+        usage="reviewer decide [RECORD_ID] {include,exclude,maybe} "
+        "[--ids-file FILE | --filter KEY=VALUE ... | --search WORDS] [options]",
         description="Record your decision on a record at a stage. To exclude at full text "
-        "a reason from the review's list is required.",
+        "a reason from the review's list is required. Without RECORD_ID, the same "
+        "decision is recorded on many records in one step (one transaction, an event "
+        "each): the ids in --ids-file, or every record at the stage that passes the "
+        "--filter options and --search, as the window's filters would show them.",
     )
-    p.add_argument("record_id", type=int, metavar="RECORD_ID")
-    p.add_argument("decision", choices=["include", "exclude", "maybe"])
+    p.add_argument("target", nargs="+", metavar="[RECORD_ID] DECISION")
+    p.add_argument(
+        "--ids-file", type=Path, default=None,
+        help="a file of record ids (separated by spaces, commas or lines; # comments)",
+    )  # fmt: skip
+    p.add_argument(
+        "--filter", action="append", default=[], metavar="KEY=VALUE",
+        help="decision=include|exclude|maybe|undecided, conflict=yes|no, reason=…, tag=…, "
+        "reviewer=… (decision and reason read that reviewer's own decisions; without "
+        "it, the stage's final decision). Repeat to combine.",
+    )  # fmt: skip
+    p.add_argument("--search", default="", help="words every record must contain")
+    p.add_argument(
+        "--dry-run", action="store_true", help="say how many records would be decided"
+    )
     p.add_argument("--stage", default="title_abstract", choices=stages)
     p.add_argument("--reason", default="", help="exclusion reason (from the review's list)")
     p.add_argument(

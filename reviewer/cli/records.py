@@ -27,12 +27,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """Every record, streamed: the first line comes at once and memory stays flat."""
+    from reviewer.store.record_queries import listed_records
+
+    out = sys.stdout
     with _open(args) as store:
-        sources = {s.id: s.name for s in store.sources()}
         if args.json:
-            out = sys.stdout
             out.write("[")
-            for i, rec in enumerate(store.records()):
+            dumps = json.dumps
+            for i, rec in enumerate(listed_records(store)):
                 row = {
                     "id": rec.id,
                     "title": rec.title,
@@ -41,16 +44,16 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "year": rec.year,
                     "doi": rec.doi or None,
                     "pmid": rec.pmid or None,
-                    "source": sources.get(rec.source_id),
+                    "source": rec.source,
                     "source_index": rec.source_index,
                     "duplicate_of": rec.duplicate_of,
                 }
-                out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                out.write(("," if i else "") + "\n  " + dumps(row, ensure_ascii=False))
             out.write("\n]\n")
         else:
-            for rec in store.records():
+            for rec in listed_records(store):
                 dup = f"  (duplicate of {rec.duplicate_of})" if rec.duplicate_of else ""
-                print(f"{rec.id:>6}  {rec.year or '':>4}  {rec.title[:90]}{dup}")
+                out.write(f"{rec.id:>6}  {rec.year or '':>4}  {rec.title[:90]}{dup}\n")
     return 0
 
 

@@ -8,11 +8,59 @@ import json
 import sys
 
 from reviewer.cli.common import _default_reviewer, _open
+from reviewer.wording import count
+
+_FILTER_KEYS = ("decision", "conflict", "reason", "tag", "reviewer")
+
+
+def _decide_target(args: argparse.Namespace) -> tuple[int | None, str]:
+    """``[RECORD_ID] DECISION`` from the positional words."""
+    words = args.target
+    decisions = ("include", "exclude", "maybe")
+    if len(words) > 2 or words[-1] not in decisions:
+        raise SystemExit(f"reviewer decide: expected [RECORD_ID] {{{','.join(decisions)}}}, "
+                         f"got {' '.join(words)!r}")  # fmt: skip
+    if len(words) == 1:
+        return None, words[0]
+    if not words[0].isdigit():
+        raise SystemExit(f"reviewer decide: {words[0]!r} is not a record id")
+    return int(words[0]), words[1]
+
+
+def _decide_filters(pairs: list[str]) -> dict:
+    out: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or key not in _FILTER_KEYS:
+            raise SystemExit(
+                f"reviewer decide: --filter {pair!r}: expected KEY=VALUE with KEY one of "
+                f"{', '.join(_FILTER_KEYS)}"
+            )
+        if key == "conflict":
+            if value.lower() not in ("yes", "no", "true", "false"):
+                raise SystemExit(f"reviewer decide: --filter {pair!r}: conflict=yes or no")
+            out[key] = value.lower() in ("yes", "true")
+        else:
+            out[key] = value
+    return out
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
+    record_id, decision = _decide_target(args)
+    many = args.ids_file is not None or args.filter or args.search
+    if record_id is not None and many:
+        raise SystemExit("reviewer decide: give a RECORD_ID or --ids-file/--filter/--search")
+    if record_id is None:
+        if not many:
+            raise SystemExit(
+                "reviewer decide: which records? Give a RECORD_ID, --ids-file, --filter or "
+                "--search"
+            )
+        return _decide_many(args, decision)
     from reviewer.review.screening import decide
 
+    args.record_id, args.decision = record_id, decision
     with _open(args) as store:
         d = decide(
             store,
@@ -28,6 +76,41 @@ def cmd_decide(args: argparse.Namespace) -> int:
         + (f" ({d.reason})" if d.reason else "")
     )
     return 0
+
+
+def _decide_many(args: argparse.Namespace, decision: str) -> int:
+    from reviewer.review.bulk import decide_many, read_id_file
+    from reviewer.review.filters import filter_record_ids
+    from reviewer.review.screening import STAGE_LABELS
+
+    reviewer = args.reviewer or _default_reviewer()
+    with _open(args) as store:
+        if args.ids_file is not None:
+            ids = read_id_file(args.ids_file)
+        else:
+            filters = _decide_filters(args.filter)
+            ids = filter_record_ids(store, stage=args.stage, search=args.search, **filters)
+        stage = STAGE_LABELS[args.stage]
+        if args.dry_run:
+            print(f"{count(len(ids), 'record')} would be decided {decision} at {stage}")
+            return 0
+
+        def progress(done: int, total: int) -> None:
+            if total >= 20_000 and sys.stderr.isatty():
+                print(f"\r{done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+
+        change = decide_many(
+            store, ids, decision, reviewer, args.stage, args.reason, args.note,
+            progress=progress,
+        )  # fmt: skip
+    same = len(ids) - len(change.changed)
+    print(
+        f"{decision} recorded on {count(len(change.changed), 'record')} at {stage} by "
+        f"{reviewer}" + (f" ({args.reason})" if args.reason else "")
+        + (f"; {count(same, 'record')} already had it" if same else "")
+    )
+    return 0
+
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:

@@ -178,6 +178,16 @@ class Deduplicator:
         if self.reader is None and self.below > 1:
             self.reader = dedup_keys.KeyReader(store)
 
+    def forget(self, store: Store, below: int) -> None:
+        """Forget the records remembered so far, every one of them stored (committed)
+        with an id below ``below``: from now on they are looked up by key like any stored
+        record, with the same results, so memory stays flat through a long import
+        (remembering 1,000,000 records took about 700 MB)."""
+        self._clear()
+        self.below = below
+        if self.reader is None:
+            self.reader = dedup_keys.KeyReader(store)
+
     def close(self) -> None:
         if self.reader is not None:
             self.reader.close()

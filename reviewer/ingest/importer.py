@@ -9,18 +9,13 @@ stopped, or, when it is complete, changes nothing and says so.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import queue
 import stat
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
@@ -30,10 +25,14 @@ from reviewer.ingest.encoding import MAX_REPORTED, Decoding, open_decoded, open_
 from reviewer.ingest.limits import BoundedText, limit_record
 from reviewer.ingest.merged import complete_groups
 from reviewer.store import Store, StoreError, duplicates
+from reviewer.store.records import bulk_writing
 from reviewer.store.store import RecordRows, record_rows
 from reviewer.wording import count
 
 BATCH = 5000
+# After this many records an import's duplicate checks forget what they remembered and
+# read it back from the review by key (``Deduplicator.forget``): memory stays flat.
+FORGET_EVERY = 100_000
 BatchSize = int | Callable[[], int]  # records per transaction, or asked for each batch
 _SNIFF_CHARS = 8192
 
@@ -249,7 +248,7 @@ def _import_file(
         status="importing",
     )
 
-    # Records are checked for duplicates on the reading thread, ahead of the writes, with
+    # Records are checked for duplicates a batch ahead of its write, with
     # the ids they will get; each write makes sure the review has not grown meanwhile.
     start_id = duplicates.next_record_id(store)
 
@@ -259,6 +258,7 @@ def _import_file(
         batch: list[ParsedRecord] = []
         errors: list[str] = []
         next_id = start_id
+        remembered = 0
         for number, item in enumerate(items, start=1):
             if problems:  # met reading the file: undecodable bytes, cut lines
                 errors.extend(problems)
@@ -278,20 +278,23 @@ def _import_file(
             )  # fmt: skip
             batch.append(item)
             if len(batch) >= _limit(batch_size):
+                if remembered >= FORGET_EVERY:  # every batch before this one is stored
+                    dedup.forget(store, next_id)
+                    remembered = 0
                 yield _deduplicate(dedup, batch, errors, next_id)
                 next_id += len(batch)
+                remembered += len(batch)
                 batch, errors = [], []
         errors.extend(problems)
         if batch or errors:
             yield _deduplicate(dedup, batch, errors, next_id)
 
+    # One thread reads, checks and writes in turn. (Reading ahead on a second thread
+    # only paid off with the interpreter's switch interval shortened for the whole
+    # process, which no library may do; without that, the writer waited for the lock
+    # and the import took longer than doing both in turn.)
     found, grown = 0, False
-    with (
-        _bulk_writing(store),
-        _no_cycle_collection(),
-        _quick_lock_handover(),
-        closing(_read_ahead(batches())) as read,
-    ):
+    with bulk_writing(store), closing(batches()) as read:
         for b in read:
             report.errors.extend(b.errors)
             if not b.rows.count:
@@ -315,7 +318,7 @@ def _import_file(
                     "importing the file again carries on where it stopped"
                 )
                 return
-    if grown:  # the reading thread has stopped: its checks can be undone
+    if grown:  # the checks made with the ids records would have had are undone
         dedup.restart(store)
         raise ImportFailure(
             path, "records were added to the review from elsewhere meanwhile; "
@@ -362,7 +365,7 @@ def _deduplicate(
     dedup: Deduplicator, records: list[ParsedRecord], errors: list[str], first_id: int
 ) -> _Batch:
     """Check each record in turn (one can repeat an earlier one of the same batch), and
-    make the rows, all on the reading thread."""
+    make the rows, before the batch is written."""
     dup_of: list[int | None] = []
     pairs: list[tuple[int, int, float]] = []
     seens = dedup.prefetch(records)
@@ -375,117 +378,6 @@ def _deduplicate(
     rows = record_rows(records, first_id, dup_of, keys)
     keeps = {d for d in dup_of if d is not None}
     return _Batch(rows, len([d for d in dup_of if d is not None]), keeps, pairs, errors)
-
-
-# While a file's batches are written: commits are not flushed to disk one by one (in
-# WAL mode a crash, even a power cut, still leaves the file whole, at worst without
-# the last batches, which the next import of the file resumes; the commit that marks
-# the source complete runs at FULL again and flushes them all), the WAL is copied back
-# less often and more of the file stays in memory. About a quarter less work in SQLite.
-_BULK_PRAGMAS = {"synchronous": "normal", "wal_autocheckpoint": "16000", "cache_size": "-32768"}
-
-
-@contextmanager
-def _quick_lock_handover() -> Iterator[None]:
-    """Hand the interpreter lock over between threads every 0.2 ms instead of every 5 ms.
-
-    The writing thread takes the lock back after each SQLite call while the reading
-    thread holds it, and waited out the whole switch interval each time: seconds over a
-    large import. The interval is put back afterwards.
-    """
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, 0.0002))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a file's records stream through.
-
-    Parsed records hold no reference cycles, so reference counting frees every one
-    of them; but each lives through enough allocations to reach the oldest
-    generation, and the full collections that follows cost a tenth of a 100,000-record
-    import. Nothing else is changed: the collector runs again afterwards, unless it
-    was off before.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def _bulk_writing(store: Store) -> Iterator[None]:
-    """Settings for writing many batches, restored afterwards (see ``_BULK_PRAGMAS``)."""
-    if store.db.conn.in_transaction:  # the caller's transaction: its settings stay
-        yield
-        return
-    before = {k: store.db.execute(f"pragma {k}").fetchone()[0] for k in _BULK_PRAGMAS}
-    for key, value in _BULK_PRAGMAS.items():
-        store.db.execute(f"pragma {key} = {value}")
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            store.db.execute(f"pragma {key} = {value}")
-
-
-_T = TypeVar("_T")
-
-
-def _read_ahead(items: Iterator[_T], depth: int = 1) -> Iterator[_T]:
-    """``items``, produced on a helper thread up to ``depth`` ahead of the caller.
-
-    Parsing and deduplication are Python and hold the interpreter lock; storing is
-    mostly SQLite, which releases it. So on two cores the next batch is read while the
-    last one is written, which takes a large import from about the sum of the two times
-    to about the longer one. Errors are raised here, in order; closing this generator early
-    (cancel) stops the helper and closes ``items`` on its own thread.
-    """
-    line: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(kind: str, value: Any) -> bool:
-        while not stop.is_set():
-            try:
-                line.put((kind, value), timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put("item", item):
-                    return
-            put("done", None)
-        except BaseException as exc:  # handed to the caller, who raises it
-            put("error", exc)
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
-
-    helper = threading.Thread(target=produce, name="reviewer-import-read", daemon=True)
-    helper.start()
-    try:
-        while True:
-            kind, value = line.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        helper.join()
 
 
 def _detect(path: Path) -> Format:

@@ -15,12 +15,18 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
+from reviewer.lazy import lazy
 from reviewer.rank.stopping import DEFAULT_CONFIDENCE, DEFAULT_RECALL, StopVerdict, p_value, verdict
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+_agg = lazy("matplotlib.backends.backend_agg")  # imported when first drawn
+_figure = lazy("matplotlib.figure")
 
 FORMATS = {".png": "png", ".svg": "svg"}
 
@@ -92,8 +98,8 @@ def figure(
     """The recall curve of ``labels`` (1 include, 0 exclude, in the order screened)."""
     arr = np.asarray(labels, dtype=np.int64)
     stop = stop or verdict(arr, max(total, len(arr)))
-    fig = Figure(figsize=size, dpi=dpi, facecolor=colours.background, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = _figure.Figure(figsize=size, dpi=dpi, facecolor=colours.background, layout="constrained")
+    _agg.FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ax.set_facecolor(colours.background)
     found = np.concatenate([[0], np.cumsum(arr)])

@@ -20,11 +20,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.naive_bayes import MultinomialNB
-from sklearn.preprocessing import normalize
-from sklearn.svm import LinearSVC
+
+from reviewer.lazy import lazy
+
+# imported when a ranking is first built, not when the app starts (see reviewer.lazy)
+sparse = lazy("scipy.sparse")
+_text = lazy("sklearn.feature_extraction.text")
+_nb = lazy("sklearn.naive_bayes")
+_pre = lazy("sklearn.preprocessing")
+_svm = lazy("sklearn.svm")
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -100,7 +104,7 @@ def build_features(
     settings (the columns in first-seen rather than alphabetical order), so the model
     sees exactly what ASReview's does.
     """
-    analyze = CountVectorizer(ngram_range=(1, config.ngram_max)).build_analyzer()
+    analyze = _text.CountVectorizer(ngram_range=(1, config.ngram_max)).build_analyzer()
     vocabulary: dict[str, int] = {}
     keys: list[int] = []
     # 32-bit columns and counts: half the memory of a 100,000-record review's matrix
@@ -169,7 +173,7 @@ def tfidf(counts: sparse.csr_matrix, config: RankConfig = DEFAULT_CONFIG) -> spa
     for start in range(0, X.nnz, _BLOCK):
         part = slice(start, start + _BLOCK)
         X.data[part] *= idf[X.indices[part]]
-    return normalize(X, norm="l2", copy=False)
+    return _pre.normalize(X, norm="l2", copy=False)
 
 
 def sample_weights(labels: np.ndarray, ratio: float) -> np.ndarray:
@@ -233,11 +237,11 @@ def train(
         if len(extra):
             X = sparse.vstack([X, features.matrix[extra]], format="csr")
             y = np.concatenate([y, np.zeros(len(extra), dtype=np.int64)])
-    clf = LinearSVC(C=config.C, loss="squared_hinge", random_state=config.seed)
+    clf = _svm.LinearSVC(C=config.C, loss="squared_hinge", random_state=config.seed)
     clf.fit(X, y, sample_weight=sample_weights(y, config.ratio))
     nb_coef = None
     if config.nb_weight and includes >= config.nb_after:
-        nb = MultinomialNB(alpha=config.nb_alpha)
+        nb = _nb.MultinomialNB(alpha=config.nb_alpha)
         nb.fit(X, y, sample_weight=sample_weights(y, config.nb_ratio))
         # log odds per unit of each feature; the class priors add the same to every record
         nb_coef = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]

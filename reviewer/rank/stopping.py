@@ -33,7 +33,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import hypergeom
+
+from reviewer.lazy import lazy
+
+_stats = lazy("scipy.stats")  # imported when first needed
 
 DEFAULT_RECALL = 0.95
 DEFAULT_CONFIDENCE = 0.95
@@ -63,7 +66,7 @@ def _p_missing(labels: np.ndarray, total: int, missing: np.ndarray | int) -> np.
     # includes in that population if `miss` more were still unscreened
     k_pop = k[None, :] + miss[:, None]
     with np.errstate(all="ignore"):
-        p = hypergeom.cdf(k[None, :], population[None, :], k_pop, sizes[None, :])
+        p = _stats.hypergeom.cdf(k[None, :], population[None, :], k_pop, sizes[None, :])
     # more includes than records left to hold them: that hypothesis is impossible
     p = np.where(k_pop - k[None, :] > total - n, 0.0, p)
     p = np.where(np.isnan(p), 1.0, p)

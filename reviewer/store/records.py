@@ -6,6 +6,8 @@ were (``reviewer.export.json_import``).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from reviewer.store.store import Store
 
@@ -42,3 +44,27 @@ def open_other_copy(path_uri: str) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+# While a file's batches are written: commits are not flushed to disk one by one (in
+# WAL mode a crash, even a power cut, still leaves the file whole, at worst without
+# the last batches, which the next import of the file resumes; the commit that marks
+# the source complete runs at FULL again and flushes them all), the WAL is copied back
+# less often and more of the file stays in memory. About a quarter less work in SQLite.
+_BULK_PRAGMAS = {"synchronous": "normal", "wal_autocheckpoint": "16000", "cache_size": "-32768"}
+
+
+@contextmanager
+def bulk_writing(store: Store) -> Iterator[None]:
+    """Settings for writing many batches, restored afterwards (see ``_BULK_PRAGMAS``)."""
+    if store.db.conn.in_transaction:  # the caller's transaction: its settings stay
+        yield
+        return
+    before = {k: store.db.execute(f"pragma {k}").fetchone()[0] for k in _BULK_PRAGMAS}
+    for key, value in _BULK_PRAGMAS.items():
+        store.db.execute(f"pragma {key} = {value}")
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            store.db.execute(f"pragma {key} = {value}")

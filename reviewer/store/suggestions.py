@@ -4,20 +4,36 @@ the suggesters must (re)run on, one suggestion by its id, and the bookkeeping of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from reviewer.domain import Suggestion
 from reviewer.store.store import Store
 
 
-def stale_record_ids(store: Store, version: str) -> list[int]:
-    """Records with no suggestions, or with suggestions another ``version`` of the rules made."""
-    rows = store.db.execute(
-        "select r.id from records r where not exists "
-        "(select 1 from suggestions s where s.record_id = r.id) "
-        "or exists (select 1 from suggestions s where s.record_id = r.id and s.version != ?) "
-        "order by r.id",
-        [version],
+def stale_record_ids(store: Store, version: str, among: Iterable[int] | None = None) -> list[int]:
+    """Records with no suggestions, or with suggestions another ``version`` of the rules
+    made (of ``among`` only, when given: the record on screen is checked, not every
+    record of the review, which took seconds per record shown at 1,000,000)."""
+    stale = (
+        "(not exists (select 1 from suggestions s where s.record_id = r.id) "
+        "or exists (select 1 from suggestions s where s.record_id = r.id and s.version != ?))"
     )
-    return [rid for (rid,) in rows]
+    if among is None:
+        rows = store.db.execute(
+            f"select r.id from records r where {stale} order by r.id", [version]
+        )
+        return [rid for (rid,) in rows]
+    out: list[int] = []
+    ids = sorted(set(among))
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        rows = store.db.execute(
+            f"select r.id from records r where r.id in ({','.join('?' * len(part))}) "
+            f"and {stale} order by r.id",
+            [*part, version],
+        )
+        out.extend(rid for (rid,) in rows)
+    return out
 
 
 def mark_seen(store: Store, record_id: int, version: str) -> None:

@@ -44,9 +44,12 @@ def version_for(template: Any) -> str:
     return f"{SUGGESTER_VERSION}+tpl.{digest}"
 
 
-def stale_record_ids(store: Any, version: str | None = None) -> list[int]:
-    """Records with no suggestions, or with suggestions another version of the rules made."""
-    return stored.stale_record_ids(store, version or version_for(_template(store)))
+def stale_record_ids(
+    store: Any, version: str | None = None, among: Iterable[int] | None = None
+) -> list[int]:
+    """Records with no suggestions, or with suggestions another version of the rules made
+    (of ``among`` only, when given)."""
+    return stored.stale_record_ids(store, version or version_for(_template(store)), among)
 
 
 def compute_suggestions(
@@ -59,10 +62,7 @@ def compute_suggestions(
     stale ones); return how many records were done."""
     template = _template(store)
     version = version_for(template)
-    stale = stale_record_ids(store, version)
-    if record_ids is not None:
-        wanted = set(record_ids)
-        stale = [i for i in stale if i in wanted]
+    stale = stale_record_ids(store, version, record_ids)
     done = 0
     for batch_start in range(0, len(stale), _BATCH):
         if cancel is not None and cancel():

@@ -278,7 +278,12 @@ class ExtractionActions:
 
     def undo(self) -> None:
         self.form.flush()
-        self.statusBar().showMessage(self.ops.undo(self).label, 3000)
+        changes = self.ops.undo(self)
+        self.statusBar().showMessage(changes.label, 3000)
+        if changes.decisions and not changes.fields and len(changes.records) == 1:
+            (rid,) = changes.records  # a decision undone: back to its record
+            if rid != self.current_id and self.model.row_of(rid) >= 0:
+                self.select_row(self.model.row_of(rid))
 
     def redo(self) -> None:
         self.statusBar().showMessage(self.ops.redo(self).label, 3000)

@@ -266,8 +266,9 @@ class FieldEditor(QObject):
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
         self.widget.setProperty("invalid", bool(message))
-        colour = theme.css(theme.error_colour())
-        self.widget.setStyleSheet(f"border: 1px solid {colour};" if message else "")
+        style = f"border: 1px solid {theme.css(theme.error_colour())};" if message else ""
+        if self.widget.styleSheet() != style:  # re-styling a widget costs; most have none
+            self.widget.setStyleSheet(style)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         kind = event.type()

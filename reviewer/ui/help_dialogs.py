@@ -27,6 +27,7 @@ PANE_KEYS = (
     ("Screening", "Exclude the record (a reason from the list at full text)", "E or 2"),
     ("Screening", "Maybe", "M or 3"),
     ("Screening", "Next / previous record", "J / K"),
+    ("Screening", "Next undecided record", "N"),
     ("Document", "Set the field from the selected words", "Ctrl+1 … Ctrl+0"),
     ("Duplicates", "Same record / different records", "Y / N"),
     ("Window", "Move between the list, the document and the form", "Tab / Shift+Tab"),

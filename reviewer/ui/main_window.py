@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -71,8 +70,10 @@ from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.rank_controller import RankController
 from reviewer.ui.rank_model import RankedRecordModel
+from reviewer.ui.record_model import DECISION, fit_columns
 from reviewer.ui.results_actions import ResultsController
 from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
+from reviewer.ui.screening_status import ScreeningStatus
 from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
@@ -138,6 +139,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.table.setObjectName("records")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.screening_status = ScreeningStatus(self)  # counts kept without recounting
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
@@ -301,6 +303,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         for kind, keys in DECISION_KEYS.items():
             self._pane_action(f"{kind}", keys, lambda _c=False, k=kind: self.decide(k))
         self._pane_action("next", ("J",), lambda: self.move(1))
+        self._pane_action("next_undecided", ("N",), self.go_to_next_undecided)
         self._pane_action("previous", ("K",), lambda: self.move(-1))
 
     def _pane_action(self, name: str, keys: tuple[str, ...], slot: Any) -> None:
@@ -347,6 +350,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m.addSeparator()
         self._add(m, "Next record\tJ", lambda: self.move(1))
         self._add(m, "Previous record\tK", lambda: self.move(-1))
+        self._add(m, "Next undecided record\tN", self.go_to_next_undecided)
         m.addSeparator()
         self._add(m, "Set reviewer name…", self.ask_reviewer_name)
         self._add(m, "Review settings (reasons, keywords, blinding)…", self.edit_review_settings)
@@ -436,6 +440,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
     def _attach(self, store: Store) -> None:
         self.store = store
+        self.screening_status.forget()
         old, self.writer = self.writer, Writer(store.path, read_only=store.read_only)
         if old is not None:
             stop_sync(self)  # its sync writes through the old writer: it stops first
@@ -458,10 +463,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self._reload_reasons()
         self._reload_list()
         self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self.table)  # nothing sized to contents: only visible cells are read
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.show_record(
                 self.model.id_at(cur.row()) if cur.isValid() else None
@@ -490,9 +492,18 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self._undo_changed()
         if changes.record_set:
             self.reload_records()
+        elif changes.decisions and not changes.fields and len(changes.records) > 50:
+            self.model.refresh_records(sorted(changes.records))  # on screen only
+            self.screening_status.forget()
         else:
+            # a decision: its row's Decision cell, and the progress by arithmetic
+            only = (DECISION,) if changes.decisions and not changes.fields else None
             for rid in sorted(changes.records):
-                self.model.refresh_record(rid)
+                known, was = self.model.cached_decision(rid)
+                self.model.refresh_record(rid, only)
+                known_now, now = self.model.cached_decision(rid)
+                if changes.decisions and known and known_now:
+                    self.screening_status.decided(was, now)
         if changes.settings:
             self._settings_changed(sorted(changes.settings))
         if changes.counts and initiator is self:  # a decision by key never waits for them
@@ -501,7 +512,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self._reload_counts()
         if self.current_id is not None and (changes.undo or self.current_id in changes.records):
             self._current_record_changed()
-        self._update_status()
+        self.screening_status.show()  # counted again on the job thread after the last key
+        if changes.counts and initiator is not self:
+            self.screening_status.recount()
 
     def _notes_and_history_follow(self, changes: Changes, _initiator: object) -> None:
         """The notes and history panels show the current record: read again when it

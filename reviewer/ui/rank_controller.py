@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMessageBox,
 )
@@ -55,10 +54,14 @@ from reviewer.store import ranking as repo
 from reviewer.ui.jobs import Job, JobRunner
 from reviewer.ui.rank_curve import RecallCurvePanel
 from reviewer.ui.rank_model import RELEVANCE, RankedRecordModel
+from reviewer.ui.record_model import fit_columns
 
 IMPORT_ORDER, RELEVANCE_ORDER = "import", "relevance"
 RETRAIN_EVERY = 3  # changes (decisions, undos, resolutions) that start a retrain at once
 IDLE_SECONDS = 1.5  # fewer changes start one after this pause
+# Above this many records the ranking is not built by itself: its word index takes
+# about 4 MB per 1,000 records (4 GB at 1,000,000), more than a laptop's window should.
+AUTO_RANK_LIMIT = 250_000
 POLL_MS = 500
 
 
@@ -164,8 +167,7 @@ class RankController(QObject):
 
     def _size_column(self) -> None:
         if self.w.table.model() is self.w.model and self.w.model.columnCount() > RELEVANCE:
-            header = self.w.table.horizontalHeader()
-            header.setSectionResizeMode(RELEVANCE, QHeaderView.ResizeMode.ResizeToContents)
+            fit_columns(self.w.table)  # a fixed width: never read from every row
 
     def sync(self) -> None:
         """Follow the window's stage, reviewer and blinding: another ranking applies."""
@@ -209,6 +211,11 @@ class RankController(QObject):
         if self.mode != RELEVANCE_ORDER or not self.has_ranking:
             return ids
         return ranked_order(ids, self.rank_of)
+
+    def orders_by_relevance(self) -> bool:
+        """Whether the list is sorted by the ranking (else it is in import order)."""
+        self.sync()
+        return self.mode == RELEVANCE_ORDER and self.has_ranking
 
     @property
     def has_ranking(self) -> bool:
@@ -276,6 +283,18 @@ class RankController(QObject):
             return None
         return next_undecided(self.w.store, self.w.stage, self.w.reviewer, after_record_id=done)
 
+    def next_undecided_after(self, current: int | None) -> int | None:
+        """The next record the reviewer has not decided after ``current``, wrapping
+        round: in the list's order when sorted by relevance, else in import order."""
+        if self.mode == RELEVANCE_ORDER and self.has_ranking:
+            ids = self.w.model.ids
+            start = self.w.model.row_of(current) + 1 if current is not None else 0
+            for rid in (*ids[start:], *ids[:start]):
+                if rid != current and rid not in self.decided:
+                    return int(rid)
+            return None
+        return next_undecided(self.w.store, self.w.stage, self.w.reviewer, after_record_id=current)
+
     # -- retraining -----------------------------------------------------------------------
 
     def _poll_soon(self) -> None:
@@ -289,6 +308,12 @@ class RankController(QObject):
         self.sync()
         marker = repo.change_marker(store)
         if marker.last_record != self._features_for:
+            if (marker.last_record or 0) > AUTO_RANK_LIMIT:
+                self._set_status(
+                    f"Ranking is off for reviews of more than {AUTO_RANK_LIMIT:,} records "
+                    "(it would need several GB of memory); records are in import order"
+                )
+                return
             self._build_features(marker.last_record)
             return
         if self.features is None or self._busy():

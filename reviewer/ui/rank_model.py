@@ -56,11 +56,10 @@ class RankedRecordModel(RecordTableModel):
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [self.ids[i.row()] if i.isValid() else None for i in old]
-        self.ids = list(ids)
+        self._set_ids(list(ids), in_order=False)
         self._pages.clear()
-        rows = {rid: i for i, rid in enumerate(self.ids)}
-        new = [
-            self.index(rows[rid], i.column()) if rid is not None else QModelIndex()
+        new = [  # rows found through the model's index by id, not a dict of every record
+            self.index(self.row_of(rid), i.column()) if rid is not None else QModelIndex()
             for rid, i in zip(old_ids, old, strict=True)
         ]
         self.changePersistentIndexList(old, new)

@@ -217,10 +217,17 @@ class Rob2Panel(QWidget):
         label = self.proposals[field]
         if proposed is None:
             label.setText("Algorithm: answer the questions to get a proposal")
-            label.setStyleSheet("font-size: 11px; color: palette(mid);")
+            _restyle(label, "font-size: 11px; color: palette(mid);")
             return
         differs = judged and judged != proposed
         label.setText(f"Algorithm proposes: {proposed}"
                       + (" (your judgement differs)" if differs else ""))  # fmt: skip
         colour = JUDGEMENT_COLOURS.get(proposed, "")
-        label.setStyleSheet(f"font-size: 11px; color: {colour};")
+        _restyle(label, f"font-size: 11px; color: {colour};")
+
+
+def _restyle(widget: QWidget, style: str) -> None:
+    """Set a style sheet only when it changes: each call re-styles the widget, which
+    every record shown would otherwise pay for each label."""
+    if widget.styleSheet() != style:
+        widget.setStyleSheet(style)

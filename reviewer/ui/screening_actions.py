@@ -9,6 +9,8 @@ themselves from their change notices.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +25,7 @@ from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
 from reviewer.review.operations import Changes
-from reviewer.review.screening import STAGE_LABELS, ScreeningError
-from reviewer.review.screening import progress as screening_progress
+from reviewer.review.screening import ScreeningError
 from reviewer.review.screening_undo import DecisionChange
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from reviewer.ui.rank_model import RankedRecordModel
 
 REVIEW_FILTER = "Reviews (*.review);;All files (*)"
+FIRST_PAGE = 500  # rows of a list shown at once; the rest is worked out in the background
 
 
 class ScreeningActions:
@@ -166,43 +168,124 @@ class ScreeningActions:
             index = self.reason_combo.count() - 1
         self.reason_combo.setCurrentIndex(index)
 
+    def go_to_next_undecided(self) -> None:
+        """The next record in the list (after the current one, wrapping round) that the
+        reviewer has not decided at this stage."""
+        nxt = self.ranking.next_undecided_after(self.current_id)
+        row = self.model.row_of(nxt) if nxt is not None else -1
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.statusBar().showMessage("No undecided record left in the list", 4000)
+
     def _update_status(self) -> None:
-        p = screening_progress(self.store, self.stage, self.reviewer)
-        shown = self.model.rowCount()
-        filt = f"{shown:,} shown · " if shown != p.total else ""
-        self.count_label.setText(f"{filt}{count(p.total, 'record')} at {STAGE_LABELS[self.stage]}")
-        self.progress_label.setText(
-            f"{p.screened:,} of {p.total:,} screened · reviewer: {self.reviewer}"
-        )
-        self.progress_label.setToolTip(str(self.store.path))
+        """The counts as known now (no query), and counted again on the job thread."""
+        self.screening_status.show()
+        self.screening_status.recount()
 
     def _apply_search(self) -> None:
         self.form.flush()
         self._reload_list()
         self.select_row(0)
-        self._update_status()
+        self.screening_status.show()
 
     def _reload_list(self) -> None:
-        """The list shows the records at the current stage that pass the filters and search
-        at once; the filter options' counts follow from the worker thread."""
-        ids = filter_record_ids(
-            self.store, stage=self.stage, search=self.search.text(), **self.filters
-        )
-        self.model.set_ids(self.ranking.order(ids))
+        """The list shows the records at the current stage that pass the filters and search:
+        in import order its first page at once and the rest from the job thread; a search
+        from the job thread. The filter options' counts follow from the job thread too."""
+        query = dict(stage=self.stage, search=self.search.text(), **self.filters)
+        self._list_generation = getattr(self, "_list_generation", 0) + 1
+        self._interrupt_running()  # a list or counts still being worked out: not wanted now
+        if query["search"].strip():
+            # a search's cost depends on the words (a one-letter prefix matches nearly
+            # every record: seconds at 1,000,000): always off the UI thread
+            self._search_in_background(query)
+            self._reload_counts()
+            return
+        if not self.ranking.orders_by_relevance():
+            first = filter_record_ids(self.store, limit=FIRST_PAGE, **query)
+            if len(first) < FIRST_PAGE:
+                self.model.set_ids(first, in_order=True)
+            else:
+                self.model.set_ids(first, in_order=True, complete=False)
+                self._load_rest(query)
+            self._reload_counts()
+            return
+        ids = filter_record_ids(self.store, **query)
+        ordered = self.ranking.order(ids)
+        self.model.set_ids(ordered, in_order=ordered is ids)
         self._reload_counts()
+
+    def _load_rest(self, query: dict) -> None:
+        """The whole filtered list, worked out on the job thread, joins its first page."""
+        generation = self._list_generation
+        review_path = self.store.path
+
+        def done(ids: list[int] | None) -> None:
+            fresh = generation == self._list_generation and self.store.path == review_path
+            if ids is not None and fresh:
+                self.model.extend_ids(ids)
+                self.screening_status.show()
+
+        work = self._interruptible(lambda store: filter_record_ids(store, **query))
+        self.jobs.start(work, on_success=done)
+
+    def _search_in_background(self, query: dict) -> None:
+        """The list for a search, worked out on the job thread; the list shown until then
+        stays, and a newer search or filter interrupts this one."""
+        generation = self._list_generation
+        review_path = self.store.path
+        self.count_label.setText("Searching…")
+
+        def done(ids: list[int] | None) -> None:
+            if ids is None or generation != self._list_generation:
+                return
+            if self.store.path != review_path:
+                return
+            ordered = self.ranking.order(ids)
+            self.model.set_ids(ordered, in_order=ordered is ids)
+            self.select_row(0)
+            self.screening_status.show()
+
+        work = self._interruptible(lambda store: filter_record_ids(store, **query))
+        self.jobs.start(work, on_success=done)
+
+    def _interruptible(self, fn: Callable[[Store], Any]) -> Callable[..., Any]:
+        """A job running ``fn`` on its own connection, which ``_interrupt_running`` stops
+        (the job then returns None): for work a newer list or count makes unwanted."""
+        opener = self.store.opener()
+        running = self.__dict__.setdefault("_running_connections", set())
+
+        def work(progress, cancelled) -> Any:
+            with opener() as store:
+                conn = store.db.conn
+                running.add(conn)
+                try:
+                    return fn(store)
+                except sqlite3.OperationalError as exc:
+                    if "interrupt" in str(exc).lower():
+                        return None
+                    raise
+                finally:
+                    running.discard(conn)
+
+        return work
+
+    def _interrupt_running(self) -> None:
+        for conn in list(self.__dict__.get("_running_connections", ())):
+            conn.interrupt()
 
     def _reload_counts(self) -> None:
         """Recount the filter options in the background (the list is not touched)."""
         self._count_generation += 1
         generation = self._count_generation
-        review_path, opener = self.store.path, self.store.opener()
+        review_path = self.store.path
         query = dict(stage=self.stage, search=self.search.text(), **self.filters)
+        work = self._interruptible(lambda store: filter_counts(store, **query))
 
-        def work(progress, cancelled) -> dict:
-            with opener() as store:
-                return filter_counts(store, **query)
-
-        def done(counts: dict) -> None:
+        def done(counts: dict | None) -> None:
+            if counts is None:
+                return  # interrupted: a newer count follows
             if generation == self._count_generation and self.store.path == review_path:
                 self.filter_counts = counts
                 self.filter_panel.set_counts(counts)
@@ -214,7 +297,7 @@ class ScreeningActions:
         self.filters = {k: v for k, v in chosen.items() if v is not None}
         self._reload_list()
         self.select_row(0)
-        self._update_status()
+        self.screening_status.show()  # the list's size; progress does not depend on filters
 
     def go_to_record(self, record_id: int) -> None:
         row = self.model.row_of(record_id)
@@ -227,13 +310,14 @@ class ScreeningActions:
 
     def _after_decisions(self) -> None:
         """A moment after decisions: the filter counts (the conflicts and statistics
-        panels follow the change notices themselves)."""
+        panels follow the change notices themselves), and the progress."""
         self._reload_counts()
+        self.screening_status.recount()
 
     def _blinding_changed(self) -> None:
         blinded = is_blinded(self.store)
         self.model.blinded = blinded
-        self.model.set_ids(self.model.ids)  # the Decision column changes meaning
+        self.model.refresh_all()  # the Decision column changes meaning
         self.filter_panel.set_blinded(self.reviewer if blinded else None)
         self.conflicts_view.reload()
         self._reload_list()
@@ -247,7 +331,7 @@ class ScreeningActions:
         if "keyword_terms" in names:
             self.compiled_terms = compiled_terms(self.store)
             self.model.compiled = self.compiled_terms
-            self.model.set_ids(self.model.ids)
+            self.model.refresh_all()
             self.refresh_highlights()
         if "exclusion_reasons" in names:
             self._reload_reasons()
@@ -290,6 +374,7 @@ class ScreeningActions:
         self.form.flush()
         self.stage = stage
         self.model.stage = stage
+        self.screening_status.forget()
         self.conflicts_view.set_stage(stage)
         self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
         self._reload_list()

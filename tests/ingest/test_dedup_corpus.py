@@ -59,3 +59,23 @@ def test_automatic_merges_are_precise_and_complete(tmp_path, suffix):
         # candidates, and none of them merges anything by itself
         for cand in duplicates.candidates(store):
             assert merged[cand.record_id] is None
+
+
+def test_forgetting_what_was_checked_changes_no_verdict(tmp_path, monkeypatch):
+    """A long import forgets the records it checked once they are stored, and reads
+    them back by key (issue 14: memory flat at 1,000,000 records): every merge and
+    every candidate is the same as when it remembers them all."""
+    from reviewer.ingest import importer
+
+    path = tmp_path / "corpus.ris"
+    corpus(path)
+    results = []
+    for forget_every in (10**9, 300):
+        monkeypatch.setattr(importer, "BATCH", 100)
+        monkeypatch.setattr(importer, "FORGET_EVERY", forget_every)
+        with create_review(tmp_path / f"r{forget_every}.review") as store:
+            import_paths(store, [path])
+            cands = sorted((c.record_id, c.candidate_of) for c in duplicates.candidates(store))
+            results.append((duplicates.duplicate_map(store), cands))
+    assert results[0] == results[1]
+    assert any(results[0][0].values()) and results[0][1]  # there was something to find

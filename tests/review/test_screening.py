@@ -244,3 +244,15 @@ def test_the_migration_computes_final_decisions_of_an_older_file(tmp_path):
         "select record_id, final, conflict, maybes from screening order by record_id"
     ).fetchall()
     assert rows == [(1, None, 1, 0), (2, "include", 0, 1)]
+
+
+def test_the_first_page_of_a_list_follows_duplicates_as_they_change(store):
+    from reviewer.ingest.merged import unmerge_duplicate
+    from reviewer.review.filters import filter_record_ids
+
+    sc.decide(store, 2, "include", "ann")
+    first = filter_record_ids(store, decision="undecided", viewer="ann", limit=10)
+    assert first == [1, 3, 4, 5]  # 6 is a duplicate
+    unmerge_duplicate(store, 6, "ann")  # no longer one: it is listed at once
+    assert filter_record_ids(store, decision="undecided", viewer="ann", limit=10) == [1, 3, 4, 5, 6]
+    assert filter_record_ids(store, limit=3) == [1, 2, 3]

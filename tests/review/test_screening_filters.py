@@ -250,6 +250,10 @@ def test_ids_and_counts_follow_the_rules_for_every_combination(review):
         kwargs = dataclasses.asdict(f)
         expected_ids = plain.ids(f)
         assert filters.filter_record_ids(review, **kwargs) == expected_ids, f
+        # the list's first page (issue 14): the same records, however it is worked out
+        for limit in (1, 7):
+            first = filters.filter_record_ids(review, limit=limit, **kwargs)
+            assert first == expected_ids[:limit], (f, limit)
         ids, counts = filters.filter_records(review, **kwargs)
         assert ids == expected_ids, f
         assert counts == plain.counts(review, f), f

@@ -54,6 +54,10 @@ def test_only_stale_records_are_redone(tmp_path):
     assert first not in stale_record_ids(store)
     store.db.execute("update suggestions set version = 'old' where record_id = ?", [first])
     assert first in stale_record_ids(store)
+    second = store.record_ids()[1]
+    # the window asks about the record on screen only, not every record of the review
+    assert stale_record_ids(store, among=[second, first]) == [first]
+    assert stale_record_ids(store, among=[second]) == []
     assert compute_suggestions(store, record_ids=[first]) == 1
     assert first not in stale_record_ids(store)
 
