@@ -139,15 +139,18 @@ def restore_decisions(
     stage: str,
     reviewer: str,
     progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
 ) -> None:
     """Undo a ``set_decisions``: put each changed record's previous decision back (or
     clear it), in one transaction, logging the ``decision.undo`` events a one-by-one
-    undo would, each naming the event it undoes."""
+    undo would, each naming the event it undoes. A cancel keeps none of it."""
     with store.atomic():
         now = now_iso()
         current = priors(store, change.changed, stage, reviewer)
         ids = change.changed
         for start in range(0, len(ids), CHUNK):
+            if cancelled is not None and cancelled():
+                raise Cancelled(f"cancelled after {start:,} of {len(ids):,} records")
             part = ids[start : start + CHUNK]
             back = [change.before[r] for r in part if r in change.before]
             gone = [r for r in part if r not in change.before]
