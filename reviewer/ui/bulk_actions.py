@@ -37,8 +37,9 @@ class BulkDecisions:
 
     @property
     def busy(self) -> bool:
-        """A bulk step is being written (a decision by key would wait for it)."""
-        return self.job is not None and not self.job.done
+        """A bulk step is queued or being written, or its outcome is not shown yet (a
+        decision by key would wait for it)."""
+        return self.job is not None
 
     # -- what is chosen -----------------------------------------------------------------
 
@@ -166,13 +167,13 @@ class BulkDecisions:
         assert stack is not None
         operation = {"do": op.push, "undo": op.undo, "redo": op.redo}[step]
         write = operation(stack, command) if step == "do" else operation(stack)
-        job = w.ops.job
+        on_writer = w.ops.job
 
         def work(progress, cancelled) -> Changes:
             command.progress = lambda done, total: progress((done, total))
             command.cancelled = cancelled
             try:
-                return job(write)
+                return on_writer(write)
             finally:
                 command.progress = command.cancelled = None
 
@@ -189,6 +190,7 @@ class BulkDecisions:
             bar.setValue(min(done, max(total, 1)))
 
         def finished() -> None:
+            self.job = None
             bar.reset()
             w.statusBar().removeWidget(bar)
             bar.deleteLater()
@@ -212,6 +214,7 @@ class BulkDecisions:
                 return
             plain.warn(w, "Decisions not recorded", message)
 
-        self.job = w.jobs.start(work, on_success=done, on_failure=failed, on_progress=on_progress)
-        if not self.job.done:
-            bar.canceled.connect(self.job.cancel)
+        job = w.jobs.start(work, on_success=done, on_failure=failed, on_progress=on_progress)
+        if not job.done:  # else it ran inline (tests) and its outcome is already shown
+            self.job = job
+            bar.canceled.connect(job.cancel)

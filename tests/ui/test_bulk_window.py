@@ -171,3 +171,43 @@ def test_a_read_only_review_decides_nothing_in_bulk(qtbot, window):
         window.store.read_only = False
     assert _decisions(window, shown) == before
     assert "read-only" in window.statusBar().currentMessage()
+
+
+def test_in_the_background_with_cancel_in_the_status_bar(qtbot, window, monkeypatch):
+    """With jobs on their thread (as in use): the step runs on the writer while the window
+    stays live; Cancel in the status bar keeps nothing; done again, it is recorded."""
+    import threading
+
+    import reviewer.store.bulk_decisions as bd
+
+    window.jobs.synchronous = False  # this window's jobs run on the job thread
+    shown = [window.model.id_at(r) for r in range(window.model.rowCount())]
+    before = _decisions(window, shown)
+    go = threading.Event()
+    priors = bd.priors
+
+    def held_priors(*args, **kwargs):  # the step waits here until the test clicked Cancel
+        go.wait(10)
+        return priors(*args, **kwargs)
+
+    monkeypatch.setattr(bd, "priors", held_priors)
+    window.bulk.decide(shown[:3], "include")
+    assert window.bulk.busy
+    bar = window.findChild(StatusProgress, "bulk_progress")
+    assert bar is not None and bar.isVisible()
+    bar.cancel_button.click()
+    go.set()
+    qtbot.waitUntil(lambda: not window.bulk.busy, timeout=10000)
+    assert window.bulk.last_message == "Cancelled: no decision was changed"
+    assert _decisions(window, shown) == before
+    assert not isinstance(window.ops.stack.next_undo, BulkDecision)
+
+    window.bulk.decide(shown[:3], "include")
+    qtbot.waitUntil(lambda: not window.bulk.busy, timeout=10000)
+    assert all(_decisions(window, shown[:3])[rid] == ("include", "") for rid in shown[:3])
+    window.undo()  # Ctrl+Z's slot: the undo runs in the background too
+    assert window.bulk.busy
+    qtbot.waitUntil(lambda: not window.bulk.busy, timeout=10000)
+    assert _decisions(window, shown) == before
+    window.jobs.wait()
+    assert_consistent(window.store)
