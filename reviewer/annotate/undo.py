@@ -276,6 +276,15 @@ class UndoStack:
         return bool(self._redo)
 
     @property
+    def next_undo(self) -> Command | None:
+        """The command Undo would undo (None: nothing)."""
+        return self._undo[-1] if self._undo else None
+
+    @property
+    def next_redo(self) -> Command | None:
+        return self._redo[-1] if self._redo else None
+
+    @property
     def undo_label(self) -> str:
         return self._undo[-1].label if self._undo else ""
 

@@ -100,17 +100,23 @@ class BulkDecision:
         self.reason = reason
         self.label = f"{decision} {count(len(self.ids), 'record')}"
         self.change: BulkChange | None = None
+        # what an undo history's do/undo (which pass neither) report to and ask: the
+        # window sets them while a step of this command runs as a job
+        self.progress: ProgressFn | None = None
+        self.cancelled: CancelFn | None = None
 
     def do(self, store: Store, renumber=None, progress=None, cancelled=None) -> None:
         kind = EventKind.DECISION_SET if self.change is None else EventKind.DECISION_REDO
         self.change = decide_many(
             store, self.ids, self.decision, self.reviewer, self.stage, self.reason,
-            progress=progress, cancelled=cancelled, kind=kind,
+            progress=progress or self.progress, cancelled=cancelled or self.cancelled,
+            kind=kind,
         )  # fmt: skip
 
     def undo(self, store: Store, renumber=None, progress=None, cancelled=None) -> None:
         if self.change is not None:
-            restore_decisions(store, self.change, self.stage, self.reviewer, progress)
+            restore_decisions(store, self.change, self.stage, self.reviewer,
+                              progress or self.progress, cancelled or self.cancelled)  # fmt: skip
 
     @property
     def touched(self) -> list[int]:

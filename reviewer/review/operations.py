@@ -28,6 +28,7 @@ from reviewer.annotate.undo import (
 )
 from reviewer.review import screening
 from reviewer.review import settings as review_settings
+from reviewer.review.bulk import BulkDecision
 from reviewer.review.keywords import keyword_terms, set_keyword_terms
 from reviewer.review.screening_undo import DecisionChange
 from reviewer.review.tags import add_tag, remove_tag
@@ -99,6 +100,8 @@ def changes_of(command: Any) -> Changes:
         return out
     record = getattr(command, "record_id", None)
     records = frozenset([record]) if isinstance(record, int) else frozenset()
+    if isinstance(command, BulkDecision):  # done or undone: the records it changed
+        return Changes(records=frozenset(command.touched), decisions=True)
     if isinstance(command, DecisionChange):
         return Changes(records=frozenset([command.decision.record_id]), decisions=True)
     if isinstance(command, ValueChange):

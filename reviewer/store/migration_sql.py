@@ -553,3 +553,103 @@ create table record_uids (
 insert into record_uids (record_id, uid) select id, lower(hex(randomblob(16))) from records;
 create table sync_pulled (seq integer primary key);
 """
+
+# m014_screening_pause: the decisions' screening triggers as in m003, each skipped while
+# a transaction has paused them (a bulk decision keeps ``screening`` itself, set-based).
+M014 = """create table paused_triggers (name text primary key) without rowid;
+drop trigger decisions_screening_ai;
+drop trigger decisions_screening_ad;
+drop trigger decisions_screening_au;
+create trigger decisions_screening_ai after insert on decisions
+when not exists (select 1 from paused_triggers where name = 'screening')
+begin
+delete from screening where record_id = new.record_id and stage = new.stage;
+insert into screening (record_id, stage, includes, maybes, excludes, resolution, final, reason, disagree, conflict) 
+select record_id, stage, i, m, e, res,
+    case when res is not null then res
+         when i > 0 and e > 0 then null
+         when e > 0 then 'exclude'
+         when i > 0 then 'include' end,
+    case when res is not null then res_reason else coalesce(top_reason, '') end,
+    i > 0 and e > 0,
+    res is null and i > 0 and e > 0
+from (select new.record_id as record_id, new.stage as stage,
+    (select count(*) from decisions where record_id = new.record_id and +stage = new.stage and decision != 'exclude') as i,
+    (select count(*) from decisions where record_id = new.record_id and +stage = new.stage and decision = 'maybe') as m,
+    (select count(*) from decisions where record_id = new.record_id and +stage = new.stage and decision = 'exclude') as e,
+    (select decision from resolutions where record_id = new.record_id and +stage = new.stage) as res,
+    (select reason from resolutions where record_id = new.record_id and +stage = new.stage) as res_reason,
+    (select reason from decisions where record_id = new.record_id and +stage = new.stage and decision = 'exclude' and reason != ''
+     group by reason order by count(*) desc, reason limit 1) as top_reason
+    )
+where i + e > 0 or res is not null;
+end;
+create trigger decisions_screening_ad after delete on decisions
+when not exists (select 1 from paused_triggers where name = 'screening')
+begin
+delete from screening where record_id = old.record_id and stage = old.stage;
+insert into screening (record_id, stage, includes, maybes, excludes, resolution, final, reason, disagree, conflict) 
+select record_id, stage, i, m, e, res,
+    case when res is not null then res
+         when i > 0 and e > 0 then null
+         when e > 0 then 'exclude'
+         when i > 0 then 'include' end,
+    case when res is not null then res_reason else coalesce(top_reason, '') end,
+    i > 0 and e > 0,
+    res is null and i > 0 and e > 0
+from (select old.record_id as record_id, old.stage as stage,
+    (select count(*) from decisions where record_id = old.record_id and +stage = old.stage and decision != 'exclude') as i,
+    (select count(*) from decisions where record_id = old.record_id and +stage = old.stage and decision = 'maybe') as m,
+    (select count(*) from decisions where record_id = old.record_id and +stage = old.stage and decision = 'exclude') as e,
+    (select decision from resolutions where record_id = old.record_id and +stage = old.stage) as res,
+    (select reason from resolutions where record_id = old.record_id and +stage = old.stage) as res_reason,
+    (select reason from decisions where record_id = old.record_id and +stage = old.stage and decision = 'exclude' and reason != ''
+     group by reason order by count(*) desc, reason limit 1) as top_reason
+    )
+where i + e > 0 or res is not null;
+end;
+create trigger decisions_screening_au after update on decisions
+when not exists (select 1 from paused_triggers where name = 'screening')
+begin
+delete from screening where record_id = old.record_id and stage = old.stage;
+insert into screening (record_id, stage, includes, maybes, excludes, resolution, final, reason, disagree, conflict) 
+select record_id, stage, i, m, e, res,
+    case when res is not null then res
+         when i > 0 and e > 0 then null
+         when e > 0 then 'exclude'
+         when i > 0 then 'include' end,
+    case when res is not null then res_reason else coalesce(top_reason, '') end,
+    i > 0 and e > 0,
+    res is null and i > 0 and e > 0
+from (select old.record_id as record_id, old.stage as stage,
+    (select count(*) from decisions where record_id = old.record_id and +stage = old.stage and decision != 'exclude') as i,
+    (select count(*) from decisions where record_id = old.record_id and +stage = old.stage and decision = 'maybe') as m,
+    (select count(*) from decisions where record_id = old.record_id and +stage = old.stage and decision = 'exclude') as e,
+    (select decision from resolutions where record_id = old.record_id and +stage = old.stage) as res,
+    (select reason from resolutions where record_id = old.record_id and +stage = old.stage) as res_reason,
+    (select reason from decisions where record_id = old.record_id and +stage = old.stage and decision = 'exclude' and reason != ''
+     group by reason order by count(*) desc, reason limit 1) as top_reason
+    )
+where i + e > 0 or res is not null;
+delete from screening where record_id = new.record_id and stage = new.stage;
+insert into screening (record_id, stage, includes, maybes, excludes, resolution, final, reason, disagree, conflict) 
+select record_id, stage, i, m, e, res,
+    case when res is not null then res
+         when i > 0 and e > 0 then null
+         when e > 0 then 'exclude'
+         when i > 0 then 'include' end,
+    case when res is not null then res_reason else coalesce(top_reason, '') end,
+    i > 0 and e > 0,
+    res is null and i > 0 and e > 0
+from (select new.record_id as record_id, new.stage as stage,
+    (select count(*) from decisions where record_id = new.record_id and +stage = new.stage and decision != 'exclude') as i,
+    (select count(*) from decisions where record_id = new.record_id and +stage = new.stage and decision = 'maybe') as m,
+    (select count(*) from decisions where record_id = new.record_id and +stage = new.stage and decision = 'exclude') as e,
+    (select decision from resolutions where record_id = new.record_id and +stage = new.stage) as res,
+    (select reason from resolutions where record_id = new.record_id and +stage = new.stage) as res_reason,
+    (select reason from decisions where record_id = new.record_id and +stage = new.stage and decision = 'exclude' and reason != ''
+     group by reason order by count(*) desc, reason limit 1) as top_reason
+    )
+where i + e > 0 or res is not null;
+end;
+"""

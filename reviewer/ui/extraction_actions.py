@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLineEdit, QStatusBar
 
     from reviewer.store import Store
+    from reviewer.ui.bulk_actions import BulkDecisions
     from reviewer.ui.document_view import DocumentView
     from reviewer.ui.form import ExtractionForm
     from reviewer.ui.jobs import JobRunner
@@ -59,6 +60,7 @@ class ExtractionActions:
     # provides each); it writes only through ``ops``.
     store: Store
     ops: Operations
+    bulk: BulkDecisions
     jobs: JobRunner
     reviewer: str
     current_id: int | None
@@ -278,6 +280,8 @@ class ExtractionActions:
 
     def undo(self) -> None:
         self.form.flush()
+        if self.bulk.undo():  # a bulk decision: undone in the background, with progress
+            return
         changes = self.ops.undo(self)
         self.statusBar().showMessage(changes.label, 3000)
         if changes.decisions and not changes.fields and len(changes.records) == 1:
@@ -286,6 +290,8 @@ class ExtractionActions:
                 self.select_row(self.model.row_of(rid))
 
     def redo(self) -> None:
+        if self.bulk.redo():
+            return
         self.statusBar().showMessage(self.ops.redo(self).label, 3000)
 
     def _undo_changed(self) -> None:

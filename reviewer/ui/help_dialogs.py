@@ -28,6 +28,7 @@ PANE_KEYS = (
     ("Screening", "Maybe", "M or 3"),
     ("Screening", "Next / previous record", "J / K"),
     ("Screening", "Next undecided record", "N"),
+    ("Screening", "Select several records (then I / E / M decides all)", "Shift/Ctrl+click"),
     ("Document", "Set the field from the selected words", "Ctrl+1 … Ctrl+0"),
     ("Duplicates", "Same record / different records", "Y / N"),
     ("Window", "Move between the list, the document and the form", "Tab / Shift+Tab"),

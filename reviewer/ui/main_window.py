@@ -50,6 +50,7 @@ from reviewer.store.copies import copy_name, copy_review
 from reviewer.store.duplicates import group_sources, originals
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain, theme
+from reviewer.ui.bulk_actions import BulkDecisions
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
@@ -138,7 +139,9 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("records")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift/Ctrl-click and Shift+arrows select several records: a key decides them all
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.bulk = BulkDecisions(self)
         self.screening_status = ScreeningStatus(self)  # counts kept without recounting
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -347,6 +350,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
                 lambda _c=False, k=kind: self.decide(k),
             )
             act.setObjectName(f"menu_{kind}")
+        act = self._add(m, "Decide all shown…", lambda: self.bulk.decide_shown())
+        act.setObjectName("decide_shown")
         m.addSeparator()
         self._add(m, "Next record\tJ", lambda: self.move(1))
         self._add(m, "Previous record\tK", lambda: self.move(-1))
@@ -394,7 +399,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         "&Merge another copy of this review…", "Not a duplicate (unmerge this record)",
         "Review settings (reasons, keywords, blinding)…", "Accept all suggestions",
         "Compute suggestions for all records", "Edit template…", "&Undo", "&Redo",
-        "Add RoB 2 to the template", "&Import results (CSV)…",
+        "Add RoB 2 to the template", "&Import results (CSV)…", "Decide all shown…",
     )  # fmt: skip
     def _dock_action(self, dock: QDockWidget, shortcut: str) -> QAction:
         """A menu entry that brings a panel forward (docks share one tabbed area, so a

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         QTableView,
     )
 
+    from reviewer.ui.bulk_actions import BulkDecisions
     from reviewer.ui.conflicts_view import ConflictsView
     from reviewer.ui.filter_panel import FilterPanel
     from reviewer.ui.form import ExtractionForm
@@ -66,6 +67,7 @@ class ScreeningActions:
     # provides each); it writes only through ``ops``, and refreshes no panel by hand.
     store: Store
     ops: Operations
+    bulk: BulkDecisions
     jobs: JobRunner
     stage: str
     reviewer: str
@@ -103,6 +105,12 @@ class ScreeningActions:
             self.statusBar().showMessage("The review is open read-only: no decision recorded", 5000)
             return
         reason = self.reason_combo.currentData() if kind == "exclude" else ""
+        if self.bulk.busy:  # one transaction on the writer: this decision would wait for it
+            self.statusBar().showMessage("Other decisions are still being recorded", 5000)
+            return
+        if self.bulk.several_selected():  # every selected record, as one undoable step
+            self.bulk.decide_selected(kind, reason or "")
+            return
         if kind == "exclude" and not reason and self.stage == "full_text":
             reason, ok = QInputDialog.getItem(
                 self,

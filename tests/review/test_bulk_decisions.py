@@ -142,3 +142,40 @@ def test_ids_from_a_file(tmp_path):
     f.write_text("1\n2 three\n", encoding="utf-8")
     with pytest.raises(ScreeningError, match=r"ids.txt, line 2: 'three' is not a record id"):
         read_id_file(f)
+
+
+def _screening(store):
+    return store.db.execute("select * from screening order by stage, record_id").fetchall()
+
+
+def test_screening_rows_are_what_one_decision_at_a_time_gives(store, tmp_path):
+    """A bulk step pauses the per-row triggers (m014) and writes ``screening`` itself:
+    the same counts, final decisions, reasons and conflicts as deciding one by one, and
+    as they were once undone; the pause never outlives the step."""
+    import sqlite3
+
+    sc.decide(store, 1, "exclude", "bob", reason="wrong population")
+    sc.decide(store, 2, "include", "bob")
+    sc.decide(store, 3, "exclude", "bob", reason="wrong study design")
+    sc.decide(store, 3, "exclude", "cy", reason="wrong study design")
+    sc.decide(store, 4, "maybe", "bob")
+    sc.decide(store, 5, "include", "ann")
+    sc.resolve(store, 2, "title_abstract", "exclude", "wrong population", "lead")
+    original = _screening(store)
+    peer_path = tmp_path / "peer.review"
+    copy = sqlite3.connect(peer_path)
+    store.db.conn.backup(copy)  # the same review, with what its log has so far
+    copy.close()
+    command = BulkDecision([1, 2, 3, 4, 5, 6], "exclude", "ann", "title_abstract",
+                           reason="wrong study design")  # fmt: skip
+    command.do(store)
+    with Store(peer_path) as peer:
+        for rid in [1, 2, 3, 4, 5, 6]:
+            sc.decide(peer, rid, "exclude", "ann", reason="wrong study design")
+        assert _screening(store) == _screening(peer)
+    assert {r[0]: r[6] for r in _screening(store)}[3] == "exclude"  # sanity: decided
+    command.undo(store)
+    assert _screening(store) == original
+    assert store.db.execute("select count(*) from paused_triggers").fetchone()[0] == 0
+    sc.decide(store, 6, "include", "ann")  # one decision: the triggers work again
+    assert {r[0]: r[6] for r in _screening(store)}[6] == "include"
