@@ -411,10 +411,17 @@ class RankController(QObject):
         want_curve = self.dock.isVisible()
         size, colours = self.panel.picture_size(), self._colours()
         self._decided_since_start = set()
+        job = self.w.ops.job  # the ranking is kept through the window's one writer
+        save = not self.w.store.read_only  # (a review open read-only ranks, keeps nothing)
+
+        def keep(write: Callable[[Store], None]) -> None:
+            job(lambda store: write(store) if store.path == review_path else None)
 
         def work(progress, cancelled) -> _Ranked:
             with Store(review_path) as store:
-                result = rank_stage(store, features, stage, reviewer, cancelled=cancelled)
+                result = rank_stage(
+                    store, features, stage, reviewer, save=save, cancelled=cancelled, write_on=keep
+                )
                 decided = repo.decided_ids(store, stage, reviewer)
             stopped_at = curve.first_stop(result.labels, result.total) if want_curve else None
             png = _render(result, stopped_at, size, colours) if want_curve else None

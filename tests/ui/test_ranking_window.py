@@ -257,3 +257,26 @@ def test_a_list_in_relevance_order_shows_its_best_first_then_the_rest(
     assert w.current_id == whole[0]
     w.close()
     store.close()
+
+
+def test_a_ranking_is_kept_through_the_windows_one_writer(qtbot, ranked_window, monkeypatch):
+    """A retrain keeps its ranking through the writer thread, like every write of the
+    window: on a connection of its own it held the write lock while the reviewer typed,
+    and a draft written meanwhile could fail (and be lost to a kill)."""
+    import threading
+
+    w, labels = ranked_window
+    where = []
+    real = repo.save_ranking
+    monkeypatch.setattr(
+        repo, "save_ranking",
+        lambda store, *a: (where.append(threading.current_thread().name), real(store, *a)),
+    )  # fmt: skip
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+    qtbot.waitUntil(lambda: bool(where))
+    assert set(where) == {"reviewer-writer"}
+    assert repo.load_ranking(w.store, "title_abstract", w.reviewer) is not None
