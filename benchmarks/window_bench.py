@@ -16,6 +16,11 @@ imported once and cached with two reviewers' decisions (ann 40 %, bob 20 %, some
 conflict) in --cache (default benchmarks/out). Each run screens as a new reviewer.
 
     .venv/bin/python benchmarks/window_bench.py [N ...] [--cache DIR] [--repeat 20]
+        [--only stage,filter ...]
+
+``--only`` times only the actions whose names contain one of the words; the decisions
+by key always run (and are timed), since the ranking the list is sorted by learns
+from them.
 """
 
 from __future__ import annotations
@@ -96,12 +101,13 @@ def build(src: Path, dest: Path) -> None:
 
 
 class Bench:
-    def __init__(self, path: Path, repeat: int):
+    def __init__(self, path: Path, repeat: int, only: tuple[str, ...] = ()):
         from PySide6.QtWidgets import QApplication
 
         self.app = QApplication.instance() or QApplication([])
         self.path = path
         self.repeat = repeat
+        self.only = only
         self.times: dict[str, list[float]] = {}
         self.stalls: dict[str, float] = {}
 
@@ -132,6 +138,9 @@ class Bench:
                 break
             time.sleep(0.002)
         return longest * 1000
+
+    def wanted(self, name: str) -> bool:
+        return not self.only or any(word in name for word in self.only)
 
     def time(self, name: str, action: Callable[[], object], settle: bool = True) -> None:
         t = time.perf_counter()
@@ -179,19 +188,65 @@ class Bench:
             return lambda: QTest.keyClick(widget, k, modifier)
 
         table.setFocus()
-        for _ in range(self.repeat):
-            self.time("select the next record (Down)", key(table, Qt.Key.Key_Down))
+        if self.wanted("select"):
+            for _ in range(self.repeat):
+                self.time("select the next record (Down)", key(table, Qt.Key.Key_Down))
         for i in range(self.repeat):
             k = (Qt.Key.Key_I, Qt.Key.Key_E, Qt.Key.Key_M)[i % 3]
             self.time("decision by key (I/E/M)", key(table, k))
-        for _ in range(self.repeat):
-            self.time(
-                "undo (Ctrl+Z)", key(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-            )
-        for _ in range(self.repeat):
-            self.time("next undecided (N)", key(table, Qt.Key.Key_N))
+        if self.wanted("undo"):
+            for _ in range(self.repeat):
+                self.time(
+                    "undo (Ctrl+Z)", key(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+                )
+        if self.wanted("next undecided"):
+            for _ in range(self.repeat):
+                self.time("next undecided (N)", key(table, Qt.Key.Key_N))
 
-        # filters: each option of each facet, then back to any
+        if self.wanted("filter"):
+            self.filters(key)
+        if self.wanted("search"):
+            # search: each keystroke, and the search applied
+            for word in ("random", "blood", "placebo"):
+                w.search.setFocus()
+                for ch in word:
+                    self.time("search keystroke", key(w.search, ch), settle=False)
+                stall = self.settle()
+                self.times.setdefault("search applied (longest stall)", []).append(stall)
+                w.search.clear()
+                self.settle()
+        if self.wanted("stage"):
+            for _ in range(max(3, self.repeat // 4)):
+                for index in (1, 2, 0):
+                    self.time("stage change", lambda i=index: w.stage_combo.setCurrentIndex(i))
+        if self.wanted("dock"):
+            # docks: open (and close again)
+            for name in ("stats", "conflicts", "history"):
+                for _ in range(3):
+                    self.time(f"open the {name} dock", lambda d=w.docks[name]: w.toggle_dock(d))
+                    w.toggle_dock(w.docks[name])
+                    self.settle()
+        if self.wanted("suggestion") or self.wanted("typing"):
+            self.form(key)
+        result = {
+            "ranking_ready_s": ranking_ready,
+            "records": w.store.record_count(),
+            "times": self.times,
+            "stalls": self.stalls,
+            "rss_open_mb": rss_open,
+            "rss_end_mb": rss_mb(),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+        w.form.unsaved.clear()
+        w.close()
+        return result
+
+    def filters(self, key: Callable) -> None:
+        """Each option of each facet, then back to any; then decisions while a broad
+        filter is on."""
+        from PySide6.QtCore import Qt
+
+        w, table = self.w, self.w.table
         panel = w.filter_panel
         for facet in ("decision", "conflict", "reviewer", "reason", "tag"):
             combo = panel.combos[facet]
@@ -206,7 +261,6 @@ class Bench:
                     "filter change (undecided <-> any)",
                     lambda i=index: panel.combos["decision"].setCurrentIndex(i),
                 )
-        # a decision while a broad filter is on
         panel.combos["decision"].setCurrentIndex(panel.combos["decision"].findData("undecided"))
         self.settle()
         table.setFocus()
@@ -216,32 +270,13 @@ class Bench:
         panel.combos["decision"].setCurrentIndex(0)
         self.settle()
 
-        # search: each keystroke, and the search applied
-        for word in ("random", "blood", "placebo"):
-            w.search.setFocus()
-            for ch in word:
-                self.time("search keystroke", key(w.search, ch), settle=False)
-            self.stalls["search applied"] = max(self.stalls.get("search applied", 0), 0)
-            t = time.perf_counter()
-            stall = self.settle()
-            self.times.setdefault("search applied (longest stall)", []).append(stall)
-            del t
-            w.search.clear()
-            self.settle()
+    def form(self, key: Callable) -> None:
+        """The extraction form: accept a suggestion, type in a field."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QLineEdit
 
-        # stages
-        for _ in range(3):
-            for index in (1, 2, 0):
-                self.time("stage change", lambda i=index: w.stage_combo.setCurrentIndex(i))
-
-        # docks: open (and close again)
-        for name in ("stats", "conflicts", "history"):
-            for _ in range(3):
-                self.time(f"open the {name} dock", lambda d=w.docks[name]: w.toggle_dock(d))
-                w.toggle_dock(w.docks[name])
-                self.settle()
-
-        # the extraction form: accept a suggestion, type in a field
+        w, table = self.w, self.w.table
         table.setFocus()
         accepted = 0
         for _ in range(self.repeat * 3):
@@ -257,8 +292,6 @@ class Bench:
                 lambda e=editor: QTest.mouseClick(e.accept_button, Qt.MouseButton.LeftButton),
             )
             accepted += 1
-        from PySide6.QtWidgets import QLineEdit
-
         field = next(
             f for f in w.form.findChildren(QLineEdit) if f.objectName().startswith("field_")
         )
@@ -266,18 +299,6 @@ class Bench:
         for ch in "typing a note" * 2:
             self.time("typing in a field", key(field, ch), settle=False)
         self.settle()
-        result = {
-            "ranking_ready_s": ranking_ready,
-            "records": w.store.record_count(),
-            "times": self.times,
-            "stalls": self.stalls,
-            "rss_open_mb": rss_open,
-            "rss_end_mb": rss_mb(),
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-        w.form.unsaved.clear()
-        w.close()
-        return result
 
 
 def rss_mb() -> float:
@@ -290,7 +311,7 @@ def p95(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
 
-def child(path: Path, repeat: int) -> None:
+def child(path: Path, repeat: int, only: tuple[str, ...]) -> None:
     import json
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -303,7 +324,7 @@ def child(path: Path, repeat: int) -> None:
         QCoreApplication.setOrganizationName("ReviewerBench")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
-        result = Bench(path, repeat).run()
+        result = Bench(path, repeat, only).run()
     print("RESULT " + json.dumps(result))
 
 
@@ -342,6 +363,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("n", nargs="*", type=int, default=[10_000, 100_000])
     ap.add_argument("--cache", type=Path, default=HERE / "out")
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--only", default="", help="comma-separated words: time only these actions")
     ap.add_argument("--build", nargs=2, type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -349,7 +371,7 @@ def main(argv: list[str]) -> int:
         build(*a.build)
         return 0
     if a.child:
-        child(a.child, a.repeat)
+        child(a.child, a.repeat, _words(a.only))
         return 0
     print(f"{os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
     ok = True
@@ -361,13 +383,17 @@ def main(argv: list[str]) -> int:
             work = path if n >= 1_000_000 else Path(tmp) / path.name
             if work != path:
                 shutil.copy(path, work)
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", str(work), "--repeat", str(a.repeat)],
-                check=True, stdout=subprocess.PIPE, text=True,
-            ).stdout  # fmt: skip (the child's progress goes to stderr)
+            args = ["--child", str(work), "--repeat", str(a.repeat), "--only", a.only]
+            out = subprocess.run(  # the child's progress goes to stderr
+                [sys.executable, __file__, *args], check=True, stdout=subprocess.PIPE, text=True
+            ).stdout
         line = next(x for x in out.splitlines() if x.startswith("RESULT "))
         ok &= report(n, json.loads(line[len("RESULT ") :]))
     return 0 if ok else 1
+
+
+def _words(only: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in only.split(",") if w.strip())
 
 
 if __name__ == "__main__":

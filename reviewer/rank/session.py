@@ -121,9 +121,12 @@ def rank_stage(
     confidence: float | None = None,
     save: bool = True,
     cancelled: Cancelled | None = None,
+    write_on: Callable[[Callable[[Store], None]], object] | None = None,
 ) -> RankResult:
     """Train on the stage's decisions, rank its records, and run the stopping rule
-    (with the review's targets unless given)."""
+    (with the review's targets unless given). The ranking is kept in the review through
+    ``write_on(fn)`` when given (the window's one writer: a connection of the job's own
+    would hold the write lock while a reviewer types), else on ``store``."""
     review_recall, review_confidence = stopping_targets(store)
     recall = recall or review_recall
     confidence = confidence or review_confidence
@@ -167,16 +170,19 @@ def rank_stage(
     result.trained = True
     result.seconds = time.perf_counter() - t0
     if save and not (cancelled is not None and cancelled()):
-        repo.save_ranking(
-            store,
-            stage,
-            key,
-            result.record_ids,
-            [result.scores[i] for i in result.record_ids],
-            result.includes,
-            result.excludes,
-            {"model": "tfidf-linear-svm", **features.config.__dict__},
-        )
+        scores = [result.scores[i] for i in result.record_ids]
+        settings = {"model": "tfidf-linear-svm", **features.config.__dict__}
+
+        def keep(target: Store) -> None:
+            repo.save_ranking(
+                target, stage, key, result.record_ids, scores, result.includes,
+                result.excludes, settings,
+            )  # fmt: skip
+
+        if write_on is None:
+            keep(store)
+        else:
+            write_on(keep)
     return result
 
 

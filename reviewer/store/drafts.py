@@ -11,8 +11,10 @@ exported. Written on the window's thread at every keystroke, it must cost little
 and never make the window wait: it is committed without waiting for the disk to
 flush (``synchronous=normal``, which a killed process still leaves on disk, as the
 operating system holds it; only a power cut can lose it), and when another program
-holds the review for more than a moment, the draft waits in memory for the next
-keystroke instead.
+holds the review for more than a moment, the draft waits in memory and the form
+writes it again a moment later (``ExtractionForm._retry_drafts``). Within the window
+every write, drafts and background jobs alike (a retrain keeping its ranking too),
+goes through its one writer thread, so the window never holds the lock against itself.
 """
 
 from __future__ import annotations

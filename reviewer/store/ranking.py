@@ -169,6 +169,21 @@ def load_ranking(store: Store, stage: str, reviewer: str) -> StoredRanking | Non
     )
 
 
+def ranked_ids(store: Store, stage: str, reviewer: str) -> np.ndarray | None:
+    """The kept ranking's record ids, best first, as an array (what the window sorts
+    its list by: no list of 100,000 ints and floats made and thrown away), or ``None``."""
+    row = store.db.execute(
+        "select record_ids, length(scores) from rankings where stage = ? and reviewer = ?",
+        [stage, reviewer],
+    ).fetchone()
+    if row is None:
+        return None
+    ids = np.frombuffer(row[0], dtype="<i8")
+    if len(ids) * 4 != row[1]:
+        return None  # damaged, as load_ranking sees it
+    return ids.astype(np.int64)
+
+
 def clear_rankings(store: Store) -> None:
     """Forget every kept ranking (they are rebuilt from the decisions)."""
     with store.atomic():

@@ -9,6 +9,8 @@ indexed tables (``screening`` holds each record's final decision per stage). See
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -292,6 +294,36 @@ class Counter:
         duplicates = set(id_list(self.store, DUPLICATE_IDS))
         ids = id_list(self.store, f"select id from records where {outside}")
         return [i for i in ids if i not in duplicates]
+
+    def ids_among(self, candidates: Sequence[int]) -> list[int]:
+        """Those of ``candidates`` at the stage that pass the filter, in import order.
+
+        Each candidate is looked up by its id in each filter's index (a search's set is
+        listed once), so a page of the ranking's best records costs the same at
+        1,000,000 records as at 1,000, whatever share of them passes."""
+        db = self.store.db
+        table = self._temp("among")
+        db.execute(
+            f"insert or ignore into {table} select value from json_each(?) "
+            "where value in (select id from records)",  # a look-up per id
+            [json.dumps([int(i) for i in candidates])],
+        )
+        parts = [f"r.id not in (select id from {self._duplicates()})"]
+        for earlier in STAGES[: STAGES.index(self.f.stage)]:
+            parts.append(  # stage names come from STAGES, never from input
+                f"exists (select 1 from screening s where s.stage = '{earlier}' "
+                "and s.record_id = r.id and s.final = 'include')"
+            )
+        params: list[Any] = []
+        for name, clause in self.clauses.items():
+            if name == "search":  # a union of two full-text matches: listed once
+                parts.append(f"r.id in (select id from {self._clause_table(name)})")
+                continue
+            negate = "not " if clause.negate else ""
+            parts.append(f"{negate}exists (select 1 from ({clause.sql}) c where c.id = r.id)")
+            params += clause.params
+        sql = f"select r.id from {table} r where {' and '.join(parts)} order by r.id"
+        return [row[0] for row in db.execute(sql, params)]
 
     def _first_outside(self, limit: int) -> list[int]:
         """The first ``limit`` records at the stage in none of the (negated) sets, e.g.

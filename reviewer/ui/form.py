@@ -42,6 +42,10 @@ from reviewer.ui.mime import SPAN_MIME
 
 SaveFn = Callable[[str, Any], str | None]  # (field, raw value) -> error message or None
 DraftFn = Callable[[str, str | None], bool]  # (field, text or None to drop) -> kept on disk
+# A draft the review file refused (another program held its write lock) is written again
+# after this long, then twice as long, ... up to the last: not only at the next key in
+# its field, which may never come (the reviewer moved on to the next field).
+DRAFT_RETRY_MS = (250, 500, 1000, 2000, 4000)
 _DEBOUNCE_MS = 600
 _BOOL_CHOICES = ("", "yes", "no")
 WRAP_BELOW = 340  # a form panel narrower than this puts every label above its field
@@ -351,6 +355,10 @@ class ExtractionForm(QWidget):
         self.read_only = False
         # (record, field) -> text typed and not saved yet, and whether its draft is on disk
         self.unsaved: dict[tuple[int, str], Unsaved] = {}
+        self._draft_retry = QTimer(self)
+        self._draft_retry.setSingleShot(True)
+        self._draft_retry.timeout.connect(self._retry_drafts)
+        self._draft_tries = 0
         self.editors: dict[str, FieldEditor] = {}
         self.template: Template | None = None
         self.hidden_groups: set[str] = set()  # shown elsewhere (risk of bias has its own tab)
@@ -470,6 +478,8 @@ class ExtractionForm(QWidget):
             self.unsaved.pop((self.record_id, key), None)
         else:
             self.unsaved[(self.record_id, key)] = Unsaved(text, on_disk)
+            if not on_disk:
+                self._retry_soon()
 
     def keep_unsaved(self, record_id: int, key: str, text: str, origin: str = "") -> None:
         held = self.unsaved.get((record_id, key))
@@ -477,6 +487,27 @@ class ExtractionForm(QWidget):
         if not on_disk and self.draft_fn and record_id == self.record_id:
             on_disk = bool(self.draft_fn(key, text))
         self.unsaved[(record_id, key)] = Unsaved(text, on_disk, origin)
+        if not on_disk:
+            self._retry_soon()
+
+    def _retry_soon(self) -> None:
+        if self.draft_fn is not None and not self.read_only and not self._draft_retry.isActive():
+            self._draft_tries = 0
+            self._draft_retry.start(DRAFT_RETRY_MS[0])
+
+    def _retry_drafts(self) -> None:
+        """Write again the shown record's drafts that are only in memory."""
+        if self.draft_fn is None or self.record_id is None:
+            return
+        left = False
+        for (rid, key), held in list(self.unsaved.items()):
+            if rid == self.record_id and not held.on_disk:
+                on_disk = bool(self.draft_fn(key, held.text))
+                self.unsaved[(rid, key)] = held._replace(on_disk=on_disk)
+                left |= not on_disk
+        if left:
+            self._draft_tries += 1
+            self._draft_retry.start(DRAFT_RETRY_MS[min(self._draft_tries, len(DRAFT_RETRY_MS) - 1)])
 
     def forget_unsaved(self, record_id: int, key: str) -> None:
         """It was saved (which deleted its draft), or typed back to the saved value."""

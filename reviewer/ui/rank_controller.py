@@ -19,6 +19,7 @@ it), with its own read connection to the review:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ IDLE_SECONDS = 1.5  # fewer changes start one after this pause
 # about 4 MB per 1,000 records (4 GB at 1,000,000), more than a laptop's window should.
 AUTO_RANK_LIMIT = 250_000
 POLL_MS = 500
+# A list in relevance order shows its first page at once: the filters are asked about
+# this many times a page of the ranking's best records, then twice as many, ...
+FIRST_PAGE_CANDIDATES = 4
+FIRST_PAGE_LOOKS = 3
 
 
 @dataclass
@@ -72,6 +77,7 @@ class _Ranked:
     generation: int
     result: RankResult
     rank_of: np.ndarray
+    best: np.ndarray
     decided: set[int]
     stopped_at: int | None
     png: bytes | None
@@ -97,6 +103,7 @@ class RankController(QObject):
         self.stage = ""
         self.key: str | None = None
         self.rank_of = np.empty(0, dtype=np.int64)  # by record id: place in the ranking
+        self.best = np.empty(0, dtype=np.int64)  # the ranked record ids, best first
         self.decided: set[int] = set()
         self._decided_since_start: set[int] = set()
         self.result: RankResult | None = None
@@ -180,15 +187,17 @@ class RankController(QObject):
         self._trained_event = -1
         self.result = None
         self.stopped_at = None
-        stored = repo.load_ranking(store, self.stage, key)
-        self.rank_of = rank_array(stored.record_ids if stored else [])
+        stored = repo.ranked_ids(store, self.stage, key)
+        self.best = stored if stored is not None else np.empty(0, dtype=np.int64)
+        self.rank_of = rank_array(self.best)
         self.decided = repo.decided_ids(store, self.stage, self.w.reviewer)
         if not self.chosen:  # relevance order is the default wherever a model exists
             self.mode = RELEVANCE_ORDER if stored is not None else IMPORT_ORDER
         self._show_mode()
         self._push_ranking()
+        kept = stored is not None
         self._set_status(
-            "Ranking from the last session; retraining…" if stored else self._waiting_text()
+            "Ranking from the last session; retraining…" if kept else self._waiting_text()
         )
 
     def shutdown(self) -> None:
@@ -217,6 +226,23 @@ class RankController(QObject):
         self.sync()
         return self.mode == RELEVANCE_ORDER and self.has_ranking
 
+    def first_page(self, select: Callable[[list[int]], list[int]], size: int) -> list[int]:
+        """The list's first records in relevance order without working out the whole
+        list: ``select`` keeps those of some record ids that pass the list's filters,
+        and is asked about the ranking's best records a few pages at a time until
+        ``size`` are found or ``FIRST_PAGE_LOOKS`` rounds were asked (fewer are then
+        returned; a filter that lets few through still shows what it let through).
+        What is returned is exactly the head of the whole list in relevance order:
+        the rest follows it, never comes before it."""
+        best, found = self.best, []
+        start, step = 0, FIRST_PAGE_CANDIDATES * size
+        for _ in range(FIRST_PAGE_LOOKS):
+            if len(found) >= size or start >= len(best):
+                break
+            found += ranked_order(select(best[start : start + step].tolist()), self.rank_of)
+            start, step = start + step, step * 2
+        return found[:size]
+
     @property
     def has_ranking(self) -> bool:
         return bool(len(self.rank_of)) and bool((self.rank_of >= 0).any())
@@ -234,6 +260,11 @@ class RankController(QObject):
 
     def _show_mode(self) -> None:
         self.sort_combo.setCurrentIndex(self.sort_combo.findData(self.mode))
+
+    def reorder_list(self) -> None:
+        """Sort the list shown in the order chosen, keeping the current record where
+        it is on screen (e.g. when its rest arrives worked out by an older ranking)."""
+        self._reorder()
 
     def _reorder(self) -> None:
         model: RankedRecordModel = self.w.model
@@ -380,15 +411,22 @@ class RankController(QObject):
         want_curve = self.dock.isVisible()
         size, colours = self.panel.picture_size(), self._colours()
         self._decided_since_start = set()
+        job = self.w.ops.job  # the ranking is kept through the window's one writer
+        save = not self.w.store.read_only  # (a review open read-only ranks, keeps nothing)
+
+        def keep(write: Callable[[Store], None]) -> None:
+            job(lambda store: write(store) if store.path == review_path else None)
 
         def work(progress, cancelled) -> _Ranked:
             with Store(review_path) as store:
-                result = rank_stage(store, features, stage, reviewer, cancelled=cancelled)
+                result = rank_stage(
+                    store, features, stage, reviewer, save=save, cancelled=cancelled, write_on=keep
+                )
                 decided = repo.decided_ids(store, stage, reviewer)
             stopped_at = curve.first_stop(result.labels, result.total) if want_curve else None
             png = _render(result, stopped_at, size, colours) if want_curve else None
-            rank_of = rank_array(result.record_ids)
-            return _Ranked(generation, result, rank_of, decided, stopped_at, png)
+            best = np.asarray(result.record_ids, dtype=np.int64)
+            return _Ranked(generation, result, rank_array(best), best, decided, stopped_at, png)
 
         self._rank_job = self.jobs.start(work, on_success=self._apply, on_failure=self._failed)
 
@@ -410,11 +448,12 @@ class RankController(QObject):
             self.panel.set_picture(ranked.png)
         self.panel.set_verdict(_verdict_text(result))
         if not result.trained:  # e.g. the only include was undone: no ranking now
-            self.rank_of = rank_array([])
+            self.best = np.empty(0, dtype=np.int64)
+            self.rank_of = rank_array(self.best)
             self._push_ranking()
             self._set_status(result.reason or self._waiting_text())
             return
-        self.rank_of = ranked.rank_of
+        self.rank_of, self.best = ranked.rank_of, ranked.best
         self._push_ranking()
         if not self.chosen and self.mode != RELEVANCE_ORDER:
             self.mode = RELEVANCE_ORDER
@@ -496,7 +535,7 @@ class RankController(QObject):
         self.status.setText(text)
 
 
-def rank_array(ranked_ids: list[int]) -> np.ndarray:
+def rank_array(ranked_ids: Sequence[int] | np.ndarray) -> np.ndarray:
     """Places in the ranking (0 = best) indexed by record id; -1 for records not in it."""
     ids = np.asarray(ranked_ids, dtype=np.int64)
     out = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
@@ -504,7 +543,7 @@ def rank_array(ranked_ids: list[int]) -> np.ndarray:
     return out
 
 
-def ranked_order(ids: list[int], rank_of: np.ndarray) -> list[int]:
+def ranked_order(ids: Sequence[int], rank_of: np.ndarray) -> list[int]:
     """``ids`` best-ranked first; records the ranking lacks (imported since) go last."""
     arr = np.asarray(ids, dtype=np.int64)
     place = np.full(len(arr), np.iinfo(np.int64).max, dtype=np.int64)

@@ -82,6 +82,17 @@ class RecordTableModel(QAbstractTableModel):
         self._set_ids([*shown, *rest], True)
         self.endInsertRows()
 
+    def append_ids(self, rest: Sequence[int]) -> None:
+        """The rest of a list shown from its first page, in the list's order (e.g. by
+        relevance), added after the rows already shown, which stay where they are."""
+        shown = self.ids
+        self.complete = True
+        if not len(rest):
+            return
+        self.beginInsertRows(QModelIndex(), len(shown), len(shown) + len(rest) - 1)
+        self._set_ids([*shown, *rest], False)
+        self.endInsertRows()
+
     def refresh_all(self) -> None:
         """What every row shows changed (blinding, keyword colours): fetch rows again."""
         self.beginResetModel()

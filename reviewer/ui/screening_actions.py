@@ -32,6 +32,7 @@ from reviewer.store import Store, StoreError
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain
 from reviewer.ui.merge_dialog import MergeReportDialog
+from reviewer.ui.rank_controller import ranked_order
 from reviewer.ui.review_settings_dialog import ReviewSettingsDialog
 from reviewer.wording import count
 
@@ -219,9 +220,14 @@ class ScreeningActions:
                 self._load_rest(query)
             self._reload_counts()
             return
-        ids = filter_record_ids(self.store, **query)
-        ordered = self.ranking.order(ids)
-        self.model.set_ids(ordered, in_order=ordered is ids)
+        # by relevance: the best-ranked records that pass, found among the ranking's
+        # best a page at a time; the rest, ordered, from the job thread
+        store = self.store
+        first = self.ranking.first_page(
+            lambda some: filter_record_ids(store, among=some, **query), FIRST_PAGE
+        )
+        self.model.set_ids(first, complete=False)
+        self._load_ranked_rest(query, first)
         self._reload_counts()
 
     def _load_rest(self, query: dict) -> None:
@@ -237,6 +243,32 @@ class ScreeningActions:
 
         work = self._interruptible(lambda store: filter_record_ids(store, **query))
         self.jobs.start(work, on_success=done)
+
+    def _load_ranked_rest(self, query: dict, page: list[int]) -> None:
+        """The whole list in relevance order, worked out (and sorted) on the job thread,
+        joins the first page shown: the records after it are added below it."""
+        generation = self._list_generation
+        review_path = self.store.path
+        rank_of = self.ranking.rank_of  # replaced, never changed in place, by a retrain
+
+        def rest(store: Store) -> list[int]:
+            shown = set(page)
+            ordered = ranked_order(filter_record_ids(store, **query), rank_of)
+            return [rid for rid in ordered if rid not in shown]
+
+        def done(ids: list[int] | None) -> None:
+            fresh = generation == self._list_generation and self.store.path == review_path
+            if ids is None or not fresh:
+                return
+            had_rows = self.model.rowCount() > 0
+            self.model.append_ids(ids)
+            if self.ranking.rank_of is not rank_of or not self.ranking.orders_by_relevance():
+                self.ranking.reorder_list()  # a new ranking (or order) came meanwhile
+            if not had_rows and len(ids):  # none of the best passed: the list begins now
+                self.select_row(0)
+            self.screening_status.show()
+
+        self.jobs.start(self._interruptible(rest), on_success=done)
 
     def _search_in_background(self, query: dict) -> None:
         """The list for a search, worked out on the job thread; the list shown until then

@@ -246,6 +246,8 @@ def test_the_random_review_has_every_situation(review):
 def test_ids_and_counts_follow_the_rules_for_every_combination(review):
     plain = Plain(review)
     checked = 0
+    # some records, in the ranking's order (not import order), some duplicates among them
+    among = random.Random(3).sample(range(1, 81), 30) + [999]
     for f in all_filters():
         kwargs = dataclasses.asdict(f)
         expected_ids = plain.ids(f)
@@ -254,6 +256,9 @@ def test_ids_and_counts_follow_the_rules_for_every_combination(review):
         for limit in (1, 7):
             first = filters.filter_record_ids(review, limit=limit, **kwargs)
             assert first == expected_ids[:limit], (f, limit)
+        # those of some records, as the list in relevance order asks for its first page
+        some = filters.filter_record_ids(review, among=among, **kwargs)
+        assert some == [rid for rid in expected_ids if rid in among], f
         ids, counts = filters.filter_records(review, **kwargs)
         assert ids == expected_ids, f
         assert counts == plain.counts(review, f), f

@@ -47,6 +47,26 @@ def test_each_keystroke_is_on_disk_before_the_value_is_saved(qtbot, window, demo
     assert typed == {} and values["sample_size"] == 182
 
 
+def test_a_draft_another_program_held_off_is_written_once_it_lets_go(
+    qtbot, window, demo_review
+):
+    """Another program (a command beside the window) holds the review's write lock while
+    the reviewer types in one field and moves on to the next: the first field's draft,
+    refused meanwhile, is written again by itself, not only at a next key in its field."""
+    rid = window.current_id
+    other = sqlite3.connect(demo_review, isolation_level=None)
+    other.execute("begin immediate")  # the write lock, held
+    try:
+        type_into(qtbot, field(window, "sample_size"), "182")
+        assert window.form.only_in_memory() == [(rid, "sample_size", "182")]
+    finally:
+        other.execute("rollback")
+        other.close()
+    qtbot.keyClicks(field(window, "age"), "6")  # the next field: nothing typed in the first
+    qtbot.waitUntil(lambda: on_disk(demo_review, rid)[0].get("sample_size") == "182")
+    assert window.form.only_in_memory() == []
+
+
 _KILLED_WHILE_TYPING = """
 import os, signal, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

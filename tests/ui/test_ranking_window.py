@@ -218,3 +218,65 @@ def test_stopping_targets_are_the_reviews(qtbot, ranked_window):
     assert settings.get_setting(w.store, "stopping_recall") == 0.8
     assert "recall ≥ 80%" in w.ranking.panel.verdict.text()
     assert any(e.kind == "setting.set" for e in w.store.events())
+
+
+def test_a_list_in_relevance_order_shows_its_best_first_then_the_rest(
+    qtbot, labelled_review, sync_jobs, monkeypatch
+):
+    """Issue 14: a stage or filter change in relevance order shows the first page of the
+    list at once (found among the ranking's best) and the rest below it from the job
+    thread, without the rows already shown moving."""
+    from reviewer.review.filters import filter_record_ids
+    from reviewer.ui import rank_controller
+    from reviewer.ui import screening_actions as actions
+    from reviewer.ui.main_window import MainWindow
+
+    path, labels = labelled_review
+    store = Store(path)
+    screening.decide(store, first(labels, 1), "include", "tester")
+    screening.decide(store, first(labels, 0), "exclude", "tester")
+    ids = store.record_ids()
+    kept = ids[1::2] + ids[::2]  # a ranking unlike import order
+    repo.save_ranking(store, "title_abstract", "tester", kept, range(len(kept)), 1, 1, {})
+    monkeypatch.setattr(actions, "FIRST_PAGE", 5)
+    monkeypatch.setattr(rank_controller, "FIRST_PAGE_CANDIDATES", 1)  # pages of 5, 10, 20
+    w = MainWindow(store)
+    qtbot.addWidget(w)
+    assert w.ranking.mode == RELEVANCE_ORDER
+    undecided = set(filter_record_ids(store, decision="undecided", viewer="tester"))
+    whole = [rid for rid in kept if rid in undecided]  # the list, by relevance
+    pages = []
+    real_append = w.model.append_ids
+    monkeypatch.setattr(
+        w.model, "append_ids", lambda rest: (pages.append(list(w.model.ids)), real_append(rest))
+    )
+    combo = w.filter_panel.combos["decision"]
+    combo.setCurrentIndex(combo.findData("undecided"))
+    assert pages == [whole[:5]]  # the best five shown before the rest came ...
+    assert list(w.model.ids) == whole and w.model.complete  # ... and the rest below them
+    assert w.current_id == whole[0]
+    w.close()
+    store.close()
+
+
+def test_a_ranking_is_kept_through_the_windows_one_writer(qtbot, ranked_window, monkeypatch):
+    """A retrain keeps its ranking through the writer thread, like every write of the
+    window: on a connection of its own it held the write lock while the reviewer typed,
+    and a draft written meanwhile could fail (and be lost to a kill)."""
+    import threading
+
+    w, labels = ranked_window
+    where = []
+    real = repo.save_ranking
+    monkeypatch.setattr(
+        repo, "save_ranking",
+        lambda store, *a: (where.append(threading.current_thread().name), real(store, *a)),
+    )  # fmt: skip
+    w.go_to_record(first(labels, 1))
+    w.decide("include")
+    w.go_to_record(first(labels, 0))
+    w.decide("exclude")
+    wait_for_ranking(qtbot, w)
+    qtbot.waitUntil(lambda: bool(where))
+    assert set(where) == {"reviewer-writer"}
+    assert repo.load_ranking(w.store, "title_abstract", w.reviewer) is not None
