@@ -181,7 +181,7 @@ def push(stack: UndoStack, command: Any, label: str = "") -> Operation:
 
 def undo(stack: UndoStack) -> Operation:
     def op(_store: Store) -> Changes:
-        command = stack._undo[-1] if stack.can_undo else None
+        command = stack.next_undo
         label = stack.undo()
         done = changes_of(command) if command is not None else Changes()
         return done | Changes(undo=True, label=f"Undid {label}" if label else "Nothing to undo")
@@ -191,7 +191,7 @@ def undo(stack: UndoStack) -> Operation:
 
 def redo(stack: UndoStack) -> Operation:
     def op(_store: Store) -> Changes:
-        command = stack._redo[-1] if stack.can_redo else None
+        command = stack.next_redo
         label = stack.redo()
         done = changes_of(command) if command is not None else Changes()
         return done | Changes(undo=True, label=f"Redid {label}" if label else "Nothing to redo")

@@ -148,32 +148,28 @@ def known_event_ids(store: Store, ids: Iterable[str]) -> set[str]:
 # -- record uids ------------------------------------------------------------------------------
 
 
+def _pairs_in(store: Store, sql: str, keys: list) -> dict:
+    """``sql``'s two columns as a dict for ``keys``, asked 500 at a time (``sql`` has one
+    ``{marks}`` for the ``in (...)`` list, under SQLite's limit on variables)."""
+    out: dict = {}
+    for i in range(0, len(keys), 500):
+        part = keys[i : i + 500]
+        marks = ",".join("?" for _ in part)
+        out.update(store.db.execute(sql.format(marks=marks), part).fetchall())
+    return out
+
+
 def uids_of(store: Store, ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted({int(i) for i in ids})
-    out: dict[int, str] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i : i + 500]
-        marks = ",".join("?" for _ in part)
-        out.update(
-            store.db.execute(
-                f"select record_id, uid from record_uids where record_id in ({marks})", part
-            ).fetchall()
-        )
-    return out
+    return _pairs_in(
+        store, "select record_id, uid from record_uids where record_id in ({marks})", wanted
+    )
 
 
 def ids_of(store: Store, uids: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(uids))
-    out: dict[str, int] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i : i + 500]
-        marks = ",".join("?" for _ in part)
-        out.update(
-            store.db.execute(
-                f"select uid, record_id from record_uids where uid in ({marks})", part
-            ).fetchall()
-        )
-    return out
+    return _pairs_in(
+        store, "select uid, record_id from record_uids where uid in ({marks})", sorted(set(uids))
+    )
 
 
 # -- records that travel ----------------------------------------------------------------------

@@ -334,7 +334,7 @@ class RankController(QObject):
     def poll(self) -> None:
         """Start what is due: features for new records, or a retrain after changes."""
         store = self.w.store
-        if store is None or self.closed or getattr(store, "closed", False):
+        if store is None or self.closed or store.closed:
             return  # the review was closed under a window that stayed open
         self.sync()
         marker = repo.change_marker(store)
