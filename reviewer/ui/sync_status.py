@@ -83,7 +83,7 @@ def attach_sync(window: Any) -> SyncController | None:
         # the server accepts a copy's events only under its own role
         window.reviewer = meta.user
         window.model.reviewer = meta.user
-        window._reload_list()
+        window.records.reload()
         window._update_status()
     if button is None:
         button = SyncStatusButton(window)
