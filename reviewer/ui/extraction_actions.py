@@ -17,16 +17,12 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
-from reviewer.annotate.anchors import dismiss_orphan, reattach_orphan
-from reviewer.annotate.undo import AddHighlight, DeleteHighlight, EditNote, Group, ValueChange
 from reviewer.domain import Template
 from reviewer.review import extraction
 from reviewer.review import operations as op
 from reviewer.review.keywords import find_spans
-from reviewer.review.operations import Changes
 from reviewer.store import StoreError, drafts
 from reviewer.store.errors import DiskFullError
-from reviewer.store.suggestions import suggestion as stored_suggestion
 from reviewer.ui import plain
 from reviewer.ui.document_view import DocumentView, items_for_record
 from reviewer.ui.form import ExtractionForm, raw_value
@@ -131,10 +127,8 @@ class ExtractionActions(QObject):
             return
         self.form.flush()
         try:
-            self.s.ops.push(
-                ValueChange.from_selection(self.s.current_id, key, start, end, self.s.reviewer, append),
-                self.s,
-            )
+            self.s.run(op.value_from_text(self.s.stack, self.s.current_id, key, start, end,
+                                          self.s.reviewer, append))  # fmt: skip
         except ValueError as exc:
             editor = self.form.editors.get(key)
             if editor is not None:
@@ -148,22 +142,19 @@ class ExtractionActions(QObject):
             return
         comment, ok = QInputDialog.getMultiLineText(self.s.widget, "Note", "Comment on the selected words:")
         if ok:
-            self.s.ops.push(
-                AddHighlight.note(self.s.current_id, start, end, comment.strip(), self.s.reviewer),
-                self.s,
-            )
+            self.s.run(op.add_note(self.s.stack, self.s.current_id, start, end, comment.strip(),
+                                   self.s.reviewer))  # fmt: skip
 
     def remove_span(self, key: str, span_index: int) -> None:
         if self.s.current_id is not None:
-            self.s.ops.push(
-                ValueChange.remove_span(self.s.current_id, key, span_index, self.s.reviewer), self.s
-            )
+            self.s.run(op.remove_span(self.s.stack, self.s.current_id, key, span_index,
+                                      self.s.reviewer))  # fmt: skip
 
     def delete_note(self, note_id: int) -> None:
-        self.s.ops.push(DeleteHighlight(note_id, self.s.reviewer), self.s)
+        self.s.run(op.delete_note(self.s.stack, note_id, self.s.reviewer))
 
     def edit_note(self, note_id: int, comment: str) -> None:
-        self.s.ops.push(EditNote(note_id, comment, self.s.reviewer), self.s)
+        self.s.run(op.edit_note(self.s.stack, note_id, comment, self.s.reviewer))
 
     def go_to_span(self, record_id: int, start: int, end: int) -> None:
         if record_id != self.s.current_id:
@@ -199,14 +190,13 @@ class ExtractionActions(QObject):
             self.s.status("Select the words to attach it to first", 5000)
             return
         (start, end), who = sel[:2], self.s.reviewer
-        self.s.ops.run(op.write(lambda s: reattach_orphan(s, orphan_id, start, end, who),
-                              Changes(notes=True, suggestions=True)), self.s)  # fmt: skip
+        self.s.run(op.reattach_orphan(orphan_id, start, end, who))
         self.orphans_dialog.refresh()
         self.reload_form()
 
     def _dismiss_orphan(self, orphan_id: int) -> None:
         who = self.s.reviewer
-        self.s.ops.run(op.write(lambda s: dismiss_orphan(s, orphan_id, who), Changes(notes=True)))
+        self.s.run(op.dismiss_orphan(orphan_id, who), initiator=self)
 
     # -- suggestions ---------------------------------------------------------------------
 
@@ -262,14 +252,14 @@ class ExtractionActions(QObject):
 
     def accept_suggestion(self, suggestion_id: int) -> None:
         self.form.flush()
-        self.s.ops.push(self._accept_command(suggestion_id), self.s)
+        s = self.s
+        if s.current_id is not None:
+            s.run(op.accept_suggestions(s.stack, s.current_id, [suggestion_id], s.reviewer))
         self.reload_form()
 
     def reject_suggestion(self, suggestion_id: int) -> None:
         rid, who = self.s.current_id, self.s.reviewer
-        self.s.ops.run(op.write(lambda s: extraction.reject(s, suggestion_id, who),
-                              Changes(records=op.records([rid] if rid else []),
-                                      suggestions=True)), self.s)  # fmt: skip
+        self.s.run(op.reject_suggestion(rid, suggestion_id, who))
         self.show_suggestions()
 
     def accept_all(self) -> None:
@@ -278,21 +268,10 @@ class ExtractionActions(QObject):
         self.form.flush()
         plan = extraction.accept_all_plan(self.s.store, self.s.current_id)
         if plan:
-            self.s.ops.push(
-                Group("accept all", [self._accept_command(s.id) for s in plan if s.id]), self.s
-            )
+            ids = [s.id for s in plan if s.id]
+            self.s.run(op.accept_suggestions(self.s.stack, self.s.current_id, ids, self.s.reviewer))
         self.reload_form()
         self.s.status(f"Accepted {len(plan)} suggestions", 4000)
-
-    def _accept_command(self, suggestion_id: int) -> ValueChange:
-        field, who = stored_suggestion(self.s.store, suggestion_id).field, self.s.reviewer
-        return ValueChange(
-            self.s.current_id,  # type: ignore[arg-type]
-            field,
-            who,
-            lambda store: extraction.accept(store, suggestion_id, who),
-            "accept {field}",
-        )
 
     # -- after a change --------------------------------------------------------------------
 
@@ -329,7 +308,7 @@ class ExtractionActions(QObject):
         if self.s.current_id is None:
             return "no record is selected"
         try:
-            self.s.ops.push(ValueChange.set(self.s.current_id, field, raw, self.s.reviewer), self.s)
+            self.s.run(op.set_value(self.s.stack, self.s.current_id, field, raw, self.s.reviewer))
         except ValueError as exc:
             return str(exc)
         except DiskFullError as exc:  # the text stays typed, and is saved once there is room
@@ -378,9 +357,8 @@ class ExtractionActions(QObject):
                 kept += 1
                 continue
             try:
-                self.s.ops.push(
-                    ValueChange.set(d.record_id, d.field, raw_value(spec, d.text), self.s.reviewer)
-                )
+                value = raw_value(spec, d.text)
+                self.s.run(op.set_value(self.s.stack, d.record_id, d.field, value, self.s.reviewer))
                 saved += 1
             except (ValueError, StoreError):
                 kept += 1

@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
 
 from reviewer.domain import Template
 from reviewer.export.json_import import import_review_json
-from reviewer.ingest.merged import unmerge_duplicate
 from reviewer.review import operations as op
 from reviewer.review.operations import Changes
 from reviewer.review.pdf_files import find_record_pdf
@@ -771,10 +770,8 @@ class MainWindow(QMainWindow):
     def unmerge_current(self) -> None:
         if self.current_id is None:
             return
-        rid, who = self.current_id, self.reviewer
         try:
-            self.ops.run(op.write(lambda s: unmerge_duplicate(s, rid, who),
-                                  Changes(records=frozenset([rid]), record_set=True)))  # fmt: skip
+            self.ops.run(op.unmerge(self.current_id, self.reviewer))
         except ValueError as exc:
             plain.inform(self, "Not merged", str(exc))
             return

@@ -20,10 +20,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QTabWidget
 
 from reviewer.analysis import rob2
 from reviewer.annotate.results_edit import ResultsChange
-from reviewer.annotate.undo import ValueChange
 from reviewer.domain.results import StudyResults, column, kind_of
 from reviewer.review import operations as op
-from reviewer.review.operations import Changes
 from reviewer.store import Store
 from reviewer.store import results as result_store
 from reviewer.suggest.results import GridSuggestion, suggest_results
@@ -192,7 +190,8 @@ class ResultsController(QObject):
         if self.s.current_id is None:
             return
         try:
-            self.s.ops.push(ValueChange.set(self.s.current_id, field, value, self.s.reviewer), self)
+            self.s.run(op.set_value(self.s.stack, self.s.current_id, field, value, self.s.reviewer),
+                       self)  # fmt: skip
         except ValueError as exc:
             self.s.status(str(exc), 6000)
         self.refresh()
@@ -203,7 +202,7 @@ class ResultsController(QObject):
             return
         new = rob2.with_rob2(template)
         who = self.s.reviewer
-        self.s.ops.run(op.write(lambda s: s.set_template(new, who), Changes(template=True)), self)
+        self.s.run(op.set_template(new, who), self)
         self.fields.template_changed(new)
         self.tabs.setCurrentWidget(self.rob)
         self.refresh()

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QPus
 
 from reviewer.domain import Decision
 from reviewer.review import extraction
+from reviewer.review import operations as op
 from reviewer.review.fulltext import attach_fulltext as attach
 from reviewer.review.fulltext import import_fulltexts
 from reviewer.review.keywords import compiled_terms
 from reviewer.review.merge import merge
 from reviewer.review.operations import Changes
 from reviewer.review.screening import ScreeningError, next_undecided
-from reviewer.review.screening_undo import DecisionChange
 from reviewer.review.settings import exclusion_reasons, is_blinded
 from reviewer.store import Store, StoreError
 from reviewer.ui import file_dialogs as dialogs
@@ -171,7 +171,7 @@ class ScreeningActions(QObject):
             reason=reason or "",  # type: ignore[arg-type]
         )
         try:  # the list's row, the counts and the panels follow from the change notice
-            s.ops.push(DecisionChange(decision), s)
+            s.run(op.decide(s.stack, decision))
         except (ScreeningError, StoreError) as exc:  # StoreError: read-only, disk full ...
             plain.warn(s.widget, "Decision not recorded", str(exc))
             return

@@ -26,8 +26,10 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStatusBar, QWidget
 
+from reviewer.annotate.undo import UndoStack
 from reviewer.domain import Template
 from reviewer.review.keywords import compiled_terms
+from reviewer.review.operations import Changes, Operation
 from reviewer.store import Store
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.operations import Operations
@@ -71,3 +73,15 @@ class Session(QObject):
         self.said = text
         if self.status_bar is not None:
             self.status_bar.showMessage(text, ms)
+
+    @property
+    def stack(self) -> UndoStack:
+        """The undo history the undoable operations go on."""
+        assert self.ops.stack is not None, "no review is open"
+        return self.ops.stack
+
+    def run(self, operation: Operation, initiator: object | None = None) -> Changes:
+        """Run one of the user's operations (``reviewer.review.operations``) where the
+        review is written; its change notice names ``initiator``, by default this
+        session (an action in this window: counts follow a moment after a run of keys)."""
+        return self.ops.run(operation, self if initiator is None else initiator)
