@@ -189,10 +189,6 @@ class MainWindow(QMainWindow):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search titles, authors and text  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
 
         self.table = QTableView()
         self.table.setObjectName("records")
@@ -242,8 +238,6 @@ class MainWindow(QMainWindow):
             self.session, self.table, self.search, self.filter_panel, self.count_label,
             self.screening_status, before_change=lambda: self.form.flush(),
         )  # fmt: skip
-        self._search_timer.timeout.connect(self.records.apply_search)
-        self.filter_panel.filters_changed.connect(self.records.filters_changed)
         self.records.current_changed.connect(lambda rid: self.show_record(rid))
         self.ranking = RankController(self.session, self.records)
         self.records.ordering = self.ranking
@@ -980,7 +974,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._recount_timer.stop()
-        self._search_timer.stop()
+        self.records.search_timer.stop()
         self.importer.cancel()
         self.ranking.shutdown()
         stop_sync(self)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, QObject, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView
 
 from reviewer.review.filters import filter_counts, filter_record_ids
@@ -27,6 +27,7 @@ from reviewer.ui.rank_model import RankedRecordModel, ranked_order
 from reviewer.ui.session import Session
 
 FIRST_PAGE = 500  # rows of a list shown at once; the rest is worked out in the background
+SEARCH_PAUSE_MS = 150  # a search starts once the typing pauses this long
 
 
 class Ordering(Protocol):
@@ -95,6 +96,13 @@ class RecordList(QObject):
         self._list_generation = 0
         self._count_generation = 0
         self._running: set[sqlite3.Connection] = set()
+        # a search waits for a pause in the typing; a filter applies at once
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_PAUSE_MS)
+        self.search_timer.timeout.connect(self.apply_search)
+        search.textChanged.connect(lambda _t: self.search_timer.start())
+        filter_panel.filters_changed.connect(self.filters_changed)
 
     def attach(self, model: RankedRecordModel) -> None:
         """A review was opened: show ``model``'s records, with the panel's filters."""
@@ -154,6 +162,8 @@ class RecordList(QObject):
         self.filter_panel.clear()
 
     def apply_search(self) -> None:
+        if self.s.store.closed:
+            return  # the typing paused as the review closed
         self.before_change()
         self.reload()
         self.select_row(0)
