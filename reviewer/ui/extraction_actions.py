@@ -21,6 +21,7 @@ from reviewer.domain import Template
 from reviewer.review import extraction
 from reviewer.review import operations as op
 from reviewer.review.keywords import find_spans
+from reviewer.review.operations import Changes
 from reviewer.store import StoreError, drafts
 from reviewer.store.errors import DiskFullError
 from reviewer.ui import plain
@@ -82,6 +83,15 @@ class ExtractionActions(QObject):
         document.note_requested.connect(self.add_note)
         document.span_remove_requested.connect(self.remove_span)
         document.note_delete_requested.connect(self.delete_note)
+        session.ops.operation_did_execute.connect(self._changed)
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        """A change notice: the shown record's form and highlights, keyword colours."""
+        rid = self.s.current_id
+        if rid is not None and (changes.undo or rid in changes.records):
+            self.current_record_changed()
+        elif "keyword_terms" in changes.settings:
+            self.refresh_highlights()
 
     @property
     def template(self) -> Template:

@@ -531,8 +531,8 @@ class MainWindow(QMainWindow):
             attach_sync(self)  # a review on a shared server syncs in the background
 
     def _operation_did_execute(self, changes: Changes, initiator: object) -> None:
-        """An operation changed the review: refresh what the window itself shows (the
-        panels listen to ``ops`` and refresh themselves)."""
+        """An operation changed the review: refresh the list, the counts and the Edit
+        menu (the components and panels listen to ``ops`` and refresh themselves)."""
         if changes.undo:
             self._undo_changed()
         if changes.record_set:
@@ -549,19 +549,13 @@ class MainWindow(QMainWindow):
                 known_now, now = self.model.cached_decision(rid)
                 if changes.decisions and known and known_now:
                     self.screening_status.decided(was, now)
-        if changes.settings:
-            names = sorted(changes.settings)
-            self.screening.settings_changed(names)
-            if "keyword_terms" in names:
-                self.extraction.refresh_highlights()
         ours = initiator is self.session  # an action in this window (not a sync, a job)
         if changes.counts and ours:  # a decision by key never waits for them
             self._recount_timer.start()
         elif changes.counts:  # a resolution, a tag, an import: counted again at once
             self.records.reload_counts()
-        if self.current_id is not None and (changes.undo or self.current_id in changes.records):
-            self.extraction.current_record_changed()  # its form and highlights
-            self.screening.show_decision()
+        # the screening and extraction components follow the notice themselves (the
+        # current record's decision, form and highlights; settings)
         self.screening_status.show()  # counted again on the job thread after the last key
         if changes.counts and not ours:
             self.screening_status.recount()

@@ -96,6 +96,15 @@ class ScreeningActions(QObject):
         self.settings_dialog: ReviewSettingsDialog | None = None
         self.fulltext_report = ""
         self._build_bar()
+        session.ops.operation_did_execute.connect(self._changed)
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        """A change notice: review settings, and the shown record's decision."""
+        if changes.settings and self.records.model is not None:
+            self.settings_changed(sorted(changes.settings))
+        rid = self.s.current_id
+        if rid is not None and (changes.undo or rid in changes.records):
+            self.show_decision()
 
     def _build_bar(self) -> None:
         """The decision bar under the document: the decision, the reason, the buttons."""
