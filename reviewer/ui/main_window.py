@@ -195,7 +195,6 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # Shift/Ctrl-click and Shift+arrows select several records: a key decides them all
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.screening_status = ScreeningStatus(self)  # counts kept without recounting
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
@@ -204,6 +203,11 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setStyleSheet("padding: 2px;")
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.progress_label = plain.label()  # names the reviewer (in the status bar)
+        self.progress_label.setObjectName("screening_progress")
+        self.screening_status = ScreeningStatus(  # counts kept without recounting
+            self.session, lambda: self.records.model, self.count_label, self.progress_label
+        )
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -325,8 +329,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.setCentralWidget(self.splitter)
-        self.progress_label = plain.label()  # names the reviewer
-        self.progress_label.setObjectName("screening_progress")
         self.statusBar().addPermanentWidget(self.progress_label)
         self.read_only_label = plain.label("Read-only")
         self.read_only_label.setObjectName("read_only")
