@@ -87,7 +87,7 @@ from reviewer.ui.screening_status import ScreeningStatus
 from reviewer.ui.session import Session
 from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
-from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
+from reviewer.ui.sync_status import SyncLink, server_role
 from reviewer.ui.tags_editor import TagsEditor
 from reviewer.ui.writer import Writer
 
@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._changing_actions: list[QAction] = []
         self.setAcceptDrops(True)
         self._build_widgets()
+        self.sync = SyncLink(self.session, self.statusBar(), self._reviewer_changed)
         self.exporter = ExportController(self, self.statusBar(), self.jobs, lambda: self.store)
         self._build_menus()
         self.importer = ImportController(self, self.statusBar(), self.jobs, self.ops)
@@ -181,6 +182,14 @@ class MainWindow(QMainWindow):
     @property
     def merge_dialog(self) -> Any:
         return self.screening.merge_dialog
+
+    @property
+    def sync_controller(self) -> Any:
+        return self.sync.controller
+
+    @property
+    def sync_button(self) -> Any:
+        return self.sync.button
 
     # -- construction -------------------------------------------------------------
 
@@ -498,7 +507,7 @@ class MainWindow(QMainWindow):
         self.screening_status.forget()
         old, self.writer = self.writer, Writer(store.path, read_only=store.read_only)
         if old is not None:
-            stop_sync(self)  # its sync writes through the old writer: it stops first
+            self.sync.stop()  # its sync writes through the old writer: it stops first
             old.close()
         self.ops.attach(self.writer)
         self._sources = {s.id: s.shown for s in store.sources() if s.id is not None}
@@ -530,7 +539,7 @@ class MainWindow(QMainWindow):
         self._update_status()
         self.extraction.restore_drafts()
         if not store.read_only:  # a sync writes what it brings in
-            attach_sync(self)  # a review on a shared server syncs in the background
+            self.sync.start(self.writer.call)  # a review on a server syncs in the background
 
     def _operation_did_execute(self, changes: Changes, initiator: object) -> None:
         """An operation changed the review: refresh the list, the counts and the Edit
@@ -933,10 +942,14 @@ class MainWindow(QMainWindow):
         if ok and name.strip():
             self.reviewer = name.strip()
             settings().setValue("reviewer/name", self.reviewer)
-            self.model.reviewer = self.reviewer
-            self.records.reload()
-            self.screening.show_decision()
-            self._update_status()
+            self._reviewer_changed()
+
+    def _reviewer_changed(self) -> None:
+        """Someone else screens now (asked, or the server's role): their decisions."""
+        self.model.reviewer = self.reviewer
+        self.records.reload()
+        self.screening.show_decision()
+        self._update_status()
 
     def about(self) -> None:
         from reviewer.ui.about import show_about
@@ -973,7 +986,7 @@ class MainWindow(QMainWindow):
         self.records.search_timer.stop()
         self.importer.cancel()
         self.ranking.shutdown()
-        stop_sync(self)
+        self.sync.stop()
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
