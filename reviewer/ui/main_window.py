@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -47,17 +48,13 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.domain import Template
-from reviewer.export.json_import import import_review_json
 from reviewer.review import operations as op
 from reviewer.review.operations import Changes
 from reviewer.review.pdf_files import find_record_pdf
-from reviewer.review.project import create_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
-from reviewer.store import Store, StoreError
-from reviewer.store.copies import copy_name, copy_review
+from reviewer.store import Store
 from reviewer.store.duplicates import group_sources, originals
-from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
@@ -82,7 +79,8 @@ from reviewer.ui.rank_model import RankedRecordModel
 from reviewer.ui.record_list import RecordList
 from reviewer.ui.record_model import DECISION, fit_columns
 from reviewer.ui.results_actions import ResultsController
-from reviewer.ui.screening_actions import DECISION_KEYS, REVIEW_FILTER, ScreeningActions
+from reviewer.ui.review_files import ReviewFiles, settings
+from reviewer.ui.screening_actions import DECISION_KEYS, ScreeningActions
 from reviewer.ui.screening_status import ScreeningStatus
 from reviewer.ui.session import Session
 from reviewer.ui.sources_dialog import SourcesDialog
@@ -90,12 +88,6 @@ from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.sync_status import SyncLink, server_role
 from reviewer.ui.tags_editor import TagsEditor
 from reviewer.ui.writer import Writer
-
-MAX_RECENT = 8
-
-
-def settings() -> QSettings:
-    return QSettings()
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +111,11 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build_widgets()
         self.sync = SyncLink(self.session, self.statusBar(), self._reviewer_changed)
+        self.recent_menu = QMenu("Recent reviews", self)
+        self.files = ReviewFiles(  # new, open, from JSON, copies, Recent reviews
+            self.session, self.recent_menu, self.switch_review,
+            lambda paths: self.importer.start(paths),
+        )  # fmt: skip
         self.exporter = ExportController(self, self.statusBar(), self.jobs, lambda: self.store)
         self._build_menus()
         self.importer = ImportController(self, self.statusBar(), self.jobs, self.ops)
@@ -372,16 +369,17 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu("&File")
-        self._add(m, "&New review…", self.new_review, QKeySequence.StandardKey.New)
-        self._add(m, "&Open review…", self.choose_review, QKeySequence.StandardKey.Open)
-        self._add(m, "Open review read-only…", lambda: self.choose_review(read_only=True))
-        self._add(m, "New review from a JSON export…", self.choose_json_export)
-        self.recent_menu = m.addMenu("Recent reviews")
+        f = self.files
+        self._add(m, "&New review…", f.new_review, QKeySequence.StandardKey.New)
+        self._add(m, "&Open review…", f.choose_review, QKeySequence.StandardKey.Open)
+        self._add(m, "Open review read-only…", lambda: f.choose_review(read_only=True))
+        self._add(m, "New review from a JSON export…", f.choose_json_export)
+        m.addMenu(self.recent_menu)
         m.addSeparator()
-        self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
-        self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
+        self._add(m, "&Import files…", f.choose_import_files, "Ctrl+I")
+        self._add(m, "Import &folder…", f.choose_import_folder, "Ctrl+Shift+I")
         self._add(m, "Import full-text PDFs…", self.screening.choose_fulltext_folder)
-        self._add(m, "Save a &copy for another reviewer…", self.save_copy)
+        self._add(m, "Save a &copy for another reviewer…", f.save_copy)
         self._add(m, "&Merge another copy of this review…", self.screening.choose_merge)
         m.addSeparator()
         self._add(m, "&Export…", self.exporter.choose, "Ctrl+E")
@@ -533,7 +531,7 @@ class MainWindow(QMainWindow):
             f"{store.name} ({store.path.name}) — Reviewer"
             + (" (read-only)" if store.read_only else "")
         )
-        self._remember_recent(store.path, store.name)
+        self.files.remember_recent(store.path, store.name)
         self.select_row(0)
         self.table.setFocus()  # keyboard screening works at once
         self._update_status()
@@ -725,8 +723,8 @@ class MainWindow(QMainWindow):
             self.empty_state.show_message(
                 "This review has no records yet",
                 IMPORT_HELP,
-                [("Import files…", self.choose_import_files),
-                 ("Import folder…", self.choose_import_folder)],
+                [("Import files…", self.files.choose_import_files),
+                 ("Import folder…", self.files.choose_import_folder)],
             )  # fmt: skip
         elif self.model.rowCount() == 0 and (self.records.filters_in_use() or self.search.text()):
             self.empty_state.show_message(
@@ -778,116 +776,13 @@ class MainWindow(QMainWindow):
     # -- files ---------------------------------------------------------------------------
 
     def new_review(self) -> None:
-        path = dialogs.save_file(
-            self, "New review", "reviews", "new.review", REVIEW_FILTER, self.store.path.parent
-        )
-        if not path:
-            return
-        if not path.endswith(".review"):
-            path += ".review"
-        try:
-            store = create_review(path)
-        except StoreError as exc:
-            plain.warn(self, "Cannot create review", str(exc))
-            return
-        store.close()
-        self.switch_review(path)
-
-    def choose_json_export(self) -> None:
-        src = dialogs.open_file(
-            self, "JSON export", "exports", "JSON (*.json);;All files (*)", self.store.path.parent
-        )
-        if not src:
-            return
-        dest = dialogs.save_file(
-            self, "New review", "reviews", Path(src).with_suffix(".review").name, REVIEW_FILTER
-        )
-        if dest:
-            self.new_review_from_json(src, dest)
+        self.files.new_review()
 
     def new_review_from_json(self, src: str, dest: str) -> None:
-        """Build a review from a JSON export in the background, then open it."""
-        reviewer = self.reviewer
-
-        def work(progress, cancelled) -> str:
-            import_review_json(
-                src,
-                dest,
-                reviewer=reviewer,
-                progress=lambda d, t: progress((d, t)),
-                cancel=cancelled,
-            ).close()
-            return dest
-
-        self.jobs.start(
-            work,
-            on_success=self.switch_review,
-            on_failure=lambda m: plain.warn(self, "Cannot build the review", m),
-        )
-
-    def choose_review(self, read_only: bool = False) -> None:
-        path = dialogs.open_file(
-            self,
-            "Open review read-only" if read_only else "Open review",
-            "reviews",
-            REVIEW_FILTER,
-            self.store.path.parent,
-        )
-        if path:
-            self.switch_review(path, read_only=read_only)
-
-    def choose_import_files(self) -> None:
-        paths = dialogs.open_files(self, "Import files", "imports", "", self.store.path.parent)
-        if paths:
-            self.importer.start(paths)
-
-    def choose_import_folder(self) -> None:
-        path = dialogs.existing_folder(self, "Import folder", "imports", self.store.path.parent)
-        if path:
-            self.importer.start([path])
+        self.files.new_review_from_json(src, dest)
 
     def save_copy(self) -> None:
-        """File → Save a copy for another reviewer: ask who it is for and where."""
-        who, ok = QInputDialog.getText(
-            self,
-            "Save a copy for another reviewer",
-            "Who is the copy for? (it is named after them, so that the two copies are "
-            "told apart)\n\nThey screen their copy; File → Merge another copy brings "
-            "their work back here.",
-        )
-        if not ok:
-            return
-        who = who.strip()
-        stem = self.store.path.stem + (f"-{_file_word(who)}" if who else "-copy")
-        path = dialogs.save_file(
-            self, "Save the copy as", "copies", f"{stem}.review", REVIEW_FILTER,
-            self.store.path.parent,
-        )  # fmt: skip
-        if path:
-            if not path.endswith(".review"):
-                path += ".review"
-            self.copy_for(path, copy_name(self.store.name, who))
-
-    def copy_for(self, dest: str, name: str) -> None:
-        """Write the copy in the background (SQLite's backup API: a consistent copy with
-        the latest work, while this window keeps the review open)."""
-        review_path = self.store.path
-
-        def work(progress, cancelled) -> str:
-            with Store(review_path) as store:
-                copy_review(store, dest, name, lambda d, t: progress((d, t)), cancelled)
-            return dest
-
-        def done(path: str) -> None:
-            self.last_copy = path
-            self._remember_recent(Path(path), name, opened=False)
-            self.statusBar().showMessage(f"Copy “{name}” saved as {path}", 10000)
-
-        self.jobs.start(
-            work,
-            on_success=done,
-            on_failure=lambda m: plain.warn(self, "Copy not saved", m),
-        )
+        self.files.save_copy()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
@@ -908,27 +803,6 @@ class MainWindow(QMainWindow):
         viewport = self.table.viewport()
         index = self.table.indexAt(viewport.mapFrom(self, window_point))
         return self.model.id_at(index.row()) if index.isValid() else None
-
-    def _remember_recent(self, path: Path, name: str, opened: bool = True) -> None:
-        """Put a review in Recent reviews under its name (two copies of one review have
-        different names, and the file beside it): first when it was ``opened``, else
-        second (a copy just saved; the next start still opens this review)."""
-        s = settings()
-        recent = [p for p in _as_list(s.value("recent", [])) if p != str(path)]
-        recent.insert(0 if opened else min(1, len(recent)), str(path))
-        recent = recent[:MAX_RECENT]
-        names = {p: n for p, n in (s.value("recent_names", {}) or {}).items() if p in recent}
-        names[str(path)] = name
-        s.setValue("recent", recent)
-        s.setValue("recent_names", names)
-        if opened:
-            s.setValue("last_review", str(path))
-        self.recent_menu.clear()
-        for p in recent:
-            label = f"{names.get(p) or Path(p).stem}  —  {p}"
-            act = self.recent_menu.addAction(label.replace("&", "&&"))
-            act.setData(p)
-            act.triggered.connect(lambda _c=False, p=p: self.switch_review(p))
 
     # -- reviewer ---------------------------------------------------------------------------
 
@@ -995,18 +869,6 @@ class MainWindow(QMainWindow):
         if self.writer is not None:  # what was asked for is written, then it closes
             self.writer.close()
         super().closeEvent(event)
-
-
-def _as_list(value: Any) -> list[str]:
-    """A list from the settings (a single entry comes back as a plain string)."""
-    if not value:
-        return []
-    return [str(value)] if isinstance(value, str) else [str(v) for v in value]
-
-
-def _file_word(who: str) -> str:
-    """A person's name as part of a file name."""
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in who.strip()).strip("-") or "copy"
 
 
 def focused_in(widget: QWidget) -> bool:
