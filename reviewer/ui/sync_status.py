@@ -127,11 +127,11 @@ class SyncLink(QObject):
             self.controller = None
 
 
-def _sync_now(window: Any, controller: SyncController) -> None:
+def _sync_now(parent: QWidget, controller: SyncController) -> None:
     status = controller.status
     if not status.online and "password" in status.message.lower():
         password, ok = QInputDialog.getText(
-            window,
+            parent,
             "Server password",
             f"Password for {status.server}\n(kept in the system keyring, not in the review):",
             QLineEdit.EchoMode.Password,

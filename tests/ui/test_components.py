@@ -238,3 +238,51 @@ def test_extraction_saves_typed_values_and_keeps_notes(qtbot, session, store):
     assert len(store.highlights(rid)) == before
     session.ops.undo()  # the deleted note comes back
     assert store.highlight(note.id).note == "checked"
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+class ToldFields:
+    """A stand-in for the form's actions: what the results tabs tell them."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.told: list[str] = []
+
+    def set_field_from_text(self, key: str, start: int, end: int, append: bool = False) -> None:
+        self.told.append(f"set {key}")
+
+    def highlight_field(self, key: str) -> None:
+        self.told.append(f"highlight {key}")
+
+    def template_changed(self, template) -> None:
+        self.session.template = template
+        self.told.append("template")
+
+    def refresh_highlights(self) -> None:
+        self.told.append("highlights")
+
+
+def test_results_add_rob2_to_the_template_as_one_change(qtbot, session, store):
+    from reviewer.analysis import rob2
+    from reviewer.ui.results_actions import ResultsController
+
+    form, document = ExtractionForm(), DocumentView()
+    qtbot.addWidget(form)
+    qtbot.addWidget(document)
+    fields = ToldFields(session)
+    results = ResultsController(session, form, document, fields)
+    qtbot.addWidget(results.tabs)
+    session.current_id = store.record_ids()[0]
+    results.show_record(session.current_id)
+    assert results.rob.missing_scroll.isVisibleTo(results.rob)  # no RoB 2 fields yet
+    results.add_rob2()
+    assert rob2.has_rob2(store.template())
+    assert fields.told == ["template"]
+    assert results.tabs.currentWidget() is results.rob
+    assert results.rob.scroll.isVisibleTo(results.rob)  # its questions, for this record
+    (changes, initiator) = session.changes[-1]
+    assert changes.template and initiator is results
+    results.add_rob2()  # already there: nothing more
+    assert len(session.changes) == 1
