@@ -221,6 +221,8 @@ class BulkDecisions:
             plain.warn(s.widget, "Decisions not recorded", message)
 
         job = s.jobs.start(work, on_success=done, on_failure=failed, on_progress=on_progress)
-        if not job.done:  # else it ran inline (tests) and its outcome is already shown
+        # Inline (tests) its outcome is shown already; on the thread the step stays busy
+        # until its outcome is shown, even when the thread is done first.
+        if not s.jobs.synchronous:
             self.job = job
             bar.canceled.connect(job.cancel)
