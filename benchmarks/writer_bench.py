@@ -94,6 +94,13 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
                 stored.append((now - pressed_at.pop()) * 1000)
 
     window.ops.write = timed_write  # type: ignore[method-assign]
+    failures: list[str] = []
+
+    def failed(message: str) -> None:  # said, not shown in a dialog nobody would close
+        failures.append(message)
+        app.quit()
+
+    window.importer._failed = failed  # type: ignore[method-assign]
     started = time.perf_counter()
     if big is not None:
         window.importer.start([str(big)])
@@ -131,6 +138,8 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
     watch.stop()
     elapsed = time.perf_counter() - started
     report = window.importer.last_report
+    if failures:
+        sys.exit(f"the import failed in the window: {failures[0]}")
     window.close()
     window.store.close()
     return {
@@ -183,7 +192,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("n", nargs="?", type=int, default=100_000)
     parser.add_argument("--every", type=float, default=0.25, help="seconds between presses")
     parser.add_argument("--start", type=int, default=3000, help="records to screen")
+    parser.add_argument("--modes", default="idle,busy,alone,before",
+                        help="which runs, comma-separated (default: all)")
     args = parser.parse_args(argv)
+    modes = set(args.modes.split(","))
     from reviewer.ui.import_dialog import LONG_BATCH, SHORT_BATCH
 
     big = corpus(args.n, "ris")
@@ -198,10 +210,15 @@ def main(argv: list[str]) -> int:
             shutil.copy(master, path)
             return path
 
-        idle = in_the_window(fresh("idle"), None, args.every, presses=40)
-        busy = in_the_window(fresh("busy"), big, args.every, presses=0)
-        alone = in_the_window(fresh("alone"), big, 0, presses=0)  # nobody screening
-        old = before(fresh("before"), big, args.every)
+        skipped = {"stored": percentiles([]), "press": percentiles([]), "write": percentiles([]),
+                   "missing": 0, "seconds": float("nan"), "added": 0}
+        idle = in_the_window(fresh("idle"), None, args.every, presses=40) \
+            if "idle" in modes else skipped
+        busy = in_the_window(fresh("busy"), big, args.every, presses=0) \
+            if "busy" in modes else skipped
+        alone = in_the_window(fresh("alone"), big, 0, presses=0) \
+            if "alone" in modes else skipped  # nobody screening
+        old = before(fresh("before"), big, args.every) if "before" in modes else skipped
 
     def line(name: str, p: dict) -> str:
         return (f"  {name:<44} n={p['n']:>4}  p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms"
