@@ -77,6 +77,8 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
     app.processEvents()
     window.table.setFocus()
     waits: list[float] = []  # the part of each press spent waiting for the writer
+    queued: list[float] = []  # of which before the writer began it (behind a batch)
+    running: list[float] = []  # of which the writer running it
     total: list[float] = []  # the whole press: stored, then the list and next record shown
     stored: list[float] = []  # from the press until the decision was committed
     pressed_at: list[float] = []
@@ -85,11 +87,20 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
 
     def timed_write(fn):
         t = time.perf_counter()
+        began: list[float] = []
+
+        def timed(store):
+            began.append(time.perf_counter())
+            return fn(store)
+
         try:
-            return write(fn)
+            return write(timed)
         finally:
             now = time.perf_counter()
             waits.append((now - t) * 1000)
+            if began:
+                queued.append((began[0] - t) * 1000)
+                running.append((now - began[0]) * 1000)
             if pressed_at:  # the press's own decision (a press writes once)
                 stored.append((now - pressed_at.pop()) * 1000)
 
@@ -146,6 +157,8 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
         "stored": percentiles(stored),
         "press": percentiles(total),
         "write": percentiles(waits),
+        "queued": percentiles(queued),
+        "running": percentiles(running),
         "missing": missing,
         "seconds": elapsed,
         "added": report.added if report is not None and big is not None else 0,
@@ -196,7 +209,7 @@ def main(argv: list[str]) -> int:
                         help="which runs, comma-separated (default: all)")
     args = parser.parse_args(argv)
     modes = set(args.modes.split(","))
-    from reviewer.ui.import_dialog import LONG_BATCH, SHORT_BATCH
+    from reviewer.ui.import_dialog import BATCH_SECONDS
 
     big = corpus(args.n, "ris")
     with tempfile.TemporaryDirectory() as tmp:
@@ -210,8 +223,9 @@ def main(argv: list[str]) -> int:
             shutil.copy(master, path)
             return path
 
-        skipped = {"stored": percentiles([]), "press": percentiles([]), "write": percentiles([]),
-                   "missing": 0, "seconds": float("nan"), "added": 0}
+        none = percentiles([])
+        skipped = {"stored": none, "press": none, "write": none, "queued": none,
+                   "running": none, "missing": 0, "seconds": float("nan"), "added": 0}
         idle = in_the_window(fresh("idle"), None, args.every, presses=40) \
             if "idle" in modes else skipped
         busy = in_the_window(fresh("busy"), big, args.every, presses=0) \
@@ -225,12 +239,14 @@ def main(argv: list[str]) -> int:
                 f"  max {p['max']:7.1f} ms")  # fmt: skip
 
     print(f"Decisions by key during a {args.n:,}-record import (one press every {args.every}s, "
-          f"window batches of {SHORT_BATCH} records while screening, else {LONG_BATCH}; "
+          f"the window's import transactions sized to {BATCH_SECONDS * 1000:.0f} ms; "
           f"{os.cpu_count()} cores)")  # fmt: skip
     print(line("window idle: press until stored", idle["stored"]))
     print(line("window idle: whole press (next record shown)", idle["press"]))
     print(line("window during import: press until stored", busy["stored"]))
     print(line("  of which waiting for the writer", busy["write"]))
+    print(line("    before it began (behind a transaction)", busy["queued"]))
+    print(line("    the writer running it", busy["running"]))
     print(line("window during import: whole press", busy["press"]))
     print(line("before (peer): decision waiting for the lock", old["write"]))
     print(f"  import of {old['added']:,} records: in the window while screening "
