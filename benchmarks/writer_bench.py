@@ -112,6 +112,7 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
         app.quit()
 
     window.importer._failed = failed  # type: ignore[method-assign]
+    long_tasks = _watch_writer() if WHY else None
     started = time.perf_counter()
     if big is not None:
         window.importer.start([str(big)])
@@ -149,6 +150,11 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
     watch.stop()
     elapsed = time.perf_counter() - started
     report = window.importer.last_report
+    if long_tasks is not None:
+        _unwatch_writer()
+        print("  writer tasks over 50 ms:", len(long_tasks))
+        for name, ms in sorted(long_tasks, key=lambda x: -x[1])[:15]:
+            print(f"    {ms:7.1f} ms  {name}")
     if failures:
         sys.exit(f"the import failed in the window: {failures[0]}")
     window.close()
@@ -163,6 +169,39 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
         "seconds": elapsed,
         "added": report.added if report is not None and big is not None else 0,
     }
+
+
+WHY = os.environ.get("WRITER_BENCH_WHY") == "1"  # list the writer's long tasks
+_original_run = None
+
+
+def _watch_writer() -> list[tuple[str, float]]:
+    """Time every task the writer runs; keep those over 50 ms (a diagnosis aid)."""
+    global _original_run
+    from reviewer.ui import writer
+
+    long: list[tuple[str, float]] = []
+    _original_run = run = writer._Task.run
+
+    def timed(task, store):
+        t = time.perf_counter()
+        run(task, store)
+        ms = (time.perf_counter() - t) * 1000
+        if ms > 50:
+            fn = task.fn
+            where = getattr(fn, "__code__", None)
+            long.append((f"{getattr(fn, '__qualname__', fn)} "
+                         f"{where.co_filename.rsplit('/', 1)[-1]}:{where.co_firstlineno}"
+                         if where else str(fn), ms))  # fmt: skip
+
+    writer._Task.run = timed
+    return long
+
+
+def _unwatch_writer() -> None:
+    from reviewer.ui import writer
+
+    writer._Task.run = _original_run
 
 
 def before(review: Path, big: Path, every: float) -> dict:
