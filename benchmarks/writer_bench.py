@@ -79,6 +79,8 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
     waits: list[float] = []  # the part of each press spent waiting for the writer
     queued: list[float] = []  # of which before the writer began it (behind a batch)
     running: list[float] = []  # of which the writer running it
+    cpu: list[float] = []  # of which the writer's thread computing (the rest: waiting for
+    # the GIL held by another thread, or for the disk)
     total: list[float] = []  # the whole press: stored, then the list and next record shown
     stored: list[float] = []  # from the press until the decision was committed
     pressed_at: list[float] = []
@@ -91,7 +93,11 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
 
         def timed(store):
             began.append(time.perf_counter())
-            return fn(store)
+            c = time.thread_time()
+            try:
+                return fn(store)
+            finally:
+                cpu.append((time.thread_time() - c) * 1000)
 
         try:
             return write(timed)
@@ -165,6 +171,7 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
         "write": percentiles(waits),
         "queued": percentiles(queued),
         "running": percentiles(running),
+        "cpu": percentiles(cpu),
         "missing": missing,
         "seconds": elapsed,
         "added": report.added if report is not None and big is not None else 0,
@@ -246,8 +253,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--start", type=int, default=3000, help="records to screen")
     parser.add_argument("--modes", default="idle,busy,alone,before",
                         help="which runs, comma-separated (default: all)")
+    parser.add_argument("--switch-ms", type=float, default=None,
+                        help="an experiment: the interpreter's switch interval for this run "
+                        "(Reviewer never changes it; this shows whether it would help)")
     args = parser.parse_args(argv)
     modes = set(args.modes.split(","))
+    if args.switch_ms is not None:
+        sys.setswitchinterval(args.switch_ms / 1000)
     from reviewer.ui.import_dialog import BATCH_SECONDS
 
     big = corpus(args.n, "ris")
@@ -264,7 +276,7 @@ def main(argv: list[str]) -> int:
 
         none = percentiles([])
         skipped = {"stored": none, "press": none, "write": none, "queued": none,
-                   "running": none, "missing": 0, "seconds": float("nan"), "added": 0}
+                   "running": none, "cpu": none, "missing": 0, "seconds": float("nan"), "added": 0}
         idle = in_the_window(fresh("idle"), None, args.every, presses=40) \
             if "idle" in modes else skipped
         busy = in_the_window(fresh("busy"), big, args.every, presses=0) \
@@ -279,13 +291,15 @@ def main(argv: list[str]) -> int:
 
     print(f"Decisions by key during a {args.n:,}-record import (one press every {args.every}s, "
           f"the window's import transactions sized to {BATCH_SECONDS * 1000:.0f} ms; "
-          f"{os.cpu_count()} cores)")  # fmt: skip
+          f"{os.cpu_count()} cores; switch interval {sys.getswitchinterval() * 1000:g} ms)")  # fmt: skip
     print(line("window idle: press until stored", idle["stored"]))
     print(line("window idle: whole press (next record shown)", idle["press"]))
     print(line("window during import: press until stored", busy["stored"]))
     print(line("  of which waiting for the writer", busy["write"]))
     print(line("    before it began (behind a transaction)", busy["queued"]))
     print(line("    the writer running it", busy["running"]))
+    print(line("      of which its thread computing", busy["cpu"]))
+    print(line("window idle: the writer running it", idle["running"]))
     print(line("window during import: whole press", busy["press"]))
     print(line("before (peer): decision waiting for the lock", old["write"]))
     print(f"  import of {old['added']:,} records: in the window while screening "
