@@ -48,7 +48,12 @@ class Checkpoints:
 
     def now(self) -> None:
         self._since = 0
-        self.conn.execute("pragma wal_checkpoint(passive)").fetchall()
+        try:
+            self.conn.execute("pragma wal_checkpoint(passive)").fetchall()
+        except sqlite3.OperationalError:
+            # a file that cannot be written here (the import's own write then says so),
+            # or a full disk: the log stays, and a later commit copies it back
+            pass
 
     def close(self) -> None:
         self.conn.close()
