@@ -3,8 +3,9 @@
 The job calls the same ``import_paths`` as the command line. It reads, parses and
 checks the files on its own thread, through a read-only connection of its own, and
 hands each batch's inserts to the window's one writer (``reviewer.ui.writer``), in
-transactions sized by time (``BATCH_SECONDS``): a decision made meanwhile goes between
-two of them, so it waits for one short transaction at most, never for the import.
+transactions sized by time (``BATCH_SECONDS`` while the reviewer screens): a decision
+made meanwhile goes between two of them, so it waits for one short transaction at
+most, never for the import.
 """
 
 from __future__ import annotations
@@ -42,11 +43,13 @@ if TYPE_CHECKING:
     from reviewer.ui.operations import Operations
 
 
-# How long one of the import's transactions holds the window's writer: about this long,
-# judged by the batches before (each a few hundred records on a two-core laptop). A
-# decision by key waits for one at most (benchmarks/writer_bench.py). The command line
-# writes 5,000 records at a time.
-BATCH_SECONDS = 0.03
+# How long one of the import's transactions holds the window's writer, judged by the
+# batches before: while the reviewer is screening (an edit in the last ACTIVE_SECONDS),
+# about 30 ms (each a hundred records or more on a two-core laptop), which is the
+# longest a decision by key waits for the writer (benchmarks/writer_bench.py);
+# otherwise longer, which imports faster (each transaction costs a hand-over between
+# threads and an index segment). The command line writes 5,000 records at a time.
+BATCH_SECONDS, IDLE_BATCH_SECONDS, ACTIVE_SECONDS = 0.03, 0.25, 60.0
 
 
 class ImportController(QObject):
@@ -74,6 +77,10 @@ class ImportController(QObject):
         job, writer = self.ops.job, self.ops.writer
         review = writer.path if writer is not None else None
 
+        def batch_seconds() -> float:  # asked by the import's thread as each batch begins
+            screening = writer is not None and writer.edited_within(ACTIVE_SECONDS)
+            return BATCH_SECONDS if screening else IDLE_BATCH_SECONDS
+
         def work(progress, cancelled) -> ImportReport:
             if review is None:  # operations run inline (a widget on its own): as the CLI
                 return job(lambda store: import_paths(
@@ -81,7 +88,7 @@ class ImportController(QObject):
             with Store(review, read_only=True) as reading:  # this thread's own connection
                 return import_paths(
                     reading, paths, progress=progress, cancel=cancelled, column_map=column_map,
-                    batch_seconds=BATCH_SECONDS, write=job,
+                    batch_seconds=batch_seconds, write=job,
                 )  # fmt: skip
 
         # in the status bar, not a dialog: it never takes the keyboard, so screening by
