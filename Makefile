@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/reviewer
 
+# One test process per core (pytest-xdist), whole test files to each; pytest prints
+# the wall time of its run last ("N passed in S s").
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 	$(BIN)/lint-imports
 
 lint: $(STAMP)

@@ -8,6 +8,23 @@ from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+
+def _own_home() -> None:
+    """A HOME of this test process's own: no test touches the user's, and two pytest-xdist
+    workers never share one. The font caches stay where they were (built once, not per
+    run)."""
+    import atexit
+    import tempfile
+
+    real = Path.home()
+    os.environ.setdefault("XDG_CACHE_HOME", str(real / ".cache"))
+    home = tempfile.mkdtemp(prefix="reviewer-test-home-")
+    os.environ["HOME"] = home
+    atexit.register(shutil.rmtree, home, True)
+
+
+_own_home()
+
 import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -75,8 +75,22 @@ class PgServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start() -> PgServer:
-    """Initialise a throw-away cluster and start it; the caller stops it."""
+def start(attempts: int = 3) -> PgServer:
+    """Initialise a throw-away cluster and start it; the caller stops it.
+
+    Each test process (each pytest-xdist worker) starts its own, in its own folder on a
+    free port; a port another process took between our look and the server's bind
+    means another try on another port."""
+    for attempt in range(attempts):
+        try:
+            return _start_once()
+        except RuntimeError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_once() -> PgServer:
     bin_path = _bin_path()
     root = Path(tempfile.mkdtemp(prefix="reviewer-pg-"))
     data, sockets = root / "data", root / "sock"
@@ -103,10 +117,9 @@ def start() -> PgServer:
             return server
         except psycopg.OperationalError:
             if process.poll() is not None or time.monotonic() > deadline:
+                message = (root / "server.log").read_text()
                 server.stop()
-                raise RuntimeError(
-                    "PostgreSQL did not start:\n" + (root / "server.log").read_text()
-                ) from None
+                raise RuntimeError("PostgreSQL did not start:\n" + message) from None
             time.sleep(0.1)
 
 
@@ -131,7 +144,9 @@ def _system_user(root: Path, sockets: Path) -> str | None:
     try:
         entry = pwd.getpwnam(SYSTEM_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], check=True)
+        # another test process may be making it at the same moment: either one will do
+        subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER],
+                       capture_output=True)  # fmt: skip
         entry = pwd.getpwnam(SYSTEM_USER)
     for path in (root, sockets):
         os.chown(path, entry.pw_uid, entry.pw_gid)

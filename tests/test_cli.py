@@ -1,31 +1,21 @@
-"""The command line through a real subprocess, on real review files."""
+"""The command line on real review files: each command through ``reviewer.cli.main``
+in this process (tests/cli_runner.py), and as a separate program where that is the point."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import run, run_process
 from tests.conftest import SEEDS
 
-
-def run(*args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reviewer", *args],
-        capture_output=True,
-        text=True,
-        check=check,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+__all__ = ["run"]  # tests/rank/test_rank_cli.py runs its commands with this
 
 
 def test_help_on_every_level():
-    top = run("--help").stdout
+    top = run_process("--help").stdout  # `python -m reviewer` starts as a program
     for cmd in ("import", "list", "screenshot"):
         assert cmd in top
         assert "usage: reviewer" in run(cmd, "--help").stdout
@@ -122,7 +112,8 @@ def test_default_review_lives_in_the_user_data_dir(tmp_path):
 
 
 @pytest.mark.parametrize("size", ["1400x900"])
-def test_screenshot(tmp_path, size, demo_review):
+def test_screenshot(tmp_path, size, demo_review, qapp):
+    """In this process the command draws with the test session's QApplication."""
     out = tmp_path / "shot.png"
     run(
         "--review",
@@ -195,6 +186,9 @@ def test_two_reviewers_decide_resolve_and_see_agreement(demo_review):
 def test_decide_errors_are_clear(demo_review):
     review = str(demo_review)
     res = run("--review", review, "decide", "99999", "include", check=False)
+    assert res.returncode == 2 and "error" in res.stderr
+    # the program's own exit status and stderr, without a traceback
+    res = run_process("--review", review, "decide", "99999", "include", check=False)
     assert res.returncode == 2 and "error" in res.stderr and "Traceback" not in res.stderr
 
 

@@ -8,24 +8,22 @@ metafor's documented results: fixed effect log RR -0.4303; DerSimonian-Laird -0.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from reviewer.cli import main
 from reviewer.review.project import create_review
+from tests.cli_runner import run
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "results"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True,
-                          text=True, env={**os.environ, "REVIEWER_NAME": "tester"},
-                          timeout=120)  # fmt: skip
+    """The command in this process (tests/cli_runner.py)."""
+    return run(*args, check=False, env={"REVIEWER_NAME": "tester"})
 
 
 @pytest.fixture(scope="module")

@@ -86,6 +86,9 @@ class Plain:
     def __init__(self, store: Store):
         self.dup = {r.id: r.duplicate_of is not None for r in store.records()}
         self.decisions = {(d.record_id, d.stage, d.reviewer): d for d in store.decisions()}
+        self._of: dict[tuple[int, str], list] = {}  # the decisions by record and stage
+        for (rid, stage, _), d in self.decisions.items():
+            self._of.setdefault((rid, stage), []).append(d)
         self.resolutions = {
             (r[0], r[1]): (r[2], r[3])
             for r in store.db.execute("select record_id, stage, decision, reason from resolutions")
@@ -97,7 +100,7 @@ class Plain:
         self.texts[3] += " zebrafish larvae"
 
     def of(self, rid, stage):
-        return [d for (r, s, _), d in self.decisions.items() if r == rid and s == stage]
+        return self._of.get((rid, stage), [])
 
     def final(self, rid, stage):
         if (rid, stage) in self.resolutions:

@@ -16,7 +16,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,16 +25,12 @@ from reviewer.review.project import create_review
 from reviewer.review.screening import decide
 from reviewer.store import Store, StoreError
 from reviewer.store.errors import NewerReviewError, ReadOnlyError
+from tests.cli_runner import run
 
 
 def cli(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reviewer", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "REVIEWER_DATA_DIR": str(env_dir)},
-        timeout=120,
-    )
+    """The command in this process (tests/cli_runner.py): its message and exit status."""
+    return run(*args, check=False, env={"REVIEWER_DATA_DIR": str(env_dir)})
 
 
 def digest(path: Path) -> str:

@@ -10,6 +10,17 @@ from reviewer.review.sync import clone, publish
 from reviewer.store import Store
 
 
+@pytest.fixture(autouse=True)
+def _quick_stop(monkeypatch):
+    """The listener waits 50 ms between looks, not 500, and an offline window tries again
+    after 50 ms, not 3 s: a window closes (its sync thread joined) at once and shows what
+    waits sooner, by the same steps."""
+    from reviewer.ui.sync_controller import SyncController
+
+    monkeypatch.setitem(SyncController.__init__.__kwdefaults__, "poll", 0.05)
+    monkeypatch.setitem(SyncController.__init__.__kwdefaults__, "retry", 0.05)
+
+
 @pytest.fixture
 def two_windows(qtbot, demo_review, team_db, tmp_path, memory_keyring, sync_jobs):
     from reviewer.ui.main_window import MainWindow
