@@ -6,15 +6,22 @@ import_bench.py) from the File menu's code path; meanwhile a decision key is pre
 every ``--every`` seconds, and each press is timed until the decision is stored (the
 key handler returns once the writer has committed it; the bench checks it is there):
 
-* **window, during an import**: the window's one writer, the import in short batches
-  while the reviewer screens (``SHORT_BATCH``), the decision going between two of
-  them. Target: p95 < 100 ms.
+* **window, during an import**: the window's one writer; the import reads and checks
+  on its own thread and hands the writer each batch's inserts, about 30 ms of writing
+  while the reviewer screens (``BATCH_SECONDS``), the decision going between two of
+  them. Target: p95 < 100 ms. Its wait is split: behind a transaction, and running
+  (of which the writer's thread computing; the rest is waiting for the interpreter's
+  lock, held by the import's or the window's thread). WRITER_BENCH_WHY=1 lists the
+  writer's tasks over 50 ms; ``--switch-ms`` is an experiment only (Reviewer never
+  changes the interpreter's switch interval).
+* **window, nobody screening**: the import alone (its time: longer batches then).
 * **window, idle**: the same presses with nothing else running (the floor).
 * **before (peer)**: how the window wrote until now, measured in the same run: the
   import on a thread with its own writing connection in 5,000-record transactions, the
   decision written on the main thread's connection, waiting for the write lock.
 
     .venv/bin/python benchmarks/writer_bench.py [N] [--every 0.25] [--start 3000]
+        [--modes idle,busy,alone,before] [--switch-ms 1]
 
 Figures are printed; nothing is asserted (tests assert behaviour, not timings).
 """
@@ -77,6 +84,10 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
     app.processEvents()
     window.table.setFocus()
     waits: list[float] = []  # the part of each press spent waiting for the writer
+    queued: list[float] = []  # of which before the writer began it (behind a batch)
+    running: list[float] = []  # of which the writer running it
+    cpu: list[float] = []  # of which the writer's thread computing (the rest: waiting for
+    # the GIL held by another thread, or for the disk)
     total: list[float] = []  # the whole press: stored, then the list and next record shown
     stored: list[float] = []  # from the press until the decision was committed
     pressed_at: list[float] = []
@@ -85,15 +96,36 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
 
     def timed_write(fn):
         t = time.perf_counter()
+        began: list[float] = []
+
+        def timed(store):
+            began.append(time.perf_counter())
+            c = time.thread_time()
+            try:
+                return fn(store)
+            finally:
+                cpu.append((time.thread_time() - c) * 1000)
+
         try:
-            return write(fn)
+            return write(timed)
         finally:
             now = time.perf_counter()
             waits.append((now - t) * 1000)
+            if began:
+                queued.append((began[0] - t) * 1000)
+                running.append((now - began[0]) * 1000)
             if pressed_at:  # the press's own decision (a press writes once)
                 stored.append((now - pressed_at.pop()) * 1000)
 
     window.ops.write = timed_write  # type: ignore[method-assign]
+    failures: list[str] = []
+
+    def failed(message: str) -> None:  # said, not shown in a dialog nobody would close
+        failures.append(message)
+        app.quit()
+
+    window.importer._failed = failed  # type: ignore[method-assign]
+    long_tasks = _watch_writer() if WHY else None
     started = time.perf_counter()
     if big is not None:
         window.importer.start([str(big)])
@@ -131,16 +163,59 @@ def in_the_window(review: Path, big: Path | None, every: float, presses: int) ->
     watch.stop()
     elapsed = time.perf_counter() - started
     report = window.importer.last_report
+    if long_tasks is not None:
+        _unwatch_writer()
+        print("  writer tasks over 50 ms:", len(long_tasks))
+        for name, ms in sorted(long_tasks, key=lambda x: -x[1])[:15]:
+            print(f"    {ms:7.1f} ms  {name}")
+    if failures:
+        sys.exit(f"the import failed in the window: {failures[0]}")
     window.close()
     window.store.close()
     return {
         "stored": percentiles(stored),
         "press": percentiles(total),
         "write": percentiles(waits),
+        "queued": percentiles(queued),
+        "running": percentiles(running),
+        "cpu": percentiles(cpu),
         "missing": missing,
         "seconds": elapsed,
         "added": report.added if report is not None and big is not None else 0,
     }
+
+
+WHY = os.environ.get("WRITER_BENCH_WHY") == "1"  # list the writer's long tasks
+_original_run = None
+
+
+def _watch_writer() -> list[tuple[str, float]]:
+    """Time every task the writer runs; keep those over 50 ms (a diagnosis aid)."""
+    global _original_run
+    from reviewer.ui import writer
+
+    long: list[tuple[str, float]] = []
+    _original_run = run = writer._Task.run
+
+    def timed(task, store):
+        t = time.perf_counter()
+        run(task, store)
+        ms = (time.perf_counter() - t) * 1000
+        if ms > 50:
+            fn = task.fn
+            where = getattr(fn, "__code__", None)
+            long.append((f"{getattr(fn, '__qualname__', fn)} "
+                         f"{where.co_filename.rsplit('/', 1)[-1]}:{where.co_firstlineno}"
+                         if where else str(fn), ms))  # fmt: skip
+
+    writer._Task.run = timed
+    return long
+
+
+def _unwatch_writer() -> None:
+    from reviewer.ui import writer
+
+    writer._Task.run = _original_run
 
 
 def before(review: Path, big: Path, every: float) -> dict:
@@ -183,8 +258,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("n", nargs="?", type=int, default=100_000)
     parser.add_argument("--every", type=float, default=0.25, help="seconds between presses")
     parser.add_argument("--start", type=int, default=3000, help="records to screen")
+    parser.add_argument("--modes", default="idle,busy,alone,before",
+                        help="which runs, comma-separated (default: all)")
+    parser.add_argument("--switch-ms", type=float, default=None,
+                        help="an experiment: the interpreter's switch interval for this run "
+                        "(Reviewer never changes it; this shows whether it would help)")
     args = parser.parse_args(argv)
-    from reviewer.ui.import_dialog import LONG_BATCH, SHORT_BATCH
+    modes = set(args.modes.split(","))
+    if args.switch_ms is not None:
+        sys.setswitchinterval(args.switch_ms / 1000)
+    from reviewer.ui.import_dialog import ACTIVE_SECONDS, BATCH_SECONDS, IDLE_BATCH_SECONDS
 
     big = corpus(args.n, "ris")
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,22 +281,33 @@ def main(argv: list[str]) -> int:
             shutil.copy(master, path)
             return path
 
-        idle = in_the_window(fresh("idle"), None, args.every, presses=40)
-        busy = in_the_window(fresh("busy"), big, args.every, presses=0)
-        alone = in_the_window(fresh("alone"), big, 0, presses=0)  # nobody screening
-        old = before(fresh("before"), big, args.every)
+        none = percentiles([])
+        skipped = {"stored": none, "press": none, "write": none, "queued": none,
+                   "running": none, "cpu": none, "missing": 0, "seconds": float("nan"), "added": 0}
+        idle = in_the_window(fresh("idle"), None, args.every, presses=40) \
+            if "idle" in modes else skipped
+        busy = in_the_window(fresh("busy"), big, args.every, presses=0) \
+            if "busy" in modes else skipped
+        alone = in_the_window(fresh("alone"), big, 0, presses=0) \
+            if "alone" in modes else skipped  # nobody screening
+        old = before(fresh("before"), big, args.every) if "before" in modes else skipped
 
     def line(name: str, p: dict) -> str:
         return (f"  {name:<44} n={p['n']:>4}  p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms"
                 f"  max {p['max']:7.1f} ms")  # fmt: skip
 
     print(f"Decisions by key during a {args.n:,}-record import (one press every {args.every}s, "
-          f"window batches of {SHORT_BATCH} records while screening, else {LONG_BATCH}; "
-          f"{os.cpu_count()} cores)")  # fmt: skip
+          f"the window's import transactions sized to {BATCH_SECONDS * 1000:.0f} ms while "
+          f"screening, {IDLE_BATCH_SECONDS * 1000:.0f} ms after {ACTIVE_SECONDS:.0f} s without; "
+          f"{os.cpu_count()} cores; switch interval {sys.getswitchinterval() * 1000:g} ms)")  # fmt: skip
     print(line("window idle: press until stored", idle["stored"]))
     print(line("window idle: whole press (next record shown)", idle["press"]))
     print(line("window during import: press until stored", busy["stored"]))
     print(line("  of which waiting for the writer", busy["write"]))
+    print(line("    before it began (behind a transaction)", busy["queued"]))
+    print(line("    the writer running it", busy["running"]))
+    print(line("      of which its thread computing", busy["cpu"]))
+    print(line("window idle: the writer running it", idle["running"]))
     print(line("window during import: whole press", busy["press"]))
     print(line("before (peer): decision waiting for the lock", old["write"]))
     print(f"  import of {old['added']:,} records: in the window while screening "

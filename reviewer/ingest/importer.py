@@ -5,6 +5,12 @@ written in batches, each batch one transaction together with the source row, so 
 kill at any moment leaves whole records only. A source stays ``importing`` until
 its last batch commits; importing the same file again resumes it where it
 stopped, or, when it is complete, changes nothing and says so.
+
+Reading, parsing and checking need no write lock; only each batch's inserts do.
+The command line does both on one thread, in turn. The window reads on its import
+job's thread, through a connection of its own, and hands each batch's inserts to
+its one writer (``write``), sized by time (``batch_seconds``): the writer is held
+for one short transaction at a time, and the reviewer's decisions go between two.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ import hashlib
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
@@ -24,9 +31,10 @@ from reviewer.ingest.dedup import Deduplicator, stored_keys
 from reviewer.ingest.encoding import MAX_REPORTED, Decoding, open_decoded, open_text
 from reviewer.ingest.limits import BoundedText, limit_record
 from reviewer.ingest.merged import complete_groups
-from reviewer.store import Store, StoreError, duplicates
+from reviewer.store import Store, StoreError, duplicates, wal
 from reviewer.store.records import bulk_writing
 from reviewer.store.store import RecordRows, record_rows
+from reviewer.store.wal import Checkpoints
 from reviewer.wording import count
 
 BATCH = 5000
@@ -34,6 +42,13 @@ BATCH = 5000
 # read it back from the review by key (``Deduplicator.forget``): memory stays flat.
 FORGET_EVERY = 100_000
 BatchSize = int | Callable[[], int]  # records per transaction, or asked for each batch
+Seconds = float | Callable[[], float]  # a time a batch's transaction should take
+# Records in a batch sized by time: the first (nothing measured yet), the fewest, the most.
+FIRST_TIMED, FEWEST_TIMED = 50, 10
+T = TypeVar("T")
+# Runs ``fn`` with the store that writes, where its writes happen (``fn(store)`` by default;
+# the window's writer thread); returns what ``fn`` returns.
+Write = Callable[[Callable[[Store], T]], T]
 _SNIFF_CHARS = 8192
 
 
@@ -116,27 +131,96 @@ def import_paths(
     format_name: str | None = None,
     column_map: dict[str, str] | None = None,
     batch_size: BatchSize | None = None,
+    *,
+    batch_seconds: Seconds | None = None,
+    write: Write[Any] | None = None,
 ) -> ImportReport:
     """Import files and folders into ``store``; never raises for bad input, reports it.
 
     ``column_map`` maps our field names to the columns of a CSV whose header is not
     recognised (``{"title": "Article Title", ...}``); it implies the CSV format.
     ``batch_size`` records are written per transaction (``BATCH`` unless said; or a
-    function saying how many, asked as each batch is read): the window asks for short ones while the reviewer is
-    screening, so that a decision made meanwhile waits for one short batch at most.
+    function saying how many, asked as each batch is read). ``batch_seconds`` sizes
+    them by time instead: as many records as the batches before wrote in that time
+    (or a function saying the time, asked as each batch is read).
+
+    ``write(fn)`` runs each step that writes as ``fn(store that writes)``, where it
+    writes (by default ``fn(store)``, in turn with the reading). Given it, ``store``
+    is only read, and may be a read-only store of the calling thread: the window's
+    job reads, parses and checks on its own thread, and its writer holds the lock for
+    one batch's inserts at a time.
     """
     files, passed = expand_folders(paths)
     report = ImportReport()
     for path, why in passed:  # said in the report, as a file that added nothing
         report.files.append(FileReport(path=str(path), notes=[f"{path.name}: skipped: {why}"]))
-    dedup = Deduplicator.from_store(store)
+    apart = write is not None  # reading here, writing elsewhere (the window)
+    if write is None:
+        write = _here(store)
+    dedup = write(Deduplicator.from_store)  # may complete the review's keys: a write
     try:
-        _import_files(
-            store, files, report, dedup, progress, cancel, format_name, column_map, batch_size
-        )
+        with _bulk(write), _checkpoints(store, write, apart) as checkpoints:
+            writing = _Writing(write, _Sizes(batch_size, batch_seconds), checkpoints)
+            _import_files(
+                store, files, report, dedup, progress, cancel, format_name, column_map, writing
+            )
     finally:
         dedup.close()
     return report
+
+
+def _here(store: Store) -> Write[Any]:
+    def write(fn: Callable[[Store], T]) -> T:
+        return fn(store)
+
+    return write
+
+
+@contextmanager
+def _bulk(write: Write[Any]) -> Iterator[None]:
+    """``bulk_writing`` on the store that writes, from the first batch to the last (its
+    settings are the connection's: they hold between the batches, and are restored
+    after the last one, where the writes happen)."""
+    settings = write(_entered)
+    try:
+        yield
+    finally:
+        write(lambda _s: settings.__exit__(None, None, None))
+
+
+@contextmanager
+def _checkpoints(store: Store, write: Write[Any], apart: bool) -> Iterator[Checkpoints | None]:
+    """With a writer apart, the log is copied back from here, not in its commits (see
+    ``reviewer.store.wal``); on one thread, SQLite does it as it always does."""
+    if not apart:
+        yield None
+        return
+    checkpoints = Checkpoints(store.path)
+    before = write(lambda s: wal.autocheckpoint(s, 0))
+    try:
+        yield checkpoints
+    finally:
+        write(lambda s: wal.autocheckpoint(s, before))
+        try:
+            checkpoints.now()  # the writer's next commit finds a short log
+        finally:
+            checkpoints.close()
+
+
+@dataclass
+class _Writing:
+    """How batches are written: where (``write``), how many records each, and who
+    copies the log back meanwhile."""
+
+    write: Write[Any]
+    sizes: _Sizes
+    checkpoints: Checkpoints | None
+
+
+def _entered(store: Store) -> AbstractContextManager[None]:
+    settings = bulk_writing(store)
+    settings.__enter__()
+    return settings
 
 
 def _import_files(
@@ -148,7 +232,7 @@ def _import_files(
     cancel: CancelFn | None,
     format_name: str | None,
     column_map: dict[str, str] | None,
-    batch_size: BatchSize | None = None,
+    writing: _Writing,
 ) -> None:
     started = time.monotonic()
     done_total = 0
@@ -184,7 +268,7 @@ def _import_files(
         try:
             _import_file(
                 store, path, file_report, dedup, tick, cancel, format_name, column_map,
-                batch_size,
+                writing,
             )
         except UnknownColumns as exc:
             file_report.errors.append(str(exc))
@@ -212,8 +296,8 @@ def _import_file(
     tick: Callable[..., None],
     cancel: CancelFn | None,
     format_name: str | None,
-    column_map: dict[str, str] | None = None,
-    batch_size: BatchSize | None = None,
+    column_map: dict[str, str] | None,
+    writing: _Writing,
 ) -> None:
     if not path.exists():
         raise ImportFailure(path, "no such file")
@@ -277,7 +361,7 @@ def _import_file(
                 for cut in cuts
             )  # fmt: skip
             batch.append(item)
-            if len(batch) >= _limit(batch_size):
+            if len(batch) >= writing.sizes.next():
                 if remembered >= FORGET_EVERY:  # every batch before this one is stored
                     dedup.forget(store, next_id)
                     remembered = 0
@@ -289,26 +373,26 @@ def _import_file(
         if batch or errors:
             yield _deduplicate(dedup, batch, errors, next_id)
 
-    # One thread reads, checks and writes in turn. (Reading ahead on a second thread
-    # only paid off with the interpreter's switch interval shortened for the whole
-    # process, which no library may do; without that, the writer waited for the lock
-    # and the import took longer than doing both in turn.)
+    # The batches are read and checked here, and each written by ``write``, where the
+    # writes happen; the next batch is read once this one is written. (Reading ahead
+    # while a batch is written only paid off with the interpreter's switch interval
+    # shortened for the whole process, which no library may do.)
     found, grown = 0, False
-    with bulk_writing(store), closing(batches()) as read:
+    with closing(batches()) as read:
         for b in read:
             report.errors.extend(b.errors)
             if not b.rows.count:
                 continue
-            with store.atomic():
-                if duplicates.next_record_id(store) != b.rows.first_id:
-                    grown = True
-                    break
-                if source_id is None:
-                    source_id = store.add_source(source)
-                store.add_records(source_id, b.rows)
-                found += duplicates.add_candidates(store, b.candidates)
-                # a duplicate may hold what its kept record lacks (an abstract, a DOI)
-                report.completed += len(complete_groups(store, b.keeps))
+            wrote = writing.write(lambda s, b=b, sid=source_id: _write_batch(s, b, source, sid))
+            if wrote is None:
+                grown = True
+                break
+            source_id = wrote.source_id
+            writing.sizes.wrote(b.rows.count, wrote.seconds)
+            if writing.checkpoints is not None:
+                writing.checkpoints.wrote(b.rows.count)
+            found += wrote.candidates
+            report.completed += wrote.completed
             report.added += b.rows.count - b.duplicates
             report.duplicates += b.duplicates
             tick(report.added + report.duplicates)
@@ -338,16 +422,62 @@ def _import_file(
             raise ImportFailure(path, f"no records found in this {fmt.name} file")
         return
     if source_id is not None:
-        with store.atomic():
-            store.set_source_status(source_id, "complete")
+        writing.write(lambda s, sid=source_id: _complete(s, sid))
 
 
-def _limit(batch_size: BatchSize | None) -> int:
-    """Records per transaction: as asked, else ``BATCH`` (read when asked, not bound
-    at import, so a test or the command line may change it)."""
-    if batch_size is None:
-        return BATCH
-    return batch_size() if callable(batch_size) else batch_size
+class _Wrote(NamedTuple):
+    """What writing a batch did."""
+
+    source_id: int
+    candidates: int  # possible duplicates recorded
+    completed: int  # earlier records completed from their duplicates
+    seconds: float  # how long the transaction took, where it ran
+
+
+def _write_batch(store: Store, b: _Batch, source: Source, source_id: int | None) -> _Wrote | None:
+    """Store a batch in one transaction, with the source row the first time; ``None``
+    when the review grew meanwhile (its records' ids were taken), and nothing written."""
+    started = time.perf_counter()
+    with store.atomic():
+        if duplicates.next_record_id(store) != b.rows.first_id:
+            return None
+        if source_id is None:
+            source_id = store.add_source(source)
+        store.add_records(source_id, b.rows)
+        found = duplicates.add_candidates(store, b.candidates)
+        # a duplicate may hold what its kept record lacks (an abstract, a DOI)
+        completed = len(complete_groups(store, b.keeps))
+    return _Wrote(source_id, found, completed, time.perf_counter() - started)
+
+
+def _complete(store: Store, source_id: int) -> None:
+    with store.atomic():
+        store.set_source_status(source_id, "complete")
+
+
+class _Sizes:
+    """How many records the next batch holds: a count (``BATCH`` unless said; a
+    function is asked each time, so a test or the command line may change it), or
+    as many as take about ``seconds`` to write, judged by the batches before."""
+
+    def __init__(self, size: BatchSize | None, seconds: Seconds | None) -> None:
+        self.size, self.seconds = size, seconds
+        self.per_record: float | None = None  # seconds, a moving average
+
+    def next(self) -> int:
+        if self.seconds is None:
+            if self.size is None:
+                return BATCH
+            return self.size() if callable(self.size) else self.size
+        if self.per_record is None:
+            return FIRST_TIMED
+        target = self.seconds() if callable(self.seconds) else self.seconds
+        return max(FEWEST_TIMED, min(BATCH, int(target / self.per_record)))
+
+    def wrote(self, records: int, seconds: float) -> None:
+        each = seconds / max(1, records)
+        old = self.per_record
+        self.per_record = each if old is None else 0.7 * old + 0.3 * each
 
 
 @dataclass

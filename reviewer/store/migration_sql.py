@@ -653,3 +653,9 @@ from (select new.record_id as record_id, new.stage as stage,
 where i + e > 0 or res is not null;
 end;
 """
+
+# m015_fts_merge_in_steps: the full-text index merges its segments a little at each
+# write (automerge, 16 since m004) instead of all at once when a level fills (crisis
+# merge, 16 by default, so every merge was one), which held a write for 0.3-0.8 s every
+# 256 transactions of an import.
+M015 = """insert into records_fts(records_fts, rank) values ('crisismerge', 64);"""

@@ -247,3 +247,18 @@ def m014_screening_pause(db: sqlite_utils.Database) -> None:
     connection ever sees it and a crash or a rollback leaves nothing paused.
     """
     run_script(db, sql.M014)
+
+
+@migration
+def m015_fts_merge_in_steps(db: sqlite_utils.Database) -> None:
+    """The full-text index merges its segments in steps, never all at once in one write.
+
+    FTS5 merges a level's segments incrementally, a little at each write, once
+    ``automerge`` (16, since m004) of them are there; but when a level reaches
+    ``crisismerge`` (16 by default) it merges them all at once, in the write that
+    filled it, so with both at 16 every merge was one: an import in short batches
+    held the writer for 0.3-0.8 s every 256 transactions (a decision by key waited
+    that long). With the crisis threshold above ``automerge`` the same merges happen
+    in steps; a level never holds more than 64 segments.
+    """
+    run_script(db, sql.M015)

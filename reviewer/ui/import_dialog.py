@@ -1,9 +1,11 @@
 """Importing from the UI: a background job with a progress bar, cancel, and a report.
 
-The job calls the same ``import_paths`` as the command line, on the window's one
-writing thread (``reviewer.ui.writer``), in batches that are short while the reviewer
-screens (``SHORT_BATCH`` records): a decision made meanwhile goes between two batches,
-so it waits for one short batch at most, never for the import.
+The job calls the same ``import_paths`` as the command line. It reads, parses and
+checks the files on its own thread, through a read-only connection of its own, and
+hands each batch's inserts to the window's one writer (``reviewer.ui.writer``), in
+transactions sized by time (``BATCH_SECONDS`` while the reviewer screens): a decision
+made meanwhile goes between two of them, so it waits for one short transaction at
+most, never for the import.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 from reviewer.domain import ImportReport
 from reviewer.ingest import Progress, import_paths
 from reviewer.review.operations import Changes
+from reviewer.store import Store
 from reviewer.ui import plain
 from reviewer.ui.column_map import ColumnMapDialog
 from reviewer.wording import count
@@ -40,12 +43,13 @@ if TYPE_CHECKING:
     from reviewer.ui.operations import Operations
 
 
-# Records per transaction when importing from the window. While the reviewer is
-# screening (an edit in the last ACTIVE_SECONDS) the batches are short, about 20-40 ms
-# of writing on a busy two-core laptop, which is how long a decision made meanwhile
-# waits (benchmarks/writer_bench.py); otherwise longer ones, which import faster. The
-# command line writes 5,000 at a time.
-SHORT_BATCH, LONG_BATCH, ACTIVE_SECONDS = 50, 1000, 10.0
+# How long one of the import's transactions holds the window's writer, judged by the
+# batches before: while the reviewer is screening (an edit in the last ACTIVE_SECONDS),
+# about 30 ms (each a hundred records or more on a two-core laptop), which is the
+# longest a decision by key waits for the writer (benchmarks/writer_bench.py);
+# otherwise longer, which imports faster (each transaction costs a hand-over between
+# threads and an index segment). The command line writes 5,000 records at a time.
+BATCH_SECONDS, IDLE_BATCH_SECONDS, ACTIVE_SECONDS = 0.03, 0.25, 60.0
 
 
 class ImportController(QObject):
@@ -71,18 +75,21 @@ class ImportController(QObject):
             self.status.showMessage("An import is already running", 4000)
             return
         job, writer = self.ops.job, self.ops.writer
+        review = writer.path if writer is not None else None
 
-        def batch_size() -> int:  # asked by the reading thread as each batch begins
+        def batch_seconds() -> float:  # asked by the import's thread as each batch begins
             screening = writer is not None and writer.edited_within(ACTIVE_SECONDS)
-            return SHORT_BATCH if screening else LONG_BATCH
+            return BATCH_SECONDS if screening else IDLE_BATCH_SECONDS
 
         def work(progress, cancelled) -> ImportReport:
-            return job(
-                lambda store: import_paths(
-                    store, paths, progress=progress, cancel=cancelled, column_map=column_map,
-                    batch_size=batch_size,
-                )
-            )  # fmt: skip
+            if review is None:  # operations run inline (a widget on its own): as the CLI
+                return job(lambda store: import_paths(
+                    store, paths, progress=progress, cancel=cancelled, column_map=column_map))
+            with Store(review, read_only=True) as reading:  # this thread's own connection
+                return import_paths(
+                    reading, paths, progress=progress, cancel=cancelled, column_map=column_map,
+                    batch_seconds=batch_seconds, write=job,
+                )  # fmt: skip
 
         # in the status bar, not a dialog: it never takes the keyboard, so screening by
         # key goes on while the records come in

@@ -3,6 +3,7 @@ edit made during a long job goes between two of its transactions."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -122,3 +123,119 @@ def test_closing_finishes_what_was_asked_for(demo_review):
         w.submit(lambda s: None)
     with Store(demo_review) as reader:
         assert set(tags(reader, rid)) >= {f"t{i}" for i in range(5)}
+
+
+def ris_with_repeats(path: Path, n: int, every: int = 7) -> Path:
+    """``n`` RIS records, every ``every``-th repeating an earlier one (same title, year,
+    DOI), some of them in a later batch than the record they repeat."""
+    lines = []
+    for i in range(n):
+        j = i - 13 if i >= 13 and i % every == 0 else i  # a repeat of record i - 13
+        lines += ["TY  - JOUR", f"TI  - Trial {j} of screening number {j * 7919}",
+                  f"PY  - {1990 + j % 30}", f"DO  - 10.1000/t{j}", "ER  - ", ""]  # fmt: skip
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def import_apart(review: Path, writer: Writer, files: list[Path], **kw):
+    """As the window imports: read here through a read-only store, written by ``writer``."""
+    with Store(review, read_only=True) as reading:
+        return import_paths(reading, files, write=writer.run, **kw)
+
+
+def test_an_import_holds_the_writer_only_for_its_inserts(demo_review, writer, tmp_path):
+    """The window's import reads and checks on its own thread; the writer is free in
+    between, so an edit made meanwhile is done while the import waits, and lands
+    exactly between two of its batches."""
+    with Store(demo_review) as reader:
+        rid = reader.record_ids()[0]
+        before = reader.record_count()
+    importing_thread: list[threading.Thread] = []
+    first_batch, edit_done = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def progress(_p) -> None:  # on the import's thread, after a batch is committed
+        importing_thread.append(threading.current_thread())
+        if not first_batch.is_set():
+            first_batch.set()
+            assert edit_done.wait(30)  # the import waits here for the edit to be done
+
+    result: list = []
+    job = threading.Thread(target=lambda: result.append(import_apart(
+        demo_review, writer, [ris(tmp_path / "many.ris", 60)], progress=progress,
+        batch_size=5)))  # fmt: skip
+    job.start()
+    assert first_batch.wait(30)
+
+    def decide(store: Store) -> None:
+        screening.decide(store, rid, "exclude", "ann", reason="")
+        seen.append(store.record_count())
+
+    writer.call(decide)  # returns although the import has not gone on
+    edit_done.set()
+    job.join(60)
+    assert result and result[0].added == 60
+    assert seen == [before + 5]  # after the first batch, before the second
+    assert set(importing_thread) == {job}
+    with Store(demo_review) as reader:
+        assert reader.record_count() == before + 60
+        assert reader.decision(rid, "title_abstract", "ann").decision == "exclude"
+    assert_consistent(demo_review)
+
+
+def test_importing_apart_finds_the_same_duplicates_as_on_one_thread(demo_review, tmp_path):
+    """Within a batch and across batches, written by the writer or in turn on one
+    thread, sized by count or by time: the same records kept, the same duplicates."""
+    src = ris_with_repeats(tmp_path / "repeats.ris", 120)
+
+    def outcome(path: Path) -> tuple:
+        with Store(path) as s:
+            rows = [(r.title, r.duplicate_of is not None) for r in s.records()]
+        return rows
+
+    one = tmp_path / "one.review"
+    shutil.copy(demo_review, one)
+    with Store(one) as store:
+        plain = import_paths(store, [src], batch_size=9)
+    apart = tmp_path / "apart.review"
+    shutil.copy(demo_review, apart)
+    w = Writer(apart)
+    try:
+        timed = import_apart(apart, w, [src], batch_seconds=0.0)  # the fewest records each
+    finally:
+        w.close()
+    assert plain.duplicates == timed.duplicates > 10
+    assert plain.added == timed.added
+    assert outcome(one) == outcome(apart)
+    assert_consistent(apart)
+
+
+def test_an_import_apart_cancelled_resumes_and_is_consistent(demo_review, writer, tmp_path):
+    src = ris_with_repeats(tmp_path / "repeats.ris", 80)
+    copying = writer.call(lambda s: s.db.execute("pragma wal_autocheckpoint").fetchone()[0])
+    batches = 0
+
+    def progress(_p) -> None:
+        nonlocal batches
+        batches += 1
+
+    first = import_apart(demo_review, writer, [src], batch_size=10, progress=progress,
+                         cancel=lambda: batches >= 3)  # fmt: skip
+    assert first.cancelled and first.added + first.duplicates == 30
+    assert_consistent(demo_review)
+    rest = import_apart(demo_review, writer, [src], batch_size=10)
+    assert first.added + rest.added + first.duplicates + rest.duplicates == 80
+    # the writer copies the log back in its commits again, as before the import
+    assert copying > 0
+    assert writer.call(lambda s: s.db.execute("pragma wal_autocheckpoint").fetchone()[0]) == copying
+    assert_consistent(demo_review)
+
+
+def test_a_review_merges_its_full_text_index_in_steps(demo_review):
+    """m015: a level of the index's segments is merged a little at each write, never
+    all at once in one (crisis merges above automerge)."""
+    import sqlite3
+
+    with sqlite3.connect(demo_review) as conn:
+        config = dict(conn.execute("select k, v from records_fts_config").fetchall())
+    assert config["crisismerge"] > config["automerge"]
