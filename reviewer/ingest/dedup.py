@@ -196,12 +196,12 @@ class Deduplicator:
     def check(self, rec: ParsedRecord) -> Verdict:
         """Which kept record ``rec`` duplicates (or may duplicate); remembers nothing."""
         seen = seen_of(rec)
-        self._look_up([(rec, seen)])
-        return self._match(rec, seen)
+        self._look_up([(seen, rec.pmid)])
+        return self._match(seen, rec.pmid)
 
     def add(self, rec: ParsedRecord, keep_id: int) -> None:
         """Remember ``rec`` as a member of the group whose kept record is ``keep_id``."""
-        self._remember(rec, seen_of(rec, keep_id))
+        self._remember(seen_of(rec, keep_id), rec.pmid)
 
     def assign(self, rec: ParsedRecord, record_id: int, seen: Seen | None = None) -> Verdict:
         """Check ``rec``, about to be stored as ``record_id``, and remember it.
@@ -210,28 +210,37 @@ class Deduplicator:
         """
         if seen is None:
             seen = seen_of(rec)
-            self._look_up([(rec, seen)])
-        verdict = self._match(rec, seen)
-        self._remember(rec, (verdict.duplicate_of or record_id, *seen[1:]))
+            self._look_up([(seen, rec.pmid)])
+        return self.assign_seen(seen, rec.pmid, record_id)
+
+    def assign_seen(self, seen: Seen, pmid: str, record_id: int) -> Verdict:
+        """``assign`` for a record known by its ``Seen`` and PMID alone, looked up
+        beforehand (``prefetch_seen``): an import keeps no more of a record than that."""
+        verdict = self._match(seen, pmid)
+        self._remember((verdict.duplicate_of or record_id, *seen[1:]), pmid)
         return verdict
 
     def prefetch(self, records: Sequence[ParsedRecord]) -> list[Seen]:
         """Read the stored records sharing a key with ``records``; return their ``Seen``."""
         seens = [seen_of(rec) for rec in records]
-        self._look_up(list(zip(records, seens, strict=True)))
+        self._look_up([(seen, rec.pmid) for rec, seen in zip(records, seens, strict=True)])
         return seens
+
+    def prefetch_seen(self, items: Sequence[tuple[Seen, str]]) -> None:
+        """``prefetch`` for records known by their ``Seen`` and PMID."""
+        self._look_up(items)
 
     # -- stored records, by key --------------------------------------------------
 
-    def _look_up(self, items: list[tuple[ParsedRecord, Seen]]) -> None:
+    def _look_up(self, items: Sequence[tuple[Seen, str]]) -> None:
         if self.reader is None:
             return
         new = self._looked_up
-        dois = {s[_DOI] for _r, s in items if s[_DOI] and "d" + s[_DOI] not in new}
-        pmids = {r.pmid for r, _s in items if r.pmid and "p" + r.pmid not in new}
+        dois = {s[_DOI] for s, _p in items if s[_DOI] and "d" + s[_DOI] not in new}
+        pmids = {p for _s, p in items if p and "p" + p not in new}
         titles: set[str] = set()
         blocks: set[str] = set()
-        for _r, s in items:
+        for s, _p in items:
             title = s[_TITLE]
             if len(title) < MIN_TITLE_CHARS:
                 continue
@@ -271,11 +280,11 @@ class Deduplicator:
 
     # -- the stages ------------------------------------------------------------
 
-    def _match(self, rec: ParsedRecord, seen: Seen) -> Verdict:
+    def _match(self, seen: Seen, pmid: str) -> Verdict:
         doi, title = seen[_DOI], seen[_TITLE]
         if doi and (hit := self.by_doi.get(doi)):
             return Verdict(hit, "doi")
-        if rec.pmid and (hit := self.by_pmid.get(rec.pmid)):
+        if pmid and (hit := self.by_pmid.get(pmid)):
             return Verdict(hit, "pmid")
         if len(title) < MIN_TITLE_CHARS:
             return _UNIQUE
@@ -300,12 +309,12 @@ class Deduplicator:
             return ()
         return tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def _remember(self, rec: ParsedRecord, seen: Seen) -> None:
+    def _remember(self, seen: Seen, pmid: str) -> None:
         keep, title, doi = seen[_KEEP], seen[_TITLE], seen[_DOI]
         if doi:
             self.by_doi.setdefault(doi, keep)
-        if rec.pmid:
-            self.by_pmid.setdefault(rec.pmid, keep)
+        if pmid:
+            self.by_pmid.setdefault(pmid, keep)
         if len(title) < MIN_TITLE_CHARS:
             return
         same = self.by_title.get(title, ())

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -997,6 +998,7 @@ ROWS_PER_INSERT = 500
 _WIDTH = 1 + len(RECORD_COLUMNS)  # id, then RECORD_COLUMNS
 _SOURCE_ID_AT = 1
 _DUPLICATE_OF_AT = 1 + RECORD_COLUMNS.index("duplicate_of")
+_CREATED_AT = 1 + RECORD_COLUMNS.index("created_at")
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -1028,21 +1030,35 @@ def record_rows(
     """
     if keys is None:
         keys = [key_row(rec.title, rec.doi) for rec in records]
+    return rows_of([record_row(rec) for rec in records], first_id, duplicate_of, keys)
+
+
+def rows_of(
+    rows: Sequence[tuple[Any, ...]],
+    first_id: int,
+    duplicate_of: Sequence[int | None] | None,
+    keys: Sequence[tuple[str, str, str, str, str]],
+) -> RecordRows:
+    """``record_rows`` of rows made by ``record_row``, as a record was read: an import
+    keeps the row, not the record, until its batch is written (a batch of
+    ``ParsedRecord`` objects outlived the collector's young generations and made it
+    scan the whole heap every batch or two; rows of strings it stops scanning)."""
     flat_keys: list[Any] = []
     for rid, row in enumerate(keys, start=first_id):
         flat_keys.append(rid)
         flat_keys.extend(row)
     created = now_iso()
     chunks = []
-    for start in range(0, len(records), ROWS_PER_INSERT):
-        part = records[start : start + ROWS_PER_INSERT]
-        flat: list[Any] = []
-        for rid, rec in enumerate(part, start=first_id + start):
-            flat.extend(_record_row(rec, rid, created))
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        part = rows[start : start + ROWS_PER_INSERT]
+        flat: list[Any] = list(chain.from_iterable(part))
+        n = len(part)
+        flat[0::_WIDTH] = range(first_id + start, first_id + start + n)
+        flat[_CREATED_AT::_WIDTH] = [created] * n
         if duplicate_of:
-            flat[_DUPLICATE_OF_AT::_WIDTH] = duplicate_of[start : start + len(part)]
+            flat[_DUPLICATE_OF_AT::_WIDTH] = duplicate_of[start : start + n]
         chunks.append(flat)
-    return RecordRows(first_id, len(records), chunks, flat_keys)
+    return RecordRows(first_id, len(rows), chunks, flat_keys)
 
 
 def _insert_rows(conn: sqlite3.Connection, rows: RecordRows, source_id: int | None) -> None:
@@ -1085,20 +1101,21 @@ def _names_json(names: list[str]) -> str:
     return '["' + '", "'.join(names) + '"]' if names else "[]"
 
 
-def _record_row(rec: ParsedRecord, rid: int, created: str) -> tuple[Any, ...]:
+def record_row(rec: ParsedRecord) -> tuple[Any, ...]:
     """The ``records`` row of a parsed record (``id`` first, then ``RECORD_COLUMNS``).
 
     Read attribute by attribute: ``model_dump`` per record cost more than the insert.
-    The source id is left empty, to be filled in when the row is written.
+    The id, source id, duplicate and creation time are left empty, to be filled in
+    when the batch's rows are made (``rows_of``) and written.
     """
     return (
-        rid, None, rec.source_index, rec.source_start, rec.source_end, rec.source_line,
+        None, None, rec.source_index, rec.source_start, rec.source_end, rec.source_line,
         rec.title, _names_json(rec.authors), rec.journal, rec.year, rec.volume, rec.issue,
         rec.pages, rec.doi, rec.pmid, rec.pmcid,
         _to_json(rec.trial_ids) if rec.trial_ids else "[]", rec.abstract,
         _to_json(rec.keywords) if rec.keywords else "[]", rec.type, rec.url, rec.text,
         _to_json(rec.page_offsets) if rec.page_offsets else "[]",
-        _to_json(rec.extra) if rec.extra else "{}", None, created,
+        _to_json(rec.extra) if rec.extra else "{}", None, None,
     )  # fmt: skip
 
 
