@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -510,9 +510,19 @@ class Store:
             cur = self.db.execute(f"select {', '.join(cols)} from records order by id")
             for row in cur:
                 yield _record_from_row(cols, row)
-        else:
-            for rid in ids:
-                yield self.record(rid)
+        else:  # read several hundred to a query (a merge reads thousands of groups)
+            sql = (
+                f"select {', '.join(cols)} from records "
+                "where id in (select value from json_each(?))"
+            )
+            it = iter(ids)
+            while chunk := list(islice(it, 500)):
+                rows = {r[0]: r for r in self.db.execute(sql, [json.dumps(chunk)])}
+                for rid in chunk:
+                    row = rows.get(rid)
+                    if row is None:
+                        raise KeyError(rid)
+                    yield _record_from_row(cols, row)
 
     def record_count(self) -> int:
         return self.db.execute("select count(*) from records").fetchone()[0]
