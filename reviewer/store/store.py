@@ -1019,7 +1019,10 @@ class RecordRows:
 
     first_id: int
     count: int
-    rows: list[tuple[Any, ...]]  # ``id`` then ``RECORD_COLUMNS``, the source id left empty
+    # ``record_row``'s: the id, source id, duplicate and time are filled in as written
+    rows: list[tuple[Any, ...]]
+    duplicate_of: list[int | None]
+    created_at: str
     keys: list[Any]  # the records' duplicate keys: flat ``dedup_keys`` rows
 
 
@@ -1053,19 +1056,24 @@ def rows_of(
     for rid, row in enumerate(keys, start=first_id):
         flat_keys.append(rid)
         flat_keys.extend(row)
-    created = now_iso()
-    dups = duplicate_of or [None] * len(rows)
-    ready = [
-        (rid, None, *row[2:_DUPLICATE_OF_AT], dup, created)
-        for rid, row, dup in zip(range(first_id, first_id + len(rows)), rows, dups, strict=True)
-    ]
-    return RecordRows(first_id, len(rows), ready, flat_keys)
+    dups = list(duplicate_of) if duplicate_of else [None] * len(rows)
+    return RecordRows(first_id, len(rows), list(rows), dups, now_iso(), flat_keys)
 
 
 def _insert_rows(conn: sqlite3.Connection, rows: RecordRows, source_id: int | None) -> None:
     """Insert the rows with one prepared statement, given row after row (``executemany``):
     for rows this wide, a third quicker than several hundred rows to a statement."""
-    conn.executemany(_INSERT_SQL, ((r[0], source_id, *r[2:]) for r in rows.rows))
+    end, created = _DUPLICATE_OF_AT, rows.created_at
+    conn.executemany(
+        _INSERT_SQL,
+        (
+            (rid, source_id, *row[2:end], dup, created)
+            for rid, row, dup in zip(
+                range(rows.first_id, rows.first_id + rows.count), rows.rows, rows.duplicate_of,
+                strict=True,
+            )  # fmt: skip
+        ),
+    )
 
 
 _INSERT_SQL = (
