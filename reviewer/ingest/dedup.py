@@ -197,11 +197,12 @@ class Deduplicator:
         """Which kept record ``rec`` duplicates (or may duplicate); remembers nothing."""
         seen = seen_of(rec)
         self._look_up([(seen, rec.pmid)])
-        return self._match(seen, rec.pmid)
+        return self._match(seen, rec.pmid, block_keys(seen[_TITLE]))
 
     def add(self, rec: ParsedRecord, keep_id: int) -> None:
         """Remember ``rec`` as a member of the group whose kept record is ``keep_id``."""
-        self._remember(seen_of(rec, keep_id), rec.pmid)
+        seen = seen_of(rec, keep_id)
+        self._remember(seen, rec.pmid, block_keys(seen[_TITLE]))
 
     def assign(self, rec: ParsedRecord, record_id: int, seen: Seen | None = None) -> Verdict:
         """Check ``rec``, about to be stored as ``record_id``, and remember it.
@@ -216,8 +217,10 @@ class Deduplicator:
     def assign_seen(self, seen: Seen, pmid: str, record_id: int) -> Verdict:
         """``assign`` for a record known by its ``Seen`` and PMID alone, looked up
         beforehand (``prefetch_seen``): an import keeps no more of a record than that."""
-        verdict = self._match(seen, pmid)
-        self._remember((verdict.duplicate_of or record_id, *seen[1:]), pmid)
+        title = seen[_TITLE]
+        blocks = block_keys(title) if len(title) >= MIN_TITLE_CHARS else ()
+        verdict = self._match(seen, pmid, blocks)
+        self._remember((verdict.duplicate_of or record_id, *seen[1:]), pmid, blocks)
         return verdict
 
     def prefetch(self, records: Sequence[ParsedRecord]) -> list[Seen]:
@@ -280,7 +283,8 @@ class Deduplicator:
 
     # -- the stages ------------------------------------------------------------
 
-    def _match(self, seen: Seen, pmid: str) -> Verdict:
+    def _match(self, seen: Seen, pmid: str, blocks: tuple[str, ...]) -> Verdict:
+        """``blocks``: the title's ``block_keys``, worked out once for a record."""
         doi, title = seen[_DOI], seen[_TITLE]
         if doi and (hit := self.by_doi.get(doi)):
             return Verdict(hit, "doi")
@@ -291,14 +295,14 @@ class Deduplicator:
         for other in self.by_title.get(title, ()):
             if may_be_same(seen, other, lenient_authors=False):
                 return Verdict(other[_KEEP], "title")
-        similar = self._similar(seen)
+        similar = self._similar(seen, blocks)
         return Verdict(candidates=similar) if similar else _UNIQUE
 
-    def _similar(self, seen: Seen) -> tuple[tuple[int, float], ...]:
+    def _similar(self, seen: Seen, blocks: tuple[str, ...]) -> tuple[tuple[int, float], ...]:
         best: dict[int, float] = {}
         title, cutoff = seen[_TITLE], CANDIDATE_SCORE / 100
         similarity = Indel.normalized_similarity
-        for key in block_keys(title):
+        for key in blocks:
             for other in self.blocks.get(key, ()):
                 # the C comparison first: it rules out nearly every title of a block
                 score = similarity(title, other[_TITLE], score_cutoff=cutoff) * 100
@@ -309,7 +313,7 @@ class Deduplicator:
             return ()
         return tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def _remember(self, seen: Seen, pmid: str) -> None:
+    def _remember(self, seen: Seen, pmid: str, blocks: tuple[str, ...]) -> None:
         keep, title, doi = seen[_KEEP], seen[_TITLE], seen[_DOI]
         if doi:
             self.by_doi.setdefault(doi, keep)
@@ -322,8 +326,8 @@ class Deduplicator:
             if other[_KEEP] == keep and other[_YEAR] == seen[_YEAR]:
                 return  # a copy of what the group has shown already adds nothing
         self.by_title[title] = (*same[1 - BLOCK_SCAN :], seen)
-        blocks = self.blocks
-        for key in block_keys(title):
-            blocks[key] = (*blocks.get(key, ())[1 - BLOCK_SCAN :], seen)
+        index = self.blocks
+        for key in blocks:
+            index[key] = (*index.get(key, ())[1 - BLOCK_SCAN :], seen)
 
 
