@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from reviewer.annotate.anchors import dismiss_orphan as _dismiss_orphan
+from reviewer.annotate.anchors import reattach_orphan as _reattach_orphan
 from reviewer.annotate.undo import (
     AddHighlight,
     DeleteHighlight,
@@ -26,13 +28,16 @@ from reviewer.annotate.undo import (
     UndoStack,
     ValueChange,
 )
-from reviewer.review import screening
+from reviewer.domain import Decision, Template
+from reviewer.ingest.merged import unmerge_duplicate
+from reviewer.review import extraction, screening
 from reviewer.review import settings as review_settings
 from reviewer.review.bulk import BulkDecision
 from reviewer.review.keywords import keyword_terms, set_keyword_terms
 from reviewer.review.screening_undo import DecisionChange
 from reviewer.review.tags import add_tag, remove_tag
 from reviewer.store import Store
+from reviewer.store.suggestions import suggestion as stored_suggestion
 
 Operation = Callable[[Store], "Changes"]
 
@@ -241,3 +246,101 @@ def _settings(store: Store) -> dict[str, Any]:
 
 def records(ids: Iterable[int]) -> frozenset[int]:
     return frozenset(int(i) for i in ids)
+
+
+# -- the user's actions, by name --------------------------------------------------------------
+#
+# What the window's components run (``Operations.run(op.decide(stack, d), initiator)``).
+# Those taking ``stack`` are undoable: their command runs with the writing store.
+
+
+def decide(stack: UndoStack, decision: Decision) -> Operation:
+    """Record a reviewer's screening decision on a record."""
+    return push(stack, DecisionChange(decision))
+
+
+def set_value(stack: UndoStack, record_id: int, field: str, value: Any, reviewer: str) -> Operation:
+    """Set a field's value as typed (or chosen) in the form."""
+    return push(stack, ValueChange.set(record_id, field, value, reviewer))
+
+
+def value_from_text(
+    stack: UndoStack, record_id: int, field: str, start: int, end: int, reviewer: str,
+    append: bool = False,
+) -> Operation:  # fmt: skip
+    """Set (or, ``append``, add to) a field from the words at ``start:end`` of the text."""
+    return push(stack, ValueChange.from_selection(record_id, field, start, end, reviewer, append))
+
+
+def remove_span(stack: UndoStack, record_id: int, field: str, index: int, reviewer: str) -> Operation:
+    """Take one of a field's supporting spans away."""
+    return push(stack, ValueChange.remove_span(record_id, field, index, reviewer))
+
+
+def accept_suggestions(
+    stack: UndoStack, record_id: int, suggestion_ids: Iterable[int], reviewer: str
+) -> Operation:
+    """Accept suggestions into their fields: one undoable step ("accept all" for several);
+    nothing is done for none."""
+    ids = list(suggestion_ids)
+
+    def op(store: Store) -> Changes:
+        commands = [_accept(store, record_id, sid, reviewer) for sid in ids]
+        if not commands:
+            return Changes()
+        command = commands[0] if len(commands) == 1 else Group("accept all", commands)
+        stack.push(command)
+        return changes_of(command) | Changes(undo=True, label=command.label)
+
+    return op
+
+
+def _accept(store: Store, record_id: int, suggestion_id: int, reviewer: str) -> ValueChange:
+    field = stored_suggestion(store, suggestion_id).field
+    return ValueChange(record_id, field, reviewer,
+                       lambda s: extraction.accept(s, suggestion_id, reviewer),
+                       "accept {field}")  # fmt: skip
+
+
+def reject_suggestion(record_id: int | None, suggestion_id: int, reviewer: str) -> Operation:
+    """Turn a suggestion down (it is not offered again; not undone by Ctrl+Z)."""
+    return write(lambda s: extraction.reject(s, suggestion_id, reviewer),
+                 Changes(records=records([record_id] if record_id else []), suggestions=True,
+                         label="reject suggestion"))  # fmt: skip
+
+
+def add_note(
+    stack: UndoStack, record_id: int, start: int, end: int, comment: str, reviewer: str
+) -> Operation:
+    return push(stack, AddHighlight.note(record_id, start, end, comment, reviewer))
+
+
+def edit_note(stack: UndoStack, note_id: int, comment: str, reviewer: str) -> Operation:
+    return push(stack, EditNote(note_id, comment, reviewer))
+
+
+def delete_note(stack: UndoStack, note_id: int, reviewer: str) -> Operation:
+    return push(stack, DeleteHighlight(note_id, reviewer))
+
+
+def reattach_orphan(orphan_id: int, start: int, end: int, reviewer: str) -> Operation:
+    """Put a highlight that lost its words (a changed full text) on the words chosen."""
+    return write(lambda s: _reattach_orphan(s, orphan_id, start, end, reviewer),
+                 Changes(notes=True, suggestions=True, label="reattach highlight"))  # fmt: skip
+
+
+def dismiss_orphan(orphan_id: int, reviewer: str) -> Operation:
+    return write(lambda s: _dismiss_orphan(s, orphan_id, reviewer),
+                 Changes(notes=True, label="dismiss highlight"))  # fmt: skip
+
+
+def unmerge(record_id: int, reviewer: str) -> Operation:
+    """Take a record out of its duplicate group (raises ValueError if it is in none)."""
+    return write(lambda s: unmerge_duplicate(s, record_id, reviewer),
+                 Changes(records=frozenset([record_id]), record_set=True, label="unmerge"))  # fmt: skip
+
+
+def set_template(template: Template, reviewer: str) -> Operation:
+    """Replace the review's extraction template."""
+    return write(lambda s: s.set_template(template, reviewer),
+                 Changes(template=True, label="template"))  # fmt: skip

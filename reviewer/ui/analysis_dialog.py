@@ -7,7 +7,7 @@ the data to RevMan or R.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -28,9 +28,7 @@ from reviewer.analysis.forest import WIDTH_INCHES
 from reviewer.domain.results import MEASURE_NAMES, MEASURES
 from reviewer.store import Store
 from reviewer.ui import plain
-
-if TYPE_CHECKING:
-    from reviewer.ui.main_window import MainWindow
+from reviewer.ui.session import Session
 
 
 def _picture(label: QLabel, png: bytes, ratio: float) -> None:
@@ -43,11 +41,11 @@ def _picture(label: QLabel, png: bytes, ratio: float) -> None:
 class AnalysisDialog(QDialog):
     """Choose an outcome, a measure and a model; see the forest plot and the numbers."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, session: Session):
+        super().__init__(session.widget)
         self.setObjectName("analysis_dialog")
         self.setWindowTitle("Meta-analysis")
-        self.window_ = window
+        self.window_ = session  # the review, its jobs and status bar
         self.analysis: Any = None
         self.outcome = QComboBox()
         self.outcome.setObjectName("analysis_outcome")
@@ -116,7 +114,7 @@ class AnalysisDialog(QDialog):
         lay.addWidget(scroll, 1)
         lay.addWidget(self.summary)
         lay.addLayout(buttons)
-        screen = window.screen().availableGeometry() if window.screen() else None
+        screen = self.screen().availableGeometry() if self.screen() else None
         w, h = 1000, 720
         if screen is not None:
             w, h = min(w, screen.width() - 40), min(h, screen.height() - 60)
@@ -214,7 +212,7 @@ class AnalysisDialog(QDialog):
 
         self.window_.jobs.start(
             work,
-            on_success=lambda p: self.window_.statusBar().showMessage(f"Saved {p}", 6000),
+            on_success=lambda p: self.window_.status(f"Saved {p}", 6000),
             on_failure=lambda m: plain.warn(self, "Cannot save the plot", m),
         )
 
@@ -236,7 +234,7 @@ class AnalysisDialog(QDialog):
 
         self.window_.jobs.start(
             work,
-            on_success=lambda p: self.window_.statusBar().showMessage(f"Wrote {p}", 8000),
+            on_success=lambda p: self.window_.status(f"Wrote {p}", 8000),
             on_failure=lambda m: plain.warn(self, "Cannot export", m),
         )
 
@@ -267,11 +265,11 @@ def summary_text(a: Any) -> str:
 class Rob2PlotDialog(QDialog):
     """The traffic-light plot of every assessed record, with Save."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, session: Session):
+        super().__init__(session.widget)
         self.setObjectName("rob2_plot_dialog")
         self.setWindowTitle("Risk of bias (RoB 2)")
-        self.window_ = window
+        self.window_ = session  # the review, its jobs and status bar
         self.picture = QLabel("Drawing…")
         self.picture.setObjectName("rob2_plot")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -335,7 +333,7 @@ class Rob2PlotDialog(QDialog):
 
         self.window_.jobs.start(
             work,
-            on_success=lambda p: self.window_.statusBar().showMessage(f"Saved {p}", 6000),
+            on_success=lambda p: self.window_.status(f"Saved {p}", 6000),
             on_failure=lambda m: plain.warn(self, "Cannot save the plot", m),
         )
 

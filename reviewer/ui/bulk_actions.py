@@ -10,7 +10,7 @@ its change notice refreshes the list (the rows on screen) and the counts.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog
 
@@ -23,14 +23,19 @@ from reviewer.store.bulk_decisions import Cancelled
 from reviewer.ui import plain
 from reviewer.ui.import_dialog import StatusProgress
 from reviewer.ui.jobs import Job
+from reviewer.ui.record_list import RecordList
+from reviewer.ui.session import Session
 from reviewer.wording import count
 
 
 class BulkDecisions:
-    """The window's bulk decisions (``window.bulk``)."""
+    """Bulk decisions on a record list (``ScreeningActions.bulk``): given the session,
+    the list (its rows and selection) and the exclusion reason chosen under it."""
 
-    def __init__(self, window: Any):
-        self.w = window
+    def __init__(self, session: Session, records: RecordList, reason: Callable[[], str]):
+        self.s = session
+        self.records = records
+        self.reason = reason
         self.job: Job | None = None
         self.progress: StatusProgress | None = None
         self.last_message = ""
@@ -46,18 +51,18 @@ class BulkDecisions:
     def selected_ids(self) -> list[int]:
         """The records of the selected rows, in list order (read from the selection's
         ranges, not row by row: Ctrl+A over 100,000 rows is one range)."""
-        selection = self.w.table.selectionModel()
-        if selection is None:
+        selection = self.records.table.selectionModel()
+        if selection is None or self.records.model is None:
             return []
         rows: set[int] = set()
         for rng in selection.selection():
             rows.update(range(rng.top(), rng.bottom() + 1))
-        ids = self.w.model.ids
+        ids = self.records.model.ids
         return [int(ids[r]) for r in sorted(rows) if r < len(ids)]
 
     def several_selected(self) -> bool:
         """More than one row is selected (without listing them)."""
-        selection = self.w.table.selectionModel()
+        selection = self.records.table.selectionModel()
         if selection is None:
             return False
         rows = 0
@@ -76,26 +81,24 @@ class BulkDecisions:
     def decide_shown(self, kind: str | None = None) -> None:
         """Screening → Decide all shown…: every record the list shows (its filters and
         search applied), after a question naming how many."""
-        w = self.w
-        if not w.model.complete:
-            w.statusBar().showMessage(
-                "The list is still being worked out: try again in a moment", 5000
-            )
+        s, model = self.s, self.records.model
+        if model is None or not model.complete:
+            s.status("The list is still being worked out: try again in a moment", 5000)
             return
-        ids = [int(i) for i in w.model.ids]
+        ids = [int(i) for i in model.ids]
         if not ids:
-            plain.inform(w, "Nothing to decide", "The list shows no records.")
+            plain.inform(s.widget, "Nothing to decide", "The list shows no records.")
             return
         if kind is None:
             kind, ok = QInputDialog.getItem(
-                w, "Decide all shown",
+                s.widget, "Decide all shown",
                 f"Your decision on all {count(len(ids), 'record')} the list shows:",
                 list(DECISIONS), 0, False,
             )  # fmt: skip
-            w.table.setFocus()
+            self.records.table.setFocus()
             if not ok:
                 return
-        reason = w.reason_combo.currentData() if kind == "exclude" else ""
+        reason = self.reason() if kind == "exclude" else ""
         reason = self._full_text_reason(kind, reason or "", len(ids))
         if reason is None:
             return
@@ -104,45 +107,46 @@ class BulkDecisions:
             f"{count(len(ids), 'record')} the list shows? Your earlier decisions on them are "
             "replaced; Undo (Ctrl+Z) puts them all back in one step."
         )
-        if not plain.ask(w, f"{kind.capitalize()} {len(ids):,} records", text):
+        if not plain.ask(s.widget, f"{kind.capitalize()} {len(ids):,} records", text):
             return
         self.decide(ids, kind, reason, asked=True)
 
     def decide(self, ids: list[int], kind: str, reason: str = "", asked: bool = False) -> None:
         """Record ``kind`` on ``ids`` as one undoable step, in the background."""
-        w = self.w
-        if w.store.read_only:
-            w.statusBar().showMessage("The review is open read-only: no decision recorded", 5000)
+        s = self.s
+        if s.store.read_only:
+            s.status("The review is open read-only: no decision recorded", 5000)
             return
         if self.busy:
-            w.statusBar().showMessage("Other decisions are still being recorded", 5000)
+            s.status("Other decisions are still being recorded", 5000)
             return
         if not asked:
             got = self._full_text_reason(kind, reason, len(ids))
             if got is None:
                 return
             reason = got
-        command = BulkDecision(ids, kind, w.reviewer, w.stage, reason)
+        command = BulkDecision(ids, kind, s.reviewer, s.stage, reason)
         self._run(command, "do", f"Recording {kind} on {count(len(ids), 'record')}")
 
     def _full_text_reason(self, kind: str, reason: str, n: int) -> str | None:
         """An exclusion at full text needs a reason: one asked for all (None: cancelled)."""
-        w = self.w
-        if kind != "exclude" or reason or w.stage != "full_text":
+        s = self.s
+        if kind != "exclude" or reason or s.stage != "full_text":
             return reason
         reason, ok = QInputDialog.getItem(
-            w, "Exclusion reason", f"Why are these {count(n, 'record')} excluded at full text?",
-            exclusion_reasons(w.store), 0, False,
+            s.widget, "Exclusion reason", f"Why are these {count(n, 'record')} excluded at full text?",
+            exclusion_reasons(s.store), 0, False,
         )  # fmt: skip
-        w.activateWindow()  # the keys go back to the list
-        w.table.setFocus()
+        if s.widget is not None:
+            s.widget.activateWindow()  # the keys go back to the list
+        self.records.table.setFocus()
         return reason if ok else None
 
     # -- undo and redo: the top of the history is a bulk decision ------------------------
 
     def undo(self) -> bool:
         """Undo the last step in the background if it is a bulk decision (True then)."""
-        stack = self.w.ops.stack
+        stack = self.s.ops.stack
         command = stack.next_undo if stack is not None else None
         if not isinstance(command, BulkDecision):
             return False
@@ -151,7 +155,7 @@ class BulkDecisions:
         return True
 
     def redo(self) -> bool:
-        stack = self.w.ops.stack
+        stack = self.s.ops.stack
         command = stack.next_redo if stack is not None else None
         if not isinstance(command, BulkDecision):
             return False
@@ -162,12 +166,12 @@ class BulkDecisions:
     # -- one step as a job on the writer --------------------------------------------------
 
     def _run(self, command: BulkDecision, step: str, text: str) -> None:
-        w = self.w
-        stack = w.ops.stack
+        s = self.s
+        stack = s.ops.stack
         assert stack is not None
         operation = {"do": op.push, "undo": op.undo, "redo": op.redo}[step]
         write = operation(stack, command) if step == "do" else operation(stack)
-        on_writer = w.ops.job
+        on_writer = s.ops.job
 
         def work(progress, cancelled) -> Changes:
             command.progress = lambda done, total: progress((done, total))
@@ -177,9 +181,10 @@ class BulkDecisions:
             finally:
                 command.progress = command.cancelled = None
 
-        bar = StatusProgress("bulk_progress", w)
+        bar = StatusProgress("bulk_progress", s.widget)
         bar.setLabelText(f"{text}…")
-        w.statusBar().addPermanentWidget(bar)
+        if s.status_bar is not None:
+            s.status_bar.addPermanentWidget(bar)
         self.progress = bar
 
         def on_progress(p: tuple[int, int]) -> None:
@@ -192,29 +197,30 @@ class BulkDecisions:
         def finished() -> None:
             self.job = None
             bar.reset()
-            w.statusBar().removeWidget(bar)
+            if s.status_bar is not None:
+                s.status_bar.removeWidget(bar)
             bar.deleteLater()
             self.progress = None
 
         def done(changes: Changes) -> None:
             finished()
-            w.ops.announce(changes, w)  # list rows on screen, counts, panels
+            s.ops.announce(changes, s)  # list rows on screen, counts, panels
             verb = {"do": "Recorded", "undo": "Undid", "redo": "Redid"}[step]
             n = len(command.touched)
             self.last_message = f"{verb} {command.decision} on {count(n, 'record')}" + (
                 " (Ctrl+Z undoes it)" if step != "undo" else ""
             )
-            w.statusBar().showMessage(self.last_message, 8000)
+            s.status(self.last_message, 8000)
 
         def failed(message: str) -> None:
             finished()
             if Cancelled.__name__ in message:
                 self.last_message = "Cancelled: no decision was changed"
-                w.statusBar().showMessage(self.last_message, 8000)
+                s.status(self.last_message, 8000)
                 return
-            plain.warn(w, "Decisions not recorded", message)
+            plain.warn(s.widget, "Decisions not recorded", message)
 
-        job = w.jobs.start(work, on_success=done, on_failure=failed, on_progress=on_progress)
+        job = s.jobs.start(work, on_success=done, on_failure=failed, on_progress=on_progress)
         if not job.done:  # else it ran inline (tests) and its outcome is already shown
             self.job = job
             bar.canceled.connect(job.cancel)

@@ -1,4 +1,16 @@
-"""The main window: record list, document and extraction form side by side."""
+"""The main window: record list, document and extraction form side by side.
+
+The window builds the widgets and places them; what happens in them is done by
+components, each given the session (``reviewer.ui.session``) and the widgets it works
+on, never the window: ``RecordList`` (which records the list shows, moving through
+it), ``ScreeningActions`` (decisions, settings, merge, full texts, bulk decisions),
+``ExtractionActions`` (values, suggestions, notes, template, drafts),
+``ResultsController`` (the Results and RoB 2 tabs) and ``RankController`` (relevance
+order). Every change runs as an operation through ``ops``; the window and the panels
+refresh from its change notices (``_operation_did_execute``). The public methods
+kept here (``decide``, ``undo``, ``go_to_record`` ...) are the window's own menu and
+key entries, or hand on to a component.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -21,12 +33,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QPushButton,
+    QMenu,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -36,21 +47,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.export.json_import import import_review_json
-from reviewer.ingest.merged import unmerge_duplicate
+from reviewer.domain import Template
 from reviewer.review import operations as op
-from reviewer.review.keywords import compiled_terms
 from reviewer.review.operations import Changes
 from reviewer.review.pdf_files import find_record_pdf
-from reviewer.review.project import create_review
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
-from reviewer.store import Store, StoreError
-from reviewer.store.copies import copy_name, copy_review
+from reviewer.store import Store
 from reviewer.store.duplicates import group_sources, originals
-from reviewer.ui import file_dialogs as dialogs
-from reviewer.ui import plain, theme
-from reviewer.ui.bulk_actions import BulkDecisions
+from reviewer.ui import plain
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.duplicates_view import DuplicatesDialog
@@ -71,57 +76,117 @@ from reviewer.ui.page_view import install_page_view, known_pdf_location
 from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.rank_controller import RankController
 from reviewer.ui.rank_model import RankedRecordModel
+from reviewer.ui.record_list import RecordList
 from reviewer.ui.record_model import DECISION, fit_columns
 from reviewer.ui.results_actions import ResultsController
-from reviewer.ui.screening_actions import REVIEW_FILTER, ScreeningActions
+from reviewer.ui.review_files import ReviewFiles, settings
+from reviewer.ui.screening_actions import DECISION_KEYS, ScreeningActions
 from reviewer.ui.screening_status import ScreeningStatus
+from reviewer.ui.session import Session
 from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
-from reviewer.ui.sync_status import attach_sync, server_role, stop_sync
+from reviewer.ui.sync_status import SyncLink, server_role
 from reviewer.ui.tags_editor import TagsEditor
 from reviewer.ui.writer import Writer
 
-MAX_RECENT = 8
-DECISION_KEYS = {"include": ("I", "1"), "exclude": ("E", "2"), "maybe": ("M", "3")}
 
-
-def settings() -> QSettings:
-    return QSettings()
-
-
-class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
+class MainWindow(QMainWindow):
     def __init__(self, store: Store, jobs: JobRunner | None = None):
         super().__init__()
         plain.PlainToolTips.install()  # every tooltip of the app shown as text
-        self.store = store  # for reading: every write goes through ``ops`` to ``writer``
         self.jobs = jobs or JobRunner()
         self.writer: Writer | None = None  # the one thread that writes the review
         self.ops = Operations(self)  # runs the user's actions there, announces their changes
         self.ops.operation_did_execute.connect(self._operation_did_execute)
-        self.stage = "title_abstract"
-        self.reviewer = str(
+        reviewer = str(
             server_role(store)  # a review on a server: the role it syncs as
             or os.environ.get("REVIEWER_NAME")  # as on the command line
             or settings().value("reviewer/name", "")
             or getpass.getuser()
         )
-        self.current_id: int | None = None
+        # what the components share: the review (read), ops (write), who, where, what
+        self.session = Session(store, self.ops, self.jobs, reviewer, self, self.statusBar())
         self._sources: dict[int, str] = {}
         self._changing_actions: list[QAction] = []
         self.setAcceptDrops(True)
         self._build_widgets()
-        self.ranking = RankController(self)
-        self.ranking.install()
+        self.sync = SyncLink(self.session, self.statusBar(), self._reviewer_changed)
+        self.recent_menu = QMenu("Recent reviews", self)
+        self.files = ReviewFiles(  # new, open, from JSON, copies, Recent reviews
+            self.session, self.recent_menu, self.switch_review,
+            lambda paths: self.importer.start(paths),
+        )  # fmt: skip
         self.exporter = ExportController(self, self.statusBar(), self.jobs, lambda: self.store)
         self._build_menus()
-        self.results = ResultsController(self)  # the Results and Risk of bias tabs
-        self.pages.results_target = results_sender(self)  # a PDF table's rows, into them
         self.importer = ImportController(self, self.statusBar(), self.jobs, self.ops)
         self.importer.imported.connect(
-            lambda report: self.compute_all_suggestions() if report.added else None
+            lambda report: self.extraction.compute_all_suggestions() if report.added else None
         )
         self._restore_geometry()
         self._attach(store)
+
+    # -- what the session holds, read (and set) through the window -------------------
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def reviewer(self) -> str:
+        return self.session.reviewer
+
+    @reviewer.setter
+    def reviewer(self, name: str) -> None:
+        self.session.reviewer = name
+
+    @property
+    def stage(self) -> str:
+        return self.session.stage
+
+    @property
+    def current_id(self) -> int | None:
+        return self.session.current_id
+
+    @current_id.setter
+    def current_id(self, record_id: int | None) -> None:
+        self.session.current_id = record_id
+
+    @property
+    def template(self) -> Template:
+        return self.session.template
+
+    @property
+    def compiled_terms(self) -> Any:
+        return self.session.compiled_terms
+
+    @property
+    def model(self) -> RankedRecordModel:
+        assert self.records.model is not None
+        return self.records.model
+
+    @property
+    def filters(self) -> dict[str, Any]:
+        return self.records.filters
+
+    @property
+    def filter_counts(self) -> dict[str, Any]:
+        return self.records.filter_counts
+
+    @property
+    def bulk(self) -> Any:
+        return self.screening.bulk
+
+    @property
+    def merge_dialog(self) -> Any:
+        return self.screening.merge_dialog
+
+    @property
+    def sync_controller(self) -> Any:
+        return self.sync.controller
+
+    @property
+    def sync_button(self) -> Any:
+        return self.sync.button
 
     # -- construction -------------------------------------------------------------
 
@@ -130,19 +195,12 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search titles, authors and text  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(150)
-        self._search_timer.timeout.connect(self._apply_search)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
 
         self.table = QTableView()
         self.table.setObjectName("records")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # Shift/Ctrl-click and Shift+arrows select several records: a key decides them all
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.bulk = BulkDecisions(self)
-        self.screening_status = ScreeningStatus(self)  # counts kept without recounting
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
@@ -151,6 +209,11 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.count_label = QLabel()
         self.count_label.setStyleSheet("padding: 2px;")
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.progress_label = plain.label()  # names the reviewer (in the status bar)
+        self.progress_label.setObjectName("screening_progress")
+        self.screening_status = ScreeningStatus(  # counts kept without recounting
+            self.session, lambda: self.records.model, self.count_label, self.progress_label
+        )
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -167,14 +230,11 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         lv.addWidget(self.search)
         # counts, conflicts and statistics follow decisions a moment later, so a
         # decision by key never waits for them
-        self._count_generation = 0
-        self.filter_counts: dict[str, Any] = {}
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(300)
         self._recount_timer.timeout.connect(self._after_decisions)
         self.filter_panel = FilterPanel()
-        self.filter_panel.filters_changed.connect(self._filters_changed)
         self.filter_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         # one count under the list says how many are shown (the panel's own total is
         # worked out a moment later in the background and could disagree meanwhile)
@@ -183,35 +243,27 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         lv.addWidget(self.table, 1)
         lv.addWidget(self.count_label)
 
+        # the list, its order (the ranking) and screening: components on the session
+        self.records = RecordList(
+            self.session, self.table, self.search, self.filter_panel, self.count_label,
+            self.screening_status, before_change=lambda: self.form.flush(),
+        )  # fmt: skip
+        self.records.current_changed.connect(lambda rid: self.show_record(rid))
+        self.ranking = RankController(self.session, self.records)
+        self.records.ordering = self.ranking
+        self.conflicts_view = ConflictsView(self.store, self.reviewer, self.stage, ops=self.ops)
+        self.conflicts_view.record_activated.connect(self.go_to_record)
+        self.screening = ScreeningActions(
+            self.session, self.records, self.ranking, self.conflicts_view, self._reshow
+        )
+        self.buttons = self.screening.buttons
+        self.reason_combo = self.screening.reason_combo
+        self.decision_label = self.screening.decision_label
+
         self.document = DocumentView()
         self.pages = install_page_view(  # a record's PDF as pages, beside its text
             self.document, lambda rid: find_record_pdf(self.store, rid, known_pdf_location)
         )
-        self.buttons: dict[str, QPushButton] = {}
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 0, 4, 0)
-        self.decision_label = QLabel()
-        self.decision_label.setObjectName("decision_label")
-        bar.addWidget(self.decision_label)
-        bar.addStretch(1)
-        self.reason_combo = QComboBox()
-        self.reason_combo.setObjectName("reason")
-        self.reason_combo.setToolTip("Exclusion reason (required at full text)")
-        self.reason_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        bar.addWidget(self.reason_combo)
-        for kind in ("include", "exclude", "maybe"):
-            b = QPushButton(f"{kind.capitalize()}  ({DECISION_KEYS[kind][0]})")
-            b.setObjectName(f"decide_{kind}")
-            colour = theme.css(theme.decision_colour(kind))  # readable in this palette
-            disabled = theme.css(theme.disabled_colour())
-            b.setStyleSheet(
-                f"QPushButton {{ color: {colour}; font-weight: 600; }} "
-                f"QPushButton:disabled {{ color: {disabled}; }}"
-            )
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.clicked.connect(lambda _c=False, k=kind: self.decide(k))
-            bar.addWidget(b)
-            self.buttons[kind] = b
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 4, 0, 4)
@@ -224,28 +276,24 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.tags_editor = TagsEditor(self.store, self.reviewer, self.ops)
         self.tags_editor.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         mv.addWidget(self.tags_editor)
-        mv.addLayout(bar)
+        mv.addLayout(self.screening.bar)
 
         self.form = ExtractionForm()
-        self.form.save_fn = self._save_value
-        self.form.draft_fn = self._keep_draft
-        self.form.saved.connect(self._value_saved)
-        self.form.field_focused.connect(self.highlight_field)
-        self.form.accept_requested.connect(self.accept_suggestion)
-        self.form.reject_requested.connect(self.reject_suggestion)
-        self.form.span_dropped.connect(self.set_field_from_text)
-        self.document.highlight_clicked.connect(self.form.focus_field)
-        self.document.set_field_requested.connect(self.set_field_from_text)
-        self.document.note_requested.connect(self.add_note)
-        self.document.span_remove_requested.connect(self.remove_span)
-        self.document.note_delete_requested.connect(self.delete_note)
+        self.extraction = ExtractionActions(
+            self.session, self.form, self.document, self.records.go_to_record
+        )
+        self.form.saved.connect(lambda _key: self._update_status())
         self.document.originals_requested.connect(self.show_originals)
+        # the Results and RoB 2 tabs beside the form's fields
+        self.results = ResultsController(self.session, self.form, self.document, self.extraction)
+        self.extraction.results = self.results
+        self.pages.results_target = results_sender(self.session, self.results)
 
         self.notes_panel = NotesPanel()
         self.ops.operation_did_execute.connect(self._notes_and_history_follow)
-        self.notes_panel.note_activated.connect(self.go_to_span)
-        self.notes_panel.note_edit_requested.connect(self.edit_note)
-        self.notes_panel.note_delete_requested.connect(self.delete_note)
+        self.notes_panel.note_activated.connect(self.extraction.go_to_span)
+        self.notes_panel.note_edit_requested.connect(self.extraction.edit_note)
+        self.notes_panel.note_delete_requested.connect(self.extraction.delete_note)
         self.document.note_clicked.connect(self.notes_panel.select_note)
         self.notes_dock = QDockWidget("Notes", self)
         self.notes_dock.setObjectName("notes_dock")
@@ -253,8 +301,6 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notes_dock)
         self.notes_dock.hide()
 
-        self.conflicts_view = ConflictsView(self.store, self.reviewer, self.stage, ops=self.ops)
-        self.conflicts_view.record_activated.connect(self.go_to_record)
         self.stats_panel = StatsPanel(self.store, jobs=self.jobs, ops=self.ops)
         self.history_panel = HistoryPanel(self.jobs)
         self.docks: dict[str, QDockWidget] = {}
@@ -284,13 +330,11 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.form)
+        self.splitter.addWidget(self.results.tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
         self.setCentralWidget(self.splitter)
-        self.progress_label = plain.label()  # names the reviewer
-        self.progress_label.setObjectName("screening_progress")
         self.statusBar().addPermanentWidget(self.progress_label)
         self.read_only_label = plain.label("Read-only")
         self.read_only_label.setObjectName("read_only")
@@ -300,13 +344,19 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         self.read_only_label.setToolTip("This review is open read-only: nothing can be changed")
         self.statusBar().addPermanentWidget(self.read_only_label)
         self.read_only_label.hide()
+        # the ranking's order choice under the search box, its verdict in the status
+        # bar, the recall curve in a dock (hidden until asked for, like the others)
+        lv.insertWidget(lv.indexOf(self.search) + 1, self.ranking.sort_combo)
+        self.statusBar().insertPermanentWidget(0, self.ranking.status)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ranking.dock)
+        self.ranking.dock.hide()
 
         # Single-key screening keys act on the list and the document only, so typing
         # in the form (or a choice list's type-ahead) never records a decision.
         for kind, keys in DECISION_KEYS.items():
             self._pane_action(f"{kind}", keys, lambda _c=False, k=kind: self.decide(k))
         self._pane_action("next", ("J",), lambda: self.move(1))
-        self._pane_action("next_undecided", ("N",), self.go_to_next_undecided)
+        self._pane_action("next_undecided", ("N",), self.screening.go_to_next_undecided)
         self._pane_action("previous", ("K",), lambda: self.move(-1))
 
     def _pane_action(self, name: str, keys: tuple[str, ...], slot: Any) -> None:
@@ -319,17 +369,18 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu("&File")
-        self._add(m, "&New review…", self.new_review, QKeySequence.StandardKey.New)
-        self._add(m, "&Open review…", self.choose_review, QKeySequence.StandardKey.Open)
-        self._add(m, "Open review read-only…", lambda: self.choose_review(read_only=True))
-        self._add(m, "New review from a JSON export…", self.choose_json_export)
-        self.recent_menu = m.addMenu("Recent reviews")
+        f = self.files
+        self._add(m, "&New review…", f.new_review, QKeySequence.StandardKey.New)
+        self._add(m, "&Open review…", f.choose_review, QKeySequence.StandardKey.Open)
+        self._add(m, "Open review read-only…", lambda: f.choose_review(read_only=True))
+        self._add(m, "New review from a JSON export…", f.choose_json_export)
+        m.addMenu(self.recent_menu)
         m.addSeparator()
-        self._add(m, "&Import files…", self.choose_import_files, "Ctrl+I")
-        self._add(m, "Import &folder…", self.choose_import_folder, "Ctrl+Shift+I")
-        self._add(m, "Import full-text PDFs…", self.choose_fulltext_folder)
-        self._add(m, "Save a &copy for another reviewer…", self.save_copy)
-        self._add(m, "&Merge another copy of this review…", self.choose_merge)
+        self._add(m, "&Import files…", f.choose_import_files, "Ctrl+I")
+        self._add(m, "Import &folder…", f.choose_import_folder, "Ctrl+Shift+I")
+        self._add(m, "Import full-text PDFs…", self.screening.choose_fulltext_folder)
+        self._add(m, "Save a &copy for another reviewer…", f.save_copy)
+        self._add(m, "&Merge another copy of this review…", self.screening.choose_merge)
         m.addSeparator()
         self._add(m, "&Export…", self.exporter.choose, "Ctrl+E")
         self._add(m, "PRISMA flow &diagram…", self.show_prisma)
@@ -350,15 +401,18 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
                 lambda _c=False, k=kind: self.decide(k),
             )
             act.setObjectName(f"menu_{kind}")
+            self.screening.menu_actions[kind] = act
         act = self._add(m, "Decide all shown…", lambda: self.bulk.decide_shown())
         act.setObjectName("decide_shown")
         m.addSeparator()
         self._add(m, "Next record\tJ", lambda: self.move(1))
         self._add(m, "Previous record\tK", lambda: self.move(-1))
-        self._add(m, "Next undecided record\tN", self.go_to_next_undecided)
+        self._add(m, "Next undecided record\tN", self.screening.go_to_next_undecided)
         m.addSeparator()
         self._add(m, "Set reviewer name…", self.ask_reviewer_name)
-        self._add(m, "Review settings (reasons, keywords, blinding)…", self.edit_review_settings)
+        self._add(
+            m, "Review settings (reasons, keywords, blinding)…", self.screening.edit_review_settings
+        )
         m.addSeparator()
         for name, key in (
             ("conflicts", "Ctrl+Shift+C"),
@@ -369,12 +423,13 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         m.addAction(self._dock_action(self.ranking.dock, "Ctrl+Shift+R"))
 
         m = self.menuBar().addMenu("E&xtraction")
-        act = self._add(m, "Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
+        x = self.extraction
+        act = self._add(m, "Accept all suggestions", x.accept_all, "Ctrl+Shift+A")
         act.setObjectName("accept_all")
-        self._add(m, "Compute suggestions for all records", self.compute_all_suggestions)
+        self._add(m, "Compute suggestions for all records", x.compute_all_suggestions)
         m.addSeparator()
-        self._add(m, "Edit template…", self.edit_template)
-        self._add(m, "Orphaned highlights…", self.show_orphans)
+        self._add(m, "Edit template…", x.edit_template)
+        self._add(m, "Orphaned highlights…", x.show_orphans)
         m.addAction(self._dock_action(self.notes_dock, "Ctrl+Shift+N"))
 
         m = self.menuBar().addMenu("&Edit")
@@ -387,6 +442,8 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             lambda: (self.search.setFocus(), self.search.selectAll()),
             QKeySequence.StandardKey.Find,
         )
+
+        self.results.fill_menu(self.menuBar().addMenu("&Analysis"), self._add)
 
         m = self.menuBar().addMenu("&Help")
         act = self._add(m, "&Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -444,36 +501,28 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     # -- the open review -------------------------------------------------------------
 
     def _attach(self, store: Store) -> None:
-        self.store = store
+        self.session.open(store)  # its template and keyword terms are read
         self.screening_status.forget()
         old, self.writer = self.writer, Writer(store.path, read_only=store.read_only)
         if old is not None:
-            stop_sync(self)  # its sync writes through the old writer: it stops first
+            self.sync.stop()  # its sync writes through the old writer: it stops first
             old.close()
         self.ops.attach(self.writer)
-        self.template = store.template()
         self._sources = {s.id: s.shown for s in store.sources() if s.id is not None}
-        self.model = RankedRecordModel(store, self.reviewer, self.stage, self)
+        model = RankedRecordModel(store, self.reviewer, self.stage, self.records)
+        self.records.model = model
         self.ranking.attach(store)
-        self.compiled_terms = compiled_terms(store)
-        self.model.compiled = self.compiled_terms
+        model.compiled = self.compiled_terms
         for widget in (self.conflicts_view, self.stats_panel, self.tags_editor):
             widget.set_store(store)
         was = self.filter_panel.blockSignals(True)  # the list is loaded below, once
         blinded = is_blinded(store)
-        self.model.blinded = blinded
+        model.blinded = blinded
         self.filter_panel.set_blinded(self.reviewer if blinded else None)
         self.filter_panel.blockSignals(was)
-        self.filters: dict[str, Any] = _chosen(self.filter_panel.filters())
-        self._reload_reasons()
-        self._reload_list()
-        self.table.setModel(self.model)
+        self.screening.reload_reasons()
+        self.records.attach(model)  # the list loaded, with the panel's filters
         fit_columns(self.table)  # nothing sized to contents: only visible cells are read
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.show_record(
-                self.model.id_at(cur.row()) if cur.isValid() else None
-            )
-        )
         self.form.set_template(self.template)
         self.document.set_fields([(f.key, f.label, f.group) for f in self.template.fields])
         self._show_read_only(store.read_only)
@@ -482,17 +531,17 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             f"{store.name} ({store.path.name}) — Reviewer"
             + (" (read-only)" if store.read_only else "")
         )
-        self._remember_recent(store.path, store.name)
+        self.files.remember_recent(store.path, store.name)
         self.select_row(0)
         self.table.setFocus()  # keyboard screening works at once
         self._update_status()
-        self.restore_drafts()
+        self.extraction.restore_drafts()
         if not store.read_only:  # a sync writes what it brings in
-            attach_sync(self)  # a review on a shared server syncs in the background
+            self.sync.start(self.writer.call)  # a review on a server syncs in the background
 
     def _operation_did_execute(self, changes: Changes, initiator: object) -> None:
-        """An operation changed the review: refresh what the window itself shows (the
-        panels listen to ``ops`` and refresh themselves)."""
+        """An operation changed the review: refresh the list, the counts and the Edit
+        menu (the components and panels listen to ``ops`` and refresh themselves)."""
         if changes.undo:
             self._undo_changed()
         if changes.record_set:
@@ -509,16 +558,15 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
                 known_now, now = self.model.cached_decision(rid)
                 if changes.decisions and known and known_now:
                     self.screening_status.decided(was, now)
-        if changes.settings:
-            self._settings_changed(sorted(changes.settings))
-        if changes.counts and initiator is self:  # a decision by key never waits for them
+        ours = initiator is self.session  # an action in this window (not a sync, a job)
+        if changes.counts and ours:  # a decision by key never waits for them
             self._recount_timer.start()
         elif changes.counts:  # a resolution, a tag, an import: counted again at once
-            self._reload_counts()
-        if self.current_id is not None and (changes.undo or self.current_id in changes.records):
-            self._current_record_changed()
+            self.records.reload_counts()
+        # the screening and extraction components follow the notice themselves (the
+        # current record's decision, form and highlights; settings)
         self.screening_status.show()  # counted again on the job thread after the last key
-        if changes.counts and initiator is not self:
+        if changes.counts and not ours:
             self.screening_status.recount()
 
     def _notes_and_history_follow(self, changes: Changes, _initiator: object) -> None:
@@ -535,7 +583,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         """Records were added (an import finished): refresh the list, keep the selection."""
         keep = self.current_id
         self._sources = {s.id: s.shown for s in self.store.sources() if s.id is not None}
-        self._reload_list()
+        self.records.reload()
         row = self.model.row_of(keep) if keep is not None else 0
         self.select_row(max(row, 0))
         self._update_status()
@@ -555,7 +603,7 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if new is None:
             return False
         self.form.flush()
-        if not self._may_lose_unsaved():
+        if not self.extraction.may_lose_unsaved():
             new.close()
             return False
         self.form.unsaved.clear()
@@ -564,29 +612,86 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         old.close()
         return True
 
-    # -- records ---------------------------------------------------------------------
+    # -- the window's own actions, and those it hands on ------------------------------
+
+    def decide(self, kind: str) -> None:
+        self.screening.decide(kind)
 
     def select_row(self, row: int) -> None:
-        if self.table.selectionModel() is None:
-            return  # the list has no model yet (the review is still being attached)
-        if not 0 <= row < self.model.rowCount():
-            self.show_record(None)
+        self.records.select_row(row)
+
+    def move(self, step: int) -> None:
+        self.records.move(step)
+
+    def go_to_record(self, record_id: int) -> None:
+        self.records.go_to_record(record_id)
+
+    def set_stage(self, stage: str) -> None:
+        if stage == self.stage:
             return
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        self.form.flush()
+        self.session.stage = stage
+        self.model.stage = stage
+        self.screening_status.forget()
+        self.conflicts_view.set_stage(stage)
+        self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage))
+        self.records.reload()
+        self.select_row(0)
+        self._update_status()
+
+    def undo(self) -> None:
+        self.form.flush()
+        if self.screening.bulk.undo():  # a bulk decision: undone in the background
+            return
+        changes = self.ops.undo(self.session)
+        self.session.status(changes.label, 3000)
+        if changes.decisions and not changes.fields and len(changes.records) == 1:
+            (rid,) = changes.records  # a decision undone: back to its record
+            if rid != self.current_id and self.model.row_of(rid) >= 0:
+                self.select_row(self.model.row_of(rid))
+
+    def redo(self) -> None:
+        if self.screening.bulk.redo():
+            return
+        self.session.status(self.ops.redo(self.session).label, 3000)
+
+    def _undo_changed(self) -> None:
+        """The undo history changed: the Edit menu names what Undo and Redo would do."""
+        stack = self.ops.stack
+        if stack is None:
+            return
+        self.undo_action.setEnabled(stack.can_undo)
+        self.redo_action.setEnabled(stack.can_redo)
+        self.undo_action.setText(f"&Undo {stack.undo_label}".rstrip())
+        self.redo_action.setText(f"&Redo {stack.redo_label}".rstrip())
+
+    def _update_status(self) -> None:
+        """The counts as known now (no query), and counted again on the job thread."""
+        self.screening_status.show()
+        self.screening_status.recount()
+
+    def _after_decisions(self) -> None:
+        """A moment after decisions: the filter counts (the conflicts and statistics
+        panels follow the change notices themselves), and the progress."""
+        self.records.reload_counts()
+        self.screening_status.recount()
+
+    def attach_fulltext(self, record_id: int, pdf_path: str) -> None:
+        self.screening.attach_fulltext(record_id, pdf_path)
+
+    # -- records ---------------------------------------------------------------------
+
+    def _reshow(self) -> None:
+        """Show the current record again (its text, values or group changed)."""
+        if self.current_id is not None:
+            self.show_record(self.current_id)
 
     def show_record(self, record_id: int | None) -> None:
         self.form.flush()
-        self.current_id = record_id
+        self.session.current_id = record_id
         self.results.show_record(record_id)  # its cells' words are drawn with the highlights
         if record_id is None:
             self.document.show_record(None)
-            self.form.load(None, {})
         else:
             record = self.store.record(record_id)
             group = group_sources(self.store, record_id) if record.duplicate_of is None else []
@@ -595,16 +700,13 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
                 self._sources.get(record.source_id or -1, ""),
                 [name for _rid, name in group],
             )
-            values = {k: v.value for k, v in self.store.values(record_id).items()}
-            self.form.load(record_id, values, self._drafts(record_id))
-            self._show_suggestions()
-            self._ensure_suggestions([record_id])
+        self.extraction.show_record(record_id)  # its values, drafts and suggestions
         self._show_empty_state(record_id is None)
         self.notes_panel.reload(self.store, record_id)
         self.tags_editor.set_record(record_id)
         if self.docks["history"].isVisible():
             self.history_panel.reload(self.store, record_id, self.reviewer)
-        self._show_decision()
+        self.screening.show_decision()
 
     def show_sources(self) -> None:
         dialog = SourcesDialog(self.store, self.reviewer, self, ops=self.ops)
@@ -621,15 +723,15 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
             self.empty_state.show_message(
                 "This review has no records yet",
                 IMPORT_HELP,
-                [("Import files…", self.choose_import_files),
-                 ("Import folder…", self.choose_import_folder)],
+                [("Import files…", self.files.choose_import_files),
+                 ("Import folder…", self.files.choose_import_folder)],
             )  # fmt: skip
-        elif self.model.rowCount() == 0 and (self.filters_in_use() or self.search.text()):
+        elif self.model.rowCount() == 0 and (self.records.filters_in_use() or self.search.text()):
             self.empty_state.show_message(
                 "No record matches the filters",
                 "Every record is still in the review; the filters or the search above "
                 "the list leave none of them at this stage.",
-                [("Clear filters and search", self.clear_filters)],
+                [("Clear filters and search", self.records.clear_filters)],
             )
         elif self.model.rowCount() == 0:
             self.empty_state.show_message(
@@ -640,13 +742,6 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         else:
             self.empty_state.show_message("Choose a record in the list", "")
         self.middle_pages.setCurrentWidget(self.empty_state)
-
-    def filters_in_use(self) -> bool:
-        return any(k != "viewer" for k in self.filters)
-
-    def clear_filters(self) -> None:
-        self.search.setText("")
-        self.filter_panel.clear()
 
     def show_originals(self) -> None:
         """Each record of the current record's duplicate group, as imported."""
@@ -672,131 +767,22 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
     def unmerge_current(self) -> None:
         if self.current_id is None:
             return
-        rid, who = self.current_id, self.reviewer
         try:
-            self.ops.run(op.write(lambda s: unmerge_duplicate(s, rid, who),
-                                  Changes(records=frozenset([rid]), record_set=True)))  # fmt: skip
+            self.ops.run(op.unmerge(self.current_id, self.reviewer))
         except ValueError as exc:
             plain.inform(self, "Not merged", str(exc))
             return
 
-    def move(self, step: int) -> None:
-        row = self.table.currentIndex().row()
-        self.select_row(min(max(row + step, 0), self.model.rowCount() - 1))
-
     # -- files ---------------------------------------------------------------------------
 
     def new_review(self) -> None:
-        path = dialogs.save_file(
-            self, "New review", "reviews", "new.review", REVIEW_FILTER, self.store.path.parent
-        )
-        if not path:
-            return
-        if not path.endswith(".review"):
-            path += ".review"
-        try:
-            store = create_review(path)
-        except StoreError as exc:
-            plain.warn(self, "Cannot create review", str(exc))
-            return
-        store.close()
-        self.switch_review(path)
-
-    def choose_json_export(self) -> None:
-        src = dialogs.open_file(
-            self, "JSON export", "exports", "JSON (*.json);;All files (*)", self.store.path.parent
-        )
-        if not src:
-            return
-        dest = dialogs.save_file(
-            self, "New review", "reviews", Path(src).with_suffix(".review").name, REVIEW_FILTER
-        )
-        if dest:
-            self.new_review_from_json(src, dest)
+        self.files.new_review()
 
     def new_review_from_json(self, src: str, dest: str) -> None:
-        """Build a review from a JSON export in the background, then open it."""
-        reviewer = self.reviewer
-
-        def work(progress, cancelled) -> str:
-            import_review_json(
-                src,
-                dest,
-                reviewer=reviewer,
-                progress=lambda d, t: progress((d, t)),
-                cancel=cancelled,
-            ).close()
-            return dest
-
-        self.jobs.start(
-            work,
-            on_success=self.switch_review,
-            on_failure=lambda m: plain.warn(self, "Cannot build the review", m),
-        )
-
-    def choose_review(self, read_only: bool = False) -> None:
-        path = dialogs.open_file(
-            self,
-            "Open review read-only" if read_only else "Open review",
-            "reviews",
-            REVIEW_FILTER,
-            self.store.path.parent,
-        )
-        if path:
-            self.switch_review(path, read_only=read_only)
-
-    def choose_import_files(self) -> None:
-        paths = dialogs.open_files(self, "Import files", "imports", "", self.store.path.parent)
-        if paths:
-            self.importer.start(paths)
-
-    def choose_import_folder(self) -> None:
-        path = dialogs.existing_folder(self, "Import folder", "imports", self.store.path.parent)
-        if path:
-            self.importer.start([path])
+        self.files.new_review_from_json(src, dest)
 
     def save_copy(self) -> None:
-        """File → Save a copy for another reviewer: ask who it is for and where."""
-        who, ok = QInputDialog.getText(
-            self,
-            "Save a copy for another reviewer",
-            "Who is the copy for? (it is named after them, so that the two copies are "
-            "told apart)\n\nThey screen their copy; File → Merge another copy brings "
-            "their work back here.",
-        )
-        if not ok:
-            return
-        who = who.strip()
-        stem = self.store.path.stem + (f"-{_file_word(who)}" if who else "-copy")
-        path = dialogs.save_file(
-            self, "Save the copy as", "copies", f"{stem}.review", REVIEW_FILTER,
-            self.store.path.parent,
-        )  # fmt: skip
-        if path:
-            if not path.endswith(".review"):
-                path += ".review"
-            self.copy_for(path, copy_name(self.store.name, who))
-
-    def copy_for(self, dest: str, name: str) -> None:
-        """Write the copy in the background (SQLite's backup API: a consistent copy with
-        the latest work, while this window keeps the review open)."""
-        review_path = self.store.path
-
-        def work(progress, cancelled) -> str:
-            with Store(review_path) as store:
-                copy_review(store, dest, name, lambda d, t: progress((d, t)), cancelled)
-            return dest
-
-        def done(path: str) -> None:
-            self.last_copy = path
-            self._remember_recent(Path(path), name, opened=False)
-            self.statusBar().showMessage(f"Copy “{name}” saved as {path}", 10000)
-
-        self.jobs.start(
-            work,
-            on_success=done,
-            on_failure=lambda m: plain.warn(self, "Copy not saved", m),
-        )
+        self.files.save_copy()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
@@ -818,27 +804,6 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         index = self.table.indexAt(viewport.mapFrom(self, window_point))
         return self.model.id_at(index.row()) if index.isValid() else None
 
-    def _remember_recent(self, path: Path, name: str, opened: bool = True) -> None:
-        """Put a review in Recent reviews under its name (two copies of one review have
-        different names, and the file beside it): first when it was ``opened``, else
-        second (a copy just saved; the next start still opens this review)."""
-        s = settings()
-        recent = [p for p in _as_list(s.value("recent", [])) if p != str(path)]
-        recent.insert(0 if opened else min(1, len(recent)), str(path))
-        recent = recent[:MAX_RECENT]
-        names = {p: n for p, n in (s.value("recent_names", {}) or {}).items() if p in recent}
-        names[str(path)] = name
-        s.setValue("recent", recent)
-        s.setValue("recent_names", names)
-        if opened:
-            s.setValue("last_review", str(path))
-        self.recent_menu.clear()
-        for p in recent:
-            label = f"{names.get(p) or Path(p).stem}  —  {p}"
-            act = self.recent_menu.addAction(label.replace("&", "&&"))
-            act.setData(p)
-            act.triggered.connect(lambda _c=False, p=p: self.switch_review(p))
-
     # -- reviewer ---------------------------------------------------------------------------
 
     def ask_reviewer_name(self) -> None:
@@ -851,10 +816,14 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if ok and name.strip():
             self.reviewer = name.strip()
             settings().setValue("reviewer/name", self.reviewer)
-            self.model.reviewer = self.reviewer
-            self._reload_list()
-            self._show_decision()
-            self._update_status()
+            self._reviewer_changed()
+
+    def _reviewer_changed(self) -> None:
+        """Someone else screens now (asked, or the server's role): their decisions."""
+        self.model.reviewer = self.reviewer
+        self.records.reload()
+        self.screening.show_decision()
+        self._update_status()
 
     def about(self) -> None:
         from reviewer.ui.about import show_about
@@ -884,14 +853,14 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.form.flush()
-        if not self._may_lose_unsaved():
+        if not self.extraction.may_lose_unsaved():
             event.ignore()
             return
         self._recount_timer.stop()
-        self._search_timer.stop()
+        self.records.search_timer.stop()
         self.importer.cancel()
         self.ranking.shutdown()
-        stop_sync(self)
+        self.sync.stop()
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
@@ -900,23 +869,6 @@ class MainWindow(ScreeningActions, ExtractionActions, QMainWindow):
         if self.writer is not None:  # what was asked for is written, then it closes
             self.writer.close()
         super().closeEvent(event)
-
-
-def _as_list(value: Any) -> list[str]:
-    """A list from the settings (a single entry comes back as a plain string)."""
-    if not value:
-        return []
-    return [str(value)] if isinstance(value, str) else [str(v) for v in value]
-
-
-def _file_word(who: str) -> str:
-    """A person's name as part of a file name."""
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in who.strip()).strip("-") or "copy"
-
-
-def _chosen(filters: dict[str, Any]) -> dict[str, Any]:
-    """The filters that are set (``None`` means any)."""
-    return {k: v for k, v in filters.items() if v is not None}
 
 
 def focused_in(widget: QWidget) -> bool:

@@ -49,10 +49,11 @@ from reviewer.annotate.table_results import (
 from reviewer.domain.results import MEASURES, OUTCOME_KINDS
 from reviewer.ingest.pdf_tables import PdfTable, tsv
 from reviewer.store import Store
-from reviewer.ui.page_view import plain_tooltip
+from reviewer.ui.page_chrome import plain_tooltip
+from reviewer.ui.session import Session
 
 if TYPE_CHECKING:
-    from reviewer.ui.main_window import MainWindow
+    from reviewer.ui.results_actions import ResultsController
 
 INEXACT_CELL = "#ffe0b2"  # a cell whose span also covers other words
 MAX_COLUMN_WIDTH = 300
@@ -220,34 +221,38 @@ def _clip(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def results_sender(window: MainWindow) -> Callable[[PdfTable], None]:
-    """What "Send to results grid" does in ``window``: ask how the table reads, then put
-    its cells into the shown record's results as one change (Ctrl+Z undoes it)."""
+def results_sender(
+    session: Session, results: ResultsController
+) -> Callable[[PdfTable], ResultsMappingDialog]:
+    """What "Send to results grid" does: ask how the table reads, then put its cells into
+    the shown record's results (the ``results`` tabs) as one change (Ctrl+Z undoes it)."""
 
-    def send(table: PdfTable) -> None:
-        dialog = ResultsMappingDialog(table, window)
-        dialog.accepted.connect(lambda: put_table(window, table, *dialog.choices()))
-        window.table_results_dialog = dialog
+    def send(table: PdfTable) -> ResultsMappingDialog:
+        dialog = ResultsMappingDialog(table, session.widget)
+        dialog.accepted.connect(lambda: put_table(session, results, table, *dialog.choices()))
+        results.table_dialog = dialog
         dialog.show()
+        return dialog
 
     return send
 
 
 def put_table(
-    window: MainWindow, table: PdfTable, uses: list[ColumnUse], rows: list[int], kind: str
-) -> Applied | None:
-    rid = window.current_id
+    session: Session, results: ResultsController, table: PdfTable, uses: list[ColumnUse],
+    rows: list[int], kind: str,
+) -> Applied | None:  # fmt: skip
+    rid = session.current_id
     if rid is None:
         return None
-    who = window.reviewer
+    who = session.reviewer
     outcome: list[Applied] = []
 
     def change(store: Store) -> None:
         outcome.append(apply_table(store, rid, table, uses, rows, kind, who))
 
-    window.ops.push(ResultsChange(rid, who, change, "put a PDF table into the results"))
-    window.results.refresh()
-    window.results.tabs.setCurrentWidget(window.results.panel)
+    session.ops.push(ResultsChange(rid, who, change, "put a PDF table into the results"))
+    results.refresh()
+    results.tabs.setCurrentWidget(results.panel)
     done = outcome[0] if outcome else Applied()
     message = (
         f"{done.cells} results cells from the table ({done.arms} arms and "
@@ -255,5 +260,5 @@ def put_table(
     )
     if done.skipped:
         message += f"; {len(done.skipped)} cells left out: " + "; ".join(done.skipped[:3])
-    window.statusBar().showMessage(message, 10000)
+    session.status(message, 10000)
     return done

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMessageBox,
+    QTableView,
 )
 
 from reviewer.rank import curve
@@ -54,8 +55,9 @@ from reviewer.store import Store
 from reviewer.store import ranking as repo
 from reviewer.ui.jobs import Job, JobRunner
 from reviewer.ui.rank_curve import RecallCurvePanel
-from reviewer.ui.rank_model import RELEVANCE, RankedRecordModel
+from reviewer.ui.rank_model import RELEVANCE, RankedRecordModel, rank_array, ranked_order
 from reviewer.ui.record_model import fit_columns
+from reviewer.ui.session import Session
 
 IMPORT_ORDER, RELEVANCE_ORDER = "import", "relevance"
 RETRAIN_EVERY = 3  # changes (decisions, undos, resolutions) that start a retrain at once
@@ -83,12 +85,22 @@ class _Ranked:
     png: bytes | None
 
 
-class RankController(QObject):
-    """Owns the ranking for a ``MainWindow`` (see the module docstring)."""
+class ListView(Protocol):
+    """The record list the ranking orders (``reviewer.ui.record_list.RecordList``)."""
 
-    def __init__(self, window: Any):
-        super().__init__(window)
-        self.w = window
+    table: QTableView
+    model: RankedRecordModel | None
+
+
+class RankController(QObject):
+    """Owns the ranking of the open review (see the module docstring): given the session
+    and the record list it orders; the window places its order choice, its status and
+    its dock."""
+
+    def __init__(self, session: Session, records: ListView):
+        super().__init__(session)
+        self.s = session
+        self.records = records
         self.jobs = JobRunner()
         self.mode = IMPORT_ORDER
         self.chosen = False  # the reviewer picked the order themselves
@@ -132,7 +144,7 @@ class RankController(QObject):
         self.panel.render_wanted.connect(lambda _s: self._render_curve())
         self.panel.save_wanted.connect(self.save_curve)
         self.panel.targets_changed.connect(self.set_targets)
-        self.dock = QDockWidget("Recall curve", window)
+        self.dock = QDockWidget("Recall curve", session.widget)
         self.dock.setObjectName("recall_dock")
         self.dock.setWidget(self.panel)
         self.dock.visibilityChanged.connect(lambda shown: self._render_curve() if shown else None)
@@ -140,16 +152,6 @@ class RankController(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
-
-    def install(self) -> None:
-        """Put the order choice under the search box, the verdict in the status bar and
-        the recall curve in a dock (hidden until asked for, like the other panels)."""
-        w = self.w
-        layout = w.search.parentWidget().layout()
-        layout.insertWidget(layout.indexOf(w.search) + 1, self.sort_combo)
-        w.statusBar().insertPermanentWidget(0, self.status)
-        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
 
     # -- the open review -------------------------------------------------------------
 
@@ -173,24 +175,25 @@ class RankController(QObject):
         self.poll()
 
     def _size_column(self) -> None:
-        if self.w.table.model() is self.w.model and self.w.model.columnCount() > RELEVANCE:
-            fit_columns(self.w.table)  # a fixed width: never read from every row
+        table, model = self.records.table, self.records.model
+        if model is not None and table.model() is model and model.columnCount() > RELEVANCE:
+            fit_columns(table)  # a fixed width: never read from every row
 
     def sync(self) -> None:
         """Follow the window's stage, reviewer and blinding: another ranking applies."""
-        store = self.w.store
-        key = ranking_key(store, self.w.reviewer)
-        if (self.w.stage, key) == (self.stage, self.key):
+        store = self.s.store
+        key = ranking_key(store, self.s.reviewer)
+        if (self.s.stage, key) == (self.stage, self.key):
             return
         self.generation += 1
-        self.stage, self.key = self.w.stage, key
+        self.stage, self.key = self.s.stage, key
         self._trained_event = -1
         self.result = None
         self.stopped_at = None
         stored = repo.ranked_ids(store, self.stage, key)
         self.best = stored if stored is not None else np.empty(0, dtype=np.int64)
         self.rank_of = rank_array(self.best)
-        self.decided = repo.decided_ids(store, self.stage, self.w.reviewer)
+        self.decided = repo.decided_ids(store, self.stage, self.s.reviewer)
         if not self.chosen:  # relevance order is the default wherever a model exists
             self.mode = RELEVANCE_ORDER if stored is not None else IMPORT_ORDER
         self._show_mode()
@@ -267,10 +270,12 @@ class RankController(QObject):
         self._reorder()
 
     def _reorder(self) -> None:
-        model: RankedRecordModel = self.w.model
+        model = self.records.model
+        if model is None:
+            return
         ids = sorted(model.ids) if self.mode == IMPORT_ORDER else self.order(list(model.ids))
-        table = self.w.table
-        current = self.w.current_id
+        table = self.records.table
+        current = self.s.current_id
         old_row = model.row_of(current) if current is not None else -1
         bar = table.verticalScrollBar()
         offset = table.rowViewportPosition(old_row) if old_row >= 0 else None
@@ -295,7 +300,7 @@ class RankController(QObject):
         table.viewport().update()
 
     def _push_ranking(self) -> None:
-        model = self.w.model
+        model = self.records.model
         if isinstance(model, RankedRecordModel):
             model.set_ranking(self.rank_of, int((self.rank_of >= 0).sum()))
 
@@ -308,23 +313,27 @@ class RankController(QObject):
         self._decided_since_start.add(done)
         self._poll_soon()
         if self.mode == RELEVANCE_ORDER and self.has_ranking:
-            for rid in self.w.model.ids:
+            for rid in self._ids():
                 if rid != done and rid not in self.decided:
                     return rid
             return None
-        return next_undecided(self.w.store, self.w.stage, self.w.reviewer, after_record_id=done)
+        return next_undecided(self.s.store, self.s.stage, self.s.reviewer, after_record_id=done)
+
+    def _ids(self) -> Sequence[int]:
+        model = self.records.model
+        return model.ids if model is not None else []
 
     def next_undecided_after(self, current: int | None) -> int | None:
         """The next record the reviewer has not decided after ``current``, wrapping
         round: in the list's order when sorted by relevance, else in import order."""
         if self.mode == RELEVANCE_ORDER and self.has_ranking:
-            ids = self.w.model.ids
-            start = self.w.model.row_of(current) + 1 if current is not None else 0
+            ids, model = self._ids(), self.records.model
+            start = model.row_of(current) + 1 if current is not None and model is not None else 0
             for rid in (*ids[start:], *ids[:start]):
                 if rid != current and rid not in self.decided:
                     return int(rid)
             return None
-        return next_undecided(self.w.store, self.w.stage, self.w.reviewer, after_record_id=current)
+        return next_undecided(self.s.store, self.s.stage, self.s.reviewer, after_record_id=current)
 
     # -- retraining -----------------------------------------------------------------------
 
@@ -333,7 +342,7 @@ class RankController(QObject):
 
     def poll(self) -> None:
         """Start what is due: features for new records, or a retrain after changes."""
-        store = self.w.store
+        store = self.s.store
         if store is None or self.closed or store.closed:
             return  # the review was closed under a window that stayed open
         self.sync()
@@ -368,7 +377,7 @@ class RankController(QObject):
     def _build_features(self, last_record: int) -> None:
         if self._features_job is not None and not self._features_job.done:
             return
-        review_path = self.w.store.path
+        review_path = self.s.store.path
 
         def work(progress, cancelled) -> Features:
             with Store(review_path) as store:
@@ -377,7 +386,7 @@ class RankController(QObject):
                 )
 
         def done(features: Features) -> None:
-            if self.w.store.path != review_path:
+            if self.s.store.path != review_path:
                 return
             self.features = features
             self._features_for = last_record
@@ -406,13 +415,13 @@ class RankController(QObject):
             return
         self._trained_event = last_event if last_event is not None else self._trained_event
         features = self.features
-        review_path = self.w.store.path
-        stage, reviewer, generation = self.stage, self.w.reviewer, self.generation
+        review_path = self.s.store.path
+        stage, reviewer, generation = self.stage, self.s.reviewer, self.generation
         want_curve = self.dock.isVisible()
         size, colours = self.panel.picture_size(), self._colours()
         self._decided_since_start = set()
-        job = self.w.ops.job  # the ranking is kept through the window's one writer
-        save = not self.w.store.read_only  # (a review open read-only ranks, keeps nothing)
+        job = self.s.ops.job  # the ranking is kept through the review's one writer
+        save = not self.s.store.read_only  # (a review open read-only ranks, keeps nothing)
 
         def keep(write: Callable[[Store], None]) -> None:
             job(lambda store: write(store) if store.path == review_path else None)
@@ -466,13 +475,13 @@ class RankController(QObject):
 
     def set_targets(self, recall: float, confidence: float) -> None:
         """The reviewer changed the stopping rule's targets: keep them, and run it again."""
-        who = self.w.reviewer
+        who = self.s.reviewer
         try:
-            self.w.ops.run(
+            self.s.ops.run(
                 op.write(lambda s: set_stopping_targets(s, recall, confidence, who),
                          Changes(settings=frozenset(["stopping_targets"]))), self)  # fmt: skip
         except ValueError as exc:
-            QMessageBox.warning(self.w, "Stopping rule", str(exc))
+            QMessageBox.warning(self.s.widget, "Stopping rule", str(exc))
             return
         self._trained_event = -1
         self._poll_soon()
@@ -498,9 +507,9 @@ class RankController(QObject):
         result = self.result
         if result is None:
             return
-        default = f"{self.w.store.path.with_suffix('')}-recall-curve.{fmt}"
+        default = f"{self.s.store.path.with_suffix('')}-recall-curve.{fmt}"
         path, _ = QFileDialog.getSaveFileName(
-            self.w, "Save the recall curve", default, f"{fmt.upper()} (*.{fmt})"
+            self.s.widget, "Save the recall curve", default, f"{fmt.upper()} (*.{fmt})"
         )
         if path:
             self.write_curve(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
@@ -517,8 +526,8 @@ class RankController(QObject):
 
         self.jobs.start(
             work,
-            on_success=lambda p: self.w.statusBar().showMessage(f"Saved {p}", 5000),
-            on_failure=lambda m: QMessageBox.warning(self.w, "Recall curve not saved", m),
+            on_success=lambda p: self.s.status(f"Saved {p}", 5000),
+            on_failure=lambda m: QMessageBox.warning(self.s.widget, "Recall curve not saved", m),
         )
 
     def _colours(self) -> curve.Colours:
@@ -533,24 +542,6 @@ class RankController(QObject):
     def _set_status(self, text: str) -> None:
         self.status_text = text
         self.status.setText(text)
-
-
-def rank_array(ranked_ids: Sequence[int] | np.ndarray) -> np.ndarray:
-    """Places in the ranking (0 = best) indexed by record id; -1 for records not in it."""
-    ids = np.asarray(ranked_ids, dtype=np.int64)
-    out = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
-    out[ids] = np.arange(len(ids))
-    return out
-
-
-def ranked_order(ids: Sequence[int], rank_of: np.ndarray) -> list[int]:
-    """``ids`` best-ranked first; records the ranking lacks (imported since) go last."""
-    arr = np.asarray(ids, dtype=np.int64)
-    place = np.full(len(arr), np.iinfo(np.int64).max, dtype=np.int64)
-    inside = arr < len(rank_of)
-    known = rank_of[arr[inside]]
-    place[np.flatnonzero(inside)[known >= 0]] = known[known >= 0]
-    return arr[np.lexsort((arr, place))].tolist()
 
 
 def _render(

@@ -9,6 +9,7 @@ the reviewer reads never moves the record under the cursor.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -101,3 +102,21 @@ class RankedRecordModel(RecordTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return rid
         return None
+
+
+def rank_array(ranked_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Places in the ranking (0 = best) indexed by record id; -1 for records not in it."""
+    ids = np.asarray(ranked_ids, dtype=np.int64)
+    out = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+    out[ids] = np.arange(len(ids))
+    return out
+
+
+def ranked_order(ids: Sequence[int], rank_of: np.ndarray) -> list[int]:
+    """``ids`` best-ranked first; records the ranking lacks (imported since) go last."""
+    arr = np.asarray(ids, dtype=np.int64)
+    place = np.full(len(arr), np.iinfo(np.int64).max, dtype=np.int64)
+    inside = arr < len(rank_of)
+    known = rank_of[arr[inside]]
+    place[np.flatnonzero(inside)[known >= 0]] = known[known >= 0]
+    return arr[np.lexsort((arr, place))].tolist()

@@ -2,37 +2,36 @@
 form, filling cells from the document, the Analysis menu, and the result cells'
 highlights in the text.
 
-Kept out of the main window (which creates one ``ResultsController`` and tells it when
-a record is shown or a change was made): everything here goes through the window's
-store and undo stack, so a results edit is undone with Ctrl+Z like a field's.
+A component of the main window, given the session (``reviewer.ui.session``), the form
+it puts beside the results (``tabs``, which the window places), the document and the
+extraction actions it shares fields with; the window tells it when a record is shown.
+Every edit is an operation on the session's undo history, so a results edit is undone
+with Ctrl+Z like a field's.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QTabWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QTabWidget
 
 from reviewer.analysis import rob2
 from reviewer.annotate.results_edit import ResultsChange
-from reviewer.annotate.undo import ValueChange
 from reviewer.domain.results import StudyResults, column, kind_of
 from reviewer.review import operations as op
-from reviewer.review.operations import Changes
 from reviewer.store import Store
 from reviewer.store import results as result_store
 from reviewer.suggest.results import GridSuggestion, suggest_results
 from reviewer.ui import plain
 from reviewer.ui.analysis_dialog import AnalysisDialog, Rob2PlotDialog
-from reviewer.ui.document_view import HighlightItem
-from reviewer.ui.form import display_text
+from reviewer.ui.document_view import DocumentView, HighlightItem
+from reviewer.ui.form import ExtractionForm, display_text
 from reviewer.ui.results_panel import ResultsPanel, Target
 from reviewer.ui.rob2_panel import Rob2Panel
-
-if TYPE_CHECKING:
-    from reviewer.ui.main_window import MainWindow
+from reviewer.ui.session import Session
 
 CELL_PREFIX = "cell:"  # highlight keys of result cells: cell:<item>:<field>
 PROVENANCE_COLOUR = "#ffe082"
@@ -49,12 +48,30 @@ class _Tabs(QTabWidget):
         return QSize(min(hint.width(), 90), hint.height())
 
 
-class ResultsController(QObject):
-    """Results and RoB 2 panels, their menu and shortcuts, for one main window."""
+class Fields(Protocol):
+    """What the results share with the form's fields (``ExtractionActions``)."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.w = window
+    def set_field_from_text(self, key: str, start: int, end: int, append: bool = False) -> None: ...
+
+    def highlight_field(self, key: str) -> None: ...
+
+    def template_changed(self, template: Any) -> None: ...
+
+    def refresh_highlights(self) -> None: ...
+
+
+AddAction = Callable[..., QAction]  # (menu, text, slot, shortcut=None) -> the action
+
+
+class ResultsController(QObject):
+    """Results and RoB 2 panels, their menu and shortcuts (see the module docstring)."""
+
+    def __init__(
+        self, session: Session, form: ExtractionForm, document: DocumentView, fields: Fields
+    ):
+        super().__init__(session)
+        self.s = session
+        self.form, self.document, self.fields = form, document, fields
         self.results = StudyResults(0)
         self.panel = ResultsPanel()
         self.panel.suggest = self._suggest
@@ -62,33 +79,31 @@ class ResultsController(QObject):
         self.tabs = _Tabs()
         self.tabs.setObjectName("form_tabs")
         self.tabs.setDocumentMode(True)
-        index = window.splitter.indexOf(window.form)
-        window.splitter.replaceWidget(index, self.tabs)
-        self.tabs.addTab(window.form, "Fields")
+        self.tabs.addTab(form, "Fields")
         self.tabs.addTab(self.panel, "Results")
         self.tabs.addTab(self.rob, "RoB 2")
         self.tabs.setTabToolTip(2, "Risk of bias (RoB 2)")
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.setUsesScrollButtons(True)
-        window.form.hidden_groups = {rob2.GROUP}
+        form.hidden_groups = {rob2.GROUP}
         self.analysis_dialog: AnalysisDialog | None = None
         self.rob2_dialog: Rob2PlotDialog | None = None
+        self.table_dialog: QDialog | None = None  # a PDF table's rows, being mapped
 
         self.panel.cells_requested.connect(self._cells)
         self.panel.delete_requested.connect(self._delete)
         self.panel.selection_requested.connect(self._selection)
         self.panel.cell_focused.connect(self._show_cell)
         self.panel.suggestion_hovered.connect(
-            lambda s, e: window.document.highlight([(s, e, SUGGESTION_COLOUR)])
+            lambda s, e: document.highlight([(s, e, SUGGESTION_COLOUR)])
         )
         self.rob.value_requested.connect(self._rob_value)
-        self.rob.span_dropped.connect(lambda f, s, e: window.set_field_from_text(f, s, e, True))
-        self.rob.field_focused.connect(window.highlight_field)
+        self.rob.span_dropped.connect(lambda f, s, e: fields.set_field_from_text(f, s, e, True))
+        self.rob.field_focused.connect(fields.highlight_field)
         self.rob.add_requested.connect(self.add_rob2)
-        window.document.highlight_clicked.connect(self.focus_cell)
-        window.document.menu_extenders.append(self._extend_menu)
+        document.highlight_clicked.connect(self.focus_cell)
+        document.menu_extenders.append(self._extend_menu)
         self._add_shortcuts()
-        self._add_menu()
 
     # -- the window tells ----------------------------------------------------------------------
 
@@ -97,12 +112,12 @@ class ResultsController(QObject):
 
     def refresh(self, record_id: int | None = None) -> None:
         """Show the current record's results and RoB 2 again (after any change)."""
-        rid = self.w.current_id if record_id is None else record_id
-        store = self.w.store
+        rid = self.s.current_id if record_id is None else record_id
+        store = self.s.store
         self.results = result_store.study_results(store, rid) if rid is not None else StudyResults(0)
-        self.panel.review_outcomes = list(self.w.template.outcomes)
+        self.panel.review_outcomes = list(self.s.template.outcomes)
         self.panel.show_results(rid, self.results)
-        self.rob.set_available(rob2.has_rob2(self.w.template))
+        self.rob.set_available(rob2.has_rob2(self.s.template))
         self.rob.show_values(rid, store.values(rid) if rid is not None else {})
 
     def highlight_items(self) -> list[HighlightItem]:
@@ -123,28 +138,28 @@ class ResultsController(QObject):
 
     def _push(self, command: Any) -> bool:
         try:
-            self.w.ops.push(command, self)
+            self.s.ops.push(command, self)
         except ValueError as exc:
             self.panel.show_error(str(exc))
-            self.w.statusBar().showMessage(str(exc), 6000)
+            self.s.status(str(exc), 6000)
             self.refresh()
             return False
         self.panel.show_error(None)
         return True
 
     def _cells(self, changes: list, label: str) -> None:
-        if self.w.current_id is not None:
-            self._push(ResultsChange.set_many(self.w.current_id, changes, self.w.reviewer, label))
+        if self.s.current_id is not None:
+            self._push(ResultsChange.set_many(self.s.current_id, changes, self.s.reviewer, label))
 
     def _delete(self, item: str) -> None:
-        if self.w.current_id is not None:
-            self._push(ResultsChange.delete(self.w.current_id, item, self.w.reviewer))
+        if self.s.current_id is not None:
+            self._push(ResultsChange.delete(self.s.current_id, item, self.s.reviewer))
 
     def _selection(self, target: Target, start: int, end: int, append: bool = False) -> None:
-        rid = self.w.current_id
+        rid = self.s.current_id
         if rid is None:
             return
-        who = self.w.reviewer
+        who = self.s.reviewer
 
         def change(store: Store) -> None:
             from reviewer.annotate.results_edit import set_from_selection
@@ -160,10 +175,10 @@ class ResultsController(QObject):
 
     def fill_from_selection(self, index: int, append: bool = False) -> bool:
         """Alt+1…: put the selected words on cell ``index`` of the current results row."""
-        sel = self.w.document.selection()
+        sel = self.document.selection()
         targets = self.panel.current_targets()
         if sel is None or not 0 <= index < len(targets):
-            self.w.statusBar().showMessage(
+            self.s.status(
                 "Select words, and a row in the Results tab, first" if sel is None
                 else f"The current results row has {len(targets)} cells", 4000)  # fmt: skip
             return False
@@ -172,22 +187,23 @@ class ResultsController(QObject):
         return True
 
     def _rob_value(self, field: str, value: Any) -> None:
-        if self.w.current_id is None:
+        if self.s.current_id is None:
             return
         try:
-            self.w.ops.push(ValueChange.set(self.w.current_id, field, value, self.w.reviewer), self)
+            self.s.run(op.set_value(self.s.stack, self.s.current_id, field, value, self.s.reviewer),
+                       self)  # fmt: skip
         except ValueError as exc:
-            self.w.statusBar().showMessage(str(exc), 6000)
+            self.s.status(str(exc), 6000)
         self.refresh()
 
     def add_rob2(self) -> None:
-        template = self.w.store.template()
+        template = self.s.store.template()
         if rob2.has_rob2(template):
             return
         new = rob2.with_rob2(template)
-        who = self.w.reviewer
-        self.w.ops.run(op.write(lambda s: s.set_template(new, who), Changes(template=True)), self)
-        self.w._template_changed(new)
+        who = self.s.reviewer
+        self.s.run(op.set_template(new, who), self)
+        self.fields.template_changed(new)
         self.tabs.setCurrentWidget(self.rob)
         self.refresh()
 
@@ -198,7 +214,7 @@ class ResultsController(QObject):
         cell = it.cells.get(field) if it else None
         spans = [(s.start, s.end, PROVENANCE_COLOUR) for s in (cell.provenance if cell else [])
                  if s.end > s.start]  # fmt: skip
-        self.w.document.highlight(spans)
+        self.document.highlight(spans)
 
     def focus_cell(self, key: str) -> None:
         """A click on a result's words: show its cell in the Results tab."""
@@ -211,13 +227,13 @@ class ResultsController(QObject):
             combo = self.rob.combos.get(key)
             if combo is not None:
                 combo.setFocus()
-        elif key in self.w.form.editors:
-            self.tabs.setCurrentWidget(self.w.form)
+        elif key in self.form.editors:
+            self.tabs.setCurrentWidget(self.form)
 
     def _suggest(self, results: StudyResults, outcome_id: str | None) -> list[GridSuggestion]:
-        if self.w.current_id is None:
+        if self.s.current_id is None:
             return []
-        text = self.w.store.record(self.w.current_id).text
+        text = self.s.store.record(self.s.current_id).text
         return suggest_results(text, results, outcome_id)
 
     # -- menu, context menu, shortcuts -----------------------------------------------------------
@@ -238,34 +254,28 @@ class ResultsController(QObject):
 
     def _add_shortcuts(self) -> None:
         for i in range(ALT_KEYS):
-            act = QAction(f"results cell {i + 1}", self.w.document)
+            act = QAction(f"results cell {i + 1}", self.document)
             act.setObjectName(f"result_shortcut_{i + 1}")
             act.setShortcut(QKeySequence(f"Alt+{i + 1}"))
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             act.triggered.connect(lambda _c=False, i=i: self.fill_from_selection(i))
-            self.w.document.addAction(act)
+            self.document.addAction(act)
 
-    def _add_menu(self) -> None:
-        bar = self.w.menuBar()
-        menu = QMenu("&Analysis", bar)
+    def fill_menu(self, menu: QMenu, add: AddAction) -> None:
+        """The Analysis menu's entries, each made by ``add`` (the window's, which knows
+        which entries change the review)."""
         menu.setObjectName("menu_analysis")
-        help_action = next((a for a in bar.actions() if a.text() == "&Help"), None)
-        if help_action is not None:
-            bar.insertMenu(help_action, menu)
-        else:
-            bar.addMenu(menu)
-        self.w._add(menu, "&Meta-analysis and forest plot…", self.show_analysis, "Ctrl+Shift+M")
-        self.w._add(menu, "Risk of bias &plot (RoB 2)…", self.show_rob2_plot)
-        self.w._add(menu, "Add RoB 2 to the template", self.add_rob2)
+        add(menu, "&Meta-analysis and forest plot…", self.show_analysis, "Ctrl+Shift+M")
+        add(menu, "Risk of bias &plot (RoB 2)…", self.show_rob2_plot)
+        add(menu, "Add RoB 2 to the template", self.add_rob2)
         menu.addSeparator()
-        self.w._add(menu, "&Import results (CSV)…", self.choose_import)
-        self.w._add(menu, "&Export results (CSV)…", lambda: self.choose_export("results-csv"))
-        self.w._add(menu, "Export for &RevMan (study data CSVs)…",
-                    lambda: self.choose_export("revman"))  # fmt: skip
+        add(menu, "&Import results (CSV)…", self.choose_import)
+        add(menu, "&Export results (CSV)…", lambda: self.choose_export("results-csv"))
+        add(menu, "Export for &RevMan (study data CSVs)…", lambda: self.choose_export("revman"))
 
     def show_analysis(self) -> AnalysisDialog:
         if self.analysis_dialog is None:
-            self.analysis_dialog = AnalysisDialog(self.w)
+            self.analysis_dialog = AnalysisDialog(self.s)
         else:
             self.analysis_dialog.reload_outcomes()
         self.analysis_dialog.show()
@@ -274,20 +284,20 @@ class ResultsController(QObject):
 
     def show_rob2_plot(self) -> Rob2PlotDialog:
         if self.rob2_dialog is None:
-            self.rob2_dialog = Rob2PlotDialog(self.w)
+            self.rob2_dialog = Rob2PlotDialog(self.s)
         else:
             self.rob2_dialog.refresh()
         self.rob2_dialog.show()
         return self.rob2_dialog
 
     def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Import results", str(self.w.store.path.parent),
+        path, _ = QFileDialog.getOpenFileName(self.s.widget, "Import results", str(self.s.store.path.parent),
                                               "CSV (*.csv);;All files (*)")  # fmt: skip
         if path:
             self.import_file(path)
 
     def import_file(self, path: str) -> None:
-        who, job = self.w.reviewer, self.w.ops.job
+        who, job = self.s.reviewer, self.s.ops.job
 
         def work(progress, cancelled) -> Any:
             from reviewer.ingest.results_csv import import_results
@@ -296,25 +306,25 @@ class ResultsController(QObject):
 
         def done(report: Any) -> None:
             self.refresh()
-            self.w.refresh_highlights()
-            plain.inform(self.w, "Results imported",
+            self.fields.refresh_highlights()
+            plain.inform(self.s.widget, "Results imported",
                                     f"{report.rows} rows: {report.cells} cells set in "
                                     f"{report.records} records ({report.unchanged} unchanged).")  # fmt: skip
 
-        self.w.jobs.start(work, on_success=done,
-                          on_failure=lambda m: plain.warn(self.w, "Nothing imported", m))  # fmt: skip
+        self.s.jobs.start(work, on_success=done,
+                          on_failure=lambda m: plain.warn(self.s.widget, "Nothing imported", m))  # fmt: skip
 
     def choose_export(self, fmt: str) -> None:
-        base = self.w.store.path.with_suffix("")
+        base = self.s.store.path.with_suffix("")
         if fmt == "revman":
-            path = QFileDialog.getExistingDirectory(self.w, "Folder for RevMan's CSVs",
+            path = QFileDialog.getExistingDirectory(self.s.widget, "Folder for RevMan's CSVs",
                                                     str(base.parent))  # fmt: skip
         else:
-            path, _ = QFileDialog.getSaveFileName(self.w, "Export results",
+            path, _ = QFileDialog.getSaveFileName(self.s.widget, "Export results",
                                                   f"{base}-results.csv", "CSV (*.csv)")  # fmt: skip
         if not path:
             return
-        review, read_only = self.w.store.path, self.w.store.read_only
+        review, read_only = self.s.store.path, self.s.store.read_only
 
         def work(progress, cancelled) -> str:
             from reviewer.export.formats import export
@@ -322,8 +332,8 @@ class ResultsController(QObject):
             with Store(review, read_only=read_only) as store:  # it only reads
                 return str(export(store, fmt, path).path)
 
-        self.w.jobs.start(
+        self.s.jobs.start(
             work,
-            on_success=lambda p: self.w.statusBar().showMessage(f"Exported {p}", 6000),
-            on_failure=lambda m: plain.warn(self.w, "Cannot export", m),
+            on_success=lambda p: self.s.status(f"Exported {p}", 6000),
+            on_failure=lambda m: plain.warn(self.s.widget, "Cannot export", m),
         )

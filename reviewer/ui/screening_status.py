@@ -11,18 +11,28 @@ row count).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from PySide6.QtWidgets import QLabel
 
 from reviewer.review.screening import STAGE_LABELS, Progress
 from reviewer.review.screening import progress as screening_progress
+from reviewer.ui.session import Session
 from reviewer.wording import count
 
 
 class ScreeningStatus:
-    """Keeps ``window.count_label`` and ``window.progress_label`` right, cheaply."""
+    """Keeps the count under the list and the progress in the status bar right,
+    cheaply: given the session, the list's model (asked for, as it changes with the
+    review) and the two labels."""
 
-    def __init__(self, window: Any):
-        self.w = window
+    def __init__(
+        self, session: Session, model: Callable[[], Any], count_label: QLabel,
+        progress_label: QLabel,
+    ):  # fmt: skip
+        self.s, self.model = session, model
+        self.count_label, self.progress_label = count_label, progress_label
         self.progress: Progress | None = None
         self._generation = 0
 
@@ -33,23 +43,25 @@ class ScreeningStatus:
 
     def show(self) -> None:
         """Show what is known now (no query)."""
-        w, p = self.w, self.progress
-        shown = w.model.rowCount()
-        stage = STAGE_LABELS[w.stage]
-        if not w.model.complete:
-            w.count_label.setText(f"{shown:,}+ shown (counting…) at {stage}")
+        s, p, model = self.s, self.progress, self.model()
+        if model is None:
+            return
+        shown = model.rowCount()
+        stage = STAGE_LABELS[s.stage]
+        if not model.complete:
+            self.count_label.setText(f"{shown:,}+ shown (counting…) at {stage}")
         elif p is None:
-            w.count_label.setText(f"{count(shown, 'record')} shown at {stage}")
+            self.count_label.setText(f"{count(shown, 'record')} shown at {stage}")
         else:
             filt = f"{shown:,} shown · " if shown != p.total else ""
-            w.count_label.setText(f"{filt}{count(p.total, 'record')} at {stage}")
+            self.count_label.setText(f"{filt}{count(p.total, 'record')} at {stage}")
         if p is None:
-            w.progress_label.setText(f"reviewer: {w.reviewer}")
+            self.progress_label.setText(f"reviewer: {s.reviewer}")
         else:
-            w.progress_label.setText(
-                f"{p.screened:,} of {p.total:,} screened · reviewer: {w.reviewer}"
+            self.progress_label.setText(
+                f"{p.screened:,} of {p.total:,} screened · reviewer: {s.reviewer}"
             )
-        w.progress_label.setToolTip(str(w.store.path))
+        self.progress_label.setToolTip(str(s.store.path))
 
     def decided(self, was: str | None, now: str | None) -> None:
         """One record's decision went from ``was`` to ``now`` (None: no decision)."""
@@ -62,18 +74,18 @@ class ScreeningStatus:
 
     def recount(self) -> None:
         """Count again on the job thread; shown when ready (a newer count wins)."""
-        w = self.w
+        s = self.s
         self._generation += 1
         generation = self._generation
-        opener, stage, reviewer, path = w.store.opener(), w.stage, w.reviewer, w.store.path
+        opener, stage, reviewer, path = s.store.opener(), s.stage, s.reviewer, s.store.path
 
         def work(_progress, _cancelled) -> Progress:
             with opener() as store:
                 return screening_progress(store, stage, reviewer)
 
         def done(p: Progress) -> None:
-            if generation == self._generation and w.store.path == path and w.stage == stage:
+            if generation == self._generation and s.store.path == path and s.stage == stage:
                 self.progress = p
                 self.show()
 
-        w.jobs.start(work, on_success=done)
+        s.jobs.start(work, on_success=done)

@@ -1,7 +1,7 @@
 """The status bar's view of a published review's sync, and what the window does when
 others' changes arrive.
 
-``attach_sync`` is the window's one hook: for a review on a server it starts a
+``SyncLink`` is the window's one hook: for a review on a server it starts a
 ``SyncController``, adds the status button (online/offline, last sync, what waits to
 go; a click syncs now, or asks for the password the server wanted) and refreshes
 what others changed. A review not on a server gets neither.
@@ -9,14 +9,17 @@ what others changed. A review not on a server gets neither.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QToolButton, QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QStatusBar, QToolButton, QWidget
 
 from reviewer.review.operations import Changes
-from reviewer.review.sync import SyncReport
+from reviewer.review.sync import Local, SyncReport
 from reviewer.store import sync as local
+from reviewer.ui.session import Session
 from reviewer.ui.sync_controller import SyncController, SyncStatus
 
 
@@ -66,48 +69,69 @@ def _clock(iso: str) -> str:
         return iso
 
 
-def attach_sync(window: Any) -> SyncController | None:
-    """Start syncing the window's review when it is on a server (stopping any earlier
-    controller); adopt the server role as the reviewer's name."""
-    old = getattr(window, "sync_controller", None)
-    if old is not None:
-        old.stop()
-        window.sync_controller = None
-    button = getattr(window, "sync_button", None)
-    meta = local.sync_meta(window.store)
-    if meta is None or not meta.url:
-        if button is not None:
-            button.hide()
-        return None
-    if meta.user and window.reviewer != meta.user:
-        # the server accepts a copy's events only under its own role
-        window.reviewer = meta.user
-        window.model.reviewer = meta.user
-        window._reload_list()
-        window._update_status()
-    if button is None:
-        button = SyncStatusButton(window)
-        window.statusBar().addPermanentWidget(button)
-        window.sync_button = button
-    button.show()
-    # the sync's writes go through the window's writer (bound now: a review opened later
-    # has a writer of its own)
-    controller = SyncController(window.store.path, window, on_local=window.writer.call)
-    window.sync_controller = controller
-    button.show_status(controller.status)
-    controller.status_changed.connect(button.show_status)
-    controller.synced.connect(lambda report: refresh_window(window, report))
-    button.controller = controller  # the button syncs whichever review is open now
+class SyncLink(QObject):
+    """The window's link to a server (see the module docstring): given the session,
+    the status bar its button goes in, and what to do when the server's role becomes
+    the reviewer's name (the list reads decisions as someone else now)."""
 
-    controller.start()
-    return controller
+    def __init__(
+        self, session: Session, status_bar: QStatusBar, reviewer_changed: Callable[[], None]
+    ):
+        super().__init__(session)
+        self.s = session
+        self.status_bar = status_bar
+        self.reviewer_changed = reviewer_changed
+        self.controller: SyncController | None = None
+        self.button: SyncStatusButton | None = None
+
+    def start(self, write: Local) -> SyncController | None:
+        """Start syncing the open review when it is on a server (stopping any earlier
+        controller), its writes done by ``write`` (the review's writer); adopt the
+        server role as the reviewer's name."""
+        self.stop()
+        s = self.s
+        meta = local.sync_meta(s.store)
+        if meta is None or not meta.url:
+            if self.button is not None:
+                self.button.hide()
+            return None
+        if meta.user and s.reviewer != meta.user:
+            s.reviewer = meta.user  # the server accepts a copy's events only under its role
+            self.reviewer_changed()
+        if self.button is None:
+            self.button = SyncStatusButton(s.widget)
+            self.status_bar.addPermanentWidget(self.button)
+        button = self.button
+        button.show()
+        controller = SyncController(s.store.path, self, on_local=write)
+        self.controller = controller
+        button.show_status(controller.status)
+        controller.status_changed.connect(button.show_status)
+        controller.synced.connect(self.refresh)
+        button.controller = controller  # the button syncs whichever review is open now
+        controller.start()
+        return controller
+
+    def refresh(self, report: SyncReport) -> None:
+        """Show what others' events changed: a change notice like any operation's, from
+        which the list (new records, changed rows), the open record, conflicts, counts
+        and blinding refresh themselves."""
+        if self.s.store is None or self.s.store.closed:
+            return
+        changes = Changes.synced(report.records, report.records_added, report.settings)
+        self.s.ops.announce(changes, self.controller)
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
 
-def _sync_now(window: Any, controller: SyncController) -> None:
+def _sync_now(parent: QWidget, controller: SyncController) -> None:
     status = controller.status
     if not status.online and "password" in status.message.lower():
         password, ok = QInputDialog.getText(
-            window,
+            parent,
             "Server password",
             f"Password for {status.server}\n(kept in the system keyring, not in the review):",
             QLineEdit.EchoMode.Password,
@@ -118,24 +142,7 @@ def _sync_now(window: Any, controller: SyncController) -> None:
     controller.sync_now()
 
 
-def refresh_window(window: Any, report: SyncReport) -> None:
-    """Show what others' events changed: a change notice like any operation's, from
-    which the list (new records, changed rows), the open record, conflicts, counts and
-    blinding refresh themselves."""
-    if window.store is None:
-        return
-    changes = Changes.synced(report.records, report.records_added, report.settings)
-    window.ops.announce(changes, window.sync_controller)
-
-
 def server_role(store: Any) -> str:
     """The server role a review on a server syncs as ("" for any other review)."""
     meta = local.sync_meta(store)
     return meta.user if meta else ""
-
-
-def stop_sync(window: Any) -> None:
-    controller = getattr(window, "sync_controller", None)
-    if controller is not None:
-        controller.stop()
-        window.sync_controller = None

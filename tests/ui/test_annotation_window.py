@@ -79,7 +79,7 @@ def test_template_change_rebuilds_the_form(qtbot, window):
     template_ops.add_field(
         window.store, {"key": "dose_mg", "label": "Dose", "type": "number", "unit": "mg"}, "tester"
     )
-    window._template_changed(window.store.template())
+    window.extraction.template_changed(window.store.template())
     assert window.findChild(QLineEdit, "field_dose_mg") is not None
     start, end = span_of(window, "40 mg")
     window.document.set_field_requested.emit("dose_mg", start, end, False)

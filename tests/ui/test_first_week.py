@@ -58,14 +58,14 @@ def test_after_unblinding_the_list_shows_final_decisions_and_conflicts(qtbot, wi
     screening.decide(window.store, ids[1], "include", "tester")
     screening.decide(window.store, ids[1], "include", "bob")
     screening.decide(window.store, ids[2], "exclude", "bob", reason="wrong population")
-    window._reload_list()
+    window.records.reload()
 
     def column(row: int) -> str:
         return window.model.index(row, 2).data()
 
     assert [column(0), column(1), column(2)] == ["include", "include", ""]  # blinded: mine
     settings.set_blinded(window.store, False, "tester")
-    window._blinding_changed()
+    window.screening.blinding_changed()
     assert [column(0), column(1), column(2)] == ["conflict", "include", "exclude"]
     assert "Your decision: include" in window.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
 
@@ -237,7 +237,7 @@ def test_sending_a_selection_to_a_field_does_not_move_the_document(qtbot, window
     end = text.find(" ", start + 3)
     window.document.select(start, end)
     before = bar.value()
-    window.set_field_from_text("condition", start, end)
+    window.extraction.set_field_from_text("condition", start, end)
     qtbot.wait(10)
     assert window.store.values(rid)["condition"].provenance[0].start == start
     assert bar.value() == before
@@ -272,7 +272,7 @@ def test_the_full_text_report_says_what_was_tried(qtbot, window, tmp_path, monke
     shutil.copy(CORPUS / "pdf" / "edge_cases" / "minimal-highlight-with-note.pdf", folder)
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
-    window.import_fulltext_folder(str(folder))
+    window.screening.import_fulltext_folder(str(folder))
     (report,) = shown
     assert "0 PDFs attached" in report and "2 PDFs matched no record" in report
     assert "DOI 10.1136/bmj.h2145 found in the PDF, but no record has it" in report
@@ -439,12 +439,12 @@ def test_a_new_review_says_what_to_do_and_offers_nothing_it_cannot_do(qtbot, tmp
 
 def test_filters_that_leave_nothing_say_so_and_clear_in_one_click(qtbot, window):
     window.search.setText("zzzzqqqq")
-    window._apply_search()
+    window.records.apply_search()
     assert window.model.rowCount() == 0
     assert window.empty_state.title.text() == "No record matches the filters"
     assert not any(e.suggestion_row.isVisible() for e in window.form.editors.values())
     qtbot.mouseClick(window.empty_state.actions[0], Qt.MouseButton.LeftButton)
-    window._apply_search()
+    window.records.apply_search()
     assert window.model.rowCount() == 34
     assert window.middle_pages.currentWidget() is window.document
 

@@ -161,7 +161,7 @@ def test_a_value_the_full_disk_refuses_stays_typed_until_it_can_be_saved(
 
     asked: list[str] = []
     # the reviewer: no (undone before the fixture closes the window)
-    monkeypatch.setattr(window, "_may_lose_unsaved", lambda: asked.append("asked") or False)
+    monkeypatch.setattr(window.extraction, "may_lose_unsaved", lambda: asked.append("asked") or False)
     assert (rid, "sample_size") in window.form.unsaved
 
     window.ops.write(lambda store: store.db.execute("pragma max_page_count = 1073741823"))

@@ -295,7 +295,7 @@ def test_a_box_click_focuses_its_field_and_a_field_scrolls_to_its_box(qtbot, win
 
     win.pages.go_to_page(9)
     qtbot.waitUntil(lambda: win.pages.current_page() == 9, timeout=WAIT)
-    win.highlight_field("condition")  # what focusing the field does
+    win.extraction.highlight_field("condition")  # what focusing the field does
     qtbot.waitUntil(lambda: win.pages.current_page() == 1, timeout=WAIT)
     qtbot.waitUntil(
         lambda: win.pages.canvas.shows(1, win.pages.rects_for(1, start, end)), timeout=WAIT
@@ -407,7 +407,7 @@ def test_a_table_sent_to_the_results_tab(qtbot, win):
     drag_over_table_3(qtbot, win)
     assert win.pages.table_dialog.send_button.isEnabled()
     win.pages.table_dialog.send_button.click()
-    mapping = win.table_results_dialog
+    mapping = win.results.table_dialog
     uses, rows, kind = mapping.choices()
     assert [u.use for u in uses] == ["skip", "arm", "arm", "comparison", "comparison"]
     assert len(rows) == 3 and kind == "dichotomous"

@@ -155,7 +155,7 @@ def test_blinded_reviewers_each_train_their_own(qtbot, ranked_window):
     assert w.ranking.result.key == w.reviewer
     # unblinded, the team's decisions train one shared ranking
     settings.set_blinded(w.store, False, "tester")
-    w._blinding_changed()
+    w.screening.blinding_changed()
     wait_for_ranking(qtbot, w)
     assert w.ranking.result.key == repo.SHARED
     assert w.ranking.result.includes == 1 and w.ranking.result.excludes == 1
@@ -228,7 +228,7 @@ def test_a_list_in_relevance_order_shows_its_best_first_then_the_rest(
     thread, without the rows already shown moving."""
     from reviewer.review.filters import filter_record_ids
     from reviewer.ui import rank_controller
-    from reviewer.ui import screening_actions as actions
+    from reviewer.ui import record_list as actions
     from reviewer.ui.main_window import MainWindow
 
     path, labels = labelled_review

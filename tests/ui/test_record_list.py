@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHeaderView
 
 from reviewer.review import screening
 from reviewer.review.filters import filter_record_ids
-from reviewer.ui import screening_actions as actions
+from reviewer.ui import record_list as actions
 from reviewer.ui.record_model import DECISION, TITLE
 
 
@@ -67,7 +67,7 @@ def test_progress_follows_decisions_without_a_recount_per_key(qtbot, window, mon
     total = screening.count_at_stage(window.store, "title_abstract")
     assert window.progress_label.text().startswith(f"0 of {total:,} screened")
     counted = []
-    real = actions.ScreeningActions._after_decisions
+    real = window._after_decisions
     monkeypatch.setattr(
         window.screening_status, "recount", lambda: counted.append(1)
     )  # the background count, done a moment after the last key
@@ -79,7 +79,7 @@ def test_progress_follows_decisions_without_a_recount_per_key(qtbot, window, mon
     assert window.progress_label.text().startswith(f"3 of {total:,} screened")  # ... yet right
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.progress_label.text().startswith(f"2 of {total:,} screened")
-    real(window)  # the timer's work, a moment later
+    real()  # the timer's work, a moment later
     assert counted == [1]
 
 
@@ -125,7 +125,7 @@ def test_select_row_without_a_selection_model_does_not_crash(window, monkeypatch
     (as a QTableView has none before its first model, while a review is attached)."""
     monkeypatch.setattr(window.table, "selectionModel", lambda: None)
     window.select_row(0)  # the crash path: returns quietly
-    window._filters_changed({"decision": "undecided"})  # what raised it
+    window.records.filters_changed({"decision": "undecided"})  # what raised it
     monkeypatch.undo()
     window.select_row(1)
     assert window.current_id == window.model.ids[1]

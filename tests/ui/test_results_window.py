@@ -23,7 +23,7 @@ TRIAL = "Early Intervention With Lenalidomide"
 def trial(window):
     """The window showing the seed article of a randomised trial (lenalidomide vs observation)."""
     rid = next(r.id for r in window.store.records() if r.title.startswith(TRIAL))
-    window.go_to_span(rid, 0, 0)
+    window.extraction.go_to_span(rid, 0, 0)
     window.results.tabs.setCurrentWidget(window.results.panel)
     return window
 
@@ -143,7 +143,7 @@ def test_rob2_tab_adds_the_template_and_keeps_quotes(qtbot, trial):
         combo.activated.emit(combo.currentIndex())
     assert w.store.values(w.current_id)["rob2_1_2"].value == "PY"
     assert "Algorithm proposes: Low" in rob.proposals["rob2_d1"].text()
-    w.set_field_from_text("rob2_1_1", *words(w, "Randomized trial of lenalidomide"), True)
+    w.extraction.set_field_from_text("rob2_1_1", *words(w, "Randomized trial of lenalidomide"), True)
     fv = w.store.values(w.current_id)["rob2_1_1"]
     assert fv.value == "Y" and fv.provenance[0].quote == "Randomized trial of lenalidomide"
     assert rob.quotes["rob2_1_1"].text() == "“Randomized trial of lenalidomide”"

@@ -7,6 +7,7 @@ import shutil
 from PySide6.QtCore import Qt
 
 from reviewer.review import keywords, screening, settings
+from reviewer.review.operations import Changes
 from reviewer.store import Store
 
 
@@ -14,14 +15,14 @@ def test_filters_narrow_the_list_with_counts(qtbot, window):
     ids = window.model.ids
     for rid in ids[:3]:
         screening.decide(window.store, rid, "exclude", "tester", reason="wrong population")
-    window._reload_list()
+    window.records.reload()
     assert window.filter_counts["decision"]["exclude"] == 3
-    window._filters_changed(
+    window.records.filters_changed(
         {"decision": "exclude", "conflict": None, "reason": None, "tag": None, "reviewer": None}
     )
     assert window.model.ids == ids[:3]
     assert window.count_label.text().startswith("3 shown")
-    window._filters_changed({})
+    window.records.filters_changed({})
     assert window.model.ids == ids
 
 
@@ -30,7 +31,7 @@ def test_conflicts_are_resolved_from_the_dock(qtbot, window):
     screening.decide(window.store, rid, "include", "ann")
     screening.decide(window.store, rid, "exclude", "bob", reason="wrong population")
     settings.set_blinded(window.store, False, "tester")
-    window._blinding_changed()
+    window.screening.blinding_changed()
     window.docks["conflicts"].show()
     assert [c.record_id for c in screening.conflicts(window.store, "title_abstract")] == [rid]
     assert window.conflicts_view.select_record(rid)
@@ -41,7 +42,7 @@ def test_conflicts_are_resolved_from_the_dock(qtbot, window):
 
 def test_keywords_colour_the_document_and_the_list(qtbot, window):
     keywords.set_keyword_terms(window.store, ["azacitid*"], ["mouse", "mice"], "tester")
-    window._settings_changed(["keyword_terms"])
+    window.ops.announce(Changes(settings=frozenset(["keyword_terms"])))  # as the dialog does
     kinds = {h.kind for h in window.document.highlights()}
     assert "keyword_include" in kinds
     colour = window.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
@@ -73,7 +74,7 @@ def test_merge_another_copy_from_the_window(qtbot, window, tmp_path):
     rid = window.model.ids[1]
     with Store(other) as copy:
         screening.decide(copy, rid, "include", "bob")
-    window.merge_from(str(other))
+    window.screening.merge_from(str(other))
     assert window.store.decision(rid, "title_abstract", "bob").decision == "include"
     assert window.merge_dialog is not None
     window.merge_dialog.close()

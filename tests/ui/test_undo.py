@@ -73,7 +73,7 @@ def test_accept_all_is_one_undo_step(qtbot, window):
         )
     window.store.replace_suggestions(rid, sugs)
     window.show_record(rid)
-    window.accept_all()
+    window.extraction.accept_all()
     assert {"age", "year"} <= set(window.store.values(rid))
     window.undo()
     assert not {"age", "year"} & set(window.store.values(rid))
