@@ -144,7 +144,7 @@ class Deduplicator:
 
     Records of this import are remembered in memory. Stored records are looked up in
     the review's indexed duplicate keys (``reviewer.store.dedup_keys``), a batch at a
-    time, before the batch is checked (``prefetch``): only those sharing a key with
+    time, before the batch is checked (``prefetch_seen``): only those sharing a key with
     the batch are read, so checking a few records costs the same in a review of 1,000
     or of 100,000. Each key's stored records are read once and placed ahead of this
     import's, in import order, just as if every stored record had been remembered.
@@ -207,7 +207,8 @@ class Deduplicator:
     def assign(self, rec: ParsedRecord, record_id: int, seen: Seen | None = None) -> Verdict:
         """Check ``rec``, about to be stored as ``record_id``, and remember it.
 
-        ``seen`` is what ``prefetch`` worked out for it; without, it is looked up now.
+        ``seen`` is what ``seen_of`` worked out for it, already looked up
+        (``prefetch_seen``); without, it is worked out and looked up now.
         """
         if seen is None:
             seen = seen_of(rec)
@@ -223,14 +224,9 @@ class Deduplicator:
         self._remember((verdict.duplicate_of or record_id, *seen[1:]), pmid, blocks)
         return verdict
 
-    def prefetch(self, records: Sequence[ParsedRecord]) -> list[Seen]:
-        """Read the stored records sharing a key with ``records``; return their ``Seen``."""
-        seens = [seen_of(rec) for rec in records]
-        self._look_up([(seen, rec.pmid) for rec, seen in zip(records, seens, strict=True)])
-        return seens
-
     def prefetch_seen(self, items: Sequence[tuple[Seen, str]]) -> None:
-        """``prefetch`` for records known by their ``Seen`` and PMID."""
+        """Read the stored records sharing a key with records known by their ``Seen``
+        and PMID (``seen_of``), before they are assigned one by one."""
         self._look_up(items)
 
     # -- stored records, by key --------------------------------------------------
