@@ -356,6 +356,8 @@ class RankController(QObject):
         marker = repo.change_marker(store)
         if marker.last_record != self._features_for:
             if self._records_coming_in(marker.last_record):
+                if self._features_job is not None and not self._features_job.done:
+                    self._features_job.cancel()  # out of date already: read them once
                 return  # features once they have all come
             if (marker.last_record or 0) > AUTO_RANK_LIMIT:
                 self._set_status(
