@@ -4,6 +4,7 @@ in this process (tests/cli_runner.py), and as a separate program where that is t
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -391,3 +392,29 @@ def test_decide_many_by_filter_or_ids_file(tmp_path, demo_review):
     assert bad.returncode != 0 and "ids.txt, line 2: 'four' is not a record id" in bad.stderr
     bad = run("--review", review, "decide", "include", check=False)
     assert bad.returncode != 0 and "which records?" in bad.stderr
+
+
+def test_new_takes_the_path_as_a_newcomer_types_it(tmp_path):
+    """`reviewer new my.review` works like `reviewer --review my.review new`."""
+    review = tmp_path / "mine.review"
+    res = run("new", str(review))
+    assert review.exists() and f"{review}: mine, 0 records" in res.stdout
+    other = tmp_path / "other.review"
+    res = run("--review", str(other), "new", str(review), check=False)
+    assert res.returncode != 0 and "two reviews named" in res.stderr and not other.exists()
+
+
+def test_a_review_file_given_to_import_is_refused_and_nothing_goes_elsewhere(tmp_path):
+    """`reviewer import my.review search.ris` must not put the search into the default
+    review: it names the mistake and the right command, and imports nothing."""
+    review = tmp_path / "mine.review"
+    run("new", str(review))
+    search = tmp_path / "search.txt"
+    search.write_text("A title\n\nSome text.\n", encoding="utf-8")
+    res = run("import", str(review), str(search), check=False)
+    assert res.returncode != 0
+    assert f"{review}: a review file" in res.stderr and f"--review {review} import" in res.stderr
+    assert not list(Path(os.environ["REVIEWER_DATA_DIR"]).glob("*.review"))  # no demo made
+    ok = run("--review", str(review), "import", str(search))
+    assert f"1 record added, 0 duplicates (review: {review})" in ok.stdout
+    assert len(json.loads(run("--review", str(review), "list", "--json").stdout)) == 1

@@ -56,9 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "new",
         help="create a new review",
-        description="Create the review named by --review: empty, with the default "
-        "extraction template (--demo: the demo review built from the sample documents).",
+        usage="reviewer new PATH [--name NAME] [--demo]",
+        description="Create the review PATH (or the one named by --review): empty, with the "
+        "default extraction template (--demo: the demo review built from the sample "
+        "documents).",
     )
+    p.add_argument(
+        "path", nargs="?", type=Path, default=None, metavar="PATH",
+        help="the new review's file, e.g. my-review.review",
+    )  # fmt: skip
     p.add_argument("--name", default=None, help="the review's name (default: the file name)")
     p.add_argument("--demo", action="store_true", help="import the sample documents")
 

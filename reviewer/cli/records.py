@@ -15,8 +15,14 @@ from reviewer.wording import count
 def cmd_new(args: argparse.Namespace) -> int:
     from reviewer.review.project import create_demo_review, create_review
 
+    if args.path is not None:
+        if args.review is not None and args.review != args.path:
+            raise ValueError(
+                f"two reviews named: {args.review} (--review) and {args.path}; name one"
+            )
+        args.review = args.path
     if args.review is None:
-        raise ValueError("name the new review with --review PATH")
+        raise ValueError("name the new review: reviewer new PATH")
     if args.demo:
         store = create_demo_review(args.review, args.name)
     else:
@@ -93,7 +99,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     from reviewer.ingest import import_paths
 
     column_map = _parse_map(args.column_map) if args.column_map else None
+    reviews = [f for f in args.files if f.suffix.lower() == ".review"]
+    if reviews:  # e.g. "reviewer import my.review search.ris": nothing goes to another review
+        raise ValueError(
+            f"{reviews[0]}: a review file, not records to import; name the review to import "
+            f"into with --review: reviewer --review {reviews[0]} import FILE... "
+            "(to bring in another copy's work: reviewer merge)"
+        )
     with _open(args, create=True) as store:
+        into = store.path
         report = import_paths(
             store,
             args.files,
@@ -115,7 +129,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  error: {err}")
             for note in f.notes:
                 print(f"  note: {note}")
-        print(f"{count(report.added, 'record')} added, {count(report.duplicates, 'duplicate')}")
+        print(
+            f"{count(report.added, 'record')} added, {count(report.duplicates, 'duplicate')}"
+            f" (review: {into})"
+        )
     failed = report.added == 0 and report.duplicates == 0 and any(f.errors for f in report.files)
     return 1 if failed else 0
 

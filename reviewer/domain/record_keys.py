@@ -24,9 +24,8 @@ MIN_TITLE_CHARS = 12
 BLOCK_CHARS = 24
 
 NON_WORD = re.compile(r"[\W_]+")
-_DROP_ASCII_PUNCTUATION = str.maketrans(
-    "", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum())
-)
+# ASCII that is not a letter or digit (dropped from bytes: ``str.translate`` is slower)
+_ASCII_PUNCTUATION = bytes(c for c in range(128) if not chr(c).isalnum())
 _TAG = re.compile(r"<[^>]{0,40}>")  # <i>, <sup> in titles from PubMed and publishers
 _NOTICE = re.compile(
     r"\b(?:(errat(?:um|a)|corrigend(?:um|a)|correction)"
@@ -35,13 +34,22 @@ _NOTICE = re.compile(
     r"|(comment(?:ary)? on)"
     r"|(addendum))\b"
 )
-_NOTICE_HINT = re.compile(
-    "errat|corrigend|correction|retract|withdrawn|concern|reply|response|comment|addendum"
-)
 _NOTICE_KINDS = ("correction", "retraction", "reply", "comment", "addendum")
 _PART = re.compile(r"\b(?:part|pt)\s+([ivx]{1,5}|\d{1,3}|one|two|three|four|five|six)\b")
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _hints_notice(title: str) -> bool:
+    """Does the title hold a word a notice's title holds? (Tested with ``in``, word by
+    word: three times quicker than one pattern, and it runs for every record imported.)"""
+    return (
+        "errat" in title or "corrigend" in title or "correction" in title
+        or "retract" in title or "withdrawn" in title or "concern" in title
+        or "reply" in title or "response" in title or "comment" in title
+        or "addendum" in title
+    )  # fmt: skip
+
 
 
 def fold(text: str) -> str:
@@ -63,7 +71,7 @@ def title_key(title: str) -> tuple[str, tuple[str, ...]]:
         title = _TAG.sub("", title)
     low = title.lower()
     if low.isascii():
-        compact = low.translate(_DROP_ASCII_PUNCTUATION)
+        compact = low.encode("ascii").translate(None, _ASCII_PUNCTUATION).decode("ascii")
     else:
         low = fold(low)
         compact = NON_WORD.sub("", low)
@@ -77,7 +85,7 @@ def title_markers(title: str) -> tuple[str, ...]:
     articles; two titles can only be the same article when their markers agree.
     """
     marks: set[str] = set()  # nearly always stays empty
-    if _NOTICE_HINT.search(title):
+    if _hints_notice(title):
         words = NON_WORD.sub(" ", title)
         for m in _NOTICE.finditer(words):
             marks.add(next(k for k, g in zip(_NOTICE_KINDS, m.groups(), strict=True) if g))

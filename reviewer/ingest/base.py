@@ -99,7 +99,6 @@ def compose_text(rec: ParsedRecord) -> str:
         parts.append(cite)
     if rec.doi:
         parts.append(f"DOI: {rec.doi}")
-    text = "\n".join(p for p in parts if p)
-    if rec.abstract.strip():
-        text += "\n\n" + rec.abstract.strip()
-    return text
+    text = "\n".join(filter(None, parts))
+    abstract = rec.abstract.strip()
+    return f"{text}\n\n{abstract}" if abstract else text  # one copy of the abstract

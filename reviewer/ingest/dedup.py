@@ -144,7 +144,7 @@ class Deduplicator:
 
     Records of this import are remembered in memory. Stored records are looked up in
     the review's indexed duplicate keys (``reviewer.store.dedup_keys``), a batch at a
-    time, before the batch is checked (``prefetch``): only those sharing a key with
+    time, before the batch is checked (``prefetch_seen``): only those sharing a key with
     the batch are read, so checking a few records costs the same in a review of 1,000
     or of 100,000. Each key's stored records are read once and placed ahead of this
     import's, in import order, just as if every stored record had been remembered.
@@ -196,42 +196,50 @@ class Deduplicator:
     def check(self, rec: ParsedRecord) -> Verdict:
         """Which kept record ``rec`` duplicates (or may duplicate); remembers nothing."""
         seen = seen_of(rec)
-        self._look_up([(rec, seen)])
-        return self._match(rec, seen)
+        self._look_up([(seen, rec.pmid)])
+        return self._match(seen, rec.pmid, block_keys(seen[_TITLE]))
 
     def add(self, rec: ParsedRecord, keep_id: int) -> None:
         """Remember ``rec`` as a member of the group whose kept record is ``keep_id``."""
-        self._remember(rec, seen_of(rec, keep_id))
+        seen = seen_of(rec, keep_id)
+        self._remember(seen, rec.pmid, block_keys(seen[_TITLE]))
 
     def assign(self, rec: ParsedRecord, record_id: int, seen: Seen | None = None) -> Verdict:
         """Check ``rec``, about to be stored as ``record_id``, and remember it.
 
-        ``seen`` is what ``prefetch`` worked out for it; without, it is looked up now.
+        ``seen`` is what ``seen_of`` worked out for it, already looked up
+        (``prefetch_seen``); without, it is worked out and looked up now.
         """
         if seen is None:
             seen = seen_of(rec)
-            self._look_up([(rec, seen)])
-        verdict = self._match(rec, seen)
-        self._remember(rec, (verdict.duplicate_of or record_id, *seen[1:]))
+            self._look_up([(seen, rec.pmid)])
+        return self.assign_seen(seen, rec.pmid, record_id)
+
+    def assign_seen(self, seen: Seen, pmid: str, record_id: int) -> Verdict:
+        """``assign`` for a record known by its ``Seen`` and PMID alone, looked up
+        beforehand (``prefetch_seen``): an import keeps no more of a record than that."""
+        title = seen[_TITLE]
+        blocks = block_keys(title) if len(title) >= MIN_TITLE_CHARS else ()
+        verdict = self._match(seen, pmid, blocks)
+        self._remember((verdict.duplicate_of or record_id, *seen[1:]), pmid, blocks)
         return verdict
 
-    def prefetch(self, records: Sequence[ParsedRecord]) -> list[Seen]:
-        """Read the stored records sharing a key with ``records``; return their ``Seen``."""
-        seens = [seen_of(rec) for rec in records]
-        self._look_up(list(zip(records, seens, strict=True)))
-        return seens
+    def prefetch_seen(self, items: Sequence[tuple[Seen, str]]) -> None:
+        """Read the stored records sharing a key with records known by their ``Seen``
+        and PMID (``seen_of``), before they are assigned one by one."""
+        self._look_up(items)
 
     # -- stored records, by key --------------------------------------------------
 
-    def _look_up(self, items: list[tuple[ParsedRecord, Seen]]) -> None:
+    def _look_up(self, items: Sequence[tuple[Seen, str]]) -> None:
         if self.reader is None:
             return
         new = self._looked_up
-        dois = {s[_DOI] for _r, s in items if s[_DOI] and "d" + s[_DOI] not in new}
-        pmids = {r.pmid for r, _s in items if r.pmid and "p" + r.pmid not in new}
+        dois = {s[_DOI] for s, _p in items if s[_DOI] and "d" + s[_DOI] not in new}
+        pmids = {p for _s, p in items if p and "p" + p not in new}
         titles: set[str] = set()
         blocks: set[str] = set()
-        for _r, s in items:
+        for s, _p in items:
             title = s[_TITLE]
             if len(title) < MIN_TITLE_CHARS:
                 continue
@@ -271,25 +279,26 @@ class Deduplicator:
 
     # -- the stages ------------------------------------------------------------
 
-    def _match(self, rec: ParsedRecord, seen: Seen) -> Verdict:
+    def _match(self, seen: Seen, pmid: str, blocks: tuple[str, ...]) -> Verdict:
+        """``blocks``: the title's ``block_keys``, worked out once for a record."""
         doi, title = seen[_DOI], seen[_TITLE]
         if doi and (hit := self.by_doi.get(doi)):
             return Verdict(hit, "doi")
-        if rec.pmid and (hit := self.by_pmid.get(rec.pmid)):
+        if pmid and (hit := self.by_pmid.get(pmid)):
             return Verdict(hit, "pmid")
         if len(title) < MIN_TITLE_CHARS:
             return _UNIQUE
         for other in self.by_title.get(title, ()):
             if may_be_same(seen, other, lenient_authors=False):
                 return Verdict(other[_KEEP], "title")
-        similar = self._similar(seen)
+        similar = self._similar(seen, blocks)
         return Verdict(candidates=similar) if similar else _UNIQUE
 
-    def _similar(self, seen: Seen) -> tuple[tuple[int, float], ...]:
+    def _similar(self, seen: Seen, blocks: tuple[str, ...]) -> tuple[tuple[int, float], ...]:
         best: dict[int, float] = {}
         title, cutoff = seen[_TITLE], CANDIDATE_SCORE / 100
         similarity = Indel.normalized_similarity
-        for key in block_keys(title):
+        for key in blocks:
             for other in self.blocks.get(key, ()):
                 # the C comparison first: it rules out nearly every title of a block
                 score = similarity(title, other[_TITLE], score_cutoff=cutoff) * 100
@@ -300,12 +309,12 @@ class Deduplicator:
             return ()
         return tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def _remember(self, rec: ParsedRecord, seen: Seen) -> None:
+    def _remember(self, seen: Seen, pmid: str, blocks: tuple[str, ...]) -> None:
         keep, title, doi = seen[_KEEP], seen[_TITLE], seen[_DOI]
         if doi:
             self.by_doi.setdefault(doi, keep)
-        if rec.pmid:
-            self.by_pmid.setdefault(rec.pmid, keep)
+        if pmid:
+            self.by_pmid.setdefault(pmid, keep)
         if len(title) < MIN_TITLE_CHARS:
             return
         same = self.by_title.get(title, ())
@@ -313,8 +322,8 @@ class Deduplicator:
             if other[_KEEP] == keep and other[_YEAR] == seen[_YEAR]:
                 return  # a copy of what the group has shown already adds nothing
         self.by_title[title] = (*same[1 - BLOCK_SCAN :], seen)
-        blocks = self.blocks
-        for key in block_keys(title):
-            blocks[key] = (*blocks.get(key, ())[1 - BLOCK_SCAN :], seen)
+        index = self.blocks
+        for key in blocks:
+            index[key] = (*index.get(key, ())[1 - BLOCK_SCAN :], seen)
 
 

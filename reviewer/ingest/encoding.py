@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -137,13 +139,38 @@ def open_text(path: Path) -> tuple[TextIO, str]:
 
 def open_decoded(path: Path) -> tuple[TextIO, Decoding]:
     """``open_text``, also saying which lines hold bytes that could not be decoded."""
-    with open(path, "rb") as fh:
-        head = fh.read(_SAMPLE)
-        fh.seek(0)
-        decoding = detect(head, fh)
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    try:
+        info = os.fstat(raw.fileno())
+        decoding = replace(_decoding(raw, str(path), info.st_size, info.st_mtime_ns, info.st_ino))
+    except BaseException:
+        raw.close()
+        raise
+    decoding.bad_lines = list(decoding.bad_lines)
+    raw.seek(0)
     stream = io.TextIOWrapper(raw, encoding=decoding.encoding, errors="replace", newline=None)
     return stream, decoding
+
+
+_KNOWN: dict[tuple[str, int, int, int], Decoding] = {}  # the last few files decoded
+_KNOWN_LOCK = threading.Lock()
+
+
+def _decoding(raw: BinaryIO, path: str, size: int, mtime_ns: int, inode: int) -> Decoding:
+    """How the file is decoded, worked out once for this version of it (an import looks
+    at the head to tell the format, then reads it: each check reads the whole file)."""
+    key = (path, size, mtime_ns, inode)
+    with _KNOWN_LOCK:
+        known = _KNOWN.get(key)
+    if known is None:
+        head = raw.read(_SAMPLE)
+        raw.seek(0)
+        known = detect(head, raw)
+        with _KNOWN_LOCK:
+            _KNOWN[key] = known
+            while len(_KNOWN) > 4:
+                del _KNOWN[next(iter(_KNOWN))]
+    return known
 
 
 def read_text(path: Path) -> str:

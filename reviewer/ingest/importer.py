@@ -27,13 +27,13 @@ from typing import Any, NamedTuple, TypeVar
 from reviewer.domain import FileReport, ImportReport, ParsedRecord, Source
 from reviewer.ingest import formats
 from reviewer.ingest.base import Format, ImportFailure, RecordError, UnknownColumns
-from reviewer.ingest.dedup import Deduplicator, stored_keys
+from reviewer.ingest.dedup import Deduplicator, Seen, seen_of, stored_keys
 from reviewer.ingest.encoding import MAX_REPORTED, Decoding, open_decoded, open_text
 from reviewer.ingest.limits import BoundedText, limit_record
 from reviewer.ingest.merged import complete_groups
 from reviewer.store import Store, StoreError, duplicates, wal
 from reviewer.store.records import bulk_writing
-from reviewer.store.store import RecordRows, record_rows
+from reviewer.store.store import RecordRows, record_row, rows_of
 from reviewer.store.wal import Checkpoints
 from reviewer.wording import count
 
@@ -339,7 +339,7 @@ def _import_file(
     def batches() -> Iterator[_Batch]:
         """Batches to store, checked for duplicates, each with the errors met reading it."""
         problems, items = _parse(fmt, path, column_map)
-        batch: list[ParsedRecord] = []
+        batch: list[_Ready] = []
         errors: list[str] = []
         next_id = start_id
         remembered = 0
@@ -360,7 +360,7 @@ def _import_file(
                                   item.source_index + 1))
                 for cut in cuts
             )  # fmt: skip
-            batch.append(item)
+            batch.append((record_row(item), seen_of(item), item.pmid))
             if len(batch) >= writing.sizes.next():
                 if remembered >= FORGET_EVERY:  # every batch before this one is stored
                     dedup.forget(store, next_id)
@@ -491,21 +491,25 @@ class _Batch:
     errors: list[str]  # met while reading them
 
 
+# What a batch keeps of a record read: its row, its duplicate keys (``seen_of``) and its
+# PMID; the record itself goes at once (see ``reviewer.store.store.rows_of``).
+_Ready = tuple[tuple[Any, ...], Seen, str]
+
+
 def _deduplicate(
-    dedup: Deduplicator, records: list[ParsedRecord], errors: list[str], first_id: int
+    dedup: Deduplicator, records: list[_Ready], errors: list[str], first_id: int
 ) -> _Batch:
     """Check each record in turn (one can repeat an earlier one of the same batch), and
     make the rows, before the batch is written."""
     dup_of: list[int | None] = []
     pairs: list[tuple[int, int, float]] = []
-    seens = dedup.prefetch(records)
-    for rid, rec, seen in zip(range(first_id, first_id + len(records)), records, seens,
-                              strict=True):  # fmt: skip
-        verdict = dedup.assign(rec, rid, seen)
+    dedup.prefetch_seen([(seen, pmid) for _row, seen, pmid in records])
+    for rid, (_row, seen, pmid) in enumerate(records, start=first_id):
+        verdict = dedup.assign_seen(seen, pmid, rid)
         dup_of.append(verdict.duplicate_of)
         pairs.extend((rid, of, score) for of, score in verdict.candidates)
-    keys = [stored_keys(seen) for seen in seens]
-    rows = record_rows(records, first_id, dup_of, keys)
+    keys = [stored_keys(seen) for _row, seen, _pmid in records]
+    rows = rows_of([row for row, _seen, _pmid in records], first_id, dup_of, keys)
     keeps = {d for d in dup_of if d is not None}
     return _Batch(rows, len([d for d in dup_of if d is not None]), keeps, pairs, errors)
 

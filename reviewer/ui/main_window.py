@@ -842,14 +842,22 @@ class MainWindow(QMainWindow):
         s = settings()
         geom = s.value("window/geometry")
         if isinstance(geom, QByteArray) and not geom.isEmpty():
-            self.restoreGeometry(geom)
-        else:
-            self.resize(1400, 900)
+            self.restoreGeometry(geom)  # Qt moves it back onto a screen that is there
+        else:  # first start: 1400 x 900, or the whole screen when that is smaller
+            screen = self.screen()
+            room = screen.availableGeometry() if screen is not None else None
+            frame = 40  # a title bar and borders the window manager adds
+            width = min(1400, room.width()) if room is not None else 1400
+            height = min(900, room.height() - frame) if room is not None else 900
+            self.resize(width, height)
         split = s.value("window/splitter")
         if isinstance(split, QByteArray) and not split.isEmpty():
             self.splitter.restoreState(split)
-        else:
-            self.splitter.setSizes([420, 560, 420])
+        else:  # the list, the document and the form: 3 : 4 : 3 of the width
+            width = self.width()
+            # at its coming width first: growing later would give the extra to the document
+            self.splitter.resize(width, self.splitter.height())
+            self.splitter.setSizes([width * 3 // 10, width * 4 // 10, width * 3 // 10])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.form.flush()

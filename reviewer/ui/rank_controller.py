@@ -185,6 +185,7 @@ class RankController(QObject):
         table, model = self.records.table, self.records.model
         if model is not None and table.model() is model and model.columnCount() > RELEVANCE:
             fit_columns(table)  # a fixed width: never read from every row
+        self._show_column()
 
     def sync(self) -> None:
         """Follow the window's stage, reviewer and blinding: another ranking applies."""
@@ -310,6 +311,12 @@ class RankController(QObject):
         model = self.records.model
         if isinstance(model, RankedRecordModel):
             model.set_ranking(self.rank_of, int((self.rank_of >= 0).sum()))
+        self._show_column()
+
+    def _show_column(self) -> None:
+        """The Relevance column only once there is a ranking: until then it would be an
+        empty column taking the titles' room in a narrow list."""
+        self.records.table.setColumnHidden(RELEVANCE, not self.has_ranking)
 
     # -- keyboard screening ------------------------------------------------------------
 

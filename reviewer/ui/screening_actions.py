@@ -112,6 +112,7 @@ class ScreeningActions(QObject):
         self.bar.setContentsMargins(4, 0, 4, 0)
         self.decision_label = QLabel()
         self.decision_label.setObjectName("decision_label")
+        self.decision_label.setTextFormat(Qt.TextFormat.PlainText)
         self.bar.addWidget(self.decision_label)
         self.bar.addStretch(1)
         self.reason_combo = QComboBox()
@@ -201,12 +202,17 @@ class ScreeningActions(QObject):
     def show_decision(self) -> None:
         """The shown record's decision by this reviewer, and what can be decided."""
         s = self.s
-        d = s.store.decision(s.current_id, s.stage, s.reviewer) if s.current_id is not None else None
+        d = (
+            s.store.decision(s.current_id, s.stage, s.reviewer)
+            if s.current_id is not None
+            else None
+        )
         if d is None:
             text = "Not screened yet" if s.current_id is not None else ""
         else:
             text = f"Your decision: {d.decision}" + (f" — {d.reason}" if d.reason else "")
         self.decision_label.setText(text)
+        self.decision_label.setToolTip(plain.as_html(text) if text else "")
         self._show_reason(d.reason if d is not None and d.decision == "exclude" else "")
         can = s.current_id is not None and not s.store.read_only
         for b in self.buttons.values():

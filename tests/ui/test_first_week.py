@@ -495,3 +495,26 @@ def test_the_export_dialog_offers_the_last_choices_again(qtbot, window):
     qtbot.addWidget(again)
     options = again.options()
     assert (options["fmt"], options["decision"], options["bom"]) == ("csv", "any", True)
+
+
+def test_a_first_start_fits_the_screen_and_gives_the_list_its_share(qtbot, demo_review):
+    """With no saved window state the window fits the screen it opens on (a 1024 x 700
+    laptop must not lose the form and status bar off its edge), and the list gets its
+    share of the width, not what the document leaves over."""
+    from reviewer.store import Store
+    from reviewer.ui.main_window import MainWindow
+    from reviewer.ui.review_files import settings
+
+    s = settings()
+    s.remove("window/geometry")
+    s.remove("window/splitter")
+    w = MainWindow(Store(demo_review))
+    qtbot.addWidget(w)
+    room = w.screen().availableGeometry()
+    assert w.width() <= room.width() and w.height() <= room.height()
+    w.show()
+    qtbot.waitExposed(w)
+    list_width = w.splitter.sizes()[0]
+    assert list_width >= w.splitter.width() * 0.25, w.splitter.sizes()
+    w.close()
+    w.store.close()

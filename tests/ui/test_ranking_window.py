@@ -77,6 +77,7 @@ def test_no_ranking_until_an_include_and_an_exclude(qtbot, ranked_window):
     assert not w.ranking.result.trained
     assert "one include and one exclude" in w.ranking.status.text()
     assert w.ranking.mode == IMPORT_ORDER
+    assert w.table.isColumnHidden(RELEVANCE)  # an empty column would narrow the titles
 
 
 def test_ranks_the_includes_first_and_next_follows_the_ranking(qtbot, ranked_window):
@@ -93,6 +94,7 @@ def test_ranks_the_includes_first_and_next_follows_the_ranking(qtbot, ranked_win
     top = w.model.ids[:10]
     assert [labels[rid] for rid in top] == [1] * 10
     assert w.model.headerData(RELEVANCE, Qt.Orientation.Horizontal) == "Relevance"
+    assert not w.table.isColumnHidden(RELEVANCE)
     values = [int(w.model.index(r, RELEVANCE).data()) for r in range(len(w.model.ids))]
     assert values == sorted(values, reverse=True)
     assert values[0] == 100

@@ -123,30 +123,77 @@ def build_record(
             line=line,
             record=index + 1,
         )
-    rec = ParsedRecord(
-        title=title,
-        authors=authors,
-        journal=journal,
-        year=year,
-        volume=nfc(volume.strip()),
-        issue=nfc(issue.strip()),
-        pages=nfc(pages.strip()),
-        doi=doi,
-        pmid=pmid,
-        pmcid=pmcid,
-        trial_ids=trial_ids,
-        abstract=abstract,
-        keywords=[k if k.isascii() else unicodedata.normalize("NFC", k) for k in keywords]
+    rec = _record_of({
+        "title": title,
+        "authors": authors,
+        "journal": journal,
+        "year": year,
+        "volume": nfc(volume.strip()),
+        "issue": nfc(issue.strip()),
+        "pages": nfc(pages.strip()),
+        "doi": doi,
+        "pmid": pmid,
+        "pmcid": pmcid,
+        "trial_ids": trial_ids,
+        "abstract": abstract,
+        "keywords": [k if k.isascii() else unicodedata.normalize("NFC", k) for k in keywords]
         if keywords
         else [],
-        type=type.strip(),
-        url=url.strip(),
-        source_index=index,
-        source_line=line,
-        extra=_nfc_values(extra) if extra else {},
-    )
+        "type": type.strip(),
+        "url": url.strip(),
+        "text": "",
+        "source_index": index,
+        "source_start": None,
+        "source_end": None,
+        "source_line": line,
+        "page_offsets": [],
+        "extra": _nfc_values(extra) if extra else {},
+    })  # fmt: skip
     rec.text = compose_text(rec)
     return rec
+
+
+# The fields ``build_record`` sets, as pydantic records them for ``ParsedRecord(...)``
+# given those (``model_dump(exclude_unset=True)`` tells them from defaults).
+_SET_BY_BUILD = frozenset(ParsedRecord.model_fields) - {
+    "text", "source_start", "source_end", "page_offsets"
+}  # fmt: skip
+_new, _set = object.__new__, object.__setattr__
+
+
+def _record_of(values: dict[str, Any]) -> ParsedRecord:
+    """``ParsedRecord(**values)`` for ``build_record``'s values, one for every field.
+
+    They are nearly always of the declared types already (the strings, lists and dict
+    it made, an int year): then the model is made without pydantic's validation, as
+    ``model_construct`` makes it (which is slower than validating). A value of another
+    type (a year given as a string) goes through validation as before.
+    """
+    year, line = values["year"], values["source_line"]
+    if (
+        (year is None or type(year) is int)
+        and (line is None or type(line) is int)
+        and type(values["source_index"]) is int
+        and _all_str(values["authors"], values["keywords"], values["extra"])
+    ):
+        rec = _new(ParsedRecord)
+        _set(rec, "__dict__", values)
+        _set(rec, "__pydantic_fields_set__", set(_SET_BY_BUILD))
+        _set(rec, "__pydantic_extra__", None)
+        _set(rec, "__pydantic_private__", None)
+        return rec
+    return ParsedRecord(**{k: v for k, v in values.items() if k in _SET_BY_BUILD})
+
+
+def _all_str(*collections: Iterable[Any]) -> bool:
+    """Are the items of each (a dict's keys) all strings? (``str.join`` refuses anything
+    else, and is quicker than testing each item's type.)"""
+    try:
+        for items in collections:
+            "".join(items)
+    except TypeError:
+        return False
+    return True
 
 
 def reporting_undecodable(
