@@ -89,6 +89,16 @@ def demo_review(tmp_path, _demo_master) -> Path:
     return dest
 
 
+@pytest.fixture
+def store(demo_review):
+    """The demo review open (a test module may define its own ``store``)."""
+    from reviewer.store import Store
+
+    s = Store(demo_review)
+    yield s
+    s.close()
+
+
 # -- a real PostgreSQL server for the team-review (sync) tests ---------------------------------
 
 REVIEWERS = {"ann": "ann-secret", "bob": "bob-secret"}

@@ -52,7 +52,8 @@ class Job(QObject):
         except Exception as exc:  # reported to the user, never swallowed silently
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self.failed.emit(detail)
-            traceback.print_exc()
+            if not self.cancelled:  # a job that stops because it was asked to is no error
+                traceback.print_exc()
         else:
             self.succeeded.emit(result)
         finally:

@@ -54,7 +54,7 @@ class Operations(QObject):
         undo history whose commands run with the writing store."""
         self.writer = writer
         self._inline = None
-        self.stack = writer.call(UndoStack)
+        self.stack = writer.call(UndoStack, edit=False)  # not the reviewer screening
 
     # -- undoable edits ------------------------------------------------------------------
 

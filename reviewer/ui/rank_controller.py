@@ -66,6 +66,10 @@ IDLE_SECONDS = 1.5  # fewer changes start one after this pause
 # about 4 MB per 1,000 records (4 GB at 1,000,000), more than a laptop's window should.
 AUTO_RANK_LIMIT = 250_000
 POLL_MS = 500
+# Records still coming in (an import, a sync) wait for features until none came for
+# this long: reading every record again after each of an import's batches took the
+# other core from the import for its whole length (three times as long in the window).
+SETTLE_SECONDS = 2.0
 # A list in relevance order shows its first page at once: the filters are asked about
 # this many times a page of the ranking's best records, then twice as many, ...
 FIRST_PAGE_CANDIDATES = 4
@@ -107,6 +111,8 @@ class RankController(QObject):
         self.generation = 0
         self.features: Features | None = None
         self._features_for = -1  # the last record id the features cover
+        self._records_seen = -1  # the last record id when records last changed, and when
+        self._records_seen_at = 0.0
         self._features_job: Job | None = None
         self._rank_job: Job | None = None
         self._trained_event = -1
@@ -162,6 +168,7 @@ class RankController(QObject):
         self.generation += 1
         self.features = None
         self._features_for = -1
+        self._records_seen = -1
         self._trained_event = -1
         self.key = None
         self.result = None
@@ -355,6 +362,10 @@ class RankController(QObject):
         self.sync()
         marker = repo.change_marker(store)
         if marker.last_record != self._features_for:
+            if self._records_coming_in(marker.last_record):
+                if self._features_job is not None and not self._features_job.done:
+                    self._features_job.cancel()  # out of date already: read them once
+                return  # features once they have all come
             if (marker.last_record or 0) > AUTO_RANK_LIMIT:
                 self._set_status(
                     f"Ranking is off for reviews of more than {AUTO_RANK_LIMIT:,} records "
@@ -377,6 +388,16 @@ class RankController(QObject):
         )
         if due:
             self.retrain(marker.last_event)
+
+    def _records_coming_in(self, last_record: int) -> bool:
+        """Whether records were added in the last ``SETTLE_SECONDS`` (not counting the
+        review's records when it was opened)."""
+        now = time.monotonic()
+        if last_record != self._records_seen:
+            opened = self._records_seen < 0
+            self._records_seen, self._records_seen_at = last_record, now
+            return not opened
+        return now - self._records_seen_at < SETTLE_SECONDS
 
     def _busy(self) -> bool:
         return any(j is not None and not j.done for j in (self._features_job, self._rank_job))

@@ -90,12 +90,15 @@ class Writer:
 
     # -- asking for writes --------------------------------------------------------------
 
-    def call(self, fn: WriteFn[T]) -> T:
-        """Run ``fn(store)`` on the writer, ahead of queued jobs, and wait for it."""
+    def call(self, fn: WriteFn[T], *, edit: bool = True) -> T:
+        """Run ``fn(store)`` on the writer, ahead of queued jobs, and wait for it.
+
+        ``edit``: the user asked for it (``edited_within`` counts it: long jobs then
+        write in short transactions); the window's own setting up is not one."""
         if self.on_writer_thread():  # already there (a job's own step): run it in place
             assert self._store is not None
             return fn(self._store)
-        return self._put(fn, urgent=True).result()
+        return self._put(fn, urgent=True, edit=edit).result()
 
     def submit(self, fn: WriteFn[T], *, urgent: bool = False) -> Future[T]:
         """Queue ``fn(store)``; a job runs after those queued before it."""
@@ -130,13 +133,13 @@ class Writer:
 
     # -- the thread ----------------------------------------------------------------------
 
-    def _put(self, fn: WriteFn[Any], *, urgent: bool) -> Future[Any]:
+    def _put(self, fn: WriteFn[Any], *, urgent: bool, edit: bool = True) -> Future[Any]:
         task = _Task(fn)
         with self._cond:
             if self._closing:
                 raise RuntimeError(f"{self.path}: the review was closed; nothing was written")
             (self._urgent if urgent else self._queued).append(task)
-            if urgent:
+            if urgent and edit:
                 self._last_edit = time.monotonic()
             self._cond.notify()
         return task.future

@@ -12,13 +12,6 @@ from reviewer.review import audit, screening, settings, tags
 from reviewer.store import Store
 
 
-@pytest.fixture
-def store(demo_review):
-    s = Store(demo_review)
-    yield s
-    s.close()
-
-
 def _screen(store):
     screening.decide(store, 1, "include", "ann", note="looks relevant")
     screening.decide(store, 1, "exclude", "bob", reason="wrong population")

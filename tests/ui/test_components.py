@@ -28,13 +28,6 @@ TA = "title_abstract"
 
 
 @pytest.fixture
-def store(demo_review):
-    s = Store(demo_review)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def session(qtbot, store, sync_jobs):
     ops = Operations.inline(store)
     s = Session(store, ops, JobRunner(), "ann")

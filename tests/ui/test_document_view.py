@@ -44,13 +44,6 @@ def add_record(store: Store, text: str, title: str = "Trial") -> int:
 
 
 @pytest.fixture
-def store(demo_review):
-    s = Store(demo_review)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def view(qtbot):
     v = DocumentView()
     qtbot.addWidget(v)

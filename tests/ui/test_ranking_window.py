@@ -292,3 +292,34 @@ def test_a_ranking_is_kept_through_the_windows_one_writer(qtbot, ranked_window, 
     qtbot.waitUntil(lambda: bool(where))
     assert set(where) == {"reviewer-writer"}
     assert repo.load_ranking(w.store, "title_abstract", w.reviewer) is not None
+
+
+def test_records_coming_in_are_read_for_the_ranking_once_they_have_all_come(
+    qtbot, ranked_window, tmp_path, monkeypatch
+):
+    """An import adds records batch after batch: the ranking reads the records once
+    they stop coming, not again after each batch (which took the import's other core
+    for the import's whole length)."""
+    from reviewer.ui import rank_controller
+
+    w, _labels = ranked_window
+    rc = w.ranking
+    qtbot.waitUntil(lambda: rc.features is not None)  # the opened review's records
+    monkeypatch.setattr(rank_controller, "SETTLE_SECONDS", 3600.0)
+    built: list[int] = []
+    real = rc._build_features
+    monkeypatch.setattr(rc, "_build_features", lambda last: (built.append(last), real(last)))
+    for n in (3, 5):  # two batches, a poll after each
+        lines = [f"TY  - JOUR\nTI  - Arriving record {n}-{i} on ranking\nER  - \n"
+                 for i in range(n)]  # fmt: skip
+        path = tmp_path / f"batch{n}.ris"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        w.ops.write(lambda store, path=path: import_paths(store, [path]))
+        rc.poll()
+    assert built == []  # still coming in: nothing read yet
+    monkeypatch.setattr(rank_controller, "SETTLE_SECONDS", 0.0)  # they stopped coming
+    rc.poll()
+    last = max(w.store.record_ids())
+    assert built == [last]
+    qtbot.waitUntil(lambda: rc._features_for == last)
+    assert rc.features is not None

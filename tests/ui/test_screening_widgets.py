@@ -34,13 +34,6 @@ TA, FT = "title_abstract", "full_text"
 
 
 @pytest.fixture
-def store(demo_review):
-    s = Store(demo_review)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def disagreeing(store):
     """Ann and Bob disagree on records 1, 2 and 4 at title/abstract, agree on 3 and 5."""
     for rid, ann, bob in (

@@ -12,13 +12,6 @@ from reviewer.ui.template_editor import TemplateEditorDialog, key_from_label
 
 
 @pytest.fixture
-def store(demo_review):
-    s = Store(demo_review)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def dialog(qtbot, store):
     d = TemplateEditorDialog(store, "ann")
     qtbot.addWidget(d)

@@ -239,3 +239,12 @@ def test_a_review_merges_its_full_text_index_in_steps(demo_review):
     with sqlite3.connect(demo_review) as conn:
         config = dict(conn.execute("select k, v from records_fts_config").fetchall())
     assert config["crisismerge"] > config["automerge"]
+
+
+def test_opening_a_review_in_the_window_is_not_screening(qtbot, window):
+    """An import writes short transactions while the reviewer edits; the window setting
+    itself up is no edit (its first minute of imports went at the screening pace)."""
+    assert not window.writer.edited_within(3600)
+    window.go_to_record(window.store.record_ids()[0])
+    window.decide("include")
+    assert window.writer.edited_within(3600)
