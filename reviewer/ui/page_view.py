@@ -78,7 +78,8 @@ from reviewer.ui.pdf_render import PAGE_CACHE_BYTES, THUMB_CACHE_BYTES, ImageCac
 __all__ = ["PageView", "install_page_view", "known_pdf_location", "plain_tooltip"]
 
 if TYPE_CHECKING:
-    from reviewer.ui.document_view import DocumentView, HighlightItem
+    from reviewer.ui.document_view import DocumentView
+    from reviewer.ui.highlight_items import HighlightItem
 
 FindPdf = Callable[[int], PdfFile | None]
 
