@@ -72,7 +72,8 @@ from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.opening import open_review_asking
 from reviewer.ui.operations import Operations
 from reviewer.ui.originals_dialog import OriginalsDialog
-from reviewer.ui.page_view import install_page_view, known_pdf_location
+from reviewer.ui.page_chrome import known_pdf_location
+from reviewer.ui.page_view import install_page_view
 from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.rank_controller import RankController
 from reviewer.ui.rank_model import RankedRecordModel
