@@ -24,23 +24,12 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QPalette,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QComboBox,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
-    QSizePolicy,
     QSplitter,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from reviewer.domain import Template
@@ -53,10 +42,9 @@ from reviewer.store.duplicates import group_sources
 from reviewer.ui import plain
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
-from reviewer.ui.empty_state import IMPORT_HELP, EmptyState
+from reviewer.ui.empty_state import IMPORT_HELP
 from reviewer.ui.export_dialog import ExportController
 from reviewer.ui.extraction_actions import ExtractionActions
-from reviewer.ui.filter_panel import FilterPanel
 from reviewer.ui.form import ExtractionForm
 from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
@@ -80,8 +68,9 @@ from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.sync_status import SyncLink, server_role
 from reviewer.ui.tags_editor import TagsEditor
 from reviewer.ui.window_dialogs import WindowDialogs
-from reviewer.ui.window_layout import build_docks, restore_geometry, save_geometry
+from reviewer.ui.window_layout import build_docks, read_only_badge, restore_geometry, save_geometry
 from reviewer.ui.window_menus import WindowMenus, build_menus, pane_action
+from reviewer.ui.window_panes import ListPane, RecordPane
 from reviewer.ui.writer import Writer
 
 
@@ -195,57 +184,25 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search titles, authors and text  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-
-        self.table = QTableView()
-        self.table.setObjectName("records")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        # Shift/Ctrl-click and Shift+arrows select several records: a key decides them all
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("padding: 2px;")
-        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        left = ListPane()  # the stage, search, filters, list, count
+        self.search, self.table = left.search, left.table
+        self.count_label, self.stage_combo = left.count_label, left.stage_combo
+        self.filter_panel = left.filter_panel
         self.progress_label = plain.label()  # names the reviewer (in the status bar)
         self.progress_label.setObjectName("screening_progress")
         self.screening_status = ScreeningStatus(  # counts kept without recounting
             self.session, lambda: self.records.model, self.count_label, self.progress_label
         )
 
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(4, 4, 0, 4)
-        self.stage_combo = QComboBox()
-        self.stage_combo.setObjectName("stage")
-        for key, label in STAGE_LABELS.items():
-            self.stage_combo.addItem(f"Stage: {label}", key)
-        self.stage_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.stage_combo.currentIndexChanged.connect(
             lambda _i: self.set_stage(self.stage_combo.currentData())
         )
-        lv.addWidget(self.stage_combo)
-        lv.addWidget(self.search)
         # counts, conflicts and statistics follow decisions a moment later, so a
         # decision by key never waits for them
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(300)
         self._recount_timer.timeout.connect(self._after_decisions)
-        self.filter_panel = FilterPanel()
-        self.filter_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        # one count under the list says how many are shown (the panel's own total is
-        # worked out a moment later in the background and could disagree meanwhile)
-        self.filter_panel.total.hide()
-        lv.addWidget(self.filter_panel)
-        lv.addWidget(self.table, 1)
-        lv.addWidget(self.count_label)
 
         # the list, its order (the ranking) and screening: components on the session
         self.records = RecordList(
@@ -268,19 +225,9 @@ class MainWindow(QMainWindow):
         self.pages = install_page_view(  # a record's PDF as pages, beside its text
             self.document, lambda rid: find_record_pdf(self.store, rid, known_pdf_location)
         )
-        middle = QWidget()
-        mv = QVBoxLayout(middle)
-        mv.setContentsMargins(0, 4, 0, 4)
-        # the document, or (no record to show) what to do next
-        self.empty_state = EmptyState()
-        self.middle_pages = QStackedWidget()
-        self.middle_pages.addWidget(self.document)
-        self.middle_pages.addWidget(self.empty_state)
-        mv.addWidget(self.middle_pages, 1)
         self.tags_editor = TagsEditor(self.store, self.reviewer, self.ops)
-        self.tags_editor.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        mv.addWidget(self.tags_editor)
-        mv.addLayout(self.screening.bar)
+        middle = self.record_pane = RecordPane(self.document, self.tags_editor, self.screening.bar)
+        self.middle_pages, self.empty_state = middle.stack, middle.empty_state
 
         self.form = ExtractionForm()
         self.extraction = ExtractionActions(
@@ -315,17 +262,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 3)
         self.setCentralWidget(self.splitter)
         self.statusBar().addPermanentWidget(self.progress_label)
-        self.read_only_label = plain.label("Read-only")
-        self.read_only_label.setObjectName("read_only")
-        self.read_only_label.setStyleSheet(
-            "color: white; background: #6d4c41; padding: 1px 6px; border-radius: 3px;"
-        )
-        self.read_only_label.setToolTip("This review is open read-only: nothing can be changed")
+        self.read_only_label = read_only_badge()
         self.statusBar().addPermanentWidget(self.read_only_label)
         self.read_only_label.hide()
         # the ranking's order choice under the search box, its verdict in the status
         # bar, the recall curve in a dock (hidden until asked for, like the others)
-        lv.insertWidget(lv.indexOf(self.search) + 1, self.ranking.sort_combo)
+        left.add_under_search(self.ranking.sort_combo)
         self.statusBar().insertPermanentWidget(0, self.ranking.status)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ranking.dock)
         self.ranking.dock.hide()
@@ -547,44 +489,33 @@ class MainWindow(QMainWindow):
 
     def _show_empty_state(self, empty: bool) -> None:
         """A new review, or filters that leave nothing: say so, and what to do."""
-        self.tags_editor.setVisible(not empty)
+        pane = self.record_pane
         if not empty:
-            self.middle_pages.setCurrentWidget(self.document)
-            return
-        if self.store.record_count() == 0:
-            self.empty_state.show_message(
+            pane.show_document()
+        elif self.store.record_count() == 0:
+            pane.show_empty(
                 "This review has no records yet",
                 IMPORT_HELP,
                 [("Import files…", self.files.choose_import_files),
                  ("Import folder…", self.files.choose_import_folder)],
             )  # fmt: skip
         elif self.model.rowCount() == 0 and (self.records.filters_in_use() or self.search.text()):
-            self.empty_state.show_message(
+            pane.show_empty(
                 "No record matches the filters",
                 "Every record is still in the review; the filters or the search above "
                 "the list leave none of them at this stage.",
                 [("Clear filters and search", self.records.clear_filters)],
             )
         elif self.model.rowCount() == 0:
-            self.empty_state.show_message(
+            pane.show_empty(
                 f"No record has reached {STAGE_LABELS[self.stage]} yet",
                 "Records reach the next stage when they are included at the one before.",
                 [("Go to title/abstract", lambda: self.set_stage("title_abstract"))],
             )
         else:
-            self.empty_state.show_message("Choose a record in the list", "")
-        self.middle_pages.setCurrentWidget(self.empty_state)
+            pane.show_empty("Choose a record in the list", "")
 
     # -- files ---------------------------------------------------------------------------
-
-    def new_review(self) -> None:
-        self.files.new_review()
-
-    def new_review_from_json(self, src: str, dest: str) -> None:
-        self.files.new_review_from_json(src, dest)
-
-    def save_copy(self) -> None:
-        self.files.save_copy()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
@@ -645,7 +576,3 @@ class MainWindow(QMainWindow):
             self.writer.close()
         super().closeEvent(event)
 
-
-def focused_in(widget: QWidget) -> bool:
-    focus = QApplication.focusWidget()
-    return focus is not None and (focus is widget or widget.isAncestorOf(focus))

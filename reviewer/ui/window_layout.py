@@ -9,8 +9,9 @@ starts at 1400 x 900 (or the screen) with the list, document and form at 3 : 4 :
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
 
+from reviewer.ui import plain
 from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.session import Session
 from reviewer.ui.stats_panel import StatsPanel
@@ -51,6 +52,15 @@ def build_docks(
         lambda shown: history.reload(session.store, session.current_id) if shown else None
     )
     return notes_dock, docks
+
+
+def read_only_badge() -> QLabel:
+    """The status bar's sign that the review is open read-only (hidden until it is)."""
+    label = plain.label("Read-only")
+    label.setObjectName("read_only")
+    label.setStyleSheet("color: white; background: #6d4c41; padding: 1px 6px; border-radius: 3px;")
+    label.setToolTip("This review is open read-only: nothing can be changed")
+    return label
 
 
 def restore_geometry(window: QMainWindow, splitter: QSplitter, s: QSettings) -> None:

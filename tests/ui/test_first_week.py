@@ -321,7 +321,7 @@ def test_save_a_copy_for_another_reviewer(qtbot, window, tmp_path, monkeypatch):
         return (str(dest), filters) if not dest.exists() else ("", "")  # then: Cancel
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
-    window.save_copy()
+    window.files.save_copy()
     assert offered[0].endswith("demo-Bob.review")
     assert sorted(p.name for p in dest.parent.iterdir()) == ["demo-Bob.review"]
     with Store(dest) as copy:
@@ -338,7 +338,7 @@ def test_save_a_copy_for_another_reviewer(qtbot, window, tmp_path, monkeypatch):
     )
     # the next save dialog opens in the folder used last for copies
     offered.clear()
-    window.save_copy()
+    window.files.save_copy()
     assert offered[0].startswith(str(dest.parent))
     assert warned == []
 
