@@ -31,3 +31,23 @@ def test_a_copy_keeps_its_uids(review_path, template, tmp_path):
     shutil.copy(review_path, tmp_path / "copy.review")
     with Store(tmp_path / "copy.review") as copy:
         assert local.uids_of(copy, ids) == before
+
+
+def test_uids_are_hex_unique_and_later_batches_sort_after(review_path, template):
+    """A uid is 32 lowercase hex digits, time first: a batch imported later sorts after
+    the ones before it (so its uids go at the end of their index), and no two meet."""
+    import re
+
+    store = Store.create(review_path, "uids", template)
+    first = local.uids_of(
+        store, store.add_records(None, [ParsedRecord(title=f"A{i}") for i in range(50)])
+    )
+    second = local.uids_of(
+        store, store.add_records(None, [ParsedRecord(title=f"B{i}") for i in range(50)])
+    )
+    every = [*first.values(), *second.values()]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", u) for u in every)
+    assert len(set(every)) == 100
+    assert max(u[:12] for u in first.values()) <= min(u[:12] for u in second.values())
+    assert len({u[12:] for u in every}) == 100  # the random part differs within a batch
+    store.close()
