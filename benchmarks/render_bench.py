@@ -33,7 +33,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from reviewer.domain import FieldSpec, FieldType, ParsedRecord, Source, Span  # noqa: E402
 from reviewer.review.project import create_review  # noqa: E402
 from reviewer.store import Store  # noqa: E402
-from reviewer.ui.document_view import DocumentView, items_for_record  # noqa: E402
+from reviewer.ui.document_view import DocumentView  # noqa: E402
+from reviewer.ui.highlight_items import items_for_record  # noqa: E402
 
 WORDS = (
     "the", "patients", "median", "survival", "months", "treatment", "response", "rate", "was",

@@ -223,8 +223,8 @@ class Bench:
             # docks: open (and close again)
             for name in ("stats", "conflicts", "history"):
                 for _ in range(3):
-                    self.time(f"open the {name} dock", lambda d=w.docks[name]: w.toggle_dock(d))
-                    w.toggle_dock(w.docks[name])
+                    self.time(f"open the {name} dock", lambda d=w.docks[name]: w.menus.toggle_dock(d))
+                    w.menus.toggle_dock(w.docks[name])
                     self.settle()
         if self.wanted("suggestion") or self.wanted("typing"):
             self.form(key)

@@ -1,16 +1,21 @@
 """Reading the event log back: a record's events, or the whole log, oldest first.
 
 Rows come as ``LoggedEvent`` with the payload still JSON text, so that the audit
-trail and the exports can stream a large log without decoding what they do not show.
-Writing events is the store's (``Store.log_event``).
+trail and the exports can stream a large log without decoding what they do not show;
+``events`` (``Store.events``) reads them whole, as ``Event``s. Writing events is the
+store's (``Store.commit``, ``Store.log_event``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from reviewer.store.store import Store
+from reviewer.domain import Event
+
+if TYPE_CHECKING:
+    from reviewer.store.store import Store
 
 _COLUMNS = "seq, id, time, reviewer, kind, record_id, payload"
 
@@ -60,3 +65,23 @@ def record_events_before(store: Store, record_id: int, seq: int) -> Iterator[Log
     )
     for r in rows:
         yield LoggedEvent._make(r)
+
+
+def events(store: Store, record_id: int | None = None) -> list[Event]:
+    sql = "select id, time, reviewer, kind, record_id, payload from events"
+    params: list[Any] = []
+    if record_id is not None:
+        sql += " where record_id = ?"
+        params.append(record_id)
+    sql += " order by seq"
+    return [
+        Event(
+            id=r[0],
+            time=r[1],
+            reviewer=r[2],
+            kind=r[3],
+            record_id=r[4],
+            payload=json.loads(r[5]),
+        )
+        for r in store.db.execute(sql, params)
+    ]

@@ -1,8 +1,14 @@
-"""A review is one SQLite file; ``Store`` is the only code that reads or writes it.
+"""A review is one SQLite file; ``Store`` is the open file, and the store package the only
+code that reads or writes it.
 
-Everything a person changes goes through a method here that writes the
-current-state row and its event in one transaction, so the audit trail and the
-state can never disagree, and a crash leaves either both or neither.
+Here: opening (migrations, read-only, newer files), transactions that take the write
+lock first, and ``commit``, the one way a change is written: the current-state row and
+its event in one transaction, so the audit trail and the state can never disagree, and
+a crash leaves either both or neither. Also the review's metadata and template, and the
+insert path of an import (``add_records``). Each aggregate's SQL is in its repository
+module (``sources``, ``record_reads``, ``values``, ``decisions``, ``suggestions``,
+``highlights``, ``history``, ``orphans``), whose functions take the store first and are the
+methods of the same names below.
 """
 
 from __future__ import annotations
@@ -12,36 +18,24 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlite_utils
 
-from reviewer.domain import (
-    Decision,
-    Event,
-    FieldValue,
-    Highlight,
-    ParsedRecord,
-    Record,
-    Source,
-    Span,
-    Suggestion,
-    Template,
-)
+from reviewer.domain import Event, ParsedRecord, Template
 from reviewer.domain.events import EventKind
-from reviewer.domain.identifiers import (
-    normalise_doi,
-    normalise_pmcid,
-    normalise_pmid,
-    normalise_trial_ids,
-)
 from reviewer.domain.models import now_iso
-from reviewer.domain.record_keys import key_row
 from reviewer.store import connection, dedup_keys, migrations
+from reviewer.store import decisions as _decisions
+from reviewer.store import highlights as _highlights
+from reviewer.store import history as _history
+from reviewer.store import orphans as _orphans
+from reviewer.store import record_reads as _records
+from reviewer.store import sources as _sources
+from reviewer.store import suggestions as _suggestions
+from reviewer.store import values as _values
 from reviewer.store.apply import apply
 from reviewer.store.errors import (
     BUSY_TIMEOUT_SECONDS,
@@ -51,12 +45,12 @@ from reviewer.store.errors import (
     explain,
     read_only_message,
 )
-from reviewer.store.records_added import RECORD_COLUMNS, log_records_added
+from reviewer.store.record_reads import fts_query
+from reviewer.store.record_rows import RecordRows, _insert_rows, record_row, record_rows, rows_of
+from reviewer.store.records_added import log_records_added
 
-_SOURCE_KEYS = (
-    "id", "name", "path", "sha256", "size", "format", "imported_at", "status", "label",
-)  # fmt: skip
-_JSON_RECORD_COLUMNS = ("authors", "trial_ids", "keywords", "page_offsets", "extra")
+# also asked for here: by ``reviewer.store`` and the importer (the record rows)
+__all__ = ["RecordRows", "Store", "StoreError", "fts_query", "record_row", "record_rows", "rows_of"]
 
 
 # review_meta key naming the shared server's review once this one is published or cloned
@@ -93,15 +87,6 @@ class _Database(sqlite_utils.Database):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-
-
-class ListRow(NamedTuple):
-    """A record as the record list shows it."""
-
-    title: str
-    year: int | None
-    decision: str | None  # the reviewer's own decision at the stage
-    final: str | None  # include, exclude, maybe, conflict or None (nobody has screened it)
 
 
 class Store:
@@ -303,88 +288,20 @@ class Store:
         )
         return event
 
-    def events(self, record_id: int | None = None) -> list[Event]:
-        sql = "select id, time, reviewer, kind, record_id, payload from events"
-        params: list[Any] = []
-        if record_id is not None:
-            sql += " where record_id = ?"
-            params.append(record_id)
-        sql += " order by seq"
-        return [
-            Event(
-                id=r[0],
-                time=r[1],
-                reviewer=r[2],
-                kind=r[3],
-                record_id=r[4],
-                payload=json.loads(r[5]),
-            )
-            for r in self.db.execute(sql, params)
-        ]
+    def log_event(
+        self,
+        reviewer: str,
+        kind: str,
+        record_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        time: str | None = None,
+    ) -> Event:
+        """Log an event whose change the caller has written (``time``: the change's own
+        time, so the state and its event agree; now when not given)."""
+        event = Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload or {})
+        return self._log(event.model_copy(update={"time": time}) if time else event)
 
-    # -- sources and records ---------------------------------------------------
-
-    def source_by_sha256(self, sha256: str) -> Source | None:
-        row = self.db.execute(
-            f"select {', '.join(_SOURCE_KEYS)} from sources where sha256 = ? limit 1",
-            [sha256],
-        ).fetchone()
-        if row is None:
-            return None
-        return Source(**dict(zip(_SOURCE_KEYS, row, strict=True)))
-
-    def add_source(self, source: Source) -> int:
-        cur = self.db.execute(
-            "insert into sources (name, path, sha256, size, format, imported_at, status, label) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                source.name,
-                source.path,
-                source.sha256,
-                source.size,
-                source.format,
-                source.imported_at,
-                source.status,
-                source.label,
-            ],
-        )
-        return int(cur.lastrowid)
-
-    def sources(self) -> list[Source]:
-        rows = self.db.execute(f"select {', '.join(_SOURCE_KEYS)} from sources order by id")
-        return [Source(**dict(zip(_SOURCE_KEYS, r, strict=True))) for r in rows]
-
-    def set_source_label(self, source_id: int, label: str, reviewer: str) -> None:
-        """Name the database or register a source came from (an event: a person's word)."""
-        label = " ".join(label.split())
-        with self.atomic():
-            row = self.db.execute(
-                "select name, label from sources where id = ?", [source_id]
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"no source {source_id}")
-            if row[1] == label:
-                return
-            self.commit(
-                Event(
-                    reviewer=reviewer,
-                    kind=EventKind.SOURCE_LABEL,
-                    payload={"source_id": source_id, "name": row[0], "before": row[1],
-                             "after": label},
-                )
-            )  # fmt: skip
-
-    def set_source_status(self, source_id: int, status: str) -> None:
-        self.db.execute("update sources set status = ? where id = ?", [status, source_id])
-
-    def source_indexes(self, source_id: int) -> set[int]:
-        """Which records of a source are stored already (to resume an interrupted import)."""
-        return {
-            r[0]
-            for r in self.db.execute(
-                "select source_index from records where source_id = ?", [source_id]
-            )
-        }
+    # -- adding records: an import's insert path (rows: reviewer.store.record_rows) --
 
     def add_records(
         self,
@@ -480,648 +397,51 @@ class Store:
             [first_id, last_id],
         )
 
-    def records_with_identifier(self, identifier: str) -> list[int]:
-        """Records carrying a DOI, PMID, PMCID or trial registry id (normalised first)."""
-        text = identifier.strip()
-        queries: list[tuple[str, str]] = []
-        if doi := normalise_doi(text):
-            queries.append(("select id from records where doi = ?", doi))
-        if text.lower().startswith("pmc") and (pmcid := normalise_pmcid(text)):
-            queries.append(("select id from records where pmcid = ?", pmcid))
-        elif pmid := normalise_pmid(text):
-            queries.append(("select id from records where pmid = ?", pmid))
-        for trial in normalise_trial_ids([text]):
-            queries.append(("select record_id from record_trial_ids where trial_id = ?", trial))
-        ids: set[int] = set()
-        for sql, value in queries:
-            ids.update(r[0] for r in self.db.execute(sql, [value]))
-        return sorted(ids)
+    # -- the aggregates, each in its repository module, as methods ---------------
+    # Methods marked "no event" there are steps of a larger change: the caller runs
+    # them inside ``atomic()`` and logs one event for the whole, with ``log_event``.
 
-    def record(self, record_id: int) -> Record:
-        cur = self.db.execute(
-            f"select id, {', '.join(RECORD_COLUMNS)} from records where id = ?", [record_id]
-        )
-        row = cur.fetchone()
-        if row is None:
-            raise KeyError(record_id)
-        return _record_from_row(("id", *RECORD_COLUMNS), row)
+    source_by_sha256 = _sources.source_by_sha256
+    add_source = _sources.add_source
+    sources = _sources.sources
+    set_source_label = _sources.set_source_label
+    set_source_status = _sources.set_source_status
+    source_indexes = _sources.source_indexes
 
-    def records(self, ids: Iterable[int] | None = None) -> Iterator[Record]:
-        cols = ("id", *RECORD_COLUMNS)
-        if ids is None:
-            cur = self.db.execute(f"select {', '.join(cols)} from records order by id")
-            for row in cur:
-                yield _record_from_row(cols, row)
-        else:  # read several hundred to a query (a merge reads thousands of groups)
-            sql = (
-                f"select {', '.join(cols)} from records "
-                "where id in (select value from json_each(?))"
-            )
-            it = iter(ids)
-            while chunk := list(islice(it, 500)):
-                rows = {r[0]: r for r in self.db.execute(sql, [json.dumps(chunk)])}
-                for rid in chunk:
-                    row = rows.get(rid)
-                    if row is None:
-                        raise KeyError(rid)
-                    yield _record_from_row(cols, row)
+    records_with_identifier = _records.records_with_identifier
+    record = _records.record
+    records = _records.records
+    record_count = _records.record_count
+    record_ids = _records.record_ids
+    list_rows = _records.list_rows
+    set_record_text = _records.set_record_text
 
-    def record_count(self) -> int:
-        return self.db.execute("select count(*) from records").fetchone()[0]
+    values = _values.values
+    set_value = _values.set_value
+    value_field_counts = _values.value_field_counts
+    delete_field_values = _values.delete_field_values
 
-    def record_ids(self, search: str = "") -> list[int]:
-        """All record ids in import order, or those matching a full-text search."""
-        if not search.strip():
-            return [r[0] for r in self.db.execute("select id from records order by id")]
-        query = fts_query(search)
-        if not query:
-            return []
-        return [
-            r[0]
-            for r in self.db.execute(
-                "select rowid from records_fts where records_fts match ? order by rowid", [query]
-            )
-        ]
+    set_decision = _decisions.set_decision
+    clear_decision = _decisions.clear_decision
+    decision = _decisions.decision
+    decisions = _decisions.decisions
 
-    def list_rows(self, ids: Sequence[int], stage: str, reviewer: str) -> dict[int, ListRow]:
-        """Display rows for a page of ids: what a list view needs. ``decision`` is the
-        reviewer's own; ``final`` the stage's final decision, ``conflict`` when the
-        reviewers disagree and nobody has resolved it, ``maybe`` when every reviewer
-        who screened it said so, else ``None``."""
-        if not ids:
-            return {}
-        marks = ",".join("?" for _ in ids)
-        rows = self.db.execute(
-            f"select r.id, r.title, r.year, d.decision, s.final, s.conflict, s.maybes, "
-            f"s.includes, s.excludes, s.resolution from records r "
-            f"left join decisions d on d.record_id = r.id and d.stage = ? and d.reviewer = ? "
-            f"left join screening s on s.record_id = r.id and s.stage = ? "
-            f"where r.id in ({marks})",
-            [stage, reviewer, stage, *ids],
-        )
-        out = {}
-        for rid, title, year, mine, final, conflict, maybes, includes, excludes, res in rows:
-            if conflict:
-                final = "conflict"
-            elif res is None and maybes and maybes == includes and not excludes:
-                final = "maybe"
-            out[rid] = ListRow(title, year, mine, final)
-        return out
+    replace_suggestions = _suggestions.replace_suggestions
+    suggestions = _suggestions.suggestions
+    set_suggestion_status = _suggestions.set_suggestion_status
 
-    # -- field values ------------------------------------------------------------
+    add_highlight = _highlights.add_highlight
+    highlights = _highlights.highlights
+    highlight = _highlights.highlight
+    find_highlights = _highlights.find_highlights
+    set_highlight_note = _highlights.set_highlight_note
+    delete_highlight = _highlights.delete_highlight
+    restore_highlight = _highlights.restore_highlight
 
-    def values(self, record_id: int) -> dict[str, FieldValue]:
-        rows = self.db.execute(
-            "select field, value, reviewer, time, provenance from field_values where record_id = ?",
-            [record_id],
-        )
-        return {
-            r[0]: FieldValue(
-                record_id=record_id,
-                field=r[0],
-                value=json.loads(r[1]),
-                reviewer=r[2],
-                time=r[3],
-                provenance=[Span(**s) for s in json.loads(r[4])],
-            )
-            for r in rows
-        }
+    events = _history.events
 
-    def set_value(
-        self,
-        record_id: int,
-        field: str,
-        value: Any,
-        reviewer: str,
-        provenance: Sequence[Span] = (),
-        kind: str = EventKind.VALUE_SET,
-    ) -> FieldValue | None:
-        """Set (or with ``None`` clear) a field's value, validated by the review's template."""
-        value = self.template().validate_value(field, value)
-        with self.atomic():
-            before = self.values(record_id).get(field)
-            # what was typed is saved now: its draft goes (``reviewer.store.drafts``)
-            self.db.execute(
-                "delete from drafts where record_id = ? and field = ? and reviewer = ?",
-                [record_id, field, reviewer],
-            )
-            if value is None and kind == EventKind.VALUE_SET:
-                kind = EventKind.VALUE_CLEAR
-            event = Event(
-                reviewer=reviewer,
-                kind=kind,
-                record_id=record_id,
-                payload={
-                    "field": field,
-                    "before": before.value if before else None,
-                    "after": value,
-                    "provenance": [s.model_dump() for s in provenance],
-                },
-            )
-            self.commit(event)
-        if value is None:
-            return None
-        return FieldValue(
-            record_id=record_id,
-            field=field,
-            value=value,
-            reviewer=reviewer,
-            time=event.time,
-            provenance=list(provenance),
-        )
-
-    # -- decisions -----------------------------------------------------------------
-
-    def set_decision(
-        self,
-        decision: Decision,
-        kind: str = EventKind.DECISION_SET,
-        undoes: str | None = None,
-    ) -> Event:
-        """Set a reviewer's decision; the event's time is the decision's. ``kind`` is
-        ``decision.undo`` (naming the event it ``undoes``) when an undo puts back an
-        earlier decision, ``decision.redo`` when an undone decision is made again."""
-        with self.atomic():
-            before = self.decision(decision.record_id, decision.stage, decision.reviewer)
-            payload: dict[str, Any] = {
-                "stage": decision.stage,
-                "before": before.decision if before else None,
-                "after": decision.decision,
-                "reason": decision.reason,
-                "note": decision.note,
-            }
-            if undoes is not None:
-                payload["undoes"] = undoes
-            event = Event(
-                reviewer=decision.reviewer,
-                kind=kind,
-                record_id=decision.record_id,
-                time=decision.time,
-                payload=payload,
-            )
-            self.commit(event)
-        return event
-
-    def clear_decision(
-        self,
-        record_id: int,
-        stage: str,
-        reviewer: str,
-        kind: str = EventKind.DECISION_CLEAR,
-        undoes: str | None = None,
-    ) -> Event | None:
-        """Take a reviewer's decision away (``kind``: ``decision.undo``, naming the event
-        it ``undoes``, when the decision undone was the record's first); ``None`` when
-        there was none."""
-        with self.atomic():
-            before = self.decision(record_id, stage, reviewer)
-            if before is None:
-                return None
-            payload: dict[str, Any] = {"stage": stage, "before": before.decision, "after": None}
-            if undoes is not None:
-                payload["undoes"] = undoes
-            event = Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload)
-            self.commit(event)
-        return event
-
-    def decision(self, record_id: int, stage: str, reviewer: str) -> Decision | None:
-        row = self.db.execute(
-            "select decision, reason, note, time from decisions "
-            "where record_id = ? and stage = ? and reviewer = ?",
-            [record_id, stage, reviewer],
-        ).fetchone()
-        if row is None:
-            return None
-        return Decision(
-            record_id=record_id,
-            stage=stage,
-            reviewer=reviewer,  # type: ignore[arg-type]
-            decision=row[0],
-            reason=row[1],
-            note=row[2],
-            time=row[3],
-        )
-
-    def decisions(self, record_id: int | None = None) -> list[Decision]:
-        sql = "select record_id, stage, reviewer, decision, reason, note, time from decisions"
-        params: list[Any] = []
-        if record_id is not None:
-            sql += " where record_id = ?"
-            params.append(record_id)
-        keys = ("record_id", "stage", "reviewer", "decision", "reason", "note", "time")
-        return [Decision(**dict(zip(keys, r, strict=True))) for r in self.db.execute(sql, params)]
-
-    # -- suggestions -----------------------------------------------------------------
-
-    def replace_suggestions(self, record_id: int, suggestions: Iterable[Suggestion]) -> None:
-        """Store a fresh set of suggestions for a record, keeping what was rejected."""
-        with self.atomic():
-            rejected = {
-                (s.field, json.dumps(s.value))
-                for s in self.suggestions(record_id)
-                if s.status == "rejected"
-            }
-            self.db.execute(
-                "delete from suggestions where record_id = ? and status = 'pending'", [record_id]
-            )
-            for s in suggestions:
-                if (s.field, json.dumps(s.value)) in rejected:
-                    continue
-                self.db.execute(
-                    'insert into suggestions (record_id, field, value, start, "end", quote, '
-                    "confidence, suggester, version, status, detail) "
-                    "values (?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        record_id,
-                        s.field,
-                        json.dumps(s.value, ensure_ascii=False),
-                        s.start,
-                        s.end,
-                        s.quote,
-                        s.confidence,
-                        s.suggester,
-                        s.version,
-                        s.status,
-                        json.dumps(s.detail, ensure_ascii=False) if s.detail else None,
-                    ],
-                )
-
-    def suggestions(self, record_id: int) -> list[Suggestion]:
-        rows = self.db.execute(
-            'select id, field, value, start, "end", quote, confidence, suggester, version, '
-            "status, detail from suggestions where record_id = ? "
-            "order by field, confidence desc",
-            [record_id],
-        )
-        return [
-            Suggestion(
-                id=r[0],
-                record_id=record_id,
-                field=r[1],
-                value=json.loads(r[2]),
-                start=r[3],
-                end=r[4],
-                quote=r[5],
-                confidence=r[6],
-                suggester=r[7],
-                version=r[8],
-                status=r[9],
-                detail=json.loads(r[10]) if r[10] else None,
-            )
-            for r in rows
-        ]
-
-    def set_suggestion_status(self, suggestion_id: int, status: str, reviewer: str) -> None:
-        with self.atomic():
-            row = self.db.execute(
-                "select record_id, field, value from suggestions where id = ?", [suggestion_id]
-            ).fetchone()
-            if row is None:
-                raise KeyError(suggestion_id)
-            self.commit(
-                Event(
-                    reviewer=reviewer,
-                    kind=EventKind(f"suggestion.{status}"),
-                    record_id=row[0],
-                    payload={
-                        "field": row[1],
-                        "value": json.loads(row[2]),
-                        "suggestion_id": suggestion_id,
-                    },
-                )
-            )
-
-    # -- highlights and notes ------------------------------------------------------------
-
-    def add_highlight(self, highlight: Highlight) -> int:
-        """Add a highlight or note; the event's time is the highlight's."""
-        event = Event(
-            reviewer=highlight.reviewer,
-            kind=EventKind.HIGHLIGHT_ADD,
-            record_id=highlight.record_id,
-            time=highlight.time,
-            payload={
-                "id": None,
-                "field": highlight.field,
-                "span": highlight.span.model_dump(),
-                "note": highlight.note,
-            },
-        )
-        with self.atomic():
-            hid = apply(self.db, event)
-            assert hid is not None
-            event.payload["id"] = hid  # the id is the table's to give
-            self._log(event)
-        return hid
-
-    def highlights(self, record_id: int) -> list[Highlight]:
-        rows = self.db.execute(
-            'select id, field, start, "end", quote, prefix, suffix, page, note, reviewer, time '
-            "from highlights where record_id = ? order by start",
-            [record_id],
-        )
-        return [
-            Highlight(
-                id=r[0],
-                record_id=record_id,
-                field=r[1],
-                span=Span(start=r[2], end=r[3], quote=r[4], prefix=r[5], suffix=r[6], page=r[7]),
-                note=r[8],
-                reviewer=r[9],
-                time=r[10],
-            )
-            for r in rows
-        ]
-
-    # -- annotation: notes, re-anchoring, orphans, field keys (reviewer.annotate) ----
-    # Methods marked "no event" are steps of a larger change: the caller runs them
-    # inside ``atomic()`` and logs one event for the whole, with ``log_event``.
-
-    def log_event(
-        self,
-        reviewer: str,
-        kind: str,
-        record_id: int | None = None,
-        payload: dict[str, Any] | None = None,
-        time: str | None = None,
-    ) -> Event:
-        """Log an event whose change the caller has written (``time``: the change's own
-        time, so the state and its event agree; now when not given)."""
-        event = Event(reviewer=reviewer, kind=kind, record_id=record_id, payload=payload or {})
-        return self._log(event.model_copy(update={"time": time}) if time else event)
-
-    def highlight(self, highlight_id: int) -> Highlight:
-        row = self.db.execute(
-            f"select {_HIGHLIGHT_COLUMNS} from highlights where id = ?", [highlight_id]
-        ).fetchone()
-        if row is None:
-            raise KeyError(f"no highlight {highlight_id}")
-        return _highlight_from_row(row)
-
-    def find_highlights(
-        self, record_id: int | None = None, *, notes_only: bool = False
-    ) -> Iterator[Highlight]:
-        """Highlights of one record or of all, in text order; ``notes_only``: those of no field."""
-        where, params = [], []
-        if record_id is not None:
-            where.append("record_id = ?")
-            params.append(record_id)
-        if notes_only:
-            where.append("field is null")
-        sql = f"select {_HIGHLIGHT_COLUMNS} from highlights"
-        if where:
-            sql += " where " + " and ".join(where)
-        for row in self.db.execute(sql + " order by record_id, start, id", params):
-            yield _highlight_from_row(row)
-
-    def set_highlight_note(self, highlight_id: int, note: str, reviewer: str) -> None:
-        with self.atomic():
-            before = self.highlight(highlight_id)
-            self.commit(
-                Event(
-                    reviewer=reviewer,
-                    kind=EventKind.HIGHLIGHT_NOTE,
-                    record_id=before.record_id,
-                    payload={"id": highlight_id, "before": before.note, "after": note},
-                )
-            )
-
-    def delete_highlight(
-        self, highlight_id: int, reviewer: str, kind: str = EventKind.HIGHLIGHT_DELETE
-    ) -> Highlight:
-        """Delete a highlight; the event keeps all of it, so it can be restored."""
-        with self.atomic():
-            before = self.highlight(highlight_id)
-            self.commit(
-                Event(
-                    reviewer=reviewer,
-                    kind=kind,
-                    record_id=before.record_id,
-                    payload={"highlight": before.model_dump(mode="json")},
-                )
-            )
-        return before
-
-    def restore_highlight(self, highlight: Highlight, reviewer: str) -> int:
-        """Put a deleted highlight back, under its old id when that is still free."""
-        event = Event(
-            reviewer=reviewer,
-            kind=EventKind.HIGHLIGHT_RESTORE,
-            record_id=highlight.record_id,
-            payload={"id": highlight.id, "highlight": highlight.model_dump(mode="json")},
-        )
-        with self.atomic():
-            hid = apply(self.db, event)  # under its old id when that is still free
-            assert hid is not None
-            event.payload["id"] = hid
-            self._log(event)
-        return hid
-
-    def move_highlight(self, highlight_id: int, span: Span) -> None:
-        """Re-anchor a highlight (no event)."""
-        self.db.execute(
-            'update highlights set start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?, '
-            "page = ? where id = ?",
-            [span.start, span.end, span.quote, span.prefix, span.suffix, span.page, highlight_id],
-        )
-
-    def set_provenance(self, record_id: int, field: str, spans: Sequence[Span]) -> None:
-        """Re-anchor a value's spans, leaving who set it and when as they were (no event)."""
-        self.db.execute(
-            "update field_values set provenance = ? where record_id = ? and field = ?",
-            [
-                json.dumps([s.model_dump() for s in spans], ensure_ascii=False),
-                record_id,
-                field,
-            ],
-        )
-
-    def set_record_text(self, record_id: int, text: str, page_offsets: Sequence[int]) -> None:
-        """Replace a record's text (no event; full-text search follows by trigger)."""
-        self.db.execute(
-            "update records set text = ?, page_offsets = ? where id = ?",
-            [text, json.dumps(list(page_offsets)), record_id],
-        )
-
-    def add_orphan(self, orphan: dict[str, Any]) -> int:
-        """Keep a span that could not be found in a record's new text (no event)."""
-        cols = [c for c in _ORPHAN_COLUMNS if c != "id" and c in orphan]
-        cur = self.db.execute(
-            f"insert into anchor_orphans ({', '.join(_quoted(c) for c in cols)}) "
-            f"values ({', '.join('?' for _ in cols)})",
-            [orphan[c] for c in cols],
-        )
-        return int(cur.lastrowid)
-
-    def orphan_rows(
-        self, record_id: int | None = None, status: str | None = "open"
-    ) -> list[dict[str, Any]]:
-        where, params = [], []
-        if record_id is not None:
-            where.append("record_id = ?")
-            params.append(record_id)
-        if status is not None:
-            where.append("status = ?")
-            params.append(status)
-        sql = f"select {', '.join(_quoted(c) for c in _ORPHAN_COLUMNS)} from anchor_orphans"
-        if where:
-            sql += " where " + " and ".join(where)
-        rows = self.db.execute(sql + " order by record_id, id", params)
-        return [dict(zip(_ORPHAN_COLUMNS, r, strict=True)) for r in rows]
-
-    def set_orphan_status(self, orphan_id: int, status: str) -> None:
-        """Mark an orphan 'reattached' or 'dismissed' (no event)."""
-        self.db.execute("update anchor_orphans set status = ? where id = ?", [status, orphan_id])
-
-    def value_field_counts(self) -> dict[str, int]:
-        """How many records hold a value, per field key (keys no longer in the template too)."""
-        rows = self.db.execute("select field, count(*) from field_values group by field")
-        return {r[0]: r[1] for r in rows}
-
-    def rename_field_values(self, old: str, new: str) -> int:
-        """Move every value of field ``old`` to key ``new`` (no event)."""
-        cur = self.db.execute("update field_values set field = ? where field = ?", [new, old])
-        return cur.rowcount
-
-    def delete_field_values(self, field: str, reviewer: str) -> int:
-        """Delete every value of a field, each logged with what it was."""
-        with self.atomic():
-            rows = self.db.execute(
-                "select record_id, value, provenance from field_values where field = ?", [field]
-            ).fetchall()
-            for record_id, value, provenance in rows:
-                self.commit(
-                    Event(
-                        reviewer=reviewer,
-                        kind=EventKind.VALUE_CLEAR,
-                        record_id=record_id,
-                        payload={
-                            "field": field,
-                            "before": json.loads(value),
-                            "after": None,
-                            "provenance": json.loads(provenance),
-                        },
-                    )
-                )
-        return len(rows)
-
-
-_WIDTH = 1 + len(RECORD_COLUMNS)  # id, then RECORD_COLUMNS
-_DUPLICATE_OF_AT = 1 + RECORD_COLUMNS.index("duplicate_of")
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
-@dataclass(frozen=True, slots=True)
-class RecordRows:
-    """Parsed records made into ``records`` rows ahead of ``Store.add_records``.
-
-    An import makes them as it reads, so that the writing only hands ready parameters
-    to SQLite. The source id is filled in when the rows are written.
-    """
-
-    first_id: int
-    count: int
-    # ``record_row``'s: the id, source id, duplicate and time are filled in as written
-    rows: list[tuple[Any, ...]]
-    duplicate_of: list[int | None]
-    created_at: str
-    keys: list[Any]  # the records' duplicate keys: flat ``dedup_keys`` rows
-
-
-def record_rows(
-    records: Sequence[ParsedRecord],
-    first_id: int,
-    duplicate_of: Sequence[int | None] | None = None,
-    keys: Sequence[tuple[str, str, str, str, str]] | None = None,
-) -> RecordRows:
-    """The rows of ``records``, with ids from ``first_id`` (no database needed).
-
-    ``keys`` are the records' duplicate keys when deduplication has worked them out
-    already; otherwise they are worked out here (``reviewer.domain.record_keys.key_row``).
-    """
-    if keys is None:
-        keys = [key_row(rec.title, rec.doi) for rec in records]
-    return rows_of([record_row(rec) for rec in records], first_id, duplicate_of, keys)
-
-
-def rows_of(
-    rows: Sequence[tuple[Any, ...]],
-    first_id: int,
-    duplicate_of: Sequence[int | None] | None,
-    keys: Sequence[tuple[str, str, str, str, str]],
-) -> RecordRows:
-    """``record_rows`` of rows made by ``record_row``, as a record was read: an import
-    keeps the row, not the record, until its batch is written (a batch of
-    ``ParsedRecord`` objects outlived the collector's young generations and made it
-    scan the whole heap every batch or two; rows of strings it stops scanning)."""
-    flat_keys: list[Any] = []
-    for rid, row in enumerate(keys, start=first_id):
-        flat_keys.append(rid)
-        flat_keys.extend(row)
-    dups = list(duplicate_of) if duplicate_of else [None] * len(rows)
-    return RecordRows(first_id, len(rows), list(rows), dups, now_iso(), flat_keys)
-
-
-def _insert_rows(conn: sqlite3.Connection, rows: RecordRows, source_id: int | None) -> None:
-    """Insert the rows with one prepared statement, given row after row (``executemany``):
-    for rows this wide, a third quicker than several hundred rows to a statement."""
-    end, created = _DUPLICATE_OF_AT, rows.created_at
-    conn.executemany(
-        _INSERT_SQL,
-        (
-            (rid, source_id, *row[2:end], dup, created)
-            for rid, row, dup in zip(
-                range(rows.first_id, rows.first_id + rows.count), rows.rows, rows.duplicate_of,
-                strict=True,
-            )  # fmt: skip
-        ),
-    )
-
-
-_INSERT_SQL = (
-    f"insert into records (id, {', '.join(RECORD_COLUMNS)}) "
-    f"values ({', '.join('?' * _WIDTH)})"
-)
-
-
-def _names_json(names: list[str]) -> str:
-    """``json.dumps(names, ensure_ascii=False)``, without the encoder for plain names.
-
-    Names with nothing to escape (nearly all) are joined directly: the encoder took most
-    of the time it costs to turn a parsed record into a row.
-    """
-    raw = "".join(names)
-    if '"' in raw or "\\" in raw or not raw.isprintable():
-        return _to_json(names)
-    return '["' + '", "'.join(names) + '"]' if names else "[]"
-
-
-def record_row(rec: ParsedRecord) -> tuple[Any, ...]:
-    """The ``records`` row of a parsed record (``id`` first, then ``RECORD_COLUMNS``).
-
-    Read attribute by attribute: ``model_dump`` per record cost more than the insert.
-    The id, source id, duplicate and creation time are left empty, to be filled in
-    when the batch's rows are made (``rows_of``) and written.
-    """
-    return (
-        None, None, rec.source_index, rec.source_start, rec.source_end, rec.source_line,
-        rec.title, _names_json(rec.authors), rec.journal, rec.year, rec.volume, rec.issue,
-        rec.pages, rec.doi, rec.pmid, rec.pmcid,
-        _to_json(rec.trial_ids) if rec.trial_ids else "[]", rec.abstract,
-        _to_json(rec.keywords) if rec.keywords else "[]", rec.type, rec.url, rec.text,
-        _to_json(rec.page_offsets) if rec.page_offsets else "[]",
-        _to_json(rec.extra) if rec.extra else "{}", None, None,
-    )  # fmt: skip
-
-
-def _record_from_row(cols: Sequence[str], row: Sequence[Any]) -> Record:
-    data = dict(zip(cols, row, strict=True))
-    for key in _JSON_RECORD_COLUMNS:
-        data[key] = json.loads(data[key])
-    for key in ("source_start", "source_end", "source_line"):
-        if data[key] is None:
-            data.pop(key)
-    return Record(**data)
+    add_orphan = _orphans.add_orphan
+    orphan_rows = _orphans.orphan_rows
 
 
 def uid_prefix() -> str:
@@ -1133,38 +453,3 @@ def uid_prefix() -> str:
     100,000-record import spends about a third less on them (0.29 -> 0.17 s CPU).
     """
     return f"{time.time_ns() // 1_000_000:012x}"
-
-
-def fts_query(text: str) -> str:
-    """Turn what a person types into a safe FTS5 query: every word must match, as a prefix.
-
-    Quotes and operators typed by the user are treated as literal words, so no input
-    can make the query fail to parse.
-    """
-    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
-    return " ".join(f'"{w}"*' for w in words)
-
-
-_HIGHLIGHT_COLUMNS = (
-    'id, record_id, field, start, "end", quote, prefix, suffix, page, note, reviewer, time'
-)
-_ORPHAN_COLUMNS = (
-    "id", "record_id", "kind", "field", "highlight_id", "start", "end", "quote", "prefix",
-    "suffix", "page", "note", "reviewer", "time", "orphaned_at", "status",
-)  # fmt: skip
-
-
-def _quoted(column: str) -> str:
-    return f'"{column}"'
-
-
-def _highlight_from_row(r: Sequence[Any]) -> Highlight:
-    return Highlight(
-        id=r[0],
-        record_id=r[1],
-        field=r[2],
-        span=Span(start=r[3], end=r[4], quote=r[5], prefix=r[6], suffix=r[7], page=r[8]),
-        note=r[9],
-        reviewer=r[10],
-        time=r[11],
-    )

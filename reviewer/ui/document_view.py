@@ -15,29 +15,25 @@ Every offset this widget takes or emits is a Python string offset into
 ``record.text``. Qt counts UTF-16 units and reads "\\r\\n" as one line break, so
 the text is shown with "\\r\\n" as " \\n" and a lone "\\r" as "\\n" (same length),
 and characters beyond the Basic Multilingual Plane (mathematical letters in PDF
-text) are mapped by ``_Offsets``. A paragraph longer than ``LONG_BLOCK`` characters (text extracted
-without a single line break) gets a line break in place of a space every few
+text) are mapped by ``document_text.Offsets``. A paragraph longer than ``LONG_BLOCK``
+characters (text extracted without a single line break) gets a line break in place of a space every few
 thousand characters: offsets are unchanged, and Qt is spared laying out 300,000
 characters as one paragraph at every scroll; a run without spaces gets a line break
-inserted, which ``_Offsets`` maps too. Bidi controls show as a mark, not obeyed.
+inserted, which ``Offsets`` maps too. Bidi controls show as a mark, not obeyed.
 Copying and dragging take the words from ``record.text`` itself, so none of these
-substitutions ever leaves the view.
+substitutions ever leaves the view. The context menu is ``document_menu``; the marks as
+data (and a record's marks from the store) are ``highlight_items``.
 """
 
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
-    QContextMenuEvent,
     QFont,
     QHelpEvent,
-    QKeySequence,
     QMouseEvent,
     QPalette,
     QTextCharFormat,
@@ -49,7 +45,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QTextEdit,
@@ -58,146 +53,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.domain import FieldValue, Highlight, Record, Suggestion, Template
-from reviewer.ui.form import display_text
-from reviewer.ui.legend import FLASH_COLOUR, GROUP_COLOURS, Legend, char_format, fill
+from reviewer.domain import Record
+from reviewer.ui import document_menu
+from reviewer.ui.document_text import Offsets, citation, shown_text
+from reviewer.ui.highlight_items import LAYER, HighlightItem, Marks
+from reviewer.ui.legend import FLASH_COLOUR, Legend, char_format, fill
 from reviewer.ui.mime import SPAN_MIME
-from reviewer.ui.plain import same_length, show_tooltip, shown
+from reviewer.ui.plain import show_tooltip, shown
 
-__all__ = ["GROUP_COLOURS", "SPAN_MIME", "DocumentView", "HighlightItem", "items_for_record"]
-
-LONG_BLOCK = 6000  # a paragraph longer than this is broken for display
-BREAK_EVERY = 2000  # ... at a space about this often
-FIELD_SHORTCUTS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5",
-                   "Ctrl+6", "Ctrl+7", "Ctrl+8", "Ctrl+9", "Ctrl+0")  # fmt: skip
 _FLASH_PATTERN = (True, True, False, True, True, False)  # 150 ms steps
-_LAYER = {"keyword_include": 0, "keyword_exclude": 0, "note": 1, "suggestion": 2, "value": 3}
 _CLICKABLE = ("value", "suggestion")
-
-
-class HighlightItem(NamedTuple):
-    """One mark on the text. A plain tuple in this order works as well.
-
-    ``ref`` says which stored thing the mark is: the index of the span in the
-    value's provenance for a value, the suggestion's id, the note's id.
-    """
-
-    start: int
-    end: int
-    kind: str  # value | suggestion | note | keyword_include | keyword_exclude
-    field: str | None = None
-    group: str = "other"
-    tooltip: str = ""
-    ref: int | None = None
-
-
-class _Offsets:
-    """Python string offsets <-> positions in the QTextDocument (UTF-16 units).
-
-    The document holds two units for a character beyond the Basic Multilingual
-    Plane, and a line break inserted (``_shown``) before each offset in ``breaks``.
-    """
-
-    def __init__(self, text: str, breaks: Sequence[int] = ()):
-        wide = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
-        # each extra unit, keyed between Python characters: 2i+1 after character i (the
-        # second unit of a wide one), 2b-1 before character b (an inserted break)
-        extras = sorted([2 * i + 1 for i in wide] + [2 * b - 1 for b in breaks])
-        self._keys = extras
-        # where each extra unit ends, in the document
-        self._ends = [(k + 1) // 2 + n + 1 for n, k in enumerate(extras)]
-
-    def to_doc(self, offset: int) -> int:
-        return offset + bisect_left(self._keys, 2 * offset) if self._keys else offset
-
-    def to_py(self, position: int) -> int:
-        return position - bisect_right(self._ends, position) if self._keys else position
-
-
-def _shown(text: str) -> tuple[str, list[int]]:
-    """The text as the view shows it, and the offsets a line break was inserted before.
-
-    No "\r", bidi controls as ``plain.BIDI_MARK`` (both the same length as what they
-    replace) and no giant paragraph: a space about every ``BREAK_EVERY`` characters
-    of a paragraph longer than ``LONG_BLOCK`` becomes a line break, and a run of
-    ``BREAK_EVERY`` characters without a space (a cell of 20 MB of one word) gets a
-    line break inserted, which ``_Offsets`` accounts for. Qt lays a paragraph out in
-    time that grows with the square of its length: 300,000 characters took 15 s.
-    """
-    if "\r" in text:  # Qt reads "\r\n" as one break, a lone "\r" as a break of its own
-        text = text.replace("\r\n", " \n").replace("\r", "\n")
-    text = same_length(text)
-    if len(text) <= LONG_BLOCK or all(len(b) <= LONG_BLOCK for b in text.split("\n")):
-        return text, []
-    chars = list(text)
-    inserted: list[int] = []
-    last_break = 0
-    pos = 0
-    while pos < len(text):
-        nl = text.find("\n", pos)
-        if nl == -1:
-            nl = len(text)
-        if nl - last_break > LONG_BLOCK:
-            space = _break_at(text, last_break + BREAK_EVERY, nl)
-            if space is None or space - last_break > LONG_BLOCK:
-                cut = last_break + BREAK_EVERY  # no space near: a break of its own
-                inserted.append(cut)
-                last_break = pos = cut
-                continue
-            chars[space] = "\n"
-            last_break = pos = space + 1
-        else:
-            last_break, pos = nl + 1, nl + 1
-    for cut in reversed(inserted):
-        chars.insert(cut, "\n")
-    return "".join(chars), inserted
-
-
-def _break_at(text: str, target: int, limit: int) -> int | None:
-    """A space after a sentence near ``target`` (or any space soon), before ``limit``."""
-    end = min(limit, target + 400)
-    sentence = text.find(". ", target, end)
-    if sentence != -1:
-        return sentence + 1
-    space = text.find(" ", target, min(limit, target + LONG_BLOCK))
-    return space if space != -1 else None
-
-
-class _TextArea(QPlainTextEdit):
-    """The read-only text: copies and drags carry the record's own words and offsets."""
-
-    def __init__(self, owner: DocumentView):
-        super().__init__()
-        self.owner = owner
-
-    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt API)
-        mime = self.owner.selection_mime()
-        return mime if mime is not None else super().createMimeDataFromSelection()
-
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt API)
-        return False
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
-        menu = self.owner.context_menu(event.pos())
-        menu.exec(event.globalPos())
-        menu.deleteLater()
-
-
-class _Marks:
-    """Marks sorted by start, for 'which cross this range' and 'which hold this offset'."""
-
-    def __init__(self, items: Iterable[HighlightItem] = ()):
-        self.items = sorted(items, key=lambda m: (m.start, m.end))
-        self.starts = [m.start for m in self.items]
-        self.longest = max((m.end - m.start for m in self.items), default=0)
-
-    def overlapping(self, lo: int, hi: int) -> list[HighlightItem]:
-        first = bisect_left(self.starts, lo - self.longest)
-        last = bisect_left(self.starts, hi)
-        return [m for m in self.items[first:last] if m.end > lo]
-
-    def at(self, offset: int) -> list[HighlightItem]:
-        return [m for m in self.overlapping(offset, offset + 1) if m.start <= offset < m.end]
 
 
 class DocumentView(QWidget):
@@ -249,7 +114,7 @@ class DocumentView(QWidget):
         row.addWidget(self.sources, 1)
         row.addWidget(self.originals_button)
         self.sources_row.hide()
-        self.text = _TextArea(self)
+        self.text = document_menu.TextArea(self)
         self.text.setObjectName("document_text")
         self.text.setReadOnly(True)
         self.text.setAcceptDrops(False)
@@ -268,14 +133,14 @@ class DocumentView(QWidget):
         layout.addWidget(self.legend)
 
         self.record: Record | None = None
-        self._offsets = _Offsets("")
-        self._marks = _Marks()
+        self._offsets = Offsets("")
+        self._marks = Marks()
         self._focus: list[tuple[int, int, str]] = []
         self._flash: tuple[int, int] | None = None
         self._flash_step = 0
         self._drawn: list[tuple[int, int, str]] = []
         self._formats: dict[tuple[str, str | None], QTextCharFormat] = {}
-        self._fields: list[tuple[str, str, str | None]] = []
+        self.fields: list[tuple[str, str, str | None]] = []
         # other targets for a selection (the results grid) add their entries to the menu
         self.menu_extenders: list[Callable[[QMenu, tuple[int, int] | None], None]] = []
         self._press: QPoint | None = None
@@ -288,7 +153,7 @@ class DocumentView(QWidget):
         self.text.verticalScrollBar().valueChanged.connect(lambda _v: self._redraw())
         self.text.selectionChanged.connect(self.selection_changed)
         self.text.viewport().installEventFilter(self)
-        self._add_field_shortcuts()
+        document_menu.add_field_shortcuts(self)
 
     # -- the record --------------------------------------------------------------------
 
@@ -307,20 +172,20 @@ class DocumentView(QWidget):
                 "(the most complete value of each field)"
             )
             source_name = ""
-        self._marks = _Marks()
+        self._marks = Marks()
         self._focus = []
         self._flash = None
         self._flash_timer.stop()
         if record is None:
             self.header.setText("")
             self.meta.setText("")
-            self._offsets = _Offsets("")
+            self._offsets = Offsets("")
             self.text.setPlainText("")
         else:
             self.header.setText(shown(record.title) or "(untitled)")
-            self.meta.setText(shown(" · ".join(_citation(record, source_name))))
-            text, breaks = _shown(record.text)
-            self._offsets = _Offsets(record.text, breaks)
+            self.meta.setText(shown(" · ".join(citation(record, source_name))))
+            text, breaks = shown_text(record.text)
+            self._offsets = Offsets(record.text, breaks)
             self.text.setPlainText(text)
         self._redraw()
         self.record_shown.emit()
@@ -330,16 +195,16 @@ class DocumentView(QWidget):
     def set_fields(self, fields: Sequence[tuple[str, ...]]) -> None:
         """The template's fields as ``(key, label)`` or ``(key, label, group)``, in order:
         the context menu offers them and Ctrl+1 ... Ctrl+0 set the first ten."""
-        self._fields = [(f[0], f[1], f[2] if len(f) > 2 else None) for f in fields]
+        self.fields = [(f[0], f[1], f[2] if len(f) > 2 else None) for f in fields]
 
     def set_highlights(self, items: Iterable[HighlightItem | tuple]) -> None:
         """Replace the marks on the text (values, suggestions, notes, keywords)."""
         length = len(self.record.text) if self.record else 0
         marks = [m if isinstance(m, HighlightItem) else HighlightItem(*m) for m in items]
         for m in marks:
-            if m.kind not in _LAYER:
+            if m.kind not in LAYER:
                 raise ValueError(f"no style for a mark of kind {m.kind!r}")
-        self._marks = _Marks(m for m in marks if 0 <= m.start < m.end <= length)
+        self._marks = Marks(m for m in marks if 0 <= m.start < m.end <= length)
         self.legend.set_keywords(any(m.kind.startswith("keyword") for m in self._marks.items))
         self._redraw()
         self.marks_changed.emit()
@@ -349,7 +214,7 @@ class DocumentView(QWidget):
 
     def marks_at(self, offset: int) -> list[HighlightItem]:
         """The marks holding the character at ``offset``, values first."""
-        return sorted(self._marks.at(offset), key=lambda m: -_LAYER[m.kind])
+        return sorted(self._marks.at(offset), key=lambda m: -LAYER[m.kind])
 
     def tooltip_at(self, offset: int) -> str:
         seen: list[str] = []
@@ -459,7 +324,7 @@ class DocumentView(QWidget):
             self.text.setExtraSelections([])
             return
         lo, hi = self._visible()
-        marks = sorted(self._marks.overlapping(lo, hi), key=lambda m: (_LAYER[m.kind], m.start))
+        marks = sorted(self._marks.overlapping(lo, hi), key=lambda m: (LAYER[m.kind], m.start))
         drawn = [(m.start, m.end, m.kind) for m in marks]
         selections = [self._selection(m.start, m.end, self._format(m.kind, m.group)) for m in marks]
         for start, end, colour in self._focus:
@@ -519,83 +384,15 @@ class DocumentView(QWidget):
     def request_field(self, index: int, append: bool = False) -> bool:
         """Ask for field number ``index`` of the template to be set from the selection."""
         sel = self.selection()
-        if sel is None or not 0 <= index < len(self._fields):
+        if sel is None or not 0 <= index < len(self.fields):
             return False
-        self.set_field_requested.emit(self._fields[index][0], sel[0], sel[1], append)
+        self.set_field_requested.emit(self.fields[index][0], sel[0], sel[1], append)
         return True
-
-    def _add_field_shortcuts(self) -> None:
-        for i, keys in enumerate(FIELD_SHORTCUTS):
-            act = QAction(f"field {i + 1}", self)
-            act.setObjectName(f"field_shortcut_{i + 1}")
-            act.setShortcut(QKeySequence(keys))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(lambda _c=False, i=i: self.request_field(i))
-            self.addAction(act)
 
     def context_menu(self, point: QPoint | None, offset: int | None = None) -> QMenu:
         """The menu for a right click at ``point`` (viewport coordinates), or on the
         character at ``offset`` (another view of the record knows it)."""
-        menu = QMenu(self)
-        sel = self.selection()
-        set_menu = menu.addMenu("Set field from selection")
-        set_menu.setObjectName("menu_set_field")
-        add_menu = menu.addMenu("Add to field")
-        add_menu.setObjectName("menu_add_to_field")
-        for submenu, append in ((set_menu, False), (add_menu, True)):
-            self._fill_field_menu(submenu, append)
-            submenu.setEnabled(sel is not None and bool(self._fields))
-        for extend in self.menu_extenders:
-            extend(menu, sel)
-        note = menu.addAction("Add note…")
-        note.setObjectName("menu_add_note")
-        note.setEnabled(sel is not None)
-        if sel is not None:
-            note.triggered.connect(lambda: self.note_requested.emit(*sel))
-        if point is not None:
-            offset = self.offset_at(point)
-        if offset is not None:
-            self._add_mark_actions(menu, offset)
-        menu.addSeparator()
-        copy = menu.addAction("Copy")
-        copy.setShortcut(QKeySequence.StandardKey.Copy)
-        copy.setEnabled(sel is not None)
-        copy.triggered.connect(self.text.copy)
-        select_all = menu.addAction("Select all")
-        select_all.triggered.connect(self.text.selectAll)
-        return menu
-
-    def _fill_field_menu(self, menu: QMenu, append: bool) -> None:
-        group = None
-        for i, (key, label, field_group) in enumerate(self._fields):
-            if field_group and field_group != group:
-                menu.addSection(field_group.capitalize())
-                group = field_group
-            shortcut = f"\t{FIELD_SHORTCUTS[i]}" if i < len(FIELD_SHORTCUTS) and not append else ""
-            act = menu.addAction(f"{label}{shortcut}")
-            act.setObjectName(f"{'add' if append else 'set'}_{key}")
-            act.triggered.connect(lambda _c=False, i=i, a=append: self.request_field(i, a))
-
-    def _add_mark_actions(self, menu: QMenu, offset: int) -> None:
-        labels = {key: label for key, label, _g in self._fields}
-        actions = []
-        for m in self.marks_at(offset):
-            if m.kind == "value" and m.field and m.ref is not None:
-                act = QAction(f"Remove this span from {labels.get(m.field, m.field)}", menu)
-                act.setObjectName(f"remove_span_{m.field}")
-                act.triggered.connect(
-                    lambda _c=False, m=m: self.span_remove_requested.emit(m.field, m.ref)
-                )
-                actions.append(act)
-            elif m.kind == "note" and m.ref is not None:
-                act = QAction("Delete this note", menu)
-                act.setObjectName("delete_note")
-                act.triggered.connect(lambda _c=False, m=m: self.note_delete_requested.emit(m.ref))
-                actions.append(act)
-        if actions:
-            menu.addSeparator()
-            for act in actions:
-                menu.addAction(act)
+        return document_menu.context_menu(self, point, offset)
 
     # -- the mouse --------------------------------------------------------------------
 
@@ -667,79 +464,7 @@ class DocumentView(QWidget):
             event.ignore()
 
 
-# -- from stored data to marks --------------------------------------------------------------
-
-
-def items_for_record(
-    template: Template,
-    values: Mapping[str, FieldValue],
-    suggestions: Iterable[Suggestion] = (),
-    notes: Iterable[Highlight] = (),
-    keywords: Iterable[Any] = (),
-) -> list[HighlightItem]:
-    """The marks of one record: each value's spans, pending suggestions, notes, keywords.
-
-    ``keywords`` are objects with ``start``, ``end`` and ``kind`` ('include' or
-    'exclude'), as ``reviewer.review.keywords`` finds them. A value of a field no
-    longer in the template is still shown (group 'other', labelled by its key).
-    """
-    specs = {f.key: f for f in template.fields}
-
-    def label_group(key: str) -> tuple[str, str]:
-        spec = specs.get(key)
-        return (spec.label, spec.group) if spec else (key, "other")
-
-    items: list[HighlightItem] = []
-    for key, fv in values.items():
-        label, group = label_group(key)
-        tip = f"{label}: {_clip(display_text(fv.value, specs.get(key)))}"
-        for i, span in enumerate(fv.provenance):
-            items.append(HighlightItem(span.start, span.end, "value", key, group, tip, i))
-    for s in suggestions:
-        if s.status != "pending":
-            continue
-        label, group = label_group(s.field)
-        shown = display_text(s.value, specs.get(s.field))
-        tip = f"Suggested — {label}: {_clip(shown)} ({s.confidence:.0%})"
-        items.append(HighlightItem(s.start, s.end, "suggestion", s.field, group, tip, s.id))
-    for n in notes:
-        if n.field is not None:
-            label, group = label_group(n.field)
-            tip = f"{label} (highlight){': ' + _clip(n.note) if n.note else ''}"
-            items.append(HighlightItem(n.span.start, n.span.end, "value", n.field, group, tip))
-            continue
-        tip = f"Note by {n.reviewer}: {_clip(n.note)}" if n.note else f"Note by {n.reviewer}"
-        items.append(HighlightItem(n.span.start, n.span.end, "note", None, "other", tip, n.id))
-    for k in keywords:
-        kind = f"keyword_{k.kind}"
-        tip = "Inclusion term" if k.kind == "include" else "Exclusion term"
-        items.append(HighlightItem(k.start, k.end, kind, None, "other", tip))
-    return items
-
-
-def _clip(text: str, n: int = 200) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _fill(colour: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(fill(colour))  # deeper in a dark palette, behind its light text
     return fmt
-
-
-def _citation(record: Record, source_name: str) -> list[str]:
-    bits = []
-    if record.authors:
-        names = record.authors[:6]
-        bits.append(", ".join(names) + (" et al." if len(record.authors) > 6 else ""))
-    cite = " ".join(str(b) for b in (record.journal, record.year) if b)
-    if cite:
-        bits.append(cite)
-    if record.doi:
-        bits.append(f"doi:{record.doi}")
-    if source_name:
-        bits.append(f"from {source_name}")
-    if record.duplicate_of:
-        bits.append(f"duplicate of record {record.duplicate_of}")
-    return bits

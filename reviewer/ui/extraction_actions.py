@@ -25,8 +25,9 @@ from reviewer.review.operations import Changes
 from reviewer.store import StoreError, drafts
 from reviewer.store.errors import DiskFullError
 from reviewer.ui import plain
-from reviewer.ui.document_view import DocumentView, items_for_record
+from reviewer.ui.document_view import DocumentView
 from reviewer.ui.form import ExtractionForm, raw_value
+from reviewer.ui.highlight_items import items_for_record
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.session import Session
 from reviewer.ui.template_editor import TemplateEditorDialog

@@ -19,60 +19,41 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
-    QPalette,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QComboBox,
-    QDockWidget,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
-    QSizePolicy,
     QSplitter,
-    QStackedWidget,
-    QTabBar,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from reviewer.domain import Template
-from reviewer.review import operations as op
 from reviewer.review.operations import Changes
 from reviewer.review.pdf_files import find_record_pdf
 from reviewer.review.screening import STAGE_LABELS
 from reviewer.review.settings import is_blinded
 from reviewer.store import Store
-from reviewer.store.duplicates import group_sources, originals
+from reviewer.store.duplicates import group_sources
 from reviewer.ui import plain
 from reviewer.ui.conflicts_view import ConflictsView
 from reviewer.ui.document_view import DocumentView
-from reviewer.ui.duplicates_view import DuplicatesDialog
-from reviewer.ui.empty_state import IMPORT_HELP, EmptyState
-from reviewer.ui.export_dialog import ExportController, PrismaDialog
+from reviewer.ui.empty_state import IMPORT_HELP
+from reviewer.ui.export_dialog import ExportController
 from reviewer.ui.extraction_actions import ExtractionActions
-from reviewer.ui.filter_panel import FilterPanel
 from reviewer.ui.form import ExtractionForm
-from reviewer.ui.help_dialogs import PANE_KEYS, ShortcutsDialog, menu_shortcuts
 from reviewer.ui.history_panel import HistoryPanel
 from reviewer.ui.import_dialog import ImportController
 from reviewer.ui.jobs import JobRunner
 from reviewer.ui.notes_panel import NotesPanel
 from reviewer.ui.opening import open_review_asking
 from reviewer.ui.operations import Operations
-from reviewer.ui.originals_dialog import OriginalsDialog
-from reviewer.ui.page_view import install_page_view, known_pdf_location
+from reviewer.ui.page_chrome import known_pdf_location
+from reviewer.ui.page_view import install_page_view
 from reviewer.ui.pdf_table_dialog import results_sender
 from reviewer.ui.rank_controller import RankController
 from reviewer.ui.rank_model import RankedRecordModel
@@ -83,10 +64,13 @@ from reviewer.ui.review_files import ReviewFiles, settings
 from reviewer.ui.screening_actions import DECISION_KEYS, ScreeningActions
 from reviewer.ui.screening_status import ScreeningStatus
 from reviewer.ui.session import Session
-from reviewer.ui.sources_dialog import SourcesDialog
 from reviewer.ui.stats_panel import StatsPanel
 from reviewer.ui.sync_status import SyncLink, server_role
 from reviewer.ui.tags_editor import TagsEditor
+from reviewer.ui.window_dialogs import WindowDialogs
+from reviewer.ui.window_layout import build_docks, read_only_badge, restore_geometry, save_geometry
+from reviewer.ui.window_menus import WindowMenus, build_menus, pane_action
+from reviewer.ui.window_panes import ListPane, RecordPane
 from reviewer.ui.writer import Writer
 
 
@@ -107,7 +91,6 @@ class MainWindow(QMainWindow):
         # what the components share: the review (read), ops (write), who, where, what
         self.session = Session(store, self.ops, self.jobs, reviewer, self, self.statusBar())
         self._sources: dict[int, str] = {}
-        self._changing_actions: list[QAction] = []
         self.setAcceptDrops(True)
         self._build_widgets()
         self.sync = SyncLink(self.session, self.statusBar(), self._reviewer_changed)
@@ -117,12 +100,22 @@ class MainWindow(QMainWindow):
             lambda paths: self.importer.start(paths),
         )  # fmt: skip
         self.exporter = ExportController(self, self.statusBar(), self.jobs, lambda: self.store)
-        self._build_menus()
+        self.dialogs = WindowDialogs(self.session, self, self.exporter)
+        self.document.originals_requested.connect(self.dialogs.show_originals)
+        self.menus = WindowMenus(self)
+        build_menus(
+            self.menus, files=self.files, recent_menu=self.recent_menu,
+            screening=self.screening, extraction=self.extraction, results=self.results,
+            exporter=self.exporter, dialogs=self.dialogs, search=self.search,
+            docks={**self.docks, "ranking": self.ranking.dock, "notes": self.notes_dock},
+            decide=self.decide, move=self.move, undo=self.undo, redo=self.redo,
+            close=self.close, ask_reviewer_name=self.ask_reviewer_name,
+        )  # fmt: skip
         self.importer = ImportController(self, self.statusBar(), self.jobs, self.ops)
         self.importer.imported.connect(
             lambda report: self.extraction.compute_all_suggestions() if report.added else None
         )
-        self._restore_geometry()
+        restore_geometry(self, self.splitter, settings())
         self._attach(store)
 
     # -- what the session holds, read (and set) through the window -------------------
@@ -191,57 +184,25 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search titles, authors and text  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-
-        self.table = QTableView()
-        self.table.setObjectName("records")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        # Shift/Ctrl-click and Shift+arrows select several records: a key decides them all
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list; J/K and arrows move in it
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("padding: 2px;")
-        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        left = ListPane()  # the stage, search, filters, list, count
+        self.search, self.table = left.search, left.table
+        self.count_label, self.stage_combo = left.count_label, left.stage_combo
+        self.filter_panel = left.filter_panel
         self.progress_label = plain.label()  # names the reviewer (in the status bar)
         self.progress_label.setObjectName("screening_progress")
         self.screening_status = ScreeningStatus(  # counts kept without recounting
             self.session, lambda: self.records.model, self.count_label, self.progress_label
         )
 
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(4, 4, 0, 4)
-        self.stage_combo = QComboBox()
-        self.stage_combo.setObjectName("stage")
-        for key, label in STAGE_LABELS.items():
-            self.stage_combo.addItem(f"Stage: {label}", key)
-        self.stage_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.stage_combo.currentIndexChanged.connect(
             lambda _i: self.set_stage(self.stage_combo.currentData())
         )
-        lv.addWidget(self.stage_combo)
-        lv.addWidget(self.search)
         # counts, conflicts and statistics follow decisions a moment later, so a
         # decision by key never waits for them
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(300)
         self._recount_timer.timeout.connect(self._after_decisions)
-        self.filter_panel = FilterPanel()
-        self.filter_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        # one count under the list says how many are shown (the panel's own total is
-        # worked out a moment later in the background and could disagree meanwhile)
-        self.filter_panel.total.hide()
-        lv.addWidget(self.filter_panel)
-        lv.addWidget(self.table, 1)
-        lv.addWidget(self.count_label)
 
         # the list, its order (the ranking) and screening: components on the session
         self.records = RecordList(
@@ -264,26 +225,15 @@ class MainWindow(QMainWindow):
         self.pages = install_page_view(  # a record's PDF as pages, beside its text
             self.document, lambda rid: find_record_pdf(self.store, rid, known_pdf_location)
         )
-        middle = QWidget()
-        mv = QVBoxLayout(middle)
-        mv.setContentsMargins(0, 4, 0, 4)
-        # the document, or (no record to show) what to do next
-        self.empty_state = EmptyState()
-        self.middle_pages = QStackedWidget()
-        self.middle_pages.addWidget(self.document)
-        self.middle_pages.addWidget(self.empty_state)
-        mv.addWidget(self.middle_pages, 1)
         self.tags_editor = TagsEditor(self.store, self.reviewer, self.ops)
-        self.tags_editor.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        mv.addWidget(self.tags_editor)
-        mv.addLayout(self.screening.bar)
+        middle = self.record_pane = RecordPane(self.document, self.tags_editor, self.screening.bar)
+        self.middle_pages, self.empty_state = middle.stack, middle.empty_state
 
         self.form = ExtractionForm()
         self.extraction = ExtractionActions(
             self.session, self.form, self.document, self.records.go_to_record
         )
         self.form.saved.connect(lambda _key: self._update_status())
-        self.document.originals_requested.connect(self.show_originals)
         # the Results and RoB 2 tabs beside the form's fields
         self.results = ResultsController(self.session, self.form, self.document, self.extraction)
         self.extraction.results = self.results
@@ -295,36 +245,12 @@ class MainWindow(QMainWindow):
         self.notes_panel.note_edit_requested.connect(self.extraction.edit_note)
         self.notes_panel.note_delete_requested.connect(self.extraction.delete_note)
         self.document.note_clicked.connect(self.notes_panel.select_note)
-        self.notes_dock = QDockWidget("Notes", self)
-        self.notes_dock.setObjectName("notes_dock")
-        self.notes_dock.setWidget(self.notes_panel)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notes_dock)
-        self.notes_dock.hide()
-
         self.stats_panel = StatsPanel(self.store, jobs=self.jobs, ops=self.ops)
         self.history_panel = HistoryPanel(self.jobs)
-        self.docks: dict[str, QDockWidget] = {}
-        for name, title, widget in (
-            ("conflicts", "Conflicts", self.conflicts_view),
-            ("stats", "Statistics", self.stats_panel),
-            ("history", "History", self.history_panel),
-        ):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"{name}_dock")
-            dock.setWidget(widget)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            dock.hide()
-            self.docks[name] = dock
-        self.tabifyDockWidget(self.notes_dock, self.docks["conflicts"])
-        self.tabifyDockWidget(self.docks["conflicts"], self.docks["stats"])
-        self.tabifyDockWidget(self.docks["stats"], self.docks["history"])
-        self.docks["stats"].visibilityChanged.connect(
-            lambda shown: self.stats_panel.reload() if shown else None
-        )
-        # a panel opened on a record shows that record at once, not from the next one on
-        self.docks["history"].visibilityChanged.connect(
-            lambda shown: self.history_panel.reload(self.store, self.current_id) if shown else None
-        )
+        self.notes_dock, self.docks = build_docks(
+            self, self.session, self.notes_panel, self.conflicts_view,
+            self.stats_panel, self.history_panel,
+        )  # fmt: skip
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
@@ -336,167 +262,24 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 3)
         self.setCentralWidget(self.splitter)
         self.statusBar().addPermanentWidget(self.progress_label)
-        self.read_only_label = plain.label("Read-only")
-        self.read_only_label.setObjectName("read_only")
-        self.read_only_label.setStyleSheet(
-            "color: white; background: #6d4c41; padding: 1px 6px; border-radius: 3px;"
-        )
-        self.read_only_label.setToolTip("This review is open read-only: nothing can be changed")
+        self.read_only_label = read_only_badge()
         self.statusBar().addPermanentWidget(self.read_only_label)
         self.read_only_label.hide()
         # the ranking's order choice under the search box, its verdict in the status
         # bar, the recall curve in a dock (hidden until asked for, like the others)
-        lv.insertWidget(lv.indexOf(self.search) + 1, self.ranking.sort_combo)
+        left.add_under_search(self.ranking.sort_combo)
         self.statusBar().insertPermanentWidget(0, self.ranking.status)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ranking.dock)
         self.ranking.dock.hide()
 
         # Single-key screening keys act on the list and the document only, so typing
         # in the form (or a choice list's type-ahead) never records a decision.
+        panes = (self.table, self.document)
         for kind, keys in DECISION_KEYS.items():
-            self._pane_action(f"{kind}", keys, lambda _c=False, k=kind: self.decide(k))
-        self._pane_action("next", ("J",), lambda: self.move(1))
-        self._pane_action("next_undecided", ("N",), self.screening.go_to_next_undecided)
-        self._pane_action("previous", ("K",), lambda: self.move(-1))
-
-    def _pane_action(self, name: str, keys: tuple[str, ...], slot: Any) -> None:
-        for pane in (self.table, self.document):
-            act = QAction(name, pane)
-            act.setShortcuts([QKeySequence(k) for k in keys])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            pane.addAction(act)
-
-    def _build_menus(self) -> None:
-        m = self.menuBar().addMenu("&File")
-        f = self.files
-        self._add(m, "&New review…", f.new_review, QKeySequence.StandardKey.New)
-        self._add(m, "&Open review…", f.choose_review, QKeySequence.StandardKey.Open)
-        self._add(m, "Open review read-only…", lambda: f.choose_review(read_only=True))
-        self._add(m, "New review from a JSON export…", f.choose_json_export)
-        m.addMenu(self.recent_menu)
-        m.addSeparator()
-        self._add(m, "&Import files…", f.choose_import_files, "Ctrl+I")
-        self._add(m, "Import &folder…", f.choose_import_folder, "Ctrl+Shift+I")
-        self._add(m, "Import full-text PDFs…", self.screening.choose_fulltext_folder)
-        self._add(m, "Save a &copy for another reviewer…", f.save_copy)
-        self._add(m, "&Merge another copy of this review…", self.screening.choose_merge)
-        m.addSeparator()
-        self._add(m, "&Export…", self.exporter.choose, "Ctrl+E")
-        self._add(m, "PRISMA flow &diagram…", self.show_prisma)
-        m.addSeparator()
-        self._add(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        m = self.menuBar().addMenu("&Records")
-        self._add(m, "Possible &duplicates…", self.show_duplicates, "Ctrl+D")
-        self._add(m, "Not a duplicate (unmerge this record)", self.unmerge_current)
-        m.addSeparator()
-        self._add(m, "Name the &sources (databases, registers)…", self.show_sources)
-
-        m = self.menuBar().addMenu("&Screening")
-        for kind, keys in DECISION_KEYS.items():
-            act = self._add(
-                m,
-                f"{kind.capitalize()}\t{keys[0]} / {keys[1]}",
-                lambda _c=False, k=kind: self.decide(k),
-            )
-            act.setObjectName(f"menu_{kind}")
-            self.screening.menu_actions[kind] = act
-        act = self._add(m, "Decide all shown…", lambda: self.bulk.decide_shown())
-        act.setObjectName("decide_shown")
-        m.addSeparator()
-        self._add(m, "Next record\tJ", lambda: self.move(1))
-        self._add(m, "Previous record\tK", lambda: self.move(-1))
-        self._add(m, "Next undecided record\tN", self.screening.go_to_next_undecided)
-        m.addSeparator()
-        self._add(m, "Set reviewer name…", self.ask_reviewer_name)
-        self._add(
-            m, "Review settings (reasons, keywords, blinding)…", self.screening.edit_review_settings
-        )
-        m.addSeparator()
-        for name, key in (
-            ("conflicts", "Ctrl+Shift+C"),
-            ("stats", "Ctrl+Shift+S"),
-            ("history", "Ctrl+Shift+H"),
-        ):
-            m.addAction(self._dock_action(self.docks[name], key))
-        m.addAction(self._dock_action(self.ranking.dock, "Ctrl+Shift+R"))
-
-        m = self.menuBar().addMenu("E&xtraction")
-        x = self.extraction
-        act = self._add(m, "Accept all suggestions", x.accept_all, "Ctrl+Shift+A")
-        act.setObjectName("accept_all")
-        self._add(m, "Compute suggestions for all records", x.compute_all_suggestions)
-        m.addSeparator()
-        self._add(m, "Edit template…", x.edit_template)
-        self._add(m, "Orphaned highlights…", x.show_orphans)
-        m.addAction(self._dock_action(self.notes_dock, "Ctrl+Shift+N"))
-
-        m = self.menuBar().addMenu("&Edit")
-        self.undo_action = self._add(m, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._add(m, "&Redo", self.redo, "Ctrl+Shift+Z")
-        m.addSeparator()
-        self._add(
-            m,
-            "&Find",
-            lambda: (self.search.setFocus(), self.search.selectAll()),
-            QKeySequence.StandardKey.Find,
-        )
-
-        self.results.fill_menu(self.menuBar().addMenu("&Analysis"), self._add)
-
-        m = self.menuBar().addMenu("&Help")
-        act = self._add(m, "&Keyboard shortcuts", self.show_shortcuts, "F1")
-        act.setObjectName("help_shortcuts")
-        self._add(m, "&About Reviewer", self.about)
-
-    # Menu entries that change the review: disabled while it is open read-only.
-    _CHANGES = (
-        "&Import files…", "Import &folder…", "Import full-text PDFs…",
-        "&Merge another copy of this review…", "Not a duplicate (unmerge this record)",
-        "Review settings (reasons, keywords, blinding)…", "Accept all suggestions",
-        "Compute suggestions for all records", "Edit template…", "&Undo", "&Redo",
-        "Add RoB 2 to the template", "&Import results (CSV)…", "Decide all shown…",
-    )  # fmt: skip
-    def _dock_action(self, dock: QDockWidget, shortcut: str) -> QAction:
-        """A menu entry that brings a panel forward (docks share one tabbed area, so a
-        panel can be open behind another tab), and hides it when it is in front."""
-        act = QAction(f"{dock.windowTitle()} panel", self)
-        act.setObjectName(f"show_{dock.objectName()}")
-        act.setCheckable(True)
-        act.setShortcut(QKeySequence(shortcut))
-        act.triggered.connect(lambda _c=False, d=dock: self.toggle_dock(d))
-        dock.visibilityChanged.connect(lambda _v, d=dock, a=act: a.setChecked(self.in_front(d)))
-        return act
-
-    def toggle_dock(self, dock: QDockWidget) -> None:
-        if self.in_front(dock):
-            dock.hide()
-            return
-        dock.show()
-        dock.raise_()
-        if dock.widget() is not None:
-            dock.widget().setFocus()
-
-    def in_front(self, dock: QDockWidget) -> bool:
-        """Shown, and not behind another panel's tab."""
-        if not dock.isVisible():
-            return False
-        for bar in self.findChildren(QTabBar):
-            for i in range(bar.count()):
-                if bar.tabText(i) == dock.windowTitle():
-                    return bar.currentIndex() == i
-        return True  # alone in its area: no tab bar
-
-    def _add(self, menu, text: str, slot: Any, shortcut: Any = None) -> QAction:
-        act = QAction(text, self)
-        if text in self._CHANGES or text.split("\t")[0] in ("Include", "Exclude", "Maybe"):
-            self._changing_actions.append(act)
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
-        act.triggered.connect(slot)
-        menu.addAction(act)
-        return act
+            pane_action(panes, f"{kind}", keys, lambda _c=False, k=kind: self.decide(k))
+        pane_action(panes, "next", ("J",), lambda: self.move(1))
+        pane_action(panes, "next_undecided", ("N",), self.screening.go_to_next_undecided)
+        pane_action(panes, "previous", ("K",), lambda: self.move(-1))
 
     # -- the open review -------------------------------------------------------------
 
@@ -591,8 +374,7 @@ class MainWindow(QMainWindow):
     def _show_read_only(self, read_only: bool) -> None:
         """Everything that would change the review is off while it is open read-only."""
         self.read_only_label.setVisible(read_only)
-        for act in self._changing_actions:
-            act.setEnabled(not read_only)
+        self.menus.set_read_only(read_only)
         self.form.set_read_only(read_only)
         self.tags_editor.setEnabled(not read_only)
         self.reason_combo.setEnabled(not read_only)
@@ -660,10 +442,7 @@ class MainWindow(QMainWindow):
         stack = self.ops.stack
         if stack is None:
             return
-        self.undo_action.setEnabled(stack.can_undo)
-        self.redo_action.setEnabled(stack.can_redo)
-        self.undo_action.setText(f"&Undo {stack.undo_label}".rstrip())
-        self.redo_action.setText(f"&Redo {stack.redo_label}".rstrip())
+        self.menus.show_undo(stack.can_undo, stack.can_redo, stack.undo_label, stack.redo_label)
 
     def _update_status(self) -> None:
         """The counts as known now (no query), and counted again on the job thread."""
@@ -708,81 +487,35 @@ class MainWindow(QMainWindow):
             self.history_panel.reload(self.store, record_id, self.reviewer)
         self.screening.show_decision()
 
-    def show_sources(self) -> None:
-        dialog = SourcesDialog(self.store, self.reviewer, self, ops=self.ops)
-        self.sources_dialog = dialog
-        dialog.show()
-
     def _show_empty_state(self, empty: bool) -> None:
         """A new review, or filters that leave nothing: say so, and what to do."""
-        self.tags_editor.setVisible(not empty)
+        pane = self.record_pane
         if not empty:
-            self.middle_pages.setCurrentWidget(self.document)
-            return
-        if self.store.record_count() == 0:
-            self.empty_state.show_message(
+            pane.show_document()
+        elif self.store.record_count() == 0:
+            pane.show_empty(
                 "This review has no records yet",
                 IMPORT_HELP,
                 [("Import files…", self.files.choose_import_files),
                  ("Import folder…", self.files.choose_import_folder)],
             )  # fmt: skip
         elif self.model.rowCount() == 0 and (self.records.filters_in_use() or self.search.text()):
-            self.empty_state.show_message(
+            pane.show_empty(
                 "No record matches the filters",
                 "Every record is still in the review; the filters or the search above "
                 "the list leave none of them at this stage.",
                 [("Clear filters and search", self.records.clear_filters)],
             )
         elif self.model.rowCount() == 0:
-            self.empty_state.show_message(
+            pane.show_empty(
                 f"No record has reached {STAGE_LABELS[self.stage]} yet",
                 "Records reach the next stage when they are included at the one before.",
                 [("Go to title/abstract", lambda: self.set_stage("title_abstract"))],
             )
         else:
-            self.empty_state.show_message("Choose a record in the list", "")
-        self.middle_pages.setCurrentWidget(self.empty_state)
-
-    def show_originals(self) -> None:
-        """Each record of the current record's duplicate group, as imported."""
-        if self.current_id is None:
-            return
-        group = group_sources(self.store, self.current_id)
-        records = originals(self.store, self.store.records([rid for rid, _n in group]))
-        self.originals_dialog = OriginalsDialog(
-            [(f"{name or 'unknown source'} (record {rid})", records[rid]) for rid, name in group],
-            self,
-        )
-        self.originals_dialog.show()
-
-    def show_prisma(self) -> None:
-        self.prisma_dialog = PrismaDialog(self.store, self, self.exporter)
-        self.prisma_dialog.show()
-
-    def show_duplicates(self) -> None:
-        dialog = DuplicatesDialog(self.store, self.reviewer, self, ops=self.ops)
-        self.duplicates_dialog = dialog
-        dialog.show()
-
-    def unmerge_current(self) -> None:
-        if self.current_id is None:
-            return
-        try:
-            self.ops.run(op.unmerge(self.current_id, self.reviewer))
-        except ValueError as exc:
-            plain.inform(self, "Not merged", str(exc))
-            return
+            pane.show_empty("Choose a record in the list", "")
 
     # -- files ---------------------------------------------------------------------------
-
-    def new_review(self) -> None:
-        self.files.new_review()
-
-    def new_review_from_json(self, src: str, dest: str) -> None:
-        self.files.new_review_from_json(src, dest)
-
-    def save_copy(self) -> None:
-        self.files.save_copy()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
@@ -825,39 +558,7 @@ class MainWindow(QMainWindow):
         self.screening.show_decision()
         self._update_status()
 
-    def about(self) -> None:
-        from reviewer.ui.about import show_about
-
-        show_about(self)
-
-    def show_shortcuts(self) -> None:
-        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
-        rows = menu_shortcuts(menus) + list(PANE_KEYS)  # type: ignore[arg-type]
-        self.shortcuts_dialog = ShortcutsDialog(rows, self)
-        self.shortcuts_dialog.show()
-
     # -- window state ----------------------------------------------------------------------
-
-    def _restore_geometry(self) -> None:
-        s = settings()
-        geom = s.value("window/geometry")
-        if isinstance(geom, QByteArray) and not geom.isEmpty():
-            self.restoreGeometry(geom)  # Qt moves it back onto a screen that is there
-        else:  # first start: 1400 x 900, or the whole screen when that is smaller
-            screen = self.screen()
-            room = screen.availableGeometry() if screen is not None else None
-            frame = 40  # a title bar and borders the window manager adds
-            width = min(1400, room.width()) if room is not None else 1400
-            height = min(900, room.height() - frame) if room is not None else 900
-            self.resize(width, height)
-        split = s.value("window/splitter")
-        if isinstance(split, QByteArray) and not split.isEmpty():
-            self.splitter.restoreState(split)
-        else:  # the list, the document and the form: 3 : 4 : 3 of the width
-            width = self.width()
-            # at its coming width first: growing later would give the extra to the document
-            self.splitter.resize(width, self.splitter.height())
-            self.splitter.setSizes([width * 3 // 10, width * 4 // 10, width * 3 // 10])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.form.flush()
@@ -869,16 +570,9 @@ class MainWindow(QMainWindow):
         self.importer.cancel()
         self.ranking.shutdown()
         self.sync.stop()
-        s = settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.sync()
+        save_geometry(self, self.splitter, settings())
         self.jobs.wait(10000)
         if self.writer is not None:  # what was asked for is written, then it closes
             self.writer.close()
         super().closeEvent(event)
 
-
-def focused_in(widget: QWidget) -> bool:
-    focus = QApplication.focusWidget()
-    return focus is not None and (focus is widget or widget.isAncestorOf(focus))

@@ -161,7 +161,7 @@ class PageCanvas(QAbstractScrollArea):
         if place is not None:
             page, _x, y = place
             self.verticalScrollBar().setValue(int(self.tops[page] + y * zoom - anchor_y))
-        self.owner._zoomed()
+        self.owner.toolbar.zoomed()
 
     def page_rect(self, page: int) -> QRectF:
         """Page ``page`` in viewport pixels."""
@@ -306,12 +306,13 @@ class PageCanvas(QAbstractScrollArea):
         painter.save()
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
         painter.setPen(Qt.PenStyle.NoPen)
-        for rect, m in owner.overlays(page):
+        for rect, m in owner.marks.overlays(page):
             view = self.to_view(page, rect)
             _paint_mark(painter, view, m.kind, m.group)
         highlight = self.palette().color(QPalette.ColorRole.Highlight)
-        current = owner.hits[owner.hit] if 0 <= owner.hit < len(owner.hits) else None
-        for kind, spans in owner._layers():
+        found = owner.find
+        current = found.hits[found.hit] if 0 <= found.hit < len(found.hits) else None
+        for kind, spans in owner.marks.layers():
             for span in spans:
                 colour = None
                 if kind == "focus":
@@ -350,7 +351,7 @@ class PageCanvas(QAbstractScrollArea):
         page, x, y = place
         self._press_page = page
         owner = self.owner
-        table = owner.table_action.isChecked() or bool(
+        table = owner.toolbar.table_action.isChecked() or bool(
             event.modifiers() & Qt.KeyboardModifier.AltModifier
         )
         if table:
@@ -360,7 +361,7 @@ class PageCanvas(QAbstractScrollArea):
         if owner.selection is not None and self._in_selection(page, x, y):
             self._mode = "drag"
             return
-        caret = owner.caret(page, x, y)
+        caret = owner.pointer.caret(page, x, y)
         self._mode = "select"
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and owner.selection is not None:
             if self._anchor is None:
@@ -378,7 +379,7 @@ class PageCanvas(QAbstractScrollArea):
     def _extend(self, caret: int | None) -> None:
         if caret is None or self._anchor is None:
             return
-        self.owner.set_selection(min(self._anchor, caret), max(self._anchor, caret))
+        self.owner.pointer.set_selection(min(self._anchor, caret), max(self._anchor, caret))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         point = event.position()
@@ -411,7 +412,7 @@ class PageCanvas(QAbstractScrollArea):
             self._band = (band_page, start, QPointF(x, y))
             self.viewport().update()
         elif self._mode == "select":
-            self._extend(self.owner.caret(page, x, y))
+            self._extend(self.owner.pointer.caret(page, x, y))
 
     def _autoscroll_tick(self) -> None:
         if self._press is None:
@@ -440,22 +441,22 @@ class PageCanvas(QAbstractScrollArea):
             self.viewport().update()
             if moved >= QApplication.startDragDistance():
                 rect = (min(a.x(), b.x()), min(a.y(), b.y()), max(a.x(), b.x()), max(a.y(), b.y()))
-                self.owner.take_table(page, rect)
+                self.owner.pointer.take_table(page, rect)
             return
         if moved < QApplication.startDragDistance():
             place = self._point_at(point)
             if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 if self.owner.selection is not None:
-                    self.owner.set_selection(0, 0)
+                    self.owner.pointer.set_selection(0, 0)
                 if place is not None:
-                    self.owner.clicked(*place)
+                    self.owner.pointer.clicked(*place)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         place = self._point_at(event.position())
-        word = self.owner.word_at(*place) if place else None
+        word = self.owner.pointer.word_at(*place) if place else None
         if word is not None:
             self._anchor = word[0]
-            self.owner.set_selection(*word)
+            self.owner.pointer.set_selection(*word)
 
     def _start_drag(self) -> None:
         self._mode = ""
@@ -472,11 +473,11 @@ class PageCanvas(QAbstractScrollArea):
         cursor = Qt.CursorShape.ArrowCursor
         if place is not None:
             page, x, y = place
-            if self.owner.table_action.isChecked():
+            if self.owner.toolbar.table_action.isChecked():
                 cursor = Qt.CursorShape.CrossCursor
-            elif self.owner.mark_at(page, x, y) is not None:
+            elif self.owner.marks.mark_at(page, x, y) is not None:
                 cursor = Qt.CursorShape.PointingHandCursor
-            elif self.owner.offset_at(page, x, y) is not None:
+            elif self.owner.pointer.offset_at(page, x, y) is not None:
                 cursor = Qt.CursorShape.IBeamCursor
         self.viewport().setCursor(cursor)
 
@@ -492,7 +493,7 @@ class PageCanvas(QAbstractScrollArea):
         super().wheelEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
-        menu = self.owner.context_menu_at(QPointF(event.pos()))
+        menu = self.owner.pointer.context_menu_at(QPointF(event.pos()))
         menu.exec(event.globalPos())
         menu.deleteLater()
 
@@ -500,7 +501,7 @@ class PageCanvas(QAbstractScrollArea):
         if event.type() == QEvent.Type.ToolTip:
             help_event: QHelpEvent = event  # type: ignore[assignment]
             place = self._point_at(QPointF(help_event.pos()))
-            offset = self.owner.offset_at(*place) if place else None
+            offset = self.owner.pointer.offset_at(*place) if place else None
             tip = self.owner.document.tooltip_at(offset) if offset is not None else ""
             if tip:
                 QToolTip.showText(help_event.globalPos(), plain_tooltip(tip), self.viewport())
@@ -551,27 +552,27 @@ class PageCanvas(QAbstractScrollArea):
         bar = self.verticalScrollBar()
         page_step = max(40, self.viewport().height() - 40)
         if ctrl and key == Qt.Key.Key_G:  # go to page, as in Okular (before FindNext's Ctrl+G)
-            owner.page_spin.setFocus()
-            owner.page_spin.selectAll()
+            owner.toolbar.page_spin.setFocus()
+            owner.toolbar.page_spin.selectAll()
         elif event.matches(QKeySequence.StandardKey.Find):
-            owner.open_find()
+            owner.find.open()
         elif event.matches(QKeySequence.StandardKey.FindNext):
-            owner.find_next(1)
+            owner.find.next(1)
         elif event.matches(QKeySequence.StandardKey.FindPrevious):
-            owner.find_next(-1)
+            owner.find.next(-1)
         elif event.matches(QKeySequence.StandardKey.Copy):
             owner.document.text.copy()
         elif event.matches(QKeySequence.StandardKey.SelectAll):
             owner.document.text.selectAll()
         elif ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            owner.zoom_in()
+            owner.toolbar.zoom_in()
         elif ctrl and key == Qt.Key.Key_Minus:
-            owner.zoom_out()
+            owner.toolbar.zoom_out()
         elif key == Qt.Key.Key_Escape:
             if owner.find_bar.isVisible():
-                owner.close_find()
+                owner.find.close()
             elif owner.selection is not None:
-                owner.set_selection(0, 0)
+                owner.pointer.set_selection(0, 0)
         elif key == Qt.Key.Key_Space:
             bar.setValue(bar.value() + (-page_step if shift else page_step))
         elif key == Qt.Key.Key_PageDown:

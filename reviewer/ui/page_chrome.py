@@ -132,18 +132,18 @@ class FindBar(QWidget):
             button.setText(text)
             button.setToolTip(tip)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _c=False, s=step: owner.find_next(s))
+            button.clicked.connect(lambda _c=False, s=step: owner.find.next(s))
             row.addWidget(button)
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Close (Escape)")
         close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        close.clicked.connect(owner.close_find)
+        close.clicked.connect(owner.find.close)
         row.addWidget(close)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
-        self._timer.timeout.connect(lambda: owner._find_changed(self.edit.text()))
+        self._timer.timeout.connect(lambda: owner.find.changed(self.edit.text()))
         self.edit.textChanged.connect(lambda _t: self._timer.start())
         self.edit.installEventFilter(self)
 
@@ -165,13 +165,13 @@ class FindBar(QWidget):
             if key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if self._timer.isActive():
                     self._timer.stop()
-                    self.owner._find_changed(self.edit.text())
+                    self.owner.find.changed(self.edit.text())
                     return True
                 shift = key.modifiers() & Qt.KeyboardModifier.ShiftModifier
-                self.owner.find_next(-1 if shift else 1)
+                self.owner.find.next(-1 if shift else 1)
                 return True
             if key.key() == Qt.Key.Key_Escape:
-                self.owner.close_find()
+                self.owner.find.close()
                 return True
         return False
 

@@ -21,24 +21,22 @@ Nothing in a PDF is followed or run: links are not links here, and forms and
 scripts are never loaded (see ``reviewer.ingest.pdf_pages``).
 
 This module keeps the state (the PDF, its pages' layouts and where their text sits
-in the record's, the selection, find hits) and talks to the document view;
+in the record's, the selection) and talks to the document view;
 ``page_canvas`` draws the pages and takes the mouse and keys; ``page_chrome`` holds
-the thumbnails, the find bar and the Text | Pages switch.
+the thumbnails, the find bar and the Text | Pages switch; ``page_toolbar`` the bar
+above the pages; ``page_marks`` works out the marks' boxes, ``page_pointer`` what the
+mouse points at (a selection, a word, a table) and ``page_find`` the find hits.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QPointF,
-    QRectF,
     QSettings,
-    QSize,
     Qt,
     QTimer,
     Signal,
@@ -47,13 +45,7 @@ from PySide6.QtGui import (
     QImage,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QMenu,
-    QSpinBox,
     QSplitter,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -61,31 +53,28 @@ from PySide6.QtWidgets import (
 from reviewer.domain import Record
 from reviewer.ingest.pdf_layout import PageLayout, Rect, locate_page, page_starts
 from reviewer.ingest.pdf_pages import PdfInfo
-from reviewer.ingest.pdf_tables import PdfTable, table_in
+from reviewer.ingest.pdf_tables import PdfTable
 from reviewer.review.pdf_files import PdfFile
-from reviewer.ui.page_canvas import FLASH_STEPS, MAX_ZOOM, MIN_ZOOM, REST_MS, PageCanvas, rect_of
+from reviewer.ui.page_canvas import REST_MS, PageCanvas
 from reviewer.ui.page_chrome import (
-    MAX_FIND_HITS,
     THUMB_WIDTH,
     FindBar,
     Thumbnails,
     ViewSwitch,
-    known_pdf_location,
-    plain_tooltip,
 )
+from reviewer.ui.page_find import PageFind
+from reviewer.ui.page_marks import PageMarks
+from reviewer.ui.page_pointer import PagePointer
+from reviewer.ui.page_toolbar import PageToolbar
 from reviewer.ui.pdf_render import PAGE_CACHE_BYTES, THUMB_CACHE_BYTES, ImageCache, PageRenderer
 
-__all__ = ["PageView", "install_page_view", "known_pdf_location", "plain_tooltip"]
-
 if TYPE_CHECKING:
-    from reviewer.ui.document_view import DocumentView, HighlightItem
+    from reviewer.ui.document_view import DocumentView
 
 FindPdf = Callable[[int], PdfFile | None]
 
-ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
 LAYOUT_CACHE = 48  # pages whose character boxes are kept
 _SETTING_MODE = "document/view"  # "pages" or "text": the reviewer's last choice
-_LAYER = {"keyword_include": 0, "keyword_exclude": 0, "note": 1, "suggestion": 2, "value": 3}
 
 
 class PageView(QWidget):
@@ -112,22 +101,19 @@ class PageView(QWidget):
         self.token = -1
         self.expected: list[tuple[int, int]] = []
         self.selection: tuple[int, int] | None = None
-        self.hits: list[tuple[int, int]] = []
-        self.hit = -1
-        self.flash: tuple[int, int] | None = None
-        self._flash_step = 0
         self._reveal: tuple[int, int] | None = None
         self._goto_page: int | None = None
         self._opening = False
         self._mode_now = ""  # a mode set without remembering it (screenshots)
         self._opened_stat: tuple[int, int] | None = None
-        self._overlays: dict[int, list[tuple[QRectF, HighlightItem]]] = {}
         self.results_target: Callable[[PdfTable], None] | None = None
-        self.last_table: PdfTable | None = None
+        # its parts: what is found, what the mouse points at, the marks drawn
+        self.find = PageFind(self)
+        self.pointer = PagePointer(self)
 
         self.canvas = PageCanvas(self)
         self.thumbnails = Thumbnails(self)
-        self.toolbar = self._make_toolbar()
+        self.toolbar = PageToolbar(self)
         self.find_bar = FindBar(self)
         self.find_bar.hide()
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -147,9 +133,6 @@ class PageView(QWidget):
         self._request_timer.setSingleShot(True)
         self._request_timer.setInterval(0)
         self._request_timer.timeout.connect(self._request)
-        self._flash_timer = QTimer(self)
-        self._flash_timer.setInterval(150)
-        self._flash_timer.timeout.connect(self._flash_tick)
 
         r = self.renderer
         r.opened.connect(self._opened)
@@ -158,71 +141,10 @@ class PageView(QWidget):
         r.rendered.connect(self._rendered)
         r.page_failed.connect(self._page_failed)
         document.record_shown.connect(lambda: self.load(document.record))
-        document.marks_changed.connect(self._marks_changed)
-        document.focus_changed.connect(self._focus_changed)
-        document.span_flashed.connect(self._span_flashed)
-        document.selection_changed.connect(self._text_selection_changed)
+        self.marks = PageMarks(self)  # follows the document's marks, focus and flashes
+        document.selection_changed.connect(self.pointer.text_selection_changed)
         worker = self.renderer.worker  # not the Qt object: it is going when this runs
         self.destroyed.connect(lambda *_a: worker.shutdown(0.5))
-
-    # -- toolbar ---------------------------------------------------------------------------
-
-    def _make_toolbar(self) -> QToolBar:
-        bar = QToolBar()
-        bar.setObjectName("page_toolbar")
-        bar.setIconSize(QSize(16, 16))
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.thumbs_action = bar.addAction("▤")
-        self.thumbs_action.setObjectName("page_thumbnails")
-        self.thumbs_action.setCheckable(True)
-        self.thumbs_action.setToolTip("Page thumbnails")
-        self.thumbs_action.toggled.connect(self._toggle_thumbnails)
-        bar.addAction("‹", lambda: self.go_to_page(self.current_page() - 1)).setToolTip(
-            "Previous page"
-        )
-        self.page_spin = QSpinBox()
-        self.page_spin.setObjectName("page_number")
-        self.page_spin.setKeyboardTracking(False)
-        self.page_spin.setMinimum(1)
-        self.page_spin.setToolTip("Go to page (Ctrl+G)")
-        self.page_spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
-        self.page_spin.valueChanged.connect(lambda v: self.go_to_page(v - 1))
-        bar.addWidget(self.page_spin)
-        self.page_count = QLabel(" / 0 ")
-        bar.addWidget(self.page_count)
-        bar.addAction("›", lambda: self.go_to_page(self.current_page() + 1)).setToolTip("Next page")
-        bar.addSeparator()
-        bar.addAction("−", self.zoom_out).setToolTip("Zoom out (Ctrl+-)")
-        self.zoom_combo = QComboBox()
-        self.zoom_combo.setObjectName("page_zoom")
-        self.zoom_combo.addItem("Fit width", "width")
-        self.zoom_combo.addItem("Fit page", "page")
-        for z in ZOOMS:
-            self.zoom_combo.addItem(f"{round(z * 100)}%", z)
-        self.zoom_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.zoom_combo.activated.connect(lambda i: self._zoom_chosen(self.zoom_combo.itemData(i)))
-        bar.addWidget(self.zoom_combo)
-        bar.addAction("+", self.zoom_in).setToolTip("Zoom in (Ctrl++)")
-        bar.addSeparator()
-        self.table_action = bar.addAction("Table")
-        self.table_action.setObjectName("page_table_tool")
-        self.table_action.setCheckable(True)
-        self.table_action.setToolTip(
-            "Draw a rectangle over a table to take its rows (or drag with Alt held)"
-        )
-        self.find_action = bar.addAction("Find")
-        self.find_action.setObjectName("page_find")
-        self.find_action.setToolTip("Find in the document (Ctrl+F; F3 next, Shift+F3 previous)")
-        self.find_action.triggered.connect(self.open_find)
-        for button in bar.findChildren(QToolButton):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        return bar
-
-    def _toggle_thumbnails(self, shown: bool) -> None:
-        self.thumbnails.setVisible(shown)
-        if shown:
-            self.thumbnails.sync(self.current_page())
-        self.schedule()
 
     # -- the record and its PDF ------------------------------------------------------------
 
@@ -240,7 +162,7 @@ class PageView(QWidget):
         )
         self.record, self.pdf = record, pdf
         if same:  # the same record shown again (after an edit): keep the place and pages
-            self._text_selection_changed()
+            self.pointer.text_selection_changed()
             self.mode_changed.emit(self.mode())
             return
         self._reset()
@@ -258,19 +180,18 @@ class PageView(QWidget):
         self.layouts.clear()
         self.bases.clear()
         self.failed.clear()
-        self._overlays.clear()
+        self.marks.clear()
         self.selection = None
-        self.flash = None
         self._reveal = None
         self._goto_page = None
-        self.last_table = None
+        self.pointer.last_table = None
         self.expected = []
         if self.record is not None and self.record.page_offsets:
             self.expected = page_starts(self.record.text, self.record.page_offsets)
-        self._find_changed(self.find_bar.text())
+        self.find.changed(self.find_bar.text())
         self.canvas.set_pages([])
         self.thumbnails.set_pages([])
-        self._update_page_label()
+        self.toolbar.update_page_label()
 
     def _open(self) -> None:
         assert self.pdf is not None
@@ -299,10 +220,10 @@ class PageView(QWidget):
         self.open_error = ""
         self.canvas.set_pages(info.sizes)
         self.thumbnails.set_pages(info.sizes)
-        self._update_page_label()
+        self.toolbar.update_page_label()
         if self.expected and len(self.expected) != len(info.sizes):
             self.expected = []  # not this PDF's pages: each page's text is looked for
-        self._text_selection_changed()
+        self.pointer.text_selection_changed()
         target = self._goto_page
         self._goto_page = None
         if self._reveal is not None:
@@ -329,13 +250,13 @@ class PageView(QWidget):
         self.layouts.move_to_end(page)
         while len(self.layouts) > LAYOUT_CACHE:
             old, _ = self.layouts.popitem(last=False)
-            self._overlays.pop(old, None)
+            self.marks.forget(old)
         if page not in self.bases:
             expected = self.expected[page] if page < len(self.expected) else None
             self.bases[page] = locate_page(self.record.text, layout, expected)
             if self.bases[page] is None:
                 self.mode_changed.emit(self.mode())  # the notice names the page
-        self._overlays.pop(page, None)
+        self.marks.forget(page)
         if self._reveal is not None and self.page_of(self._reveal[0]) == page:
             self._reveal_span(*self._reveal)
         self.canvas.update()
@@ -401,37 +322,10 @@ class PageView(QWidget):
             self._ensure_open()
         after = self.mode()
         if before == "text" and after == "pages":
-            self._follow_text()
+            self.pointer.follow_text()
         elif before == "pages" and after == "text":
-            self._lead_text()
+            self.pointer.lead_text()
         self.mode_changed.emit(after)
-
-    def _follow_text(self) -> None:
-        """Coming from the text: show the selection, else where the text was."""
-        sel = self.document.selection()
-        if sel is not None:
-            self.reveal(*sel)
-            return
-        first = self.document.text.firstVisibleBlock()
-        if first.isValid():
-            page = self.page_of(first.position())
-            if page is not None:
-                self.go_to_page(page)
-
-    def _lead_text(self) -> None:
-        """Going to the text: show the selection there, else the page's start."""
-        sel = self.selection
-        if sel is not None:
-            self.document.select(*sel)
-            self.document.text.centerCursor()
-            return
-        page = self.current_page()
-        base = self.bases.get(page)
-        if base is None and page < len(self.expected):
-            base = self.expected[page][0]
-        if base is not None:
-            self.document.select(base, base)
-            self.document.text.centerCursor()
 
     # -- pages, text offsets and requests --------------------------------------------------------
 
@@ -514,45 +408,10 @@ class PageView(QWidget):
         page = max(0, min(page, len(self.info.sizes) - 1))
         self.canvas.scroll_to_page(page)
 
-    def _update_page_label(self) -> None:
-        count = self.page_total()
-        self.page_count.setText(f" / {count} ")
-        self.page_spin.blockSignals(True)
-        self.page_spin.setMaximum(max(1, count))
-        self.page_spin.setValue(self.current_page() + 1 if count else 1)
-        self.page_spin.blockSignals(False)
-
     def _scrolled(self) -> None:
         self.canvas.viewport().update()
-        self._update_page_label()
+        self.toolbar.update_page_label()
         self.thumbnails.sync(self.current_page())
-        self.schedule()
-
-    def zoom_in(self) -> None:
-        self.canvas.set_zoom(next((z for z in ZOOMS if z > self.canvas.zoom + 1e-6), MAX_ZOOM))
-
-    def zoom_out(self) -> None:
-        smaller = [z for z in ZOOMS if z < self.canvas.zoom - 1e-6]
-        self.canvas.set_zoom(smaller[-1] if smaller else MIN_ZOOM)
-
-    def _zoom_chosen(self, data: object) -> None:
-        if data in ("width", "page"):
-            self.canvas.set_fit(str(data))
-        else:
-            self.canvas.set_zoom(float(data))  # type: ignore[arg-type]
-        self.canvas.setFocus()
-
-    def _zoomed(self) -> None:
-        fit = self.canvas.fit
-        index = self.zoom_combo.findData(fit) if fit else -1
-        if index < 0:
-            label = f"{round(self.canvas.zoom * 100)}%"
-            index = self.zoom_combo.findText(label)
-            if index < 0:
-                self.zoom_combo.setEditable(False)
-                self.zoom_combo.addItem(label, self.canvas.zoom)
-                index = self.zoom_combo.count() - 1
-        self.zoom_combo.setCurrentIndex(index)
         self.schedule()
 
     def reveal(self, start: int, end: int) -> None:
@@ -582,224 +441,6 @@ class PageView(QWidget):
         layout = self.layouts[page]
         lo, hi = max(start, base), min(end, base + len(layout.text))
         return layout.rects(lo - base, hi - base) if lo < hi else []
-
-    # -- marks ---------------------------------------------------------------------------------
-
-    def _marks_changed(self) -> None:
-        self._overlays.clear()
-        self.canvas.update()
-
-    def overlays(self, page: int) -> list[tuple[QRectF, HighlightItem]]:
-        """The document's marks on ``page``: ``(rectangle in points, mark)``, lowest layer
-        first."""
-        if page in self._overlays:
-            return self._overlays[page]
-        base = self.base(page)
-        out: list[tuple[QRectF, HighlightItem]] = []
-        if base is not None:
-            layout = self.layouts[page]
-            end = base + len(layout.text)
-            marks = [m for m in self.document.highlights() if m.start < end and m.end > base]
-            marks.sort(key=lambda m: (_LAYER.get(m.kind, 0), m.start))
-            for m in marks:
-                for rect in layout.rects(max(m.start, base) - base, min(m.end, end) - base):
-                    out.append((QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1]), m))
-        self._overlays[page] = out
-        return out
-
-    def drawn(self, page: int) -> list[tuple[Rect, str, str | None]]:
-        """What is drawn on ``page`` now: ``(rectangle in points, kind, field)`` of every
-        box, in drawing order (kinds as the document view's, plus 'focus', 'find',
-        'selection' and 'flash' for the layers on top)."""
-        out: list[tuple[Rect, str, str | None]] = []
-        for rect, m in self.overlays(page):
-            out.append((rect_of(rect), m.kind, m.field))
-        for kind, spans in self._layers():
-            for start, end in spans:
-                for r in self.rects_for(page, start, end):
-                    out.append((r, kind, None))
-        return out
-
-    def _layers(self) -> list[tuple[str, list[tuple[int, int]]]]:
-        layers = [("focus", [(s, e) for s, e, _c in self.document.focused()])]
-        if self.hits:
-            layers.append(("find", self.hits))
-        if self.selection is not None:
-            layers.append(("selection", [self.selection]))
-        if self.flash is not None and FLASH_STEPS[self._flash_step]:
-            layers.append(("flash", [self.flash]))
-        return layers
-
-    def mark_at(self, page: int, x: float, y: float) -> HighlightItem | None:
-        """The topmost value, suggestion or note whose box holds the point."""
-        for rect, m in reversed(self.overlays(page)):
-            if m.kind in ("value", "suggestion", "note") and rect.adjusted(-1, -1, 1, 1).contains(
-                QPointF(x, y)
-            ):
-                return m
-        return None
-
-    def _focus_changed(self, scroll: bool) -> None:
-        self.canvas.update()
-        spans = self.document.focused()
-        if not scroll or not spans or self.mode() != "pages":
-            return
-        for start, end, _colour in spans:
-            page = self.page_of(start)
-            if page is not None and self.canvas.shows(page, self.rects_for(page, start, end)):
-                return  # one of the field's boxes is on screen already: stay
-        self.reveal(spans[0][0], spans[0][1])
-
-    def _span_flashed(self, start: int, end: int) -> None:
-        self.flash = (start, end)
-        self._flash_step = 0
-        self._flash_timer.start()
-        if self.mode() == "pages":
-            self.reveal(start, end)
-        self.canvas.update()
-
-    def _flash_tick(self) -> None:
-        self._flash_step += 1
-        if self._flash_step >= len(FLASH_STEPS):
-            self._flash_timer.stop()
-            self.flash = None
-        self.canvas.update()
-
-    # -- selection ----------------------------------------------------------------------------
-
-    def set_selection(self, start: int, end: int) -> None:
-        """Select record offsets ``start:end`` here and in the text view."""
-        if end <= start:
-            self.selection = None
-            self.document.select(start, start)
-        else:
-            self.selection = (start, end)
-            self.document.select(start, end)
-        self.canvas.update()
-
-    def _text_selection_changed(self) -> None:
-        sel = self.document.selection()
-        if sel != self.selection:
-            self.selection = sel
-            self.canvas.update()
-
-    def selected_text(self) -> str:
-        if self.selection is None or self.record is None:
-            return ""
-        return self.record.text[self.selection[0] : self.selection[1]]
-
-    def caret(self, page: int, x: float, y: float) -> int | None:
-        """The record offset a selection dragged to point ``(x, y)`` of ``page`` reaches."""
-        base = self.base(page)
-        if base is None:
-            return None
-        local = self.layouts[page].caret_at(x, y)
-        return None if local is None else base + local
-
-    def offset_at(self, page: int, x: float, y: float) -> int | None:
-        """The record offset of the character printed at ``(x, y)`` on ``page``."""
-        base = self.base(page)
-        if base is None:
-            return None
-        local = self.layouts[page].char_at(x, y, slack=0.5)
-        return None if local is None else base + local
-
-    def word_at(self, page: int, x: float, y: float) -> tuple[int, int] | None:
-        base = self.base(page)
-        if base is None:
-            return None
-        layout = self.layouts[page]
-        local = layout.char_at(x, y, slack=0.5)
-        if local is None:
-            return None
-        start, end = layout.word_at(local)
-        return base + start, base + end
-
-    def context_menu_at(self, point: QPointF) -> QMenu:
-        """The document's menu (set a field from the selection, notes, copy) for a right
-        click at ``point`` of the canvas, with the marks of the word under it."""
-        place = self.canvas._point_at(point)
-        offset = self.offset_at(*place) if place else None
-        return self.document.context_menu(None, offset)
-
-    def clicked(self, page: int, x: float, y: float) -> None:
-        """A click (not a drag): a value's or suggestion's box focuses its field."""
-        mark = self.mark_at(page, x, y)
-        if mark is None:
-            return
-        if mark.kind in ("value", "suggestion") and mark.field:
-            self.document.highlight_clicked.emit(mark.field)
-        elif mark.kind == "note" and mark.ref is not None:
-            self.document.note_clicked.emit(mark.ref)
-
-    def table_at(self, page: int, rect: Rect) -> PdfTable | None:
-        """The cells of a table under ``rect`` (points) on ``page``, spans in the record."""
-        base = self.base(page)
-        layout = self.layouts.get(page)
-        if layout is None:
-            return None
-        table = table_in(layout, rect)
-        if base is None:
-            table.problems.append(
-                "this page's text is not in the record's text, so the cells have no spans"
-            )
-            return table
-        return table.shifted(base)
-
-    def take_table(self, page: int, rect: Rect) -> None:
-        table = self.table_at(page, rect)
-        if table is None:
-            return
-        self.last_table = table
-        self.table_selected.emit(table)
-        from reviewer.ui.pdf_table_dialog import TableDialog
-
-        dialog = TableDialog(table, self.results_target, self)
-        dialog.show()
-        self.table_dialog = dialog
-
-    # -- find -----------------------------------------------------------------------------------
-
-    def open_find(self) -> None:
-        self.find_bar.show()
-        self.find_bar.edit.setFocus()
-        self.find_bar.edit.selectAll()
-
-    def close_find(self) -> None:
-        self.find_bar.hide()
-        self.hits, self.hit = [], -1
-        self.canvas.update()
-        self.canvas.setFocus()
-
-    def _find_changed(self, query: str) -> None:
-        self.hits, self.hit = [], -1
-        if query.strip() and self.record is not None:
-            pattern = re.compile(re.escape(query), re.IGNORECASE)
-            for m in pattern.finditer(self.record.text):
-                self.hits.append((m.start(), m.end()))
-                if len(self.hits) >= MAX_FIND_HITS:
-                    break
-        if self.hits:
-            self.find_next(0)
-        self.find_bar.show_count(self.hit, len(self.hits), bool(query.strip()))
-        self.canvas.update()
-
-    def find_next(self, step: int = 1) -> None:
-        """Go to the next (``step`` 1), previous (-1) or first-from-here (0) hit."""
-        if not self.hits:
-            return
-        if self.hit < 0 or step == 0:
-            page = self.current_page()
-            base = self.base(page)
-            if base is None and page < len(self.expected):
-                base = self.expected[page][0]
-            starts = [s for s, _e in self.hits]
-            self.hit = min(bisect_right(starts, (base or 0) - 1), len(self.hits) - 1)
-        else:
-            self.hit = (self.hit + step) % len(self.hits)
-        self.find_bar.show_count(self.hit, len(self.hits), True)
-        self.reveal(*self.hits[self.hit])
-        self.canvas.update()
 
 
 def _stat(pdf: PdfFile | None) -> tuple[int, int] | None:

@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from reviewer.store import Store
-from reviewer.store.store import ListRow
+from reviewer.store.record_reads import ListRow
 from reviewer.ui.keyword_colours import keyword_colour
 from reviewer.ui.plain import shown
 from reviewer.ui.theme import decision_colour

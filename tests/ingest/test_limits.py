@@ -99,7 +99,8 @@ def test_nul_bytes_never_reach_a_stored_field_or_an_export(tmp_path):
 @pytest.mark.parametrize("size", [300_000])
 def test_the_document_view_copes_with_a_long_line_without_spaces(qtbot, size):
     from reviewer.domain import Record
-    from reviewer.ui.document_view import LONG_BLOCK, DocumentView
+    from reviewer.ui.document_text import LONG_BLOCK
+    from reviewer.ui.document_view import DocumentView
 
     view = DocumentView()
     qtbot.addWidget(view)

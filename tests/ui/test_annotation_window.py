@@ -10,7 +10,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from reviewer.annotate import template_ops
-from reviewer.ui.document_view import SPAN_MIME
+from reviewer.ui.mime import SPAN_MIME
 from tests.conftest import CORPUS
 
 

@@ -119,13 +119,13 @@ def test_decide_all_shown_asks_naming_the_count_then_decides_every_shown_record(
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    window.findChild(type(window.undo_action), "decide_shown").trigger()
+    window.findChild(type(window.menus.undo_action), "decide_shown").trigger()
 
     assert len(asked) == 1 and f"{len(shown)} records" in asked[0]
     assert set(_decisions(window, shown).values()) == {("include", "")}
     assert_consistent(window.store)
 
-    window.undo_action.trigger()  # Edit → Undo: one step
+    window.menus.undo_action.trigger()  # Edit → Undo: one step
     assert _decisions(window, shown) == before
     assert_consistent(window.store)
 

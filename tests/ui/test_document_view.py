@@ -13,8 +13,10 @@ from reviewer.annotate.notes import add_note
 from reviewer.annotate.selection import set_from_selection
 from reviewer.domain import ParsedRecord, Source, Suggestion
 from reviewer.store import Store
-from reviewer.ui.document_view import SPAN_MIME, DocumentView, HighlightItem, items_for_record
+from reviewer.ui.document_view import DocumentView
+from reviewer.ui.highlight_items import HighlightItem, items_for_record
 from reviewer.ui.legend import GROUP_COLOURS, KEYWORD_COLOURS, NOTE_FILL
+from reviewer.ui.mime import SPAN_MIME
 from reviewer.ui.plain import as_html
 
 TEXT = (

@@ -12,8 +12,8 @@ def test_confirm_and_reject_candidates(qtbot, window):
     ids = window.model.ids
     dup.add_candidates(window.store, [(ids[5], ids[2], 93.0), (ids[7], ids[3], 91.0)])
     before = window.model.rowCount()
-    window.show_duplicates()
-    dialog: DuplicatesDialog = window.duplicates_dialog
+    window.dialogs.show_duplicates()
+    dialog: DuplicatesDialog = window.dialogs.duplicates_dialog
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 2
     assert "LATER RECORD" in dialog.left.toPlainText()
@@ -32,7 +32,7 @@ def test_confirm_and_reject_candidates(qtbot, window):
     # and can be taken out of its group again
     window.select_row(0)
     window.current_id = ids[5]
-    window.unmerge_current()
+    window.dialogs.unmerge_current()
     assert window.store.record(ids[5]).duplicate_of is None
     assert window.model.rowCount() == before
 
@@ -48,8 +48,8 @@ def test_the_panes_follow_the_selected_pair_and_mark_differences(qtbot, window):
         "update records set title = ? where id = ?", ["Lenalidomide in myeloma: a study", ids[5]]
     )
     dup.add_candidates(store, [(ids[5], ids[2], 93.0), (ids[7], ids[3], 91.0)])
-    window.show_duplicates()
-    dialog: DuplicatesDialog = window.duplicates_dialog
+    window.dialogs.show_duplicates()
+    dialog: DuplicatesDialog = window.dialogs.duplicates_dialog
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.same, Qt.MouseButton.LeftButton)  # Y
     # the remaining pair, in both panes
@@ -71,8 +71,8 @@ def test_the_differences_between_the_two_records_are_marked(qtbot, window):
         "update records set title = ? where id = ?", ["Lenalidomide in myeloma: a study", ids[5]]
     )
     dup.add_candidates(store, [(ids[5], ids[2], 93.0)])
-    window.show_duplicates()
-    dialog: DuplicatesDialog = window.duplicates_dialog
+    window.dialogs.show_duplicates()
+    dialog: DuplicatesDialog = window.dialogs.duplicates_dialog
     qtbot.addWidget(dialog)
     assert dialog.shown == (ids[5], ids[2])
     assert "Title" in dialog.left.differing and "Source" not in dialog.left.differing

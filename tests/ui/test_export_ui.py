@@ -50,7 +50,7 @@ def test_a_json_export_opens_as_a_new_review(qtbot, window, tmp_path):
     window.store.set_value(window.current_id, "sample_size", 42, "tester")
     export_json(window.store, tmp_path / "r.json")
     dest = tmp_path / "copy.review"
-    window.new_review_from_json(str(tmp_path / "r.json"), str(dest))
+    window.files.new_review_from_json(str(tmp_path / "r.json"), str(dest))
     assert window.store.path == dest
     assert window.model.rowCount() == 34
     assert window.store.values(window.model.ids[0])["sample_size"].value == 42

@@ -74,13 +74,13 @@ def test_panel_shortcuts_bring_their_tab_forward(qtbot, window):
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     window.activateWindow()
     qtbot.keyClick(window.table, Qt.Key.Key_C, ctrl_shift)
-    assert window.in_front(window.docks["conflicts"])
+    assert window.menus.in_front(window.docks["conflicts"])
     qtbot.keyClick(window.table, Qt.Key.Key_S, ctrl_shift)
-    assert window.in_front(window.docks["stats"])
-    assert not window.in_front(window.docks["conflicts"])
+    assert window.menus.in_front(window.docks["stats"])
+    assert not window.menus.in_front(window.docks["conflicts"])
     assert window.docks["conflicts"].isVisible()  # still open, behind its tab
     qtbot.keyClick(window.table, Qt.Key.Key_C, ctrl_shift)
-    assert window.in_front(window.docks["conflicts"])
+    assert window.menus.in_front(window.docks["conflicts"])
     qtbot.keyClick(window.table, Qt.Key.Key_C, ctrl_shift)  # in front: the key hides it
     assert not window.docks["conflicts"].isVisible()
 
@@ -115,7 +115,7 @@ def test_the_history_panel_shows_the_current_record_when_opened(qtbot, window):
     rid = window.current_id
     screening.decide(window.store, rid, "include", "tester")
     assert not window.docks["history"].isVisible()
-    window.toggle_dock(window.docks["history"])
+    window.menus.toggle_dock(window.docks["history"])
     assert window.history_panel.record_id == rid
     assert window.history_panel.table.rowCount() >= 1
 
@@ -321,7 +321,7 @@ def test_save_a_copy_for_another_reviewer(qtbot, window, tmp_path, monkeypatch):
         return (str(dest), filters) if not dest.exists() else ("", "")  # then: Cancel
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
-    window.save_copy()
+    window.files.save_copy()
     assert offered[0].endswith("demo-Bob.review")
     assert sorted(p.name for p in dest.parent.iterdir()) == ["demo-Bob.review"]
     with Store(dest) as copy:
@@ -338,7 +338,7 @@ def test_save_a_copy_for_another_reviewer(qtbot, window, tmp_path, monkeypatch):
     )
     # the next save dialog opens in the folder used last for copies
     offered.clear()
-    window.save_copy()
+    window.files.save_copy()
     assert offered[0].startswith(str(dest.parent))
     assert warned == []
 
@@ -368,11 +368,11 @@ def test_a_merged_record_shows_its_abstract_sources_and_originals(qtbot, tmp_pat
         "Merged from 3 records: medline.csv · embase.csv · scopus.csv"
     )
     qtbot.mouseClick(window.document.originals_button, Qt.MouseButton.LeftButton)
-    texts = window.originals_dialog.texts()
+    texts = window.dialogs.originals_dialog.texts()
     assert len(texts) == 3
     assert "(no abstract in this source)" in texts[0]  # PubMed's CSV
     assert abstract.strip()[:80] in "\n".join(texts[1:])
-    window.originals_dialog.close()
+    window.dialogs.originals_dialog.close()
     window.close()
     store.close()
 
@@ -381,8 +381,8 @@ def test_a_merged_record_shows_its_abstract_sources_and_originals(qtbot, tmp_pat
 
 
 def test_sources_are_named_once_in_a_dialog(qtbot, window):
-    window.show_sources()
-    dialog = window.sources_dialog
+    window.dialogs.show_sources()
+    dialog = window.dialogs.sources_dialog
     first = window.store.sources()[0]
     edit = dialog.editors[first.id]
     edit.setText("Reference list of the guideline")
@@ -403,15 +403,15 @@ def test_help_lists_the_shortcuts_and_the_version(qtbot, window):
     from reviewer.ui.about import about_details
 
     window.findChild(QAction, "help_shortcuts").trigger()
-    rows = window.shortcuts_dialog.rows
+    rows = window.dialogs.shortcuts_dialog.rows
     keys = {(what, keys) for _where, what, keys in rows}
     assert ("Statistics panel", "Ctrl+Shift+S") in keys
     assert ("Save a copy for another reviewer…", "") not in keys  # only what has keys
     assert any(k == "I or 1" for _w, k in keys)
     assert any(what == "Export…" and k == "Ctrl+E" for what, k in keys)
-    assert window.shortcuts_dialog.table.rowCount() == len(rows)
+    assert window.dialogs.shortcuts_dialog.table.rowCount() == len(rows)
     assert reviewer.__version__ in about_details()  # Help → About (issue 19's box)
-    window.shortcuts_dialog.close()
+    window.dialogs.shortcuts_dialog.close()
 
 
 # -- friction: empty states, and nothing offered that cannot be done ----------------------------
@@ -471,7 +471,7 @@ def test_kappa_is_interpreted(qtbot, window):
                          reason="" if i < 5 else "wrong population")  # fmt: skip
         screening.decide(window.store, rid, "include" if i < 6 else "exclude", "bob",
                          reason="" if i < 6 else "wrong population")  # fmt: skip
-    window.toggle_dock(window.docks["stats"])
+    window.menus.toggle_dock(window.docks["stats"])
     label = window.stats_panel.content.findChild(
         QLabel, "stats_kappa_words_title_abstract_bob_tester"
     )

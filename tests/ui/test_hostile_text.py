@@ -232,7 +232,7 @@ def test_no_markup_from_a_file_is_interpreted_anywhere(qtbot, hostile_window, ca
     window.history_panel.reload(window.store, rid)
     window.notes_panel.whole_review.setChecked(True)
     window.conflicts_view.reload() if hasattr(window.conflicts_view, "reload") else None
-    window.show_duplicates()
+    window.dialogs.show_duplicates()
     window.importer.report_dialog = None
     QApplication.processEvents()
     window.grab()  # paint everything once

@@ -186,7 +186,7 @@ def test_new_and_recent_reviews(qtbot, window, tmp_path, monkeypatch):
     target = tmp_path / "fresh.review"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     old = window.store.path
-    window.new_review()
+    window.files.new_review()
     assert window.store.path == target
     assert window.model.rowCount() == 0
     assert "fresh" in window.windowTitle()

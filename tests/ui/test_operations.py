@@ -61,7 +61,7 @@ def test_a_conflict_resolved_in_the_dock_is_undone_by_ctrl_z(qtbot, window):
     assert window.conflicts_view.select_record(rid)
     assert window.conflicts_view.resolve_current("include")
     assert screening.final_decision(window.store, rid, "title_abstract") == "include"
-    assert "resolve" in window.undo_action.text()
+    assert "resolve" in window.menus.undo_action.text()
     window.undo()
     assert screening.resolution(window.store, rid, "title_abstract") is None
     # listed as open again: the view reads the conflicts again on the notice, a moment later

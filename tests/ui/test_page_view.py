@@ -190,7 +190,7 @@ def test_words_selected_on_page_2_become_a_value_with_page_span_and_box(qtbot, w
     start, end, boxes = select_words(qtbot, win, 1, "Pregnant smokers")
     assert win.document.selection() == (start, end)  # the text view holds it too
     point = at(win, 1, boxes[3])
-    menu = win.pages.context_menu_at(QPointF(point))
+    menu = win.pages.pointer.context_menu_at(QPointF(point))
     action = menu.findChild(QAction, "set_condition")
     assert action is not None and action.isEnabled()
     action.trigger()
@@ -209,12 +209,12 @@ def test_words_selected_on_page_2_become_a_value_with_page_span_and_box(qtbot, w
         start, end, 2, "Pregnant smokers"
     )  # fmt: skip
 
-    drawn = [r for r, kind, field in win.pages.drawn(1) if kind == "value" and field == "condition"]
+    drawn = [r for r, kind, field in win.pages.marks.drawn(1) if kind == "value" and field == "condition"]
     assert len(drawn) == 1
     assert drawn[0] == pytest.approx(union(boxes), abs=0.01)
 
     # and it is on screen there: the box's pixels are tinted with the field group's colour
-    win.pages.set_selection(0, 0)
+    win.pages.pointer.set_selection(0, 0)
     win.document.highlight([], scroll=False)  # no focused field drawn over it
     qtbot.waitUntil(win.pages.idle, timeout=WAIT)
     image = win.pages.canvas.viewport().grab().toImage()
@@ -240,7 +240,7 @@ def test_a_drag_across_a_line_break_and_ctrl_0(qtbot, win):
     value = win.store.values(win.rid)["age"]
     assert value.provenance[0].page == 2
     assert (value.provenance[0].start, value.provenance[0].end) == (start, end)
-    drawn = [r for r, kind, field in win.pages.drawn(1) if kind == "value" and field == "age"]
+    drawn = [r for r, kind, field in win.pages.marks.drawn(1) if kind == "value" and field == "age"]
     assert len(drawn) == 2  # one box on each line
 
 
@@ -268,7 +268,7 @@ def test_a_selection_dragged_from_the_page_onto_a_field(qtbot, win, monkeypatch)
 
 
 def test_tooltips_show_text_as_it_is():
-    from reviewer.ui.page_view import plain_tooltip
+    from reviewer.ui.page_chrome import plain_tooltip
 
     assert "&lt;b&gt;" in plain_tooltip("<b>not bold</b>")
 
@@ -288,7 +288,7 @@ def test_dragging_from_one_column_into_the_next_reads_on(qtbot, win):
 def test_a_box_click_focuses_its_field_and_a_field_scrolls_to_its_box(qtbot, win):
     start, end, boxes = select_words(qtbot, win, 1, "Pregnant smokers")
     win.document.set_field_requested.emit("condition", start, end, False)
-    win.pages.set_selection(0, 0)
+    win.pages.pointer.set_selection(0, 0)
     with qtbot.waitSignal(win.document.highlight_clicked, timeout=WAIT) as got:
         click(win, at(win, 1, boxes[4]))
     assert got.args == ["condition"]
@@ -300,7 +300,7 @@ def test_a_box_click_focuses_its_field_and_a_field_scrolls_to_its_box(qtbot, win
     qtbot.waitUntil(
         lambda: win.pages.canvas.shows(1, win.pages.rects_for(1, start, end)), timeout=WAIT
     )
-    assert any(kind == "focus" for _r, kind, _f in win.pages.drawn(1))
+    assert any(kind == "focus" for _r, kind, _f in win.pages.marks.drawn(1))
 
 
 def test_switching_views_keeps_the_selection(qtbot, win):
@@ -314,7 +314,7 @@ def test_switching_views_keeps_the_selection(qtbot, win):
     assert win.document.stack.currentWidget() is win.pages
     assert win.pages.selection == (other, other + 11)
     qtbot.waitUntil(win.pages.idle, timeout=WAIT)
-    assert any(kind == "selection" for _r, kind, _f in win.pages.drawn(1))
+    assert any(kind == "selection" for _r, kind, _f in win.pages.marks.drawn(1))
     assert win.pages.preferred_mode() == "pages"
 
 
@@ -327,16 +327,16 @@ def test_find_marks_hits_on_the_page(qtbot, win):
     qtbot.keyClicks(win.pages.find_bar.edit, "antenatal")
     qtbot.keyClick(win.pages.find_bar.edit, Qt.Key.Key_Return)
     text = win.store.record(win.rid).text
-    assert len(win.pages.hits) == text.lower().count("antenatal")
+    assert len(win.pages.find.hits) == text.lower().count("antenatal")
     qtbot.waitUntil(win.pages.idle, timeout=WAIT)
-    page = win.pages.page_of(win.pages.hits[win.pages.hit][0])
-    assert any(kind == "find" for _r, kind, _f in win.pages.drawn(page))
-    first = win.pages.hit
+    page = win.pages.page_of(win.pages.find.hits[win.pages.find.hit][0])
+    assert any(kind == "find" for _r, kind, _f in win.pages.marks.drawn(page))
+    first = win.pages.find.hit
     qtbot.keyClick(win.pages.find_bar.edit, Qt.Key.Key_Return)
-    assert win.pages.hit == (first + 1) % len(win.pages.hits)
-    assert win.pages.find_bar.count.text() == f"{win.pages.hit + 1} of {len(win.pages.hits)}"
+    assert win.pages.find.hit == (first + 1) % len(win.pages.find.hits)
+    assert win.pages.find_bar.count.text() == f"{win.pages.find.hit + 1} of {len(win.pages.find.hits)}"
     qtbot.keyClick(win.pages.find_bar.edit, Qt.Key.Key_Escape)
-    assert not win.pages.find_bar.isVisible() and not win.pages.hits
+    assert not win.pages.find_bar.isVisible() and not win.pages.find.hits
 
 
 def test_keyboard_navigation_and_go_to_page(qtbot, win):
@@ -350,9 +350,9 @@ def test_keyboard_navigation_and_go_to_page(qtbot, win):
     qtbot.keyClick(canvas, Qt.Key.Key_PageDown)
     assert canvas.verticalScrollBar().value() > before
     qtbot.keyClick(canvas, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
-    assert win.pages.page_spin.hasFocus()
-    qtbot.keyClicks(win.pages.page_spin, "3")  # a digit here is a page, not a decision
-    qtbot.keyClick(win.pages.page_spin, Qt.Key.Key_Return)
+    assert win.pages.toolbar.page_spin.hasFocus()
+    qtbot.keyClicks(win.pages.toolbar.page_spin, "3")  # a digit here is a page, not a decision
+    qtbot.keyClick(win.pages.toolbar.page_spin, Qt.Key.Key_Return)
     assert win.pages.current_page() == 2
     assert win.store.decisions(win.rid) == []
     qtbot.keyClick(canvas, Qt.Key.Key_I)  # screening keys work on the pages too
@@ -366,15 +366,15 @@ def test_zoom_renders_anew_and_fit_page_shows_a_whole_page(qtbot, win):
     assert pages.canvas.zoom > zoom
     qtbot.waitUntil(pages.idle, timeout=WAIT)
     assert (pages.current_page(), pages.scale_key()) in pages.images
-    pages._zoom_chosen("page")
+    pages.toolbar.zoom_chosen("page")
     qtbot.waitUntil(pages.idle, timeout=WAIT)
     rect = pages.canvas.page_rect(pages.current_page())
     assert rect.height() <= pages.canvas.viewport().height()
-    assert pages.zoom_combo.currentText() == "Fit page"
+    assert pages.toolbar.zoom_combo.currentText() == "Fit page"
 
 
 def test_thumbnails_render_and_take_you_to_a_page(qtbot, win):
-    win.pages.thumbs_action.setChecked(True)
+    win.pages.toolbar.thumbs_action.setChecked(True)
     assert win.pages.thumbnails.isVisible()
     qtbot.waitUntil(lambda: len(win.pages.thumbs) >= 3, timeout=WAIT)
     item = win.pages.thumbnails.item(4)
@@ -405,8 +405,8 @@ def drag_over_table_3(qtbot, win) -> None:
 
 def test_a_table_sent_to_the_results_tab(qtbot, win):
     drag_over_table_3(qtbot, win)
-    assert win.pages.table_dialog.send_button.isEnabled()
-    win.pages.table_dialog.send_button.click()
+    assert win.pages.pointer.table_dialog.send_button.isEnabled()
+    win.pages.pointer.table_dialog.send_button.click()
     mapping = win.results.table_dialog
     uses, rows, kind = mapping.choices()
     assert [u.use for u in uses] == ["skip", "arm", "arm", "comparison", "comparison"]
@@ -426,7 +426,7 @@ def test_a_table_becomes_rows_to_copy_or_send(qtbot, win):
     sent = []
     win.pages.results_target = sent.append
     drag_over_table_3(qtbot, win)
-    table = win.pages.last_table
+    table = win.pages.pointer.last_table
     assert table is not None and table.reliable, table and table.message()
     text = win.store.record(win.rid).text
     row = next(r for r in table.rows if r[0] and r[0].text.startswith("Self reported") and r[1]
@@ -436,7 +436,7 @@ def test_a_table_becomes_rows_to_copy_or_send(qtbot, win):
         "30 (8)", "25 (6)", "1.21 (0.70 to 2.10)", "1.37 (0.78 to 2.41)",
     ]  # fmt: skip
     assert all(text[c.start : c.end] == c.text for c in row[1:])  # spans in the record's text
-    dialog = win.pages.table_dialog
+    dialog = win.pages.pointer.table_dialog
     assert not dialog.warning.isVisible()
     dialog.copy()
     assert "30 (8)\t25 (6)\t1.21 (0.70 to 2.10)" in QGuiApplication.clipboard().text()

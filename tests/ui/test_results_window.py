@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu
 
 from reviewer.analysis import rob2
 from reviewer.store import results as rs
-from reviewer.ui.document_view import SPAN_MIME
+from reviewer.ui.mime import SPAN_MIME
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "results"
 TRIAL = "Early Intervention With Lenalidomide"
