@@ -121,8 +121,11 @@ create virtual table records_fts using fts5(title, authors, text, content='recor
 _RIS_FIELDS = {"TI": "title", "T1": "title", "AU": "authors", "A1": "authors",
                "AB": "text", "N2": "text", "JO": "journal", "T2": "journal",
                "PY": "year", "Y1": "year", "DO": "doi"}  # fmt: skip
-_NBIB_FIELDS = {"TI": "title", "FAU": "authors", "AB": "text", "JT": "journal",
-                "DP": "year", "LID": "doi"}  # fmt: skip
+# The same six fields as from RIS, from the tags that hold them: make_corpus's MEDLINE
+# (like many exports) has AU without FAU, TA without JT and the DOI in AID, not LID.
+_NBIB_FIELDS = {"TI": "title", "FAU": "authors", "AU": "authors", "AB": "text",
+                "JT": "journal", "TA": "journal", "DP": "year", "LID": "doi",
+                "AID": "doi"}  # fmt: skip
 
 
 def minimal_records(path: Path):

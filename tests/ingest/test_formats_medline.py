@@ -107,3 +107,36 @@ def test_sniff():
     assert medline.sniff("PMID- 123\nOWN - NLM\n", Path("a.ris")) >= 0.9
     assert medline.sniff("TY  - JOUR\nTI  - x\nAU  - y\nPT  - z\n", Path("a.txt")) == 0.0
     assert medline.sniff("Some text\n", Path("a.txt")) == 0.0
+
+
+def test_wrapped_values_blank_continuations_and_line_numbers():
+    # Continuation lines are joined per value, each stripped, blank ones dropped; lines
+    # before any tag are ignored; a value continued after a noise line keeps growing; the
+    # line a record starts on counts every line above it, continuation lines included.
+    text = (
+        "      stray before any tag\n"
+        "PMID- 1\n"
+        "TI  - \n"
+        "        A title\n"
+        "      \n"
+        " wrapped\t \n"
+        "AB  - First\n"
+        "      part\n"
+        "noise\n"
+        "      more\n"
+        "AU  - Doe J;\n"
+        "\n"
+        "PMID- 2\n"
+        "AB  -\n"
+        "OAB - Other abstract\n"
+        "      wrapped\n"
+        "TI  - Second"
+    )
+    first, second = parse_text(text)
+    assert isinstance(first, ParsedRecord) and isinstance(second, ParsedRecord)
+    assert first.title == "A title wrapped"
+    assert first.abstract == "First part more"
+    assert first.authors == ["Doe J"]
+    assert (first.source_line, second.source_line) == (2, 13)
+    assert second.abstract == "Other abstract wrapped"  # AB empty: the other abstract
+    assert second.title == "Second"

@@ -39,6 +39,17 @@ _BLOCK_TAGS = frozenset({"AB", "OAB", "AD", "CI"})
 
 Tags = dict[str, list[str]]
 
+# The tags of PubMed's exports as their lines start (``"AU  - "``, ``"PMID- "``): such a
+# line is told by one look-up; other lines go on to the tests below.
+_KNOWN_TAGS = {f"{tag:<4}- ": tag for tag in (
+    "PMID", "OWN", "STAT", "DCOM", "LR", "IS", "VI", "IP", "DP", "TI", "PG", "LID", "AB", "FAU",
+    "AU", "AD", "LA", "GR", "PT", "DEP", "PL", "TA", "JT", "JID", "SB", "MH", "OT", "OTO", "COIS",
+    "EDAT", "MHDA", "CRDT", "PHST", "AID", "PST", "SO", "PMC", "MID", "CI", "OAB", "SI", "CN",
+    "BTI", "TT", "CTI", "RN", "EIN", "CIN", "CON", "ECI", "ECF", "RIN", "ROF", "RPI", "RPF", "UIN",
+    "UOF", "SPIN", "ORI", "GS", "GN", "ISBN", "ED", "FED", "CP", "AUID", "FIR", "IR", "IRAD", "EN",
+    "PS", "PUBM", "PB", "SFM", "TTI",
+)}  # fmt: skip
+
 
 def sniff(head: str, path: Path) -> float:
     if _SNIFF_PMID.search(head):
@@ -55,20 +66,25 @@ def sniff(head: str, path: Path) -> float:
 def parse(stream: TextIO, path: Path) -> ParseResult:
     """Records of a MEDLINE file, streamed."""
     tags: Tags | None = None
-    last = ""
+    last = ""  # the tag the open record's last value belongs to
     more: list[str] = []  # continuation lines of the last value, joined when it is done
     start = 0
     index = 0
-    for lineno, line in enumerate(stream, 1):
-        if line[0] == " ":  # a continuation line (six spaces in real exports)
-            if tags is not None and last and (text := line.strip()):
-                more.append(text)
+    lineno = 0  # lines before ``more``
+    for line in stream:
+        if line[0] == " ":  # a continuation line (most lines: a wrapped abstract)
+            more.append(line)
             continue
         if more:
-            _continue(tags, last, more)
+            lineno += len(more)
+            if tags is not None:
+                _continue(tags[last], more)
             more = []
-        tag = line[:4].rstrip()
-        if line[4:5] == "-" and tag.isalnum():
+        lineno += 1
+        tag = _KNOWN_TAGS.get(line[:6])
+        if tag is not None:
+            value = line[6:].strip()
+        elif line[4:5] == "-" and (tag := line[:4].rstrip()).isalnum():
             value = line[5:].strip()
         elif line.isspace():
             if tags is not None:
@@ -93,9 +109,8 @@ def parse(stream: TextIO, path: Path) -> ParseResult:
         else:
             bucket.append(value)
         last = tag
-    if more:
-        _continue(tags, last, more)
     if tags is not None:
+        _continue(tags[last], more)
         yield _record(tags, index, start)
         index += 1
     if index == 0:
@@ -104,51 +119,52 @@ def parse(stream: TextIO, path: Path) -> ParseResult:
         )
 
 
-def _continue(tags: Tags | None, last: str, more: list[str]) -> None:
-    """Append wrapped lines to the value they continue."""
-    if tags is not None:
-        values = tags[last]
-        values[-1] = " ".join([values[-1], *more] if values[-1] else more).strip()
+def _continue(values: list[str], lines: list[str]) -> None:
+    """Add the text of a value's continuation lines to it (each stripped, blank ones
+    dropped, joined by spaces)."""
+    if text := " ".join(filter(None, map(str.strip, lines))):
+        values[-1] = f"{values[-1]} {text}" if values[-1] else text
 
 
 def _record(tags: Tags, index: int, line: int) -> ParsedRecord | RecordError:
+    # Each tag's first non-empty value, "" for none (one pass; most tags have one value).
+    firsts = {k: v[0] or next((x for x in v if x), "") for k, v in tags.items()}
+    f = firsts.get
     get = tags.get
-    f = _first
-    journal_abbrev = f(get("TA"))
+    journal_abbrev = f("TA", "")
+    authors = get("FAU") or get("AU")
+    authors = clean_names(authors) if authors else []
+    if "CN" in tags:
+        authors += tags["CN"]
+    doi = get("LID", []) + get("AID", [])
     return build_record(
         index=index,
         line=line,
-        title=f(get("TI")) or f(get("BTI")) or f(get("TT")),
-        authors=clean_names(get("FAU") or get("AU") or []) + get("CN", []),
-        journal=f(get("JT")) or journal_abbrev,
-        year=parse_year(f(get("DP")) or f(get("DEP"))),
-        volume=f(get("VI")),
-        issue=f(get("IP")),
-        pages=f(get("PG")),
-        doi=_doi(get("LID", []) + get("AID", [])),
-        pmid=f(get("PMID")),
-        pmcid=f(get("PMC")),
+        title=f("TI") or f("BTI") or f("TT") or "",
+        authors=authors,
+        journal=f("JT") or journal_abbrev,
+        year=parse_year(f("DP") or f("DEP") or ""),
+        volume=f("VI", ""),
+        issue=f("IP", ""),
+        pages=f("PG", ""),
+        doi=_doi(doi) if doi else "",
+        pmid=f("PMID", ""),
+        pmcid=f("PMC", ""),
         trial_ids=get("SI"),
         abstract=_abstract(tags),
         keywords=clean_list(get("OT", []) + get("MH", []))
         if "OT" in tags or "MH" in tags
         else None,
-        type=f(get("PT")),
+        type=f("PT", ""),
         extra=_extra(tags, journal_abbrev),
     )
 
 
-def _first(values: list[str] | None) -> str:
-    """The first non-empty value of a tag (``""`` if it has none)."""
-    if not values:
-        return ""
-    return values[0] or next((v for v in values if v), "")
-
-
 def _abstract(tags: Tags) -> str:
-    parts = [v for v in tags.get("AB", ()) if v]
-    if not parts:
-        parts = [v for v in tags.get("OAB", ()) if v]
+    parts = tags.get("AB")
+    if parts and len(parts) == 1 and parts[0]:  # the common case
+        return parts[0]
+    parts = [v for v in parts or () if v] or [v for v in tags.get("OAB", ()) if v]
     return "\n".join(parts)
 
 
@@ -162,12 +178,15 @@ def _doi(values: list[str]) -> str:
     return ""
 
 
+_EXTRA_TAGS = (("LA", "language"), ("IS", "issn"), ("AD", "affiliations"), ("PL", "place"))
+
+
 def _extra(tags: Tags, journal_abbrev: str) -> dict[str, str | list[str]] | None:
     extra: dict[str, str | list[str]] = {}
     if journal_abbrev:
         extra["journal_abbrev"] = journal_abbrev
-    for tag, name in (("LA", "language"), ("IS", "issn"), ("AD", "affiliations"), ("PL", "place")):
-        if values := [v for v in tags.get(tag, ()) if v]:
+    for tag, name in _EXTRA_TAGS:
+        if tag in tags and (values := [v for v in tags[tag] if v]):
             extra[name] = values[0] if len(values) == 1 else values
     return extra or None
 
