@@ -38,6 +38,7 @@ VERSIONS = [
     ("v10_m001-m006_m010", "7fa0708"),
     ("v11_m001-m006_m011", "871bb9a"),
     ("v13_m001-m006_m011_m013", "2437779"),  # m013 as released (with sync_pulled)
+    ("v14_m001-m008_m010_m011_m013_m014", "3da3457"),  # the stop of 2026-12-04
 ]
 
 # Run inside the old checkout: screening, a value quoting the record's words, a tag and a
