@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
             self.menus, files=self.files, recent_menu=self.recent_menu,
             screening=self.screening, extraction=self.extraction, results=self.results,
             exporter=self.exporter, dialogs=self.dialogs, search=self.search,
-            docks={**self.docks, "ranking": self.ranking.dock, "notes": self.notes_dock},
+            docks={**self.docks, "ranking": self.ranking.recall_curve.dock, "notes": self.notes_dock},
             decide=self.decide, move=self.move, undo=self.undo, redo=self.redo,
             close=self.close, ask_reviewer_name=self.ask_reviewer_name,
         )  # fmt: skip
@@ -269,8 +269,8 @@ class MainWindow(QMainWindow):
         # bar, the recall curve in a dock (hidden until asked for, like the others)
         left.add_under_search(self.ranking.sort_combo)
         self.statusBar().insertPermanentWidget(0, self.ranking.status)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ranking.dock)
-        self.ranking.dock.hide()
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ranking.recall_curve.dock)
+        self.ranking.recall_curve.dock.hide()
 
         # Single-key screening keys act on the list and the document only, so typing
         # in the form (or a choice list's type-ahead) never records a decision.

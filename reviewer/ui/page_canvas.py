@@ -6,7 +6,8 @@ zoom is pixels per point. Pages are drawn from the page view's cache of rendered
 images (a stand-in, stretched, while the right one renders), and the marks over
 them are multiplied with the page as a highlighter would be, so the print stays
 black. Everything the canvas knows of the record, the text and the marks it asks
-its owner, the ``PageView``.
+its owner, the ``PageView``. The painting is in ``page_painting``, the keys in
+``page_keys``.
 """
 
 from __future__ import annotations
@@ -17,17 +18,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
-    QColor,
     QContextMenuEvent,
     QDrag,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
-    QPen,
     QResizeEvent,
     QWheelEvent,
 )
@@ -38,15 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.ingest.pdf_layout import Rect
-from reviewer.ui.legend import (
-    FLASH_COLOUR,
-    GROUP_ACCENTS,
-    KEYWORD_COLOURS,
-    NOTE_ACCENT,
-    NOTE_FILL,
-    group_colour,
-)
 from reviewer.ui.page_chrome import plain_tooltip
+from reviewer.ui.page_keys import claims_shortcut, press_key
+from reviewer.ui.page_painting import paint_pages
 
 if TYPE_CHECKING:
     from reviewer.ui.page_view import PageView
@@ -56,14 +47,6 @@ GAP = 12  # between pages
 MIN_ZOOM, MAX_ZOOM = 0.25, 6.0
 REST_MS = 150  # the view rests when it has not moved for this long
 FLASH_STEPS = (True, True, False, True, True, False)  # 150 ms each, as the text view
-FIND_FILL = "#ffeb3b"
-FIND_CURRENT = "#ff9800"
-
-
-def rgba(colour: str, alpha: int) -> QColor:
-    c = QColor(colour)
-    c.setAlpha(alpha)
-    return c
 
 
 class PageCanvas(QAbstractScrollArea):
@@ -85,7 +68,7 @@ class PageCanvas(QAbstractScrollArea):
         self._press_page: int | None = None
         self._anchor: int | None = None
         self._mode = ""  # "select" | "table" | "drag" while the button is down
-        self._band: tuple[int, QPointF, QPointF] | None = None  # page, press, now (points)
+        self.band: tuple[int, QPointF, QPointF] | None = None  # page, press, now (points)
         self._autoscroll = QTimer(self)
         self._autoscroll.setInterval(40)
         self._autoscroll.timeout.connect(self._autoscroll_tick)
@@ -251,89 +234,9 @@ class PageCanvas(QAbstractScrollArea):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         painter = QPainter(self.viewport())
-        palette = self.palette()
-        painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.Mid))
-        owner = self.owner
-        if not self.sizes:
-            painter.setPen(palette.color(QPalette.ColorRole.Text))
-            text = "Opening the PDF…" if owner.pdf is not None and not owner.open_error else ""
-            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, text)
-            return
-        scale = owner.scale_key()
-        dpr = self.devicePixelRatioF()
-        for page in self.visible_pages():
-            rect = self.page_rect(page)
-            painter.fillRect(rect.translated(2, 2), QColor(0, 0, 0, 60))
-            painter.fillRect(rect, Qt.GlobalColor.white)
-            image = owner.images.get((page, scale))
-            if image is not None:
-                image.setDevicePixelRatio(dpr)
-                if abs(image.width() / dpr - rect.width()) < 1.5:
-                    painter.drawImage(rect.topLeft(), image)
-                else:  # rendered smaller than asked (a huge page): stretched
-                    painter.drawImage(rect, image)
-            else:
-                stand_in = owner.images.any_of(lambda k, p=page: k[0] == p) or owner.thumbs.get(
-                    page
-                )
-                if stand_in is not None:
-                    painter.drawImage(rect, stand_in)
-                failed = owner.failed.get((page, "page"))
-                painter.setPen(QColor("#555"))
-                painter.drawText(
-                    rect,
-                    Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                    failed or ("" if stand_in is not None else f"Page {page + 1}"),
-                )
-            self._paint_marks(painter, page)
-        if self._band is not None:
-            page, a, b = self._band
-            band = self.to_view(
-                page, (min(a.x(), b.x()), min(a.y(), b.y()), max(a.x(), b.x()), max(a.y(), b.y()))
-            )
-            painter.setPen(
-                QPen(palette.color(QPalette.ColorRole.Highlight), 1.5, Qt.PenStyle.DashLine)
-            )
-            painter.setBrush(rgba(palette.color(QPalette.ColorRole.Highlight).name(), 40))
-            painter.drawRect(band)
+        paint_pages(self, painter, event.rect())
         painter.end()
         self.owner.schedule()
-
-    def _paint_marks(self, painter: QPainter, page: int) -> None:
-        """Marks as a highlighter draws them: multiplied with the page, so the printed
-        words stay black under any colour."""
-        owner = self.owner
-        painter.save()
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for rect, m in owner.marks.overlays(page):
-            view = self.to_view(page, rect)
-            _paint_mark(painter, view, m.kind, m.group)
-        highlight = self.palette().color(QPalette.ColorRole.Highlight)
-        found = owner.find
-        current = found.hits[found.hit] if 0 <= found.hit < len(found.hits) else None
-        for kind, spans in owner.marks.layers():
-            for span in spans:
-                colour = None
-                if kind == "focus":
-                    colour = next(
-                        (c for s, e, c in owner.document.focused() if (s, e) == span), None
-                    )
-                for r in owner.rects_for(page, *span):
-                    view = self.to_view(page, r)
-                    if kind == "selection":
-                        painter.fillRect(view, rgba(highlight.name(), 140))
-                    elif kind == "find":
-                        fill = FIND_CURRENT if span == current else FIND_FILL
-                        painter.fillRect(view, QColor(fill))
-                    elif kind == "flash":
-                        painter.fillRect(view, QColor(FLASH_COLOUR))
-                    else:  # the focused field: an outline on top of its fill
-                        painter.setPen(QPen(QColor(colour or FLASH_COLOUR).darker(160), 2))
-                        painter.setBrush(QColor(colour or FLASH_COLOUR))
-                        painter.drawRect(view.adjusted(-1, -1, 1, 1))
-                        painter.setPen(Qt.PenStyle.NoPen)
-        painter.restore()
 
     # -- the mouse ----------------------------------------------------------------------
 
@@ -356,7 +259,7 @@ class PageCanvas(QAbstractScrollArea):
         )
         if table:
             self._mode = "table"
-            self._band = (page, QPointF(x, y), QPointF(x, y))
+            self.band = (page, QPointF(x, y), QPointF(x, y))
             return
         if owner.selection is not None and self._in_selection(page, x, y):
             self._mode = "drag"
@@ -405,11 +308,11 @@ class PageCanvas(QAbstractScrollArea):
         if place is None:
             return
         page, x, y = place
-        if self._mode == "table" and self._band is not None:
-            band_page, start, _now = self._band
+        if self._mode == "table" and self.band is not None:
+            band_page, start, _now = self.band
             origin = self.page_rect(band_page)
             x, y = (point.x() - origin.x()) / self.zoom, (point.y() - origin.y()) / self.zoom
-            self._band = (band_page, start, QPointF(x, y))
+            self.band = (band_page, start, QPointF(x, y))
             self.viewport().update()
         elif self._mode == "select":
             self._extend(self.owner.pointer.caret(page, x, y))
@@ -435,9 +338,9 @@ class PageCanvas(QAbstractScrollArea):
         moved = (point.toPoint() - self._press).manhattanLength()
         mode, self._mode = self._mode, ""
         self._press = None
-        if mode == "table" and self._band is not None:
-            page, a, b = self._band
-            self._band = None
+        if mode == "table" and self.band is not None:
+            page, a, b = self.band
+            self.band = None
             self.viewport().update()
             if moved >= QApplication.startDragDistance():
                 rect = (min(a.x(), b.x()), min(a.y(), b.y()), max(a.x(), b.x()), max(a.y(), b.y()))
@@ -512,105 +415,17 @@ class PageCanvas(QAbstractScrollArea):
 
     # -- keys ---------------------------------------------------------------------------
 
-    _OWN_KEYS = (
-        QKeySequence.StandardKey.Find,
-        QKeySequence.StandardKey.Copy,
-        QKeySequence.StandardKey.SelectAll,
-        QKeySequence.StandardKey.ZoomIn,
-        QKeySequence.StandardKey.ZoomOut,
-        QKeySequence.StandardKey.FindNext,
-        QKeySequence.StandardKey.FindPrevious,
-    )
-
     def event(self, event: QEvent) -> bool:
         # keys the page view answers itself even where the window has the same shortcut
         # (Ctrl+F finds in the document here, as in any reader)
-        if event.type() == QEvent.Type.ShortcutOverride:
-            key: QKeyEvent = event  # type: ignore[assignment]
-            if (
-                any(key.matches(k) for k in self._OWN_KEYS)
-                or key.key()
-                in (
-                    Qt.Key.Key_Escape,
-                    Qt.Key.Key_Space,
-                )
-                or (
-                    key.modifiers() & Qt.KeyboardModifier.ControlModifier
-                    and key.key()
-                    in (Qt.Key.Key_G, Qt.Key.Key_Equal, Qt.Key.Key_Plus, Qt.Key.Key_Minus)
-                )
-            ):
-                event.accept()
-                return True
+        if event.type() == QEvent.Type.ShortcutOverride and claims_shortcut(event):  # type: ignore[arg-type]
+            event.accept()
+            return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
-        owner = self.owner
-        key = event.key()
-        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        bar = self.verticalScrollBar()
-        page_step = max(40, self.viewport().height() - 40)
-        if ctrl and key == Qt.Key.Key_G:  # go to page, as in Okular (before FindNext's Ctrl+G)
-            owner.toolbar.page_spin.setFocus()
-            owner.toolbar.page_spin.selectAll()
-        elif event.matches(QKeySequence.StandardKey.Find):
-            owner.find.open()
-        elif event.matches(QKeySequence.StandardKey.FindNext):
-            owner.find.next(1)
-        elif event.matches(QKeySequence.StandardKey.FindPrevious):
-            owner.find.next(-1)
-        elif event.matches(QKeySequence.StandardKey.Copy):
-            owner.document.text.copy()
-        elif event.matches(QKeySequence.StandardKey.SelectAll):
-            owner.document.text.selectAll()
-        elif ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            owner.toolbar.zoom_in()
-        elif ctrl and key == Qt.Key.Key_Minus:
-            owner.toolbar.zoom_out()
-        elif key == Qt.Key.Key_Escape:
-            if owner.find_bar.isVisible():
-                owner.find.close()
-            elif owner.selection is not None:
-                owner.pointer.set_selection(0, 0)
-        elif key == Qt.Key.Key_Space:
-            bar.setValue(bar.value() + (-page_step if shift else page_step))
-        elif key == Qt.Key.Key_PageDown:
-            bar.setValue(bar.value() + page_step)
-        elif key == Qt.Key.Key_PageUp:
-            bar.setValue(bar.value() - page_step)
-        elif key == Qt.Key.Key_Down:
-            bar.setValue(bar.value() + bar.singleStep())
-        elif key == Qt.Key.Key_Up:
-            bar.setValue(bar.value() - bar.singleStep())
-        elif key == Qt.Key.Key_Home:
-            owner.go_to_page(0)
-        elif key == Qt.Key.Key_End:
-            owner.go_to_page(len(self.sizes) - 1)
-        else:
+        if not press_key(self, event):
             super().keyPressEvent(event)
-
-
-def _paint_mark(painter: QPainter, view: QRectF, kind: str, group: str) -> None:
-    """One mark's box, in the look ``legend`` gives its kind in the text."""
-    accent = QColor(GROUP_ACCENTS.get(group or "other", GROUP_ACCENTS["other"]))
-    if kind == "value":
-        painter.fillRect(view, QColor(group_colour(group)))
-        painter.fillRect(QRectF(view.left(), view.bottom() - 1.5, view.width(), 1.5), accent)
-    elif kind == "suggestion":
-        painter.fillRect(view, rgba(group_colour(group), 110))
-        painter.setPen(QPen(accent, 1, Qt.PenStyle.DotLine))
-        painter.drawLine(view.bottomLeft(), view.bottomRight())
-        painter.setPen(Qt.PenStyle.NoPen)
-    elif kind == "note":
-        painter.fillRect(view, QColor(NOTE_FILL))
-        painter.fillRect(
-            QRectF(view.left(), view.bottom() - 1.5, view.width(), 1.5), QColor(NOTE_ACCENT)
-        )
-    elif kind in KEYWORD_COLOURS:
-        painter.setPen(QPen(QColor(KEYWORD_COLOURS[kind]), 1.2, Qt.PenStyle.DashLine))
-        painter.drawLine(view.bottomLeft(), view.bottomRight())
-        painter.setPen(Qt.PenStyle.NoPen)
 
 
 def rect_of(rect: QRectF) -> Rect:

@@ -14,6 +14,9 @@ it), with its own read connection to the review:
   change that keeps the record under the cursor where it is;
 * the list sorts by relevance once a model exists, unless the reviewer chose import
   order; the choice stays for the session.
+
+The recall curve's dock (``rank_curve_dock.RecallCurveDock``) is given the
+ranking to draw; re-sorting the list in place is ``rank_model``'s.
 """
 
 from __future__ import annotations
@@ -21,19 +24,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDockWidget,
-    QFileDialog,
     QLabel,
-    QMessageBox,
     QTableView,
 )
 
@@ -44,18 +41,21 @@ from reviewer.rank.session import (
     rank_stage,
     ranking_key,
     review_features,
-    set_stopping_targets,
-    stopping_targets,
 )
-from reviewer.rank.stopping import HELP, StopVerdict
-from reviewer.review import operations as op
-from reviewer.review.operations import Changes
+from reviewer.rank.stopping import HELP
 from reviewer.review.screening import next_undecided
 from reviewer.store import Store
 from reviewer.store import ranking as repo
 from reviewer.ui.jobs import Job, JobRunner
-from reviewer.ui.rank_curve import RecallCurvePanel
-from reviewer.ui.rank_model import RELEVANCE, RankedRecordModel, rank_array, ranked_order
+from reviewer.ui.rank_curve_dock import RecallCurveDock, render, status_text
+from reviewer.ui.rank_model import (
+    RELEVANCE,
+    RankedRecordModel,
+    first_page,
+    rank_array,
+    ranked_order,
+    reorder_keeping_place,
+)
 from reviewer.ui.record_model import fit_columns
 from reviewer.ui.session import Session
 
@@ -70,10 +70,6 @@ POLL_MS = 500
 # this long: reading every record again after each of an import's batches took the
 # other core from the import for its whole length (three times as long in the window).
 SETTLE_SECONDS = 2.0
-# A list in relevance order shows its first page at once: the filters are asked about
-# this many times a page of the ranking's best records, then twice as many, ...
-FIRST_PAGE_CANDIDATES = 4
-FIRST_PAGE_LOOKS = 3
 
 
 @dataclass
@@ -125,7 +121,6 @@ class RankController(QObject):
         self.decided: set[int] = set()
         self._decided_since_start: set[int] = set()
         self.result: RankResult | None = None
-        self.stopped_at: int | None = None
         self.status_text = ""
         self.closed = False
 
@@ -146,14 +141,9 @@ class RankController(QObject):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setToolTip(HELP)
 
-        self.panel = RecallCurvePanel()
-        self.panel.render_wanted.connect(lambda _s: self._render_curve())
-        self.panel.save_wanted.connect(self.save_curve)
-        self.panel.targets_changed.connect(self.set_targets)
-        self.dock = QDockWidget("Recall curve", session.widget)
-        self.dock.setObjectName("recall_dock")
-        self.dock.setWidget(self.panel)
-        self.dock.visibilityChanged.connect(lambda shown: self._render_curve() if shown else None)
+        self.recall_curve = RecallCurveDock(
+            session, self, self.jobs, lambda: self.result, lambda: self.generation, self._retarget
+        )
 
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -172,10 +162,7 @@ class RankController(QObject):
         self._trained_event = -1
         self.key = None
         self.result = None
-        self.stopped_at = None
-        self.panel.set_picture(None)
-        self.panel.set_verdict("The stopping rule needs decisions at this stage.")
-        self.panel.set_targets(*stopping_targets(store))
+        self.recall_curve.reset(store)
         QTimer.singleShot(0, self._size_column)  # once the table shows the new model
         self.sync()
         self.timer.start()
@@ -197,7 +184,7 @@ class RankController(QObject):
         self.stage, self.key = self.s.stage, key
         self._trained_event = -1
         self.result = None
-        self.stopped_at = None
+        self.recall_curve.stopped_at = None
         stored = repo.ranked_ids(store, self.stage, key)
         self.best = stored if stored is not None else np.empty(0, dtype=np.int64)
         self.rank_of = rank_array(self.best)
@@ -238,21 +225,8 @@ class RankController(QObject):
         return self.mode == RELEVANCE_ORDER and self.has_ranking
 
     def first_page(self, select: Callable[[list[int]], list[int]], size: int) -> list[int]:
-        """The list's first records in relevance order without working out the whole
-        list: ``select`` keeps those of some record ids that pass the list's filters,
-        and is asked about the ranking's best records a few pages at a time until
-        ``size`` are found or ``FIRST_PAGE_LOOKS`` rounds were asked (fewer are then
-        returned; a filter that lets few through still shows what it let through).
-        What is returned is exactly the head of the whole list in relevance order:
-        the rest follows it, never comes before it."""
-        best, found = self.best, []
-        start, step = 0, FIRST_PAGE_CANDIDATES * size
-        for _ in range(FIRST_PAGE_LOOKS):
-            if len(found) >= size or start >= len(best):
-                break
-            found += ranked_order(select(best[start : start + step].tolist()), self.rank_of)
-            start, step = start + step, step * 2
-        return found[:size]
+        """The list's first ``size`` records in relevance order (see ``rank_model.first_page``)."""
+        return first_page(self.best, self.rank_of, select, size)
 
     @property
     def has_ranking(self) -> bool:
@@ -282,30 +256,7 @@ class RankController(QObject):
         if model is None:
             return
         ids = sorted(model.ids) if self.mode == IMPORT_ORDER else self.order(list(model.ids))
-        table = self.records.table
-        current = self.s.current_id
-        old_row = model.row_of(current) if current is not None else -1
-        bar = table.verticalScrollBar()
-        offset = table.rowViewportPosition(old_row) if old_row >= 0 else None
-        selection = table.selectionModel()
-        blocked = selection.blockSignals(True)  # the same record stays current: no reload
-        try:
-            model.reorder(ids)
-        finally:
-            selection.blockSignals(blocked)
-        if current is None or offset is None:
-            return
-        new_row = model.row_of(current)
-        if new_row < 0:
-            return
-        # keep the current row at the same height in the view
-        table.scrollTo(model.index(new_row, 0), table.ScrollHint.PositionAtTop)
-        step = max(table.rowHeight(new_row), 1)
-        if bar.singleStep() == 1 and table.verticalScrollMode() == table.ScrollMode.ScrollPerItem:
-            bar.setValue(max(bar.value() - offset // step, 0))
-        else:
-            bar.setValue(max(bar.value() - offset, 0))
-        table.viewport().update()
+        reorder_keeping_place(self.records.table, model, ids, self.s.current_id)
 
     def _push_ranking(self) -> None:
         model = self.records.model
@@ -445,8 +396,8 @@ class RankController(QObject):
         features = self.features
         review_path = self.s.store.path
         stage, reviewer, generation = self.stage, self.s.reviewer, self.generation
-        want_curve = self.dock.isVisible()
-        size, colours = self.panel.picture_size(), self._colours()
+        want_curve = self.recall_curve.wanted()
+        size, colours = self.recall_curve.request()
         self._decided_since_start = set()
         job = self.s.ops.job  # the ranking is kept through the review's one writer
         save = not self.s.store.read_only  # (a review open read-only ranks, keeps nothing)
@@ -461,7 +412,7 @@ class RankController(QObject):
                 )
                 decided = repo.decided_ids(store, stage, reviewer)
             stopped_at = curve.first_stop(result.labels, result.total) if want_curve else None
-            png = _render(result, stopped_at, size, colours) if want_curve else None
+            png = render(result, stopped_at, size, colours) if want_curve else None
             best = np.asarray(result.record_ids, dtype=np.int64)
             return _Ranked(generation, result, rank_array(best), best, decided, stopped_at, png)
 
@@ -480,10 +431,7 @@ class RankController(QObject):
         self.result = result
         # decisions made while the job ran are not in its snapshot
         self.decided = ranked.decided | self._decided_since_start
-        if ranked.png is not None:
-            self.stopped_at = ranked.stopped_at
-            self.panel.set_picture(ranked.png)
-        self.panel.set_verdict(_verdict_text(result))
+        self.recall_curve.show(result, ranked.png, ranked.stopped_at)
         if not result.trained:  # e.g. the only include was undone: no ranking now
             self.best = np.empty(0, dtype=np.int64)
             self.rank_of = rank_array(self.best)
@@ -497,70 +445,12 @@ class RankController(QObject):
             self._show_mode()
         if self.mode == RELEVANCE_ORDER:
             self._reorder()
-        self._set_status(_status_text(result.verdict))
+        self._set_status(status_text(result.verdict))
 
-    # -- the recall curve ---------------------------------------------------------------------
-
-    def set_targets(self, recall: float, confidence: float) -> None:
-        """The reviewer changed the stopping rule's targets: keep them, and run it again."""
-        who = self.s.reviewer
-        try:
-            self.s.ops.run(
-                op.write(lambda s: set_stopping_targets(s, recall, confidence, who),
-                         Changes(settings=frozenset(["stopping_targets"]))), self)  # fmt: skip
-        except ValueError as exc:
-            QMessageBox.warning(self.s.widget, "Stopping rule", str(exc))
-            return
+    def _retarget(self) -> None:
+        """The stopping rule's targets changed: run it again."""
         self._trained_event = -1
         self._poll_soon()
-
-    def _render_curve(self) -> None:
-        result = self.result
-        if result is None or not self.dock.isVisible():
-            return
-        size, colours, generation = self.panel.picture_size(), self._colours(), self.generation
-
-        def work(progress, cancelled) -> tuple[int, int | None, bytes]:
-            stopped_at = curve.first_stop(result.labels, result.total)
-            return generation, stopped_at, _render(result, stopped_at, size, colours)
-
-        def done(out: tuple[int, int | None, bytes]) -> None:
-            if out[0] == self.generation:
-                self.stopped_at = out[1]
-                self.panel.set_picture(out[2])
-
-        self.jobs.start(work, on_success=done)
-
-    def save_curve(self, fmt: str) -> None:
-        result = self.result
-        if result is None:
-            return
-        default = f"{self.s.store.path.with_suffix('')}-recall-curve.{fmt}"
-        path, _ = QFileDialog.getSaveFileName(
-            self.s.widget, "Save the recall curve", default, f"{fmt.upper()} (*.{fmt})"
-        )
-        if path:
-            self.write_curve(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
-
-    def write_curve(self, path: str) -> None:
-        """Save the current recall curve as PNG or SVG (by suffix), in the background."""
-        result, stopped_at = self.result, self.stopped_at
-        if result is None:
-            return
-
-        def work(progress, cancelled) -> Path:
-            fig = curve.figure(result.labels, result.total, result.verdict, stopped_at)
-            return curve.save(fig, path)
-
-        self.jobs.start(
-            work,
-            on_success=lambda p: self.s.status(f"Saved {p}", 5000),
-            on_failure=lambda m: QMessageBox.warning(self.s.widget, "Recall curve not saved", m),
-        )
-
-    def _colours(self) -> curve.Colours:
-        window = QApplication.palette().color(QPalette.ColorRole.Window)
-        return curve.DARK if window.lightness() < 128 else curve.Colours()
 
     # -- status --------------------------------------------------------------------------------
 
@@ -570,44 +460,3 @@ class RankController(QObject):
     def _set_status(self, text: str) -> None:
         self.status_text = text
         self.status.setText(text)
-
-
-def _render(
-    result: RankResult, stopped_at: int | None, size: QSize, colours: curve.Colours
-) -> bytes:
-    dpi = 100
-    fig = curve.figure(
-        result.labels,
-        result.total,
-        result.verdict,
-        stopped_at,
-        colours=colours,
-        size=(size.width() / dpi, size.height() / dpi),
-        dpi=dpi,
-    )
-    return curve.render(fig, "png")
-
-
-def _status_text(v: StopVerdict) -> str:
-    """The status bar's words: includes found, estimated left, the verdict."""
-    left = (
-        f"est. {_includes(v.missing_median)} left (at most {v.missing_max:,})"
-        if v.screened < v.total
-        else "all screened"
-    )
-    return f"{_includes(v.found)} · {left} · {v.short} ·"
-
-
-def _includes(n: int) -> str:
-    return f"{n:,} include" + ("" if n == 1 else "s")
-
-
-def _verdict_text(result: RankResult) -> str:
-    v = result.verdict
-    if not v.screened:
-        return "The stopping rule needs decisions at this stage."
-    return (
-        f"{v.found:,} includes in {v.screened:,} of {v.total:,} records screened. "
-        f"Stopping rule: {v.text}. At most {v.missing_max:,} includes are left "
-        f"({round(v.confidence * 100)}% confidence)."
-    )

@@ -9,16 +9,21 @@ the reviewer reads never moves the record under the cursor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QTableView
 
 from reviewer.store import Store
 from reviewer.ui.record_model import COLUMNS, RecordTableModel
 
 RELEVANCE = len(COLUMNS)  # the added column's index
+# A list in relevance order shows its first page at once: the filters are asked about
+# this many times a page of the ranking's best records, then twice as many, ...
+FIRST_PAGE_CANDIDATES = 4
+FIRST_PAGE_LOOKS = 3
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -120,3 +125,53 @@ def ranked_order(ids: Sequence[int], rank_of: np.ndarray) -> list[int]:
     known = rank_of[arr[inside]]
     place[np.flatnonzero(inside)[known >= 0]] = known[known >= 0]
     return arr[np.lexsort((arr, place))].tolist()
+
+
+def first_page(
+    best: np.ndarray, rank_of: np.ndarray, select: Callable[[list[int]], list[int]], size: int
+) -> list[int]:
+    """The first ``size`` records of a list in relevance order without working out the
+    whole list (``best``: the ranked ids, best first; ``rank_of``: by record id, the
+    place in the ranking): ``select`` keeps those of some record ids that pass the list's filters,
+    and is asked about the ranking's best records a few pages at a time until
+    ``size`` are found or ``FIRST_PAGE_LOOKS`` rounds were asked (fewer are then
+    returned; a filter that lets few through still shows what it let through).
+    What is returned is exactly the head of the whole list in relevance order:
+    the rest follows it, never comes before it."""
+    found: list[int] = []
+    start, step = 0, FIRST_PAGE_CANDIDATES * size
+    for _ in range(FIRST_PAGE_LOOKS):
+        if len(found) >= size or start >= len(best):
+            break
+        found += ranked_order(select(best[start : start + step].tolist()), rank_of)
+        start, step = start + step, step * 2
+    return found[:size]
+
+
+def reorder_keeping_place(
+    table: QTableView, model: RankedRecordModel, ids: list[int], current: int | None
+) -> None:
+    """Show ``model``'s rows in the order of ``ids``, keeping the ``current`` record where
+    it is on screen and selected (its selection is not announced again)."""
+    old_row = model.row_of(current) if current is not None else -1
+    bar = table.verticalScrollBar()
+    offset = table.rowViewportPosition(old_row) if old_row >= 0 else None
+    selection = table.selectionModel()
+    blocked = selection.blockSignals(True)  # the same record stays current: no reload
+    try:
+        model.reorder(ids)
+    finally:
+        selection.blockSignals(blocked)
+    if current is None or offset is None:
+        return
+    new_row = model.row_of(current)
+    if new_row < 0:
+        return
+    # keep the current row at the same height in the view
+    table.scrollTo(model.index(new_row, 0), table.ScrollHint.PositionAtTop)
+    step = max(table.rowHeight(new_row), 1)
+    if bar.singleStep() == 1 and table.verticalScrollMode() == table.ScrollMode.ScrollPerItem:
+        bar.setValue(max(bar.value() - offset // step, 0))
+    else:
+        bar.setValue(max(bar.value() - offset, 0))
+    table.viewport().update()

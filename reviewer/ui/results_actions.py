@@ -30,7 +30,8 @@ from reviewer.ui.analysis_dialog import AnalysisDialog, Rob2PlotDialog
 from reviewer.ui.document_view import DocumentView
 from reviewer.ui.form import ExtractionForm, display_text
 from reviewer.ui.highlight_items import HighlightItem
-from reviewer.ui.results_panel import ResultsPanel, Target
+from reviewer.ui.results_grid import Target
+from reviewer.ui.results_panel import ResultsPanel
 from reviewer.ui.rob2_panel import Rob2Panel
 from reviewer.ui.session import Session
 

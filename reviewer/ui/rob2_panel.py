@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from reviewer.analysis import rob2
 from reviewer.domain import FieldValue
 from reviewer.ui.mime import SPAN_MIME
-from reviewer.ui.results_panel import plain_tip
+from reviewer.ui.results_grid import plain_tip
 
 JUDGEMENT_COLOURS = {"Low": "#2e7d32", "Some concerns": "#b58900", "High": "#c62828"}
 

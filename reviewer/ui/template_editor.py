@@ -10,60 +10,46 @@ its exports, and are listed here until the reviewer deletes them on purpose.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDropEvent, QIcon, QPixmap
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reviewer.annotate import template_ops as ops
-from reviewer.domain import FieldSpec, FieldType, Template
+from reviewer.domain import FieldSpec, Template
 from reviewer.review import operations as op
 from reviewer.review.operations import Changes
 from reviewer.store import Store
 from reviewer.ui import file_dialogs as dialogs
 from reviewer.ui import plain, theme
-from reviewer.ui.legend import GROUPS, group_colour
 from reviewer.ui.operations import Operations
+from reviewer.ui.template_field_form import (
+    TYPE_LABELS,
+    FieldForm,
+    field_changes,
+    form_button,
+    key_from_label,
+    swatch,
+    validation_message,
+)
 from reviewer.wording import count
 
-TYPE_LABELS = {
-    FieldType.TEXT: "text",
-    FieldType.NUMBER: "number",
-    FieldType.INTEGER: "integer",
-    FieldType.CHOICE: "choice",
-    FieldType.LIST: "list",
-    FieldType.BOOL: "yes/no",
-}
 TEMPLATE_FILTER = "Templates (*.json);;All files (*)"
 _KEY = Qt.ItemDataRole.UserRole
 _NEW = ""  # the key of the row of a field being added
-
-
-def key_from_label(label: str) -> str:
-    """A key for a new field, from its label: 'Median OS (months)' -> 'median_os_months'."""
-    key = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
-    if key and not key[0].isalpha():
-        key = "f_" + key
-    return key
 
 
 class TemplateEditorDialog(QDialog):
@@ -87,7 +73,6 @@ class TemplateEditorDialog(QDialog):
         self.setObjectName("template_editor")
         self.resize(820, 600)
         self._loading = False
-        self._key_edited = False
         self._row = -1  # the row whose field the editor holds
         self._editing: str | None = None  # that field's key (_NEW for one being added)
         self._build()
@@ -102,10 +87,10 @@ class TemplateEditorDialog(QDialog):
         self.fields.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.fields.currentRowChanged.connect(self._row_changed)
         self.fields.dropped.connect(lambda: QTimer.singleShot(0, self._follow_list_order))
-        self.add_button = self._button("Add field", "template_add", self.start_new_field)
-        self.remove_button = self._button("Remove", "template_remove", self.remove_current)
-        self.up_button = self._button("Up", "template_up", lambda: self.move_current(-1))
-        self.down_button = self._button("Down", "template_down", lambda: self.move_current(1))
+        self.add_button = form_button("Add field", "template_add", self.start_new_field)
+        self.remove_button = form_button("Remove", "template_remove", self.remove_current)
+        self.up_button = form_button("Up", "template_up", lambda: self.move_current(-1))
+        self.down_button = form_button("Down", "template_down", lambda: self.move_current(1))
         buttons = QHBoxLayout()
         for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(b)
@@ -114,73 +99,8 @@ class TemplateEditorDialog(QDialog):
         left.addWidget(self.fields, 1)
         left.addLayout(buttons)
 
-        self.key = QLineEdit()
-        self.key.setObjectName("template_key")
-        self.key.setPlaceholderText("lower_case_key")
-        self.key.textEdited.connect(self._key_typed)
-        self.label = QLineEdit()
-        self.label.setObjectName("template_label")
-        self.label.textEdited.connect(self._label_typed)
-        self.type = QComboBox()
-        self.type.setObjectName("template_type")
-        for ftype, text in TYPE_LABELS.items():
-            self.type.addItem(text, ftype.value)
-        self.type.currentIndexChanged.connect(lambda _i: self._editor_changed())
-        self.item_type = QComboBox()
-        self.item_type.setObjectName("template_item_type")
-        self.item_type.addItem("text items", "text")
-        self.item_type.addItem("number items", "number")
-        self.item_type.currentIndexChanged.connect(lambda _i: self._editor_changed())
-        self.choices = QPlainTextEdit()
-        self.choices.setObjectName("template_choices")
-        self.choices.setPlaceholderText("one choice per line")
-        self.choices.setTabChangesFocus(True)
-        self.choices.setFixedHeight(90)
-        self.choices.textChanged.connect(self._editor_changed)
-        self.unit = QLineEdit()
-        self.unit.setObjectName("template_unit")
-        self.unit.setPlaceholderText("e.g. months, %")
-        self.unit.textEdited.connect(lambda _t: self._editor_changed())
-        self.help = QPlainTextEdit()
-        self.help.setObjectName("template_help")
-        self.help.setTabChangesFocus(True)
-        self.help.setFixedHeight(60)
-        self.help.textChanged.connect(self._editor_changed)
-        self.keywords = QLineEdit()
-        self.keywords.setObjectName("template_keywords")
-        self.keywords.setPlaceholderText("words that find its evidence, e.g. masked, sham")
-        self.keywords.setToolTip(
-            "Suggestions for a field the app does not know rank the record's sentences by "
-            "the field's label, help and these words (separate them with commas)"
-        )
-        self.keywords.textEdited.connect(lambda _t: self._editor_changed())
-        self.group = QComboBox()
-        self.group.setObjectName("template_group")
-        for g in GROUPS:
-            self.group.addItem(_swatch(g), g, g)
-        self.group.currentIndexChanged.connect(lambda _i: self._editor_changed())
-        self.apply_button = self._button("Apply", "template_apply", self.apply)
-        self.apply_button.setDefault(True)
-        self.revert_button = self._button("Revert", "template_revert", self._load_editor)
-
-        form = QFormLayout()
-        form.addRow("Label", self.label)
-        form.addRow("Key", self.key)
-        form.addRow("Type", self.type)
-        form.addRow("List of", self.item_type)
-        form.addRow("Choices", self.choices)
-        form.addRow("Unit", self.unit)
-        form.addRow("Help", self.help)
-        form.addRow("Keywords", self.keywords)
-        form.addRow("Group", self.group)
-        apply_row = QHBoxLayout()
-        apply_row.addStretch(1)
-        apply_row.addWidget(self.revert_button)
-        apply_row.addWidget(self.apply_button)
-        self.editor = QGroupBox("Field")
-        editor = QVBoxLayout(self.editor)
-        editor.addLayout(form)
-        editor.addLayout(apply_row)
+        self.form = FieldForm(self.apply, self._load_editor)
+        self.form.edited.connect(self._editor_changed)
 
         self.message = QLabel()
         self.message.setObjectName("template_message")
@@ -191,7 +111,7 @@ class TemplateEditorDialog(QDialog):
         self.orphans.setObjectName("template_orphans")
         self.orphans.setMaximumHeight(90)
         self.orphans.currentRowChanged.connect(lambda _r: self._update_buttons())
-        self.delete_values_button = self._button(
+        self.delete_values_button = form_button(
             "Delete their values", "template_delete_values", self.delete_orphan_values
         )
         self.orphan_box = QGroupBox("Removed fields whose values are kept")
@@ -209,7 +129,7 @@ class TemplateEditorDialog(QDialog):
         orphan_layout.addLayout(row)
 
         right = QVBoxLayout()
-        right.addWidget(self.editor)
+        right.addWidget(self.form)
         right.addWidget(self.message)
         right.addStretch(1)
         top = QHBoxLayout()
@@ -217,22 +137,15 @@ class TemplateEditorDialog(QDialog):
         top.addLayout(right, 1)
 
         bottom = QHBoxLayout()
-        bottom.addWidget(self._button("Save template…", "template_save", self.choose_save))
-        bottom.addWidget(self._button("Load template…", "template_load", self.choose_load))
+        bottom.addWidget(form_button("Save template…", "template_save", self.choose_save))
+        bottom.addWidget(form_button("Load template…", "template_load", self.choose_load))
         bottom.addStretch(1)
-        bottom.addWidget(self._button("Close", "template_close", self.accept))
+        bottom.addWidget(form_button("Close", "template_close", self.accept))
 
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
         layout.addWidget(self.orphan_box)
         layout.addLayout(bottom)
-
-    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.setAutoDefault(False)
-        b.clicked.connect(lambda _c=False: slot())
-        return b
 
     # -- showing the template -------------------------------------------------------------
 
@@ -257,7 +170,7 @@ class TemplateEditorDialog(QDialog):
 
     def _item(self, spec: FieldSpec) -> QListWidgetItem:
         extra = f" · {spec.unit}" if spec.unit else ""
-        item = QListWidgetItem(_swatch(spec.group), f"{spec.label}   ({spec.key} · "
+        item = QListWidgetItem(swatch(spec.group), f"{spec.label}   ({spec.key} · "
                                f"{TYPE_LABELS[spec.type]}{extra})")  # fmt: skip
         item.setData(_KEY, spec.key)
         item.setToolTip(spec.help or spec.label)
@@ -323,73 +236,23 @@ class TemplateEditorDialog(QDialog):
         """Put the current field (or blank defaults for a new one) into the editor."""
         self._editing = self.current_key()
         spec = self._spec(self._editing)
-        self._loading = True
-        self._key_edited = spec is not None
-        self.key.setText(spec.key if spec else "")
-        self.label.setText(spec.label if spec else "")
-        self.type.setCurrentIndex(self.type.findData(spec.type.value if spec else "text"))
-        self.item_type.setCurrentIndex(self.item_type.findData(spec.item_type if spec else "text"))
-        self.choices.setPlainText("\n".join(spec.choices) if spec else "")
-        self.unit.setText(spec.unit if spec else "")
-        self.help.setPlainText(spec.help if spec else "")
-        self.keywords.setText(", ".join(spec.keywords) if spec else "")
-        group = spec.group if spec else "other"
-        if self.group.findData(group) < 0:  # a group of a built-in template (risk_of_bias)
-            self.group.addItem(_swatch(group), group, group)
-        self.group.setCurrentIndex(self.group.findData(group))
-        self._loading = False
-        adding = self._editing == _NEW
-        self.editor.setEnabled(spec is not None or adding)
-        self.editor.setTitle(
-            "New field" if adding else (f"Field: {spec.label}" if spec else "Field")
-        )
-        self.apply_button.setText("Add" if adding else "Apply")
+        self.form.fill(spec, adding=self._editing == _NEW)
         self._editor_changed()
 
     # -- the editor ---------------------------------------------------------------------
 
-    def editor_data(self) -> dict[str, Any]:
-        """The field as the editor holds it."""
-        ftype = self.type.currentData()
-        return {
-            "key": self.key.text().strip(),
-            "label": self.label.text().strip(),
-            "type": ftype,
-            "item_type": self.item_type.currentData(),
-            "choices": [c.strip() for c in self.choices.toPlainText().splitlines() if c.strip()]
-            if ftype == FieldType.CHOICE.value
-            else [],
-            "unit": self.unit.text().strip(),
-            "help": self.help.toPlainText().strip(),
-            "keywords": [k.strip() for k in self.keywords.text().split(",") if k.strip()],
-            "group": self.group.currentData(),
-        }
-
     def _dirty(self) -> bool:
         key = self._editing
         if key == _NEW:
-            data = self.editor_data()
+            data = self.form.data()
             return bool(data["key"] or data["label"])
         spec = self._spec(key)
-        return spec is not None and _changes(spec, self.editor_data()) != {}
-
-    def _key_typed(self, _text: str) -> None:
-        self._key_edited = True
-        self._editor_changed()
-
-    def _label_typed(self, text: str) -> None:
-        if self._editing == _NEW and not self._key_edited:
-            self.key.setText(key_from_label(text))
-        self._editor_changed()
+        return spec is not None and field_changes(spec, self.form.data()) != {}
 
     def _editor_changed(self) -> None:
         if self._loading:
             return
-        ftype = self.type.currentData()
-        self.item_type.setEnabled(ftype == FieldType.LIST.value)
-        self.choices.setEnabled(ftype == FieldType.CHOICE.value)
-        self.apply_button.setEnabled(self._dirty())
-        self.revert_button.setEnabled(self._dirty() and self._editing != _NEW)
+        self.form.show_state(self._dirty())
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -424,11 +287,11 @@ class TemplateEditorDialog(QDialog):
     def apply(self) -> bool:
         """Apply the editor to the field (or add the new field); False if it was refused."""
         key = self._editing
-        data = self.editor_data()
+        data = self.form.data()
         try:
             FieldSpec.model_validate(data)
         except ValidationError as exc:
-            self._say(_validation_message(exc), error=True)
+            self._say(validation_message(exc), error=True)
             return False
         if key == _NEW:
             position = self.keys_shown().index(_NEW)
@@ -440,7 +303,7 @@ class TemplateEditorDialog(QDialog):
         spec = self._spec(key)
         if spec is None:
             return False
-        changes = _changes(spec, data)
+        changes = field_changes(spec, data)
         if not changes:
             return True
 
@@ -474,7 +337,7 @@ class TemplateEditorDialog(QDialog):
         self._loading = False
         self._row = row
         self._load_editor()
-        self.label.setFocus()
+        self.form.label.setFocus()
 
     def remove_current(self) -> None:
         key = self.current_key()
@@ -604,27 +467,7 @@ class _FieldList(QListWidget):
         self.dropped.emit()
 
 
-def _changes(spec: FieldSpec, data: dict[str, Any]) -> dict[str, Any]:
-    """What differs between a stored field and the editor's data."""
-    current = spec.model_dump(mode="json")
-    return {k: v for k, v in data.items() if current.get(k) != v}
-
-
 def _reason(exc: Exception) -> str:
     if isinstance(exc, KeyError) and exc.args:
         return str(exc.args[0])
     return str(exc)
-
-
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for e in exc.errors():
-        where = ".".join(str(p) for p in e["loc"])
-        parts.append(f"{where}: {str(e['msg']).removeprefix('Value error, ')}")
-    return "; ".join(parts)
-
-
-def _swatch(group: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(group_colour(group)))
-    return QIcon(pixmap)

@@ -175,7 +175,7 @@ def test_blinded_reviewers_each_train_their_own(qtbot, ranked_window):
 
 def test_recall_curve_dock_shows_and_saves(qtbot, ranked_window, tmp_path):
     w, labels = ranked_window
-    w.ranking.dock.show()
+    w.ranking.recall_curve.dock.show()
     w.go_to_record(first(labels, 1))
     w.decide("include")
     w.go_to_record(first(labels, 0))
@@ -183,14 +183,14 @@ def test_recall_curve_dock_shows_and_saves(qtbot, ranked_window, tmp_path):
     wait_for_ranking(qtbot, w)
     qtbot.waitUntil(
         lambda: (
-            w.ranking.panel.picture.pixmap() is not None
-            and not w.ranking.panel.picture.pixmap().isNull()
+            w.ranking.recall_curve.panel.picture.pixmap() is not None
+            and not w.ranking.recall_curve.panel.picture.pixmap().isNull()
         )
     )
-    assert "Stopping rule: not yet" in w.ranking.panel.verdict.text()
+    assert "Stopping rule: not yet" in w.ranking.recall_curve.panel.verdict.text()
     for suffix in ("png", "svg"):
         out = tmp_path / f"curve.{suffix}"
-        w.ranking.write_curve(str(out))
+        w.ranking.recall_curve.write(str(out))
         assert out.exists() and out.stat().st_size > 1000
     assert (tmp_path / "curve.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
@@ -216,19 +216,19 @@ def test_a_reopened_review_starts_in_relevance_order(qtbot, labelled_review, syn
 
 def test_stopping_targets_are_the_reviews(qtbot, ranked_window):
     w, labels = ranked_window
-    w.ranking.dock.show()
+    w.ranking.recall_curve.dock.show()
     w.go_to_record(first(labels, 1))
     w.decide("include")
     w.go_to_record(first(labels, 0))
     w.decide("exclude")
     wait_for_ranking(qtbot, w)
     assert w.ranking.result.verdict.recall == 0.95
-    combo = w.ranking.panel.targets["recall"]
+    combo = w.ranking.recall_curve.panel.targets["recall"]
     combo.setCurrentIndex(combo.findData(0.8))
-    w.ranking.panel._targets_chosen()
+    w.ranking.recall_curve.panel._targets_chosen()
     qtbot.waitUntil(lambda: w.ranking.result.verdict.recall == 0.8)
     assert settings.get_setting(w.store, "stopping_recall") == 0.8
-    assert "recall ≥ 80%" in w.ranking.panel.verdict.text()
+    assert "recall ≥ 80%" in w.ranking.recall_curve.panel.verdict.text()
     assert any(e.kind == "setting.set" for e in w.store.events())
 
 
@@ -239,7 +239,7 @@ def test_a_list_in_relevance_order_shows_its_best_first_then_the_rest(
     list at once (found among the ranking's best) and the rest below it from the job
     thread, without the rows already shown moving."""
     from reviewer.review.filters import filter_record_ids
-    from reviewer.ui import rank_controller
+    from reviewer.ui import rank_model
     from reviewer.ui import record_list as actions
     from reviewer.ui.main_window import MainWindow
 
@@ -251,7 +251,7 @@ def test_a_list_in_relevance_order_shows_its_best_first_then_the_rest(
     kept = ids[1::2] + ids[::2]  # a ranking unlike import order
     repo.save_ranking(store, "title_abstract", "tester", kept, range(len(kept)), 1, 1, {})
     monkeypatch.setattr(actions, "FIRST_PAGE", 5)
-    monkeypatch.setattr(rank_controller, "FIRST_PAGE_CANDIDATES", 1)  # pages of 5, 10, 20
+    monkeypatch.setattr(rank_model, "FIRST_PAGE_CANDIDATES", 1)  # pages of 5, 10, 20
     w = MainWindow(store)
     qtbot.addWidget(w)
     assert w.ranking.mode == RELEVANCE_ORDER

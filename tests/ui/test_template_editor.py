@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from reviewer.store import Store
-from reviewer.ui.template_editor import TemplateEditorDialog, key_from_label
+from reviewer.ui.template_editor import TemplateEditorDialog
+from reviewer.ui.template_field_form import key_from_label
 
 
 @pytest.fixture
@@ -35,10 +36,10 @@ def click(qtbot, button) -> None:
 def test_lists_the_template_and_edits_the_current_field(dialog, store):
     assert dialog.keys_shown() == store.template().keys
     select(dialog, "age")
-    assert dialog.key.text() == "age" and dialog.label.text() == "Age"
-    assert dialog.type.currentText() == "number" and dialog.unit.text() == "years"
-    assert dialog.group.currentData() == "population"
-    assert not dialog.apply_button.isEnabled()  # nothing changed yet
+    assert dialog.form.key.text() == "age" and dialog.form.label.text() == "Age"
+    assert dialog.form.type.currentText() == "number" and dialog.form.unit.text() == "years"
+    assert dialog.form.group.currentData() == "population"
+    assert not dialog.form.apply_button.isEnabled()  # nothing changed yet
     assert not dialog.orphan_box.isVisibleTo(dialog)  # no removed field holds values
 
 
@@ -49,13 +50,13 @@ def test_add_a_field(qtbot, dialog, store):
     dialog.template_changed.connect(changed.append)
     click(qtbot, dialog.add_button)
     assert dialog.keys_shown()[dialog.fields.currentRow()] == ""  # a blank row, not yet stored
-    qtbot.keyClicks(dialog.label, "Blinding (masking)")
-    assert dialog.key.text() == "blinding_masking"  # proposed from the label
-    dialog.type.setCurrentIndex(dialog.type.findText("choice"))
-    dialog.choices.setPlainText("open\nsingle-blind\n\ndouble-blind\n")
-    dialog.group.setCurrentIndex(dialog.group.findData("design"))
-    dialog.help.setPlainText("Who knew the assignment?")
-    click(qtbot, dialog.apply_button)
+    qtbot.keyClicks(dialog.form.label, "Blinding (masking)")
+    assert dialog.form.key.text() == "blinding_masking"  # proposed from the label
+    dialog.form.type.setCurrentIndex(dialog.form.type.findText("choice"))
+    dialog.form.choices.setPlainText("open\nsingle-blind\n\ndouble-blind\n")
+    dialog.form.group.setCurrentIndex(dialog.form.group.findData("design"))
+    dialog.form.help.setPlainText("Who knew the assignment?")
+    click(qtbot, dialog.form.apply_button)
     spec = store.template().field("blinding_masking")
     assert spec.label == "Blinding (masking)" and spec.type == "choice"
     assert spec.choices == ["open", "single-blind", "double-blind"]
@@ -71,11 +72,11 @@ def test_rename_label_and_key_moves_the_values(qtbot, dialog, store):
     rid = store.record_ids()[0]
     store.set_value(rid, "sample_size", 182, "bob")
     select(dialog, "sample_size")
-    dialog.label.clear()
-    qtbot.keyClicks(dialog.label, "Patients randomised")
-    dialog.key.clear()
-    qtbot.keyClicks(dialog.key, "n_randomised")
-    click(qtbot, dialog.apply_button)
+    dialog.form.label.clear()
+    qtbot.keyClicks(dialog.form.label, "Patients randomised")
+    dialog.form.key.clear()
+    qtbot.keyClicks(dialog.form.key, "n_randomised")
+    click(qtbot, dialog.form.apply_button)
     template = store.template()
     assert "sample_size" not in template.keys
     assert template.field("n_randomised").label == "Patients randomised"
@@ -87,15 +88,15 @@ def test_rename_label_and_key_moves_the_values(qtbot, dialog, store):
 
 def test_changing_type_unit_and_list_items(qtbot, dialog, store):
     select(dialog, "hazard_ratio")
-    assert dialog.item_type.isEnabled() and not dialog.choices.isEnabled()
-    dialog.item_type.setCurrentIndex(dialog.item_type.findData("number"))
-    qtbot.keyClicks(dialog.unit, "ratio")
-    click(qtbot, dialog.apply_button)
+    assert dialog.form.item_type.isEnabled() and not dialog.form.choices.isEnabled()
+    dialog.form.item_type.setCurrentIndex(dialog.form.item_type.findData("number"))
+    qtbot.keyClicks(dialog.form.unit, "ratio")
+    click(qtbot, dialog.form.apply_button)
     spec = store.template().field("hazard_ratio")
     assert spec.item_type == "number" and spec.unit == "ratio"
     select(dialog, "funding")
-    dialog.type.setCurrentIndex(dialog.type.findText("yes/no"))
-    click(qtbot, dialog.apply_button)
+    dialog.form.type.setCurrentIndex(dialog.form.type.findText("yes/no"))
+    click(qtbot, dialog.form.apply_button)
     assert store.template().field("funding").type == "bool"
 
 
@@ -160,17 +161,17 @@ def test_save_and_load_json_round_trip(qtbot, dialog, store, tmp_path):
 def test_errors_are_shown_and_nothing_is_written(qtbot, dialog, store, tmp_path):
     before = template_events(store)
     select(dialog, "condition")
-    dialog.key.setText("Bad Key")
-    dialog.key.textEdited.emit("Bad Key")
-    click(qtbot, dialog.apply_button)
+    dialog.form.key.setText("Bad Key")
+    dialog.form.key.textEdited.emit("Bad Key")
+    click(qtbot, dialog.form.apply_button)
     assert "lower-case letters" in dialog.message.text()
     assert "condition" in store.template().keys and template_events(store) == before
     assert dialog.current_key() == "condition"  # still on the field to fix
     select(dialog, "age")  # leaving it tries to apply, fails, and stays
     assert dialog.current_key() == "condition" and "lower-case" in dialog.message.text()
-    dialog.key.setText("age")
-    dialog.key.textEdited.emit("age")
-    click(qtbot, dialog.apply_button)
+    dialog.form.key.setText("age")
+    dialog.form.key.textEdited.emit("age")
+    click(qtbot, dialog.form.apply_button)
     assert "already" in dialog.message.text() and template_events(store) == before
     bad = tmp_path / "bad.json"
     bad.write_text('{"name": "x", "fields": [{"key": "a", "label": "A", "type": "colour"}]}')
@@ -182,7 +183,7 @@ def test_errors_are_shown_and_nothing_is_written(qtbot, dialog, store, tmp_path)
 
 def test_leaving_a_changed_field_applies_it(qtbot, dialog, store):
     select(dialog, "comparator")
-    qtbot.keyClicks(dialog.unit, "arm")
+    qtbot.keyClicks(dialog.form.unit, "arm")
     select(dialog, "funding")
     assert store.template().field("comparator").unit == "arm"
     assert dialog.current_key() == "funding"
@@ -195,9 +196,9 @@ def test_key_from_label():
 
 def test_a_new_fields_keywords_are_kept_for_its_suggestions(qtbot, dialog, store):
     click(qtbot, dialog.add_button)
-    qtbot.keyClicks(dialog.label, "Blinding")
-    qtbot.keyClicks(dialog.keywords, "masked, sham ,")
-    click(qtbot, dialog.apply_button)
+    qtbot.keyClicks(dialog.form.label, "Blinding")
+    qtbot.keyClicks(dialog.form.keywords, "masked, sham ,")
+    click(qtbot, dialog.form.apply_button)
     assert store.template().field("blinding").keywords == ["masked", "sham"]
     select(dialog, "blinding")
-    assert dialog.keywords.text() == "masked, sham"
+    assert dialog.form.keywords.text() == "masked, sham"
