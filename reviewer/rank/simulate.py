@@ -58,7 +58,7 @@ def read_labelled(path: str | Path, label_column: str | None = None) -> Labelled
     """Read a labelled file in any format the app imports; each record's label comes
     from a column such as ``label_included`` (CSV) or ASReview's RIS notes."""
     from reviewer.ingest.base import ImportFailure
-    from reviewer.ingest.importer import read_records
+    from reviewer.ingest.reading import read_records
 
     path = Path(path)
     rows: list[int] = []

@@ -35,12 +35,11 @@ from typing import Any
 
 from reviewer.review.settings import exclusion_reasons
 from reviewer.store import Store
+from reviewer.store.filter_sets import DECISION_OPTIONS, Filter  # noqa: F401 (the options)
 from reviewer.store.record_filters import (  # noqa: F401 (the options, for the panel and tests)
     _FACET_SKIPS,
-    DECISION_OPTIONS,
     FACETS,
     Counter,
-    Filter,
 )
 
 

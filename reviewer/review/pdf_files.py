@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.ingest.importer import sha256_of
+from reviewer.ingest.reading import sha256_of
 from reviewer.store import Store
 from reviewer.store.pdfs import RecordPdf, record_pdf
 

@@ -26,7 +26,8 @@ from reviewer.store import StoreError, drafts
 from reviewer.store.errors import DiskFullError
 from reviewer.ui import plain
 from reviewer.ui.document_view import DocumentView
-from reviewer.ui.form import ExtractionForm, raw_value
+from reviewer.ui.field_editor import raw_value
+from reviewer.ui.form import ExtractionForm
 from reviewer.ui.highlight_items import items_for_record
 from reviewer.ui.orphans_dialog import OrphansDialog
 from reviewer.ui.session import Session

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from reviewer.domain import FieldValue, Highlight, Suggestion, Template
-from reviewer.ui.form import display_text
+from reviewer.ui.field_editor import display_text
 
 # drawing order, bottom to top: keywords under notes under suggestions under values
 LAYER = {"keyword_include": 0, "keyword_exclude": 0, "note": 1, "suggestion": 2, "value": 3}

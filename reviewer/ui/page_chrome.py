@@ -256,7 +256,7 @@ class ViewSwitch(QWidget):
         )
         if not path:
             return
-        from reviewer.ingest.importer import sha256_of
+        from reviewer.ingest.reading import sha256_of
 
         if sha256_of(path) != pdf.sha256:
             answer = QMessageBox.question(

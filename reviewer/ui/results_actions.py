@@ -28,7 +28,8 @@ from reviewer.suggest.results import GridSuggestion, suggest_results
 from reviewer.ui import plain
 from reviewer.ui.analysis_dialog import AnalysisDialog, Rob2PlotDialog
 from reviewer.ui.document_view import DocumentView
-from reviewer.ui.form import ExtractionForm, display_text
+from reviewer.ui.field_editor import display_text
+from reviewer.ui.form import ExtractionForm
 from reviewer.ui.highlight_items import HighlightItem
 from reviewer.ui.results_grid import Target
 from reviewer.ui.results_panel import ResultsPanel

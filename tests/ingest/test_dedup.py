@@ -200,9 +200,9 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_duplicates_within_one_batch_and_against_the_review(store, tmp_path, monkeypatch):
-    from reviewer.ingest import importer
+    from reviewer.ingest import batches
 
-    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(batches, "BATCH", 3)
     first = write(tmp_path, "a.ris", ris(
         {"title": "Alpha trial of lenalidomide in myeloma", "doi": "10.1/alpha"},
         {"title": "ALPHA TRIAL OF LENALIDOMIDE IN MYELOMA."},  # same batch, by title
@@ -248,9 +248,9 @@ def test_records_added_from_elsewhere_during_an_import_stop_it_cleanly(
     """Duplicates are checked ahead of the writes with the ids records will get; if the
     review grows meanwhile, the import stops with a clear error and resumes later."""
     from reviewer.domain import Source
-    from reviewer.ingest import importer
+    from reviewer.ingest import batches
 
-    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(batches, "BATCH", 2)
     titles = [f"Trial number {i} of lenalidomide in myeloma" for i in range(6)]
     path = write(tmp_path, "a.ris", ris(*({"title": t} for t in titles)))
 

@@ -65,14 +65,14 @@ def test_forgetting_what_was_checked_changes_no_verdict(tmp_path, monkeypatch):
     """A long import forgets the records it checked once they are stored, and reads
     them back by key (issue 14: memory flat at 1,000,000 records): every merge and
     every candidate is the same as when it remembers them all."""
-    from reviewer.ingest import importer
+    from reviewer.ingest import batches
 
     path = tmp_path / "corpus.ris"
     corpus(path)
     results = []
     for forget_every in (10**9, 300):
-        monkeypatch.setattr(importer, "BATCH", 100)
-        monkeypatch.setattr(importer, "FORGET_EVERY", forget_every)
+        monkeypatch.setattr(batches, "BATCH", 100)
+        monkeypatch.setattr(batches, "FORGET_EVERY", forget_every)
         with create_review(tmp_path / f"r{forget_every}.review") as store:
             import_paths(store, [path])
             cands = sorted((c.record_id, c.candidate_of) for c in duplicates.candidates(store))

@@ -36,9 +36,9 @@ CHILD_BATCH = 500  # many small transactions: many moments to be killed between 
 
 CHILD = """
 import sys
-from reviewer.ingest import importer, import_paths
+from reviewer.ingest import batches, import_paths
 from reviewer.store import Store
-importer.BATCH = int(sys.argv[3])
+batches.BATCH = int(sys.argv[3])
 with Store(sys.argv[1]) as store:
     import_paths(store, [sys.argv[2]])
 """

@@ -30,7 +30,7 @@ from reviewer.ingest.formats import (
     ris,
     wos,
 )
-from reviewer.ingest.importer import _detect, _parse
+from reviewer.ingest.reading import detect, parse
 
 SAMPLES = {
     "ris": (
@@ -194,8 +194,8 @@ def test_random_bytes_through_detection(data, suffix):
         path = Path(tmp) / f"file{suffix}"
         path.write_bytes(data)
         try:
-            fmt = _detect(path)
-            _problems, items = _parse(fmt, path)
+            fmt = detect(path)
+            _problems, items = parse(fmt, path)
             for item in items:
                 assert isinstance(item, (ParsedRecord, RecordError))
         except ImportFailure as exc:

@@ -14,7 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
-from reviewer.ingest import import_paths, importer
+from reviewer.ingest import batches, import_paths
 from reviewer.review.screening import decide
 from reviewer.store import Store
 
@@ -55,7 +55,7 @@ def _expected(reviewer_index: int) -> dict[int, str]:
 
 
 def test_two_writers_and_an_import_at_once_all_land(tmp_path, template, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH", 25)  # many import transactions, not one
+    monkeypatch.setattr(batches, "BATCH", 25)  # many import transactions, not one
     path = _seeded(tmp_path, template)
     new_file = ris(tmp_path / "new.ris", 300, "incoming")
     failures: list[BaseException] = []
