@@ -8,7 +8,6 @@ it are how stored values and suggestions read as text (``display_text``,
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from reviewer.domain import FieldSpec, FieldType, Suggestion
 from reviewer.domain.template import choice_label
 from reviewer.ui import plain, theme
-from reviewer.ui.mime import SPAN_MIME
+from reviewer.ui.mime import span_event
 
 if TYPE_CHECKING:
     from reviewer.ui.form import ExtractionForm
@@ -253,16 +252,12 @@ class FieldEditor(QObject):
         kind = event.type()
         if kind == QEvent.Type.FocusIn:
             self.form.field_focused.emit(self.spec.key)
-        elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if event.mimeData().hasFormat(SPAN_MIME):  # type: ignore[attr-defined]
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                return True
-        elif kind == QEvent.Type.Drop and event.mimeData().hasFormat(SPAN_MIME):  # type: ignore[attr-defined]
-            span = json.loads(bytes(event.mimeData().data(SPAN_MIME)).decode())  # type: ignore[attr-defined]
-            if span.get("record_id") == self.form.record_id:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+        else:
+            consumed, span = span_event(event, self.form.record_id)
+            if span is not None:
                 self.form.span_dropped.emit(self.spec.key, span["start"], span["end"], False)
-            return True
+            if consumed:
+                return True
         return False
 
 

@@ -11,7 +11,6 @@ it shows the words in the document.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.analysis import rob2
 from reviewer.domain import FieldValue
-from reviewer.ui.mime import SPAN_MIME
+from reviewer.ui.mime import span_event
 from reviewer.ui.results_grid import plain_tip
 
 JUDGEMENT_COLOURS = {"Low": "#2e7d32", "Some concerns": "#b58900", "High": "#c62828"}
@@ -170,16 +169,12 @@ class Rob2Panel(QWidget):
         kind = event.type()
         if kind in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
             self.field_focused.emit(field)
-        elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if event.mimeData().hasFormat(SPAN_MIME):  # type: ignore[attr-defined]
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                return True
-        elif kind == QEvent.Type.Drop and event.mimeData().hasFormat(SPAN_MIME):  # type: ignore[attr-defined]
-            span = json.loads(bytes(event.mimeData().data(SPAN_MIME)).decode())  # type: ignore[attr-defined]
-            if span.get("record_id") == self.record_id:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+        else:
+            consumed, span = span_event(event, self.record_id)
+            if span is not None:
                 self.span_dropped.emit(field, span["start"], span["end"])
-            return True
+            if consumed:
+                return True
         return False
 
     def _chosen(self, field: str, combo: QComboBox) -> None:
